@@ -1,0 +1,289 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { createYoga, maskError as yogaMaskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { AppDeps } from './deps.js';
+import type { GraphQLContext } from './graphql/context.js';
+import { armorPlugin } from './graphql/limits.js';
+import { getSchema } from './graphql/schema.js';
+import { currentRequestId, newRequestId, requestContext } from './http/request-context.js';
+import { sendJson, type HttpRoute } from './http/respond.js';
+import { migrationsApplied } from './platform/db.js';
+import { authenticate } from './platform/tenancy/service.js';
+import type { Viewer } from './platform/tenancy/viewer.js';
+
+/**
+ * The thin edge: one node:http server carrying GraphQL (POST/GET and SSE via
+ * yoga, WebSocket via graphql-ws on the same path), the health probes, and the
+ * domain routes (Meta's webhook callbacks, tracked-link redirects).
+ * Building it has no side effects; main.ts decides when to listen.
+ */
+
+interface ServerContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  viewer: Viewer;
+  requestId: string;
+}
+
+export interface App {
+  server: http.Server;
+  yoga: YogaServerInstance<ServerContext, GraphQLContext>;
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Stops accepting, closes WebSockets, and waits for in-flight HTTP requests. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+const UNAUTHENTICATED_BODY = {
+  errors: [
+    {
+      message: 'Missing or invalid API key. Send "Authorization: Bearer <key>" (create one with `wcs api-key create`).',
+      extensions: { code: 'UNAUTHENTICATED' },
+    },
+  ],
+};
+
+/** Sets the request id as a response header so a support ticket can quote it. */
+function requestIdHeaderPlugin(): Plugin<ServerContext> {
+  return {
+    onResponse({ response, serverContext }) {
+      const requestId = (serverContext as Partial<ServerContext> | undefined)?.requestId;
+      if (requestId) response.headers.set('x-request-id', requestId);
+    },
+  };
+}
+
+export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
+  const { config, logger } = deps;
+  const production = config.isProduction;
+
+  const yoga = createYoga<ServerContext, GraphQLContext>({
+    schema: getSchema(),
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: production
+      ? false
+      : {
+          title: 'whatsapp-channel-service',
+          headers: JSON.stringify({ Authorization: 'Bearer <paste your API key>' }),
+          subscriptionsProtocol: 'WS',
+        },
+    batching: false,
+    logging: {
+      debug: (...args) => logger.debug({ yoga: args.map(String) }, 'yoga'),
+      info: (...args) => logger.info({ yoga: args.map(String) }, 'yoga'),
+      warn: (...args) => logger.warn({ yoga: args.map(String) }, 'yoga'),
+      error: (...args) => logger.error({ yoga: args.map(String) }, 'yoga'),
+    },
+    maskedErrors: {
+      // Unexpected errors become "Unexpected error." with the request id; the original is logged, never returned.
+      maskError(error, message) {
+        const masked = yogaMaskError(error, message, false);
+        if (masked === error) return masked;
+        const requestId = currentRequestId();
+        logger.error({ err: error, requestId }, 'unexpected error in GraphQL operation');
+        return new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } });
+      },
+    },
+    cors: config.corsOrigins.length
+      ? { origin: config.corsOrigins, credentials: false, allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf'] }
+      : false,
+    context: ({ viewer, requestId }): GraphQLContext => ({ viewer, requestId, deps }),
+    plugins: [
+      armorPlugin({ exposeLimits: !production, production }),
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      ...(production ? [useDisableIntrospection()] : []),
+      requestIdHeaderPlugin(),
+    ],
+  });
+
+  const healthRoutes: HttpRoute[] = [
+    {
+      name: 'healthz',
+      match: (p) => (p === '/healthz' ? {} : null),
+      handle: (_req, res) => sendJson(res, 200, { status: 'ok' }),
+    },
+    {
+      name: 'readyz',
+      match: (p) => (p === '/readyz' ? {} : null),
+      handle: (_req, res) => {
+        try {
+          deps.sqlite.prepare('SELECT 1').get();
+          if (!migrationsApplied(deps.sqlite)) return sendJson(res, 503, { status: 'unavailable', reason: 'migrations pending' });
+          sendJson(res, 200, { status: 'ready' });
+        } catch (err) {
+          logger.warn({ err }, 'readiness check failed');
+          sendJson(res, 503, { status: 'unavailable', reason: 'database unreachable' });
+        }
+      },
+    },
+  ];
+  const allRoutes = [...healthRoutes, ...routes];
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
+    const method = req.method ?? 'GET';
+    const wantsGraphiQL = method === 'GET' && !url.searchParams.has('query') && String(req.headers.accept ?? '').includes('text/html');
+    if (wantsGraphiQL && !production) {
+      // The GraphiQL page itself needs no key; every request it sends does.
+      await yoga.handleNodeRequestAndResponse(req, res, { req, res, viewer: undefined as unknown as Viewer, requestId });
+      return;
+    }
+    if (method === 'POST') {
+      const length = req.headers['content-length'];
+      if (length === undefined) return sendJson(res, 411, { errors: [{ message: 'Content-Length is required.' }] });
+      if (Number(length) > config.limits.graphqlMaxBodyBytes) {
+        return sendJson(res, 413, { errors: [{ message: `Request body larger than ${config.limits.graphqlMaxBodyBytes} bytes.` }] });
+      }
+    }
+    const viewer = authenticate(deps.db, req.headers.authorization);
+    if (!viewer) return sendJson(res, 401, UNAUTHENTICATED_BODY, { 'www-authenticate': 'Bearer' });
+    await yoga.handleNodeRequestAndResponse(req, res, { req, res, viewer, requestId });
+  }
+
+  const server = http.createServer((req, res) => {
+    const requestId = newRequestId();
+    requestContext.run({ requestId }, () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const done = (err: unknown) => {
+        logger.error({ err, requestId, path: url.pathname }, 'request failed');
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal error.', extensions: { requestId } }] });
+        else res.destroy();
+      };
+      try {
+        if (url.pathname === '/graphql') {
+          handleGraphQL(req, res, url, requestId).catch(done);
+          return;
+        }
+        for (const route of allRoutes) {
+          const params = route.match(url.pathname);
+          if (params) {
+            Promise.resolve(route.handle(req, res, params, url)).catch(done);
+            return;
+          }
+        }
+        sendJson(res, 404, { error: 'not found' });
+      } catch (err) {
+        done(err);
+      }
+    });
+  });
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+
+  // graphql-ws on the same port and path, through yoga's envelop so armor, masking and auth apply as over HTTP.
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: config.limits.wsMaxPayloadBytes,
+    perMessageDeflate: false,
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const origin = req.headers.origin;
+    if (url.pathname !== '/graphql' || (origin && config.corsOrigins.length && !config.corsOrigins.includes(origin))) {
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  type WsExtra = {
+    viewer?: Viewer;
+    revalidate?: NodeJS.Timeout;
+  };
+  type EnvelopedRoot = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
+
+  const wsDisposable = useServer<{ authorization?: unknown; Authorization?: unknown }, WsExtra>(
+    {
+      connectionInitWaitTimeout: 3_000,
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+      onConnect: (ctx) => {
+        const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        const viewer = authenticate(deps.db, typeof raw === 'string' ? raw : undefined);
+        if (!viewer) return false; // graphql-ws closes with 4403 Forbidden
+        ctx.extra.viewer = viewer;
+        // A key revoked mid-stream stops receiving within a minute.
+        ctx.extra.revalidate = setInterval(() => {
+          if (!authenticate(deps.db, typeof raw === 'string' ? raw : undefined)) ctx.extra.socket.close(4403, 'Forbidden');
+        }, 60_000);
+        ctx.extra.revalidate.unref();
+        return true;
+      },
+      onClose: (ctx) => {
+        if (ctx.extra.revalidate) clearInterval(ctx.extra.revalidate);
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        if (Object.keys(ctx.subscriptions).length > config.limits.wsMaxSubscriptionsPerConnection) {
+          return [
+            new GraphQLError(`At most ${config.limits.wsMaxSubscriptionsPerConnection} operations may run at once on one connection.`, {
+              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
+            }),
+          ];
+        }
+        const requestId = newRequestId();
+        const enveloped = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: payload,
+          viewer: ctx.extra.viewer,
+          requestId,
+        });
+        let document;
+        try {
+          document = enveloped.parse(payload.query);
+        } catch (err) {
+          return [err instanceof GraphQLError ? err : new GraphQLError('Could not parse the document.')];
+        }
+        const errors = enveloped.validate(enveloped.schema, document);
+        if (errors.length) return errors;
+        return {
+          schema: enveloped.schema,
+          operationName: payload.operationName,
+          document,
+          variableValues: payload.variables,
+          contextValue: await enveloped.contextFactory(),
+          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+        };
+      },
+    },
+    wss,
+    12_000,
+  );
+
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  return {
+    server,
+    yoga,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      }),
+    close: async (timeoutMs = 10_000) => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const ws of wss.clients as Set<WebSocket>) ws.close(1001, 'Server shutting down');
+      await wsDisposable.dispose();
+      server.closeIdleConnections();
+      const timer = setTimeout(() => {
+        for (const socket of sockets) socket.destroy();
+      }, timeoutMs);
+      await closed;
+      clearTimeout(timer);
+    },
+  };
+}

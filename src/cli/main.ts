@@ -1,0 +1,221 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { openDatabase, type Database } from '../platform/db.js';
+import { ConflictError, DomainError } from '../platform/errors.js';
+import { rotateSecrets, secretKeyUsage } from '../platform/secret-rotation.js';
+import { DEV_KEY_FILE, NEXT_KEY_FILE, SecretBox, generateKey, keyId, loadSecretBox } from '../platform/secrets.js';
+import * as tenancy from '../platform/tenancy/service.js';
+import { SECRET_COLUMNS } from '../secret-columns.js';
+
+/**
+ * `wcs`: operator commands. Bad arguments print a clear message and exit 2,
+ * changing nothing. Output meant for scripts (a new key) goes alone to stdout.
+ */
+
+const USAGE = `Usage: wcs <command> [options]
+
+Commands:
+  org create <name> [--entitlement <e>]...      Create an organization (e.g. --entitlement cjm_whatsapp)
+  org entitle <name> <entitlement>              Grant an entitlement to an organization
+  api-key create --org <name> --sandbox <name> --role ADMIN|VIEWER [--label <text>]
+                                                Create an API key (creates the sandbox if missing); prints the key alone
+  api-key list                                  List API keys (prefix, org, sandbox, role, last used, revoked)
+  api-key revoke <prefix>                       Revoke an API key by its prefix
+  secrets rotate [--new-key <base64>]           Re-encrypt every stored secret under a new key
+  meta-simulator [--port <n>] [--scenario <file.json>]
+                                                Run the Meta Graph API simulator alone
+
+Settings come from the environment (DATABASE_URL, ENCRYPTION_KEY, ...); see the README.`;
+
+export class UsageError extends Error {}
+
+type Out = { out: (line: string) => void; err: (line: string) => void };
+
+function parse(args: string[], options: ParseArgsOptionsConfig, positionals: number) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (parsed.positionals.length !== positionals) {
+    throw new UsageError(`expected ${positionals} argument(s), got ${parsed.positionals.length}`);
+  }
+  return parsed;
+}
+
+function withDatabase<T>(config: Config, fn: (db: Database) => T): T {
+  const db = openDatabase(config.database.file);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+function formatDate(d: Date | null): string {
+  return d ? d.toISOString() : '-';
+}
+
+async function run(argv: string[], io: Out): Promise<number> {
+  const [group, sub, ...rest] = argv;
+  if (!group || group === 'help' || group === '--help' || group === '-h') {
+    io.out(USAGE);
+    return group ? 0 : 2;
+  }
+
+  if (group === 'meta-simulator') {
+    const { values } = parse(
+      [sub, ...rest].filter((a): a is string => a !== undefined),
+      { port: { type: 'string' }, scenario: { type: 'string' } },
+      0,
+    );
+    const port = values.port === undefined ? 4010 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a number from 0 to 65535');
+    const { startMetaSimulator, loadScenarioFile } = await import('../meta-simulator/index.js');
+    const scenario = typeof values.scenario === 'string' ? loadScenarioFile(values.scenario) : undefined;
+    const sim = await startMetaSimulator({ port, host: '127.0.0.1', scenario });
+    io.err(`Meta simulator listening on ${sim.url} (use META_GRAPH_URL=${sim.baseUrl}); control API under ${sim.url}/__simulator`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await sim.close();
+    return 0;
+  }
+
+  const config = loadConfig();
+
+  if (group === 'org' && sub === 'create') {
+    const { values, positionals } = parse(rest, { entitlement: { type: 'string', multiple: true } }, 1);
+    const org = withDatabase(config, (db) =>
+      tenancy.createOrganization(db.db, positionals[0]!, (values.entitlement as string[] | undefined) ?? []),
+    );
+    io.err(`created organization ${org.name}${org.entitlements.length ? ` entitled ${org.entitlements.join(', ')}` : ''}`);
+    return 0;
+  }
+  if (group === 'org' && sub === 'entitle') {
+    const { positionals } = parse(rest, {}, 2);
+    const org = withDatabase(config, (db) => tenancy.entitleOrganization(db.db, positionals[0]!, positionals[1]!));
+    io.err(`organization ${org.name} entitlements: ${org.entitlements.join(', ')}`);
+    return 0;
+  }
+  if (group === 'api-key' && sub === 'create') {
+    const { values } = parse(
+      rest,
+      { org: { type: 'string' }, sandbox: { type: 'string' }, role: { type: 'string' }, label: { type: 'string' } },
+      0,
+    );
+    const missing = (['org', 'sandbox', 'role'] as const).filter((k) => typeof values[k] !== 'string');
+    if (missing.length) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}`);
+    const role = String(values.role).toUpperCase();
+    if (role !== 'ADMIN' && role !== 'VIEWER') throw new UsageError('--role must be ADMIN or VIEWER');
+    const created = withDatabase(config, (db) =>
+      tenancy.createApiKey(db.db, {
+        organization: String(values.org),
+        sandbox: String(values.sandbox),
+        role,
+        label: typeof values.label === 'string' ? values.label : undefined,
+      }),
+    );
+    io.out(created.key);
+    io.err(`created ${role} key ${created.record.prefix} for ${created.organization.name}/${created.sandbox.name}; it is shown only once`);
+    return 0;
+  }
+  if (group === 'api-key' && sub === 'list') {
+    parse(rest, {}, 0);
+    const keys = withDatabase(config, (db) => tenancy.listApiKeys(db.db));
+    io.out(['PREFIX', 'ORGANIZATION', 'SANDBOX', 'ROLE', 'CREATED', 'LAST USED', 'REVOKED', 'LABEL'].join('\t'));
+    for (const k of keys) {
+      io.out(
+        [
+          k.key.prefix,
+          k.organizationName,
+          k.sandboxName,
+          k.key.role,
+          formatDate(k.key.createdAt),
+          formatDate(k.key.lastUsedAt),
+          formatDate(k.key.revokedAt),
+          k.key.label ?? '',
+        ].join('\t'),
+      );
+    }
+    return 0;
+  }
+  if (group === 'api-key' && sub === 'revoke') {
+    const { positionals } = parse(rest, {}, 1);
+    const key = withDatabase(config, (db) => tenancy.revokeApiKey(db.db, positionals[0]!));
+    io.err(`revoked ${key.prefix}`);
+    return 0;
+  }
+  if (group === 'secrets' && sub === 'rotate') {
+    const { values } = parse(rest, { 'new-key': { type: 'string' } }, 0);
+    return rotate(config, typeof values['new-key'] === 'string' ? values['new-key'] : undefined, io);
+  }
+  throw new UsageError(`unknown command: ${[group, sub].filter(Boolean).join(' ')}`);
+}
+
+function rotate(config: Config, newKeyArg: string | undefined, io: Out): number {
+  if (newKeyArg !== undefined && Buffer.from(newKeyArg, 'base64').length !== 32) {
+    throw new UsageError('--new-key must be base64 of exactly 32 bytes (openssl rand -base64 32)');
+  }
+  const current = loadSecretBox({ encryptionKey: config.encryptionKey, dataDir: config.database.dataDir, allowGenerate: false });
+  const newKey = newKeyArg ?? generateKey();
+  const next = SecretBox.fromBase64(newKey);
+  const fileMode = current.source === 'data-folder';
+  const nextFile = path.join(config.database.dataDir, NEXT_KEY_FILE);
+  // Write the new key before the data moves to it, so a crash in between loses nothing.
+  if (fileMode) fs.writeFileSync(nextFile, `${newKey}\n`, { mode: 0o600 });
+  const count = withDatabase(config, (db) => {
+    const n = rotateSecrets(db.sqlite, SECRET_COLUMNS, current.box, next);
+    const usage = secretKeyUsage(db.sqlite, SECRET_COLUMNS);
+    const stale = Object.keys(usage).filter((kid) => kid !== next.currentKid);
+    if (stale.length) throw new Error(`secrets still use old keys ${stale.join(', ')}`);
+    return n;
+  });
+  if (fileMode) {
+    fs.renameSync(nextFile, path.join(config.database.dataDir, DEV_KEY_FILE));
+    io.err(`re-encrypted ${count} secret(s) under key ${keyId(Buffer.from(newKey, 'base64'))}; the data folder key file was replaced`);
+  } else {
+    io.err(
+      `re-encrypted ${count} secret(s) under key ${keyId(Buffer.from(newKey, 'base64'))}. Set ENCRYPTION_KEY to the new key (below) before the next start; the old key is no longer needed.`,
+    );
+    io.out(newKey);
+  }
+  return 0;
+}
+
+export async function cli(argv: string[], io: Out): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`wcs: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      io.err(err.message);
+      return 2;
+    }
+    if (err instanceof DomainError) {
+      io.err(`wcs: ${err.message}`);
+      return err instanceof ConflictError ? 1 : 2;
+    }
+    io.err(`wcs: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}
+
+const isEntry = process.argv[1] && /(wcs(\.js)?|cli[\\/]main\.ts)$/.test(process.argv[1]);
+if (isEntry) {
+  const code = await cli(process.argv.slice(2), {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  });
+  // Long-running commands (meta-simulator, demo --keep) return only when done.
+  process.exitCode = code;
+}

@@ -1,0 +1,156 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Every setting is parsed and validated here;
+ * a bad value stops start-up with a message that names the variable.
+ */
+
+const booleanish = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://')
+    .optional(),
+  DATABASE_URL: z.string().min(1).default('file:./data/wcs.sqlite'),
+  ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => {
+      try {
+        return Buffer.from(v, 'base64').length === 32;
+      } catch {
+        return false;
+      }
+    }, 'must be base64 of exactly 32 bytes (openssl rand -base64 32)')
+    .optional(),
+  META_GRAPH_URL: z.string().url().optional(),
+  META_GRAPH_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'must look like v25.0')
+    .default('v25.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: booleanish.optional(),
+  GRAPHQL_MAX_BODY_BYTES: positiveInt.default(1_048_576),
+  WEBHOOK_MAX_BODY_BYTES: positiveInt.default(3 * 1024 * 1024 + 64 * 1024),
+  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt.default(20),
+  WS_MAX_PAYLOAD_BYTES: positiveInt.default(64 * 1024),
+  JOB_LEASE_MS: positiveInt.default(60_000),
+  JOB_POLL_INTERVAL_MS: positiveInt.default(500),
+  PHONE_NUMBER_REFRESH_INTERVAL_MS: positiveInt.default(15 * 60_000),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  CORS_ORIGINS: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface DatabaseLocation {
+  kind: 'sqlite';
+  /** Absolute path of the SQLite file, or ':memory:'. */
+  file: string;
+  /** Folder for files that live next to the database (the generated dev encryption key). */
+  dataDir: string;
+}
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  isProduction: boolean;
+  port: number;
+  host: string;
+  /** Base of callback and link URLs; defaults to http://localhost:PORT outside production. */
+  publicUrl: string;
+  database: DatabaseLocation;
+  /** base64 key from the environment; undefined outside production means "use the data folder's key". */
+  encryptionKey: string | undefined;
+  meta: {
+    /** undefined outside production means "run the simulator in-process". */
+    graphUrl: string | undefined;
+    apiVersion: string;
+  };
+  log: { level: Env['LOG_LEVEL']; pretty: boolean };
+  limits: {
+    graphqlMaxBodyBytes: number;
+    webhookMaxBodyBytes: number;
+    wsMaxSubscriptionsPerConnection: number;
+    wsMaxPayloadBytes: number;
+  };
+  jobs: { leaseMs: number; pollIntervalMs: number };
+  phoneNumberRefreshIntervalMs: number;
+  shutdownTimeoutMs: number;
+  corsOrigins: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseDatabaseUrl(url: string, cwd = process.cwd()): DatabaseLocation {
+  if (url === ':memory:' || url === 'file::memory:') {
+    return { kind: 'sqlite', file: ':memory:', dataDir: path.resolve(cwd, 'data') };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    throw new ConfigError([
+      'DATABASE_URL: PostgreSQL is not supported by this build yet; use an SQLite path such as file:./data/wcs.sqlite',
+    ]);
+  }
+  const raw = url.replace(/^(sqlite|file):(\/\/)?/, '');
+  if (!raw) throw new ConfigError(['DATABASE_URL: empty SQLite path']);
+  const file = path.resolve(cwd, raw);
+  return { kind: 'sqlite', file, dataDir: path.dirname(file) };
+}
+
+/** Parses an environment (process.env by default) into a typed Config, or throws ConfigError. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset", as in most .env files.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0] ?? '?')}: ${i.message}`));
+  }
+  const env = parsed.data;
+  const isProduction = env.NODE_ENV === 'production';
+  const problems: string[] = [];
+  if (isProduction && !env.ENCRYPTION_KEY) problems.push('ENCRYPTION_KEY: required when NODE_ENV=production');
+  if (isProduction && !env.PUBLIC_URL) problems.push('PUBLIC_URL: required when NODE_ENV=production');
+  if (problems.length) throw new ConfigError(problems);
+
+  const database = parseDatabaseUrl(env.DATABASE_URL);
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+  return {
+    env: env.NODE_ENV,
+    isProduction,
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl,
+    database,
+    encryptionKey: env.ENCRYPTION_KEY,
+    meta: {
+      graphUrl: env.META_GRAPH_URL?.replace(/\/+$/, '') ?? (isProduction ? 'https://graph.facebook.com' : undefined),
+      apiVersion: env.META_GRAPH_API_VERSION,
+    },
+    log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? (!isProduction && Boolean(process.stdout.isTTY)) },
+    limits: {
+      graphqlMaxBodyBytes: env.GRAPHQL_MAX_BODY_BYTES,
+      webhookMaxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
+      wsMaxSubscriptionsPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      wsMaxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES,
+    },
+    jobs: { leaseMs: env.JOB_LEASE_MS, pollIntervalMs: env.JOB_POLL_INTERVAL_MS },
+    phoneNumberRefreshIntervalMs: env.PHONE_NUMBER_REFRESH_INTERVAL_MS,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    corsOrigins: env.CORS_ORIGINS
+      ? env.CORS_ORIGINS.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [],
+  };
+}

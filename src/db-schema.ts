@@ -1,0 +1,4 @@
+/** Every table, for drizzle's typed client and drizzle-kit. Each domain owns its tables.ts. */
+export * from './platform/tenancy/tables.js';
+export * from './platform/jobs/tables.js';
+export * from './settings/tables.js';

@@ -1,0 +1,100 @@
+import SchemaBuilder from '@pothos/core';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
+import ValidationPlugin from '@pothos/plugin-validation';
+import { GraphQLError } from 'graphql';
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import './audit-plugin.js';
+import type { GraphQLContext } from './context.js';
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** True when the failed check was the ADMIN role (FORBIDDEN), not the tenant guard (not found). */
+function needsAdmin(failure: AuthFailure): boolean {
+  if (failure.kind === AuthScopeFailureType.AuthScope) return failure.scope === 'admin';
+  if (failure.kind === AuthScopeFailureType.AnyAuthScopes || failure.kind === AuthScopeFailureType.AllAuthScopes) {
+    return failure.failures.some(needsAdmin);
+  }
+  return false;
+}
+
+export interface SchemaTypesShape {
+  Context: GraphQLContext;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
+    ID: { Input: string; Output: string };
+  };
+  AuthScopes: {
+    /** The caller's key has the ADMIN role. */
+    admin: boolean;
+    /** The object belongs to the caller's sandbox. */
+    sandbox: string;
+  };
+  DefaultFieldNullability: false;
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+  /** Every connection carries totalCount (contract: cursor connections with totalCount). */
+  Connection: { totalCount: number };
+}
+
+/**
+ * The one SchemaBuilder. Plugin order matters: relay, scope-auth, audit, errors,
+ * validation (each wraps the next, so auth runs before auditing, and auditing
+ * sees the typed errors the errors plugin turns into union members).
+ */
+export const builder = new SchemaBuilder<SchemaTypesShape>({
+  plugins: [RelayPlugin, ScopeAuthPlugin, 'audit', ErrorsPlugin, ValidationPlugin],
+  defaultFieldNullability: false,
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    edgesFieldOptions: { nullable: false },
+    nodeFieldOptions: { nullable: false },
+    nodeQueryOptions: { description: 'Fetches any object of your sandbox by its global id; null when it does not exist for you.' },
+    nodesQueryOptions: { description: 'Fetches several objects by global id; null for each id that does not exist for you.' },
+  },
+  scopeAuth: {
+    authScopes: (ctx) => ({
+      admin: ctx.viewer.role === 'ADMIN',
+      sandbox: (sandboxId: string) => sandboxId === ctx.viewer.sandboxId,
+    }),
+    // A failed scope is a top-level error (never a 500, never data).
+    unauthorizedError: (_parent, _ctx, info, result) => {
+      if (info.parentType.name === 'Mutation' || needsAdmin(result.failure)) {
+        return new GraphQLError('This operation needs an ADMIN API key.', { extensions: { code: 'FORBIDDEN' } });
+      }
+      // Tenant guard: another sandbox's object does not exist for this caller.
+      return new GraphQLError('Not found', { extensions: { code: 'NOT_FOUND' } });
+    },
+  },
+  errors: {
+    defaultTypes: [],
+    defaultResultOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Success` },
+    defaultUnionOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Result` },
+  },
+  validation: {
+    validationError: (result) =>
+      new GraphQLError(
+        `Invalid argument: ${result.issues.map((i) => `${(i.path ?? []).map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.')} ${i.message}`.trim()).join('; ')}`,
+        { extensions: { code: 'BAD_USER_INPUT' } },
+      ),
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver, { description: 'An ISO-8601 date-time in UTC.' });
+builder.addScalarType('JSON', JSONResolver, { description: 'Any JSON value.' });
+
+builder.queryType({ description: 'Everything a key can read in its sandbox.' });
+builder.mutationType({
+  description: 'Changes; every mutation needs an ADMIN key.',
+  authScopes: { admin: true },
+});
+builder.subscriptionType({ description: "Live updates over graphql-ws or SSE, scoped to the key's sandbox." });
+
+builder.globalConnectionField('totalCount', (t) =>
+  t.int({ description: 'How many items match, across all pages.', resolve: (connection) => connection.totalCount }),
+);

@@ -1,0 +1,87 @@
+import {
+  ConflictError,
+  EntitlementError,
+  InvalidStateError,
+  NotFoundError,
+  ValidationError,
+  type DomainError,
+  type ErrorCode as ErrorCodeValue,
+} from '../platform/errors.js';
+import { builder } from './builder.js';
+
+/** The error types every mutation result union may contain (contract: "Error types"). */
+
+export const ErrorCode = builder.enumType('ErrorCode', {
+  description: 'A stable, machine-readable error category.',
+  values: {
+    VALIDATION_FAILED: { description: 'The input broke a rule; see fieldErrors.' },
+    NOT_FOUND: { description: 'The object does not exist in your sandbox.' },
+    CONFLICT: { description: 'The change conflicts with the current state (a duplicate, or an object still in use).' },
+    ENTITLEMENT_MISSING: { description: 'Your organization lacks the entitlement this feature needs.' },
+    META_API_ERROR: { description: 'Meta answered with an error; see metaCode and remedy.' },
+    META_UNREACHABLE: { description: 'Meta could not be reached (DNS, refused connection or timeout).' },
+    INVALID_STATE: { description: 'The object is not in a state that allows this operation.' },
+  } as const satisfies Record<ErrorCodeValue, unknown>,
+});
+
+export const ErrorInterface = builder.interfaceRef<DomainError>('Error').implement({
+  description: 'Implemented by every error a mutation can return as data.',
+  fields: (t) => ({
+    message: t.exposeString('message', { description: 'A sentence for a person: what went wrong and what to do.' }),
+    code: t.field({ type: ErrorCode, description: 'The error category.', resolve: (e) => e.code }),
+  }),
+});
+
+export const FieldErrorRef = builder.objectRef<{ path: string[]; message: string }>('FieldError').implement({
+  description: 'One invalid input field.',
+  fields: (t) => ({
+    path: t.exposeStringList('path', { description: 'Path of the field inside the input, e.g. ["keywordRules", "0", "keywords"].' }),
+    message: t.exposeString('message', { description: 'What is wrong with it.' }),
+  }),
+});
+
+builder.objectType(ValidationError, {
+  name: 'ValidationError',
+  description: 'The input broke one or more rules; nothing was changed.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (e) => e instanceof ValidationError,
+  fields: (t) => ({
+    fieldErrors: t.field({ type: [FieldErrorRef], description: 'Every invalid field.', resolve: (e) => e.fieldErrors }),
+  }),
+});
+
+builder.objectType(NotFoundError, {
+  name: 'NotFoundError',
+  description: 'The object does not exist in your sandbox.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (e) => e instanceof NotFoundError,
+  fields: () => ({}),
+});
+
+builder.objectType(ConflictError, {
+  name: 'ConflictError',
+  description: 'The change conflicts with existing data, e.g. a duplicate name or an object still in use.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (e) => e instanceof ConflictError,
+  fields: () => ({}),
+});
+
+builder.objectType(EntitlementError, {
+  name: 'EntitlementError',
+  description: 'Your organization lacks an entitlement this feature needs.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (e) => e instanceof EntitlementError,
+  fields: (t) => ({
+    entitlement: t.exposeString('entitlement', { description: 'The missing entitlement, e.g. cjm_whatsapp.' }),
+  }),
+});
+
+builder.objectType(InvalidStateError, {
+  name: 'InvalidStateError',
+  description: 'The object is not in a state that allows this operation.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (e) => e instanceof InvalidStateError,
+  fields: () => ({}),
+});
+
+export { ConflictError, EntitlementError, InvalidStateError, NotFoundError, ValidationError };

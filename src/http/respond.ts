@@ -1,0 +1,59 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  });
+  res.end(payload);
+}
+
+export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  });
+  res.end(text);
+}
+
+export class BodyTooLargeError extends Error {}
+
+/** Reads a whole request body as raw bytes, refusing more than maxBytes (413 territory). */
+export async function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) throw new BodyTooLargeError();
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    total += buf.length;
+    if (total > maxBytes) throw new BodyTooLargeError();
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** A route served by the thin HTTP edge (webhooks, link redirects, health). */
+export interface HttpRoute {
+  name: string;
+  /** Returns path parameters when the route serves this path, else null. */
+  match(pathname: string): Record<string, string> | null;
+  handle(req: IncomingMessage, res: ServerResponse, params: Record<string, string>, url: URL): Promise<void> | void;
+}
+
+export function prefixRoute(
+  name: string,
+  prefix: string,
+  handle: (req: IncomingMessage, res: ServerResponse, rest: string, url: URL) => Promise<void> | void,
+): HttpRoute {
+  return {
+    name,
+    match: (pathname) => (pathname.startsWith(prefix) ? { rest: pathname.slice(prefix.length) } : null),
+    handle: (req, res, params, url) => handle(req, res, params.rest ?? '', url),
+  };
+}

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Sqlite from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from '../db-schema.js';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+/** The handle a transaction callback receives; same query API as Db. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+export interface Database {
+  db: Db;
+  sqlite: Sqlite.Database;
+  file: string;
+  close(): void;
+}
+
+export interface PragmaReport {
+  journal_mode: string;
+  synchronous: number;
+  foreign_keys: number;
+  busy_timeout: number;
+}
+
+/**
+ * Opens the SQLite file with the pragmas durability depends on, then applies
+ * pending migrations. synchronous=FULL because better-sqlite3 defaults to NORMAL
+ * in WAL mode, which can lose an acknowledged webhook on power loss.
+ */
+export function openDatabase(file: string, options: { migrate?: boolean } = {}): Database {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Sqlite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('wal_autocheckpoint = 1000');
+  const report = readPragmas(sqlite);
+  if (report.synchronous !== 2 || report.foreign_keys !== 1 || (file !== ':memory:' && report.journal_mode !== 'wal')) {
+    sqlite.close();
+    throw new Error(`SQLite pragmas not applied: ${JSON.stringify(report)}`);
+  }
+  const db = drizzle(sqlite, { schema });
+  if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  return {
+    db,
+    sqlite,
+    file,
+    close: () => {
+      if (sqlite.open) sqlite.close();
+    },
+  };
+}
+
+export function readPragmas(sqlite: Sqlite.Database): PragmaReport {
+  return {
+    journal_mode: String(sqlite.pragma('journal_mode', { simple: true })),
+    synchronous: Number(sqlite.pragma('synchronous', { simple: true })),
+    foreign_keys: Number(sqlite.pragma('foreign_keys', { simple: true })),
+    busy_timeout: Number(sqlite.pragma('busy_timeout', { simple: true })),
+  };
+}
+
+/** True when every migration in drizzle/ has been applied to this database. */
+export function migrationsApplied(sqlite: Sqlite.Database): boolean {
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
+    entries: unknown[];
+  };
+  const applied = sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number };
+  return applied.n >= journal.entries.length;
+}
+
+/**
+ * Runs fn in one IMMEDIATE transaction (takes the write lock up front, so two
+ * writers never deadlock on a read-to-write upgrade). fn must be synchronous:
+ * better-sqlite3 transactions cannot span an await.
+ */
+export function inTransaction<T>(db: Db, fn: (tx: Tx) => T): T {
+  return db.transaction(fn, { behavior: 'immediate' });
+}

@@ -1,0 +1,330 @@
+import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Db, DbOrTx } from '../db.js';
+import { newId } from '../ids.js';
+import { fullJitterDelay } from './backoff.js';
+import { jobs, type JobRecord, type JobStatus } from './tables.js';
+
+/**
+ * A durable job queue in the database. Jobs are enqueued in the same transaction
+ * as the write that needs them, leased with a timeout (a job whose process died is
+ * leased again when its lease runs out), retried with capped exponential backoff
+ * and full jitter, and kept visible with their last error when they fail for good.
+ */
+
+export interface JobContext {
+  jobId: string;
+  attempt: number;
+  sandboxId: string | null;
+  /** Aborted when the queue stops before the job finished. */
+  signal: AbortSignal;
+}
+
+export interface JobDefinition<P> {
+  kind: string;
+  run: (payload: P, ctx: JobContext) => Promise<void>;
+  /** Jobs of this kind running at once in this process. */
+  concurrency?: number;
+  /** Non-transient failures before the job fails for good. */
+  maxFailures?: number;
+  backoff?: { baseMs: number; capMs: number };
+  /** Called once when the job fails for good (after its last failure was recorded). */
+  onExhausted?: (payload: P, error: Error, ctx: { jobId: string; sandboxId: string | null }) => void | Promise<void>;
+}
+
+/** Retry later without counting a failure: the cause is outside us (Meta down, throttled). */
+export class TransientJobError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'TransientJobError';
+  }
+}
+
+/** Do not retry: another run cannot succeed. */
+export class PermanentJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentJobError';
+  }
+}
+
+export interface EnqueueOptions {
+  runAt?: Date;
+  delayMs?: number;
+  dedupeKey?: string;
+  sandboxId?: string | null;
+  maxFailures?: number;
+}
+
+export interface JobQueueOptions {
+  leaseMs: number;
+  pollIntervalMs: number;
+  random?: () => number;
+  /** Succeeded and cancelled jobs older than this are pruned. */
+  retentionMs?: number;
+}
+
+interface Registered {
+  def: JobDefinition<unknown>;
+  running: number;
+}
+
+const DEFAULT_BACKOFF = { baseMs: 1_000, capMs: 5 * 60_000 };
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+export class JobQueue {
+  private readonly kinds = new Map<string, Registered>();
+  private readonly inflight = new Map<string, Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private tickQueued = false;
+  private started = false;
+  private abort = new AbortController();
+  private lastPrune = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly logger: Logger,
+    private readonly options: JobQueueOptions,
+  ) {}
+
+  define<P>(def: JobDefinition<P>): JobDefinition<P> {
+    if (this.kinds.has(def.kind)) throw new Error(`job kind ${def.kind} defined twice`);
+    this.kinds.set(def.kind, { def: def as JobDefinition<unknown>, running: 0 });
+    return def;
+  }
+
+  /** Inserts a job in the caller's transaction; returns its id, or null when an active job has the same dedupe key. */
+  enqueue<P>(tx: DbOrTx, def: JobDefinition<P> | string, payload: P, options: EnqueueOptions = {}): string | null {
+    const kind = typeof def === 'string' ? def : def.kind;
+    const registered = this.kinds.get(kind);
+    const now = Date.now();
+    const id = newId(now);
+    const result = tx
+      .insert(jobs)
+      .values({
+        id,
+        kind,
+        payload: payload as unknown,
+        sandboxId: options.sandboxId ?? null,
+        status: 'queued',
+        maxFailures: options.maxFailures ?? registered?.def.maxFailures ?? 10,
+        runAt: options.runAt ?? new Date(now + (options.delayMs ?? 0)),
+        dedupeKey: options.dedupeKey ?? null,
+        createdAt: new Date(now),
+        updatedAt: new Date(now),
+      })
+      .onConflictDoNothing()
+      .run();
+    return result.changes === 1 ? id : null;
+  }
+
+  /** Wakes the worker loop; call after committing a transaction that enqueued jobs. */
+  notify(): void {
+    if (!this.started || this.tickQueued) return;
+    this.tickQueued = true;
+    setImmediate(() => {
+      this.tickQueued = false;
+      this.tick();
+    });
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.abort = new AbortController();
+    this.tick();
+  }
+
+  /** Stops leasing and waits for running jobs (up to timeoutMs); unfinished jobs are leased again after a restart. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const all = Promise.allSettled([...this.inflight.values()]);
+    let timeout: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      all.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timeout = setTimeout(() => resolve(true), timeoutMs);
+      }),
+    ]);
+    if (timeout) clearTimeout(timeout);
+    if (timedOut) {
+      this.logger.warn({ running: this.inflight.size }, 'jobs still running at shutdown; they will run again after restart');
+      this.abort.abort();
+    }
+  }
+
+  get(id: string): JobRecord | undefined {
+    return this.db.select().from(jobs).where(eq(jobs.id, id)).get();
+  }
+
+  list(filter: { kind?: string; status?: JobStatus } = {}): JobRecord[] {
+    const conditions = [];
+    if (filter.kind) conditions.push(eq(jobs.kind, filter.kind));
+    if (filter.status) conditions.push(eq(jobs.status, filter.status));
+    return this.db
+      .select()
+      .from(jobs)
+      .where(and(...conditions))
+      .orderBy(asc(jobs.id))
+      .all();
+  }
+
+  /** Cancels queued jobs matching a dedupe-key prefix or ids; running ones finish. Returns how many. */
+  cancelQueued(tx: DbOrTx, ids: string[]): number {
+    if (!ids.length) return 0;
+    return tx
+      .update(jobs)
+      .set({ status: 'cancelled', finishedAt: new Date(), updatedAt: new Date() })
+      .where(and(inArray(jobs.id, ids), eq(jobs.status, 'queued')))
+      .run().changes;
+  }
+
+  /** Resolves when nothing is running and nothing is ready to run (tests and graceful drains). */
+  async idle(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.inflight.size === 0 && !this.hasReadyJobs()) return;
+      await new Promise<void>((resolve) => {
+        this.idleWaiters.push(resolve);
+        setTimeout(resolve, 25);
+      });
+    }
+    throw new Error('job queue did not become idle in time');
+  }
+
+  private hasReadyJobs(): boolean {
+    const now = new Date();
+    const kinds = [...this.kinds.keys()];
+    if (!kinds.length) return false;
+    const row = this.db
+      .select({ id: jobs.id })
+      .from(jobs)
+      .where(and(inArray(jobs.kind, kinds), this.readyCondition(now)))
+      .limit(1)
+      .get();
+    return Boolean(row);
+  }
+
+  private readyCondition(now: Date) {
+    return or(
+      and(eq(jobs.status, 'queued'), sql`${jobs.runAt} <= ${now.getTime()}`),
+      and(eq(jobs.status, 'running'), lt(jobs.leaseUntil, now)),
+    );
+  }
+
+  private tick(): void {
+    if (!this.started) return;
+    if (this.timer) clearTimeout(this.timer);
+    try {
+      for (const registered of this.kinds.values()) {
+        const free = (registered.def.concurrency ?? 4) - registered.running;
+        if (free <= 0) continue;
+        for (const job of this.lease(registered.def.kind, free)) this.run(registered, job);
+      }
+      this.pruneOccasionally();
+    } catch (err) {
+      // A locked or briefly unavailable database must not kill the loop.
+      this.logger.error({ err }, 'job queue tick failed');
+    }
+    this.timer = setTimeout(() => this.tick(), this.options.pollIntervalMs);
+    this.timer.unref();
+  }
+
+  private lease(kind: string, limit: number): JobRecord[] {
+    const now = new Date();
+    const ready = this.db
+      .select({ id: jobs.id })
+      .from(jobs)
+      .where(and(eq(jobs.kind, kind), this.readyCondition(now)))
+      .orderBy(asc(jobs.runAt))
+      .limit(limit);
+    return this.db
+      .update(jobs)
+      .set({
+        status: 'running',
+        attempts: sql`${jobs.attempts} + 1`,
+        leaseUntil: new Date(now.getTime() + this.options.leaseMs),
+        updatedAt: now,
+      })
+      .where(inArray(jobs.id, ready))
+      .returning()
+      .all();
+  }
+
+  private run(registered: Registered, job: JobRecord): void {
+    registered.running += 1;
+    const ctx: JobContext = { jobId: job.id, attempt: job.attempts, sandboxId: job.sandboxId, signal: this.abort.signal };
+    const promise = (async () => {
+      try {
+        await registered.def.run(job.payload, ctx);
+        this.finish(job, { status: 'succeeded' });
+      } catch (err) {
+        await this.fail(registered.def, job, err instanceof Error ? err : new Error(String(err)));
+      }
+    })()
+      .catch((err: unknown) => this.logger.error({ err, kind: job.kind, jobId: job.id }, 'job bookkeeping failed'))
+      .finally(() => {
+        registered.running -= 1;
+        this.inflight.delete(job.id);
+        this.notify();
+        for (const resolve of this.idleWaiters.splice(0)) resolve();
+      });
+    this.inflight.set(job.id, promise);
+  }
+
+  /** Fenced by the attempt number: a runner whose lease was taken over cannot overwrite the new run. */
+  private finish(job: JobRecord, patch: Partial<typeof jobs.$inferInsert>, now = new Date()): boolean {
+    const terminal = patch.status === 'succeeded' || patch.status === 'failed' || patch.status === 'cancelled';
+    return (
+      this.db
+        .update(jobs)
+        .set({ ...patch, leaseUntil: null, updatedAt: now, ...(terminal ? { finishedAt: now } : {}) })
+        .where(and(eq(jobs.id, job.id), eq(jobs.status, 'running'), eq(jobs.attempts, job.attempts)))
+        .run().changes === 1
+    );
+  }
+
+  private async fail(def: JobDefinition<unknown>, job: JobRecord, error: Error): Promise<void> {
+    const backoff = def.backoff ?? DEFAULT_BACKOFF;
+    const now = new Date();
+    const message = `${error.name}: ${error.message}`.slice(0, 2000);
+    if (error instanceof TransientJobError) {
+      const delay = Math.max(
+        error.retryAfterMs ?? 0,
+        fullJitterDelay(job.attempts - 1, backoff.baseMs, backoff.capMs, this.options.random),
+      );
+      this.finish(job, { status: 'queued', runAt: new Date(now.getTime() + delay), lastError: message }, now);
+      this.logger.info({ kind: job.kind, jobId: job.id, attempt: job.attempts, delayMs: delay, error: message }, 'job will retry');
+      return;
+    }
+    const failures = job.failures + 1;
+    if (error instanceof PermanentJobError || failures >= job.maxFailures) {
+      if (this.finish(job, { status: 'failed', failures, lastError: message }, now)) {
+        this.logger.warn({ kind: job.kind, jobId: job.id, failures, error: message }, 'job failed for good');
+        await def.onExhausted?.(job.payload, error, { jobId: job.id, sandboxId: job.sandboxId });
+      }
+      return;
+    }
+    const delay = fullJitterDelay(failures - 1, backoff.baseMs, backoff.capMs, this.options.random);
+    this.finish(job, { status: 'queued', failures, runAt: new Date(now.getTime() + delay), lastError: message }, now);
+    this.logger.warn({ kind: job.kind, jobId: job.id, failures, delayMs: delay, error: message }, 'job failed; will retry');
+  }
+
+  private pruneOccasionally(): void {
+    const now = Date.now();
+    if (now - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now;
+    const cutoff = new Date(now - (this.options.retentionMs ?? 7 * 24 * 3600_000));
+    this.db
+      .delete(jobs)
+      .where(and(inArray(jobs.status, ['succeeded', 'cancelled']), lt(jobs.finishedAt, cutoff)))
+      .run();
+  }
+}

@@ -1,0 +1,55 @@
+import pino, { type DestinationStream, type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * Every key that may carry a secret, at any depth we log. The canary tests
+ * prove no token reaches a log line; this list is the first line of defence,
+ * the second is that secrets are never put into log objects at all.
+ */
+const REDACT_KEYS = [
+  'authorization',
+  'Authorization',
+  'token',
+  'apiToken',
+  'accessToken',
+  'access_token',
+  'input_token',
+  'appSecret',
+  'app_secret',
+  'verifyToken',
+  'verify_token',
+  'secret',
+  'password',
+  'apiKey',
+  'key',
+  'x-hub-signature-256',
+  'cookie',
+];
+const REDACT_PATHS = [
+  ...REDACT_KEYS,
+  ...REDACT_KEYS.map((k) => `*.${k}`),
+  ...REDACT_KEYS.map((k) => `*.*.${k}`),
+  'req.headers.authorization',
+  'headers.authorization',
+];
+
+export interface LoggerOptions {
+  level: string;
+  pretty?: boolean;
+  destination?: DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const base = {
+    level: options.level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: undefined,
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  if (options.destination) return pino(base, options.destination);
+  if (options.pretty) {
+    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } });
+  }
+  return pino(base);
+}

@@ -1,0 +1,86 @@
+import { EventEmitter } from 'node:events';
+
+/**
+ * Typed, sandbox-scoped publish/subscribe. Each domain adds its events to
+ * PubSubEvents by declaration merging. Topics are named per sandbox, so a
+ * subscriber can only ever hear its own sandbox. Events carry ids and enum
+ * values only; subscribers re-read rows through the tenant-guarded stores.
+ *
+ * In-process for the embedded (single-process SQLite) mode.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface PubSubEvents {}
+
+export type Topic = keyof PubSubEvents & string;
+
+/** Events buffered per subscriber before the oldest are dropped (a stuck client must not grow memory forever). */
+const MAX_BUFFER = 10_000;
+
+export class PubSub {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    this.emitter.setMaxListeners(0);
+  }
+
+  publish<T extends Topic>(sandboxId: string, topic: T, payload: PubSubEvents[T]): void {
+    this.emitter.emit(`${sandboxId}:${topic}`, payload);
+  }
+
+  listenerCount(sandboxId: string, topic: Topic): number {
+    return this.emitter.listenerCount(`${sandboxId}:${topic}`);
+  }
+
+  /**
+   * Registers the listener at once (not on first pull), so a caller can subscribe,
+   * then read the current state, and miss nothing in between.
+   */
+  subscribe<T extends Topic>(sandboxId: string, topic: T, signal?: AbortSignal): AsyncIterableIterator<PubSubEvents[T]> {
+    const name = `${sandboxId}:${topic}`;
+    const buffer: PubSubEvents[T][] = [];
+    let waiting: ((r: IteratorResult<PubSubEvents[T]>) => void) | undefined;
+    let done = false;
+    const listener = (payload: PubSubEvents[T]) => {
+      if (waiting) {
+        const resolve = waiting;
+        waiting = undefined;
+        resolve({ value: payload, done: false });
+        return;
+      }
+      buffer.push(payload);
+      if (buffer.length > MAX_BUFFER) buffer.shift();
+    };
+    const finish = (): IteratorResult<PubSubEvents[T]> => {
+      if (!done) {
+        done = true;
+        this.emitter.off(name, listener);
+        buffer.length = 0;
+        if (waiting) {
+          waiting({ value: undefined, done: true });
+          waiting = undefined;
+        }
+      }
+      return { value: undefined, done: true };
+    };
+    this.emitter.on(name, listener);
+    signal?.addEventListener('abort', () => finish(), { once: true });
+    const iterator: AsyncIterableIterator<PubSubEvents[T]> = {
+      next: () => {
+        if (buffer.length) return Promise.resolve({ value: buffer.shift()!, done: false });
+        if (done) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => {
+          waiting = resolve;
+        });
+      },
+      return: () => Promise.resolve(finish()),
+      throw: (err?: unknown) => {
+        finish();
+        return Promise.reject(err);
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
+  }
+}

@@ -1,0 +1,15 @@
+export type Role = 'ADMIN' | 'VIEWER';
+
+/** Who is calling: resolved once per request (or WebSocket connection) from the API key. */
+export interface Viewer {
+  apiKeyId: string;
+  keyPrefix: string;
+  organizationId: string;
+  organizationName: string;
+  sandboxId: string;
+  sandboxName: string;
+  role: Role;
+  entitlements: string[];
+}
+
+export const WHATSAPP_ENTITLEMENT = 'cjm_whatsapp';

@@ -1,0 +1,4 @@
+import type { SecretColumn } from './platform/secret-rotation.js';
+
+/** Every column that stores an encrypted secret; `wcs secrets rotate` re-encrypts them all. Domains add theirs here. */
+export const SECRET_COLUMNS: SecretColumn[] = [];

@@ -1,0 +1,46 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { DbOrTx } from '../platform/db.js';
+import { channelGeneralSettings, marketingActions } from './tables.js';
+
+export type MarketingActionRecord = typeof marketingActions.$inferSelect;
+export type ChannelGeneralSettingsRecord = typeof channelGeneralSettings.$inferSelect;
+
+export function findGeneralSettings(db: DbOrTx, sandboxId: string): ChannelGeneralSettingsRecord | undefined {
+  return db.select().from(channelGeneralSettings).where(eq(channelGeneralSettings.sandboxId, sandboxId)).get();
+}
+
+export function upsertGeneralSettings(db: DbOrTx, row: ChannelGeneralSettingsRecord): void {
+  db.insert(channelGeneralSettings)
+    .values(row)
+    .onConflictDoUpdate({
+      target: channelGeneralSettings.sandboxId,
+      set: { whatsAppExecutionField: row.whatsAppExecutionField, updatedAt: row.updatedAt },
+    })
+    .run();
+}
+
+export function listMarketingActions(db: DbOrTx, sandboxId: string): MarketingActionRecord[] {
+  return db.select().from(marketingActions).where(eq(marketingActions.sandboxId, sandboxId)).orderBy(asc(marketingActions.id)).all();
+}
+
+export function findMarketingActionsByIds(db: DbOrTx, sandboxId: string, ids: string[]): MarketingActionRecord[] {
+  if (!ids.length) return [];
+  return db
+    .select()
+    .from(marketingActions)
+    .where(and(eq(marketingActions.sandboxId, sandboxId), inArray(marketingActions.id, ids)))
+    .all();
+}
+
+export function findMarketingActionByKey(db: DbOrTx, sandboxId: string, key: string): MarketingActionRecord | undefined {
+  return db
+    .select()
+    .from(marketingActions)
+    .where(and(eq(marketingActions.sandboxId, sandboxId), eq(marketingActions.key, key)))
+    .get();
+}
+
+export function insertMarketingAction(db: DbOrTx, row: MarketingActionRecord, ignoreDuplicate = false): void {
+  const q = db.insert(marketingActions).values(row);
+  (ignoreDuplicate ? q.onConflictDoNothing() : q).run();
+}

@@ -1,0 +1,175 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { inTransaction, openDatabase, type Database } from '../../src/platform/db.js';
+import { fullJitterDelay } from '../../src/platform/jobs/backoff.js';
+import { JobQueue, PermanentJobError, TransientJobError } from '../../src/platform/jobs/queue.js';
+import { jobs } from '../../src/platform/jobs/tables.js';
+import { createLogger } from '../../src/platform/logger.js';
+
+const logger = createLogger({ level: 'silent' });
+const opened: Array<{ db: Database; queue: JobQueue }> = [];
+
+function setup(options: { leaseMs?: number; random?: () => number } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-jobs-'));
+  const db = openDatabase(path.join(dir, 'jobs.sqlite'));
+  const queue = new JobQueue(db.db, logger, { leaseMs: options.leaseMs ?? 5_000, pollIntervalMs: 20, random: options.random });
+  opened.push({ db, queue });
+  return { db, queue, file: path.join(dir, 'jobs.sqlite') };
+}
+
+afterEach(async () => {
+  for (const { db, queue } of opened.splice(0)) {
+    await queue.stop(1_000);
+    db.close();
+  }
+});
+
+async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('durable job queue', () => {
+  it('runs a job enqueued in the same transaction as a write, once', async () => {
+    const { db, queue } = setup();
+    const seen: string[] = [];
+    const def = queue.define<{ name: string }>({ kind: 'greet', run: async (p) => void seen.push(p.name) });
+    db.sqlite.exec('CREATE TABLE notes (id TEXT)');
+    inTransaction(db.db, (tx) => {
+      tx.run(sql`INSERT INTO notes VALUES ('n1')`);
+      queue.enqueue(tx, def, { name: 'ada' });
+    });
+    queue.start();
+    await waitFor(() => seen.length === 1);
+    await queue.idle();
+    expect(seen).toEqual(['ada']);
+    expect(queue.list({ kind: 'greet' })[0]!.status).toBe('succeeded');
+  });
+
+  it('a rolled-back transaction leaves no job', () => {
+    const { db, queue } = setup();
+    const def = queue.define<object>({ kind: 'never', run: async () => {} });
+    expect(() =>
+      inTransaction(db.db, (tx) => {
+        queue.enqueue(tx, def, {});
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(queue.list({ kind: 'never' })).toHaveLength(0);
+  });
+
+  it('picks up a job whose lease was abandoned by a crashed process', async () => {
+    const { db, queue } = setup({ leaseMs: 200 });
+    const runs: number[] = [];
+    const def = queue.define<object>({ kind: 'resume', run: async (_p, ctx) => void runs.push(ctx.attempt) });
+    const id = queue.enqueue(db.db, def, {})!;
+    // What a process that died mid-run leaves behind: running, with a lease that runs out.
+    db.db.update(jobs).set({ status: 'running', attempts: 1, leaseUntil: new Date(Date.now() + 300) }).where(eq(jobs.id, id)).run();
+    queue.start();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(runs).toEqual([]); // the lease still holds
+    await waitFor(() => runs.length === 1);
+    expect(runs).toEqual([2]);
+    await waitFor(() => queue.get(id)!.status === 'succeeded');
+  });
+
+  it('retries failures with capped, jittered backoff, then stays visible as failed with its last error', async () => {
+    const { db, queue } = setup({ random: () => 0.5 });
+    let calls = 0;
+    let exhausted = '';
+    const def = queue.define<object>({
+      kind: 'flaky',
+      maxFailures: 3,
+      backoff: { baseMs: 200, capMs: 400 },
+      run: async () => {
+        calls += 1;
+        throw new Error(`attempt ${calls} failed`);
+      },
+      onExhausted: (_p, err) => {
+        exhausted = err.message;
+      },
+    });
+    const id = queue.enqueue(db.db, def, {})!;
+    const runAts: number[] = [];
+    queue.start();
+    await waitFor(() => {
+      const job = queue.get(id)!;
+      if (job.status === 'queued' && job.failures > 0 && runAts.length < job.failures) runAts.push(job.runAt.getTime() - job.updatedAt.getTime());
+      return job.status === 'failed';
+    });
+    const job = queue.get(id)!;
+    expect(calls).toBe(3);
+    expect(job.failures).toBe(3);
+    expect(job.lastError).toBe('Error: attempt 3 failed');
+    expect(exhausted).toBe('attempt 3 failed');
+    // random() = 0.5 -> half of min(cap, base * 2^n): 100 ms, then 200 ms.
+    expect(runAts).toEqual([100, 200]);
+  });
+
+  it('transient errors retry without using up failures; permanent errors stop at once', async () => {
+    const { db, queue } = setup();
+    let transientCalls = 0;
+    const transient = queue.define<object>({
+      kind: 'transient',
+      maxFailures: 1,
+      backoff: { baseMs: 5, capMs: 10 },
+      run: async () => {
+        transientCalls += 1;
+        if (transientCalls < 4) throw new TransientJobError('Meta is down');
+      },
+    });
+    const permanent = queue.define<object>({
+      kind: 'permanent',
+      run: async () => {
+        throw new PermanentJobError('cannot ever work');
+      },
+    });
+    const a = queue.enqueue(db.db, transient, {})!;
+    const b = queue.enqueue(db.db, permanent, {})!;
+    queue.start();
+    await waitFor(() => queue.get(a)!.status === 'succeeded' && queue.get(b)!.status === 'failed');
+    expect(transientCalls).toBe(4);
+    expect(queue.get(a)!.failures).toBe(0);
+    expect(queue.get(b)!.attempts).toBe(1);
+  });
+
+  it('a retry-after hint delays the next run at least that long', async () => {
+    const { db, queue } = setup();
+    const times: number[] = [];
+    const def = queue.define<object>({
+      kind: 'throttled',
+      run: async () => {
+        times.push(Date.now());
+        if (times.length === 1) throw new TransientJobError('429', 300);
+      },
+    });
+    queue.enqueue(db.db, def, {});
+    queue.start();
+    await waitFor(() => times.length === 2);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(290);
+  });
+
+  it('dedupe keys keep one active job per key', () => {
+    const { db, queue } = setup();
+    const def = queue.define<object>({ kind: 'refresh', run: async () => {} });
+    expect(queue.enqueue(db.db, def, {}, { dedupeKey: 'refresh:1' })).not.toBeNull();
+    expect(queue.enqueue(db.db, def, {}, { dedupeKey: 'refresh:1' })).toBeNull();
+    expect(queue.enqueue(db.db, def, {}, { dedupeKey: 'refresh:2' })).not.toBeNull();
+  });
+
+  it('full jitter stays within [0, min(cap, base * 2^n)]', () => {
+    for (let attempt = 0; attempt < 12; attempt++) {
+      for (let i = 0; i < 200; i++) {
+        const d = fullJitterDelay(attempt, 100, 5_000);
+        expect(d).toBeGreaterThanOrEqual(0);
+        expect(d).toBeLessThanOrEqual(Math.min(5_000, 100 * 2 ** attempt));
+      }
+    }
+  });
+});

@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { print, type ExecutionResult } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { request } from 'undici';
+import { loadConfig, type Config } from '../../src/config.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import * as tenancy from '../../src/platform/tenancy/service.js';
+import { WHATSAPP_ENTITLEMENT } from '../../src/platform/tenancy/viewer.js';
+
+/**
+ * The real service on an ephemeral port with a real SQLite file in a temp folder.
+ * Every log line is captured so tests can assert that no secret reaches a log.
+ */
+
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    cb();
+  }
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface HarnessOptions {
+  /** Meta Graph base URL (e.g. a simulator's baseUrl); default: the service starts its own simulator. */
+  metaUrl?: string;
+  env?: Record<string, string>;
+  /** Reuse a data folder (restart tests). */
+  dataDir?: string;
+  startJobs?: boolean;
+}
+
+export interface Harness {
+  server: RunningServer;
+  config: Config;
+  url: string;
+  wsUrl: string;
+  dataDir: string;
+  logs: LogCapture;
+  /** ADMIN key of organization "acme" (entitled cjm_whatsapp), sandbox "prod". */
+  adminKey: string;
+  viewerKey: string;
+  createKey(input: { organization?: string; sandbox: string; role: 'ADMIN' | 'VIEWER'; entitlements?: string[] }): string;
+  gql<TData, TVars>(doc: TypedDocumentNode<TData, TVars>, variables?: TVars, key?: string): Promise<ExecutionResult<TData>>;
+  post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: string; headers: Record<string, unknown> }>;
+  stop(): Promise<void>;
+}
+
+const envFor = (dataDir: string, options: HarnessOptions): Record<string, string> => ({
+  NODE_ENV: 'test',
+  PORT: '0',
+  HOST: '127.0.0.1',
+  DATABASE_URL: `file:${path.join(dataDir, 'wcs.sqlite')}`,
+  LOG_LEVEL: 'debug',
+  LOG_PRETTY: 'false',
+  JOB_POLL_INTERVAL_MS: '50',
+  JOB_LEASE_MS: '2000',
+  ...(options.metaUrl ? { META_GRAPH_URL: options.metaUrl } : {}),
+  ...options.env,
+});
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-test-'));
+  const config = loadConfig(envFor(dataDir, options));
+  const logs = new LogCapture();
+  const server = await startServer({ config, logDestination: logs, startJobs: options.startJobs });
+  const created = new Set<string>();
+  const createKey: Harness['createKey'] = ({ organization = 'acme', sandbox, role, entitlements = [WHATSAPP_ENTITLEMENT] }) => {
+    if (!created.has(organization)) {
+      try {
+        tenancy.createOrganization(server.deps.db, organization, entitlements);
+      } catch {
+        // exists from an earlier run on the same data folder
+      }
+      created.add(organization);
+    }
+    return tenancy.createApiKey(server.deps.db, { organization, sandbox, role }).key;
+  };
+  const adminKey = createKey({ sandbox: 'prod', role: 'ADMIN' });
+  const viewerKey = createKey({ sandbox: 'prod', role: 'VIEWER' });
+
+  const post: Harness['post'] = async (body, headers = {}) => {
+    const res = await request(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: res.statusCode, body: await res.body.text(), headers: res.headers };
+  };
+
+  return {
+    server,
+    config,
+    url: server.url,
+    wsUrl: server.url.replace(/^http/, 'ws') + '/graphql',
+    dataDir,
+    logs,
+    adminKey,
+    viewerKey,
+    createKey,
+    post,
+    gql: async (doc, variables, key = adminKey) => {
+      const res = await post({ query: print(doc), variables }, { authorization: `Bearer ${key}` });
+      if (res.status !== 200) throw new Error(`GraphQL HTTP ${res.status}: ${res.body}`);
+      return JSON.parse(res.body) as ExecutionResult<never>;
+    },
+    stop: () => server.stop(),
+  };
+}
