@@ -1,0 +1,50 @@
+// Tokens must never reach logs, call records or error messages. Meta puts
+// access tokens in `paging.next` URLs and some proxies echo headers into
+// error bodies, so everything we keep from a response passes through here.
+
+const SECRET_QUERY_PARAMS = ['access_token', 'input_token', 'appsecret_proof', 'client_secret'];
+const SECRET_PARAM_RE = new RegExp(`((?:${SECRET_QUERY_PARAMS.join('|')})(?:=|%3D))[^&\\s"'<>]*`, 'gi');
+const BEARER_RE = /(bearer\s+)[^\s"'<>,;]+/gi;
+
+/** Removes secret query parameters from a path such as `/v25.0/debug_token?input_token=…&x=1`. */
+export function redactPath(pathWithQuery: string): string {
+  const q = pathWithQuery.indexOf('?');
+  if (q < 0) return pathWithQuery;
+  // Drop pairs textually so the rest of the query stays byte-for-byte as sent.
+  const kept = pathWithQuery
+    .slice(q + 1)
+    .split('&')
+    .filter((pair) => {
+      const rawKey = pair.split('=')[0] ?? '';
+      let key = rawKey;
+      try {
+        key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
+      } catch {
+        // keep the raw key for matching
+      }
+      return pair !== '' && !SECRET_QUERY_PARAMS.includes(key.toLowerCase());
+    });
+  return kept.length ? `${pathWithQuery.slice(0, q)}?${kept.join('&')}` : pathWithQuery.slice(0, q);
+}
+
+/** Masks known secrets in free text (Meta messages, details, transport errors). */
+export function redactText(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of secrets) {
+    // Very short strings would mask ordinary words; real tokens are long.
+    if (secret.length >= 8) out = out.split(secret).join('[redacted]');
+  }
+  return out.replace(SECRET_PARAM_RE, '$1[redacted]').replace(BEARER_RE, '$1[redacted]');
+}
+
+/** Deep copy of JSON-ish data with every string passed through {@link redactText}. */
+export function redactValue<T>(value: T, secrets: readonly string[]): T {
+  if (typeof value === 'string') return redactText(value, secrets) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => redactValue(v, secrets)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redactValue(v, secrets);
+    return out as T;
+  }
+  return value;
+}
