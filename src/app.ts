@@ -124,12 +124,19 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
   ];
   const allRoutes = [...healthRoutes, ...routes];
 
+  // requestListener sends the response (handleNodeRequestAndResponse only builds it); its typing omits the server context.
+  const serveYoga = yoga.requestListener as unknown as (
+    req: IncomingMessage,
+    res: ServerResponse,
+    context: Pick<ServerContext, 'viewer' | 'requestId'>,
+  ) => Promise<void>;
+
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
     const method = req.method ?? 'GET';
     const wantsGraphiQL = method === 'GET' && !url.searchParams.has('query') && String(req.headers.accept ?? '').includes('text/html');
     if (wantsGraphiQL && !production) {
       // The GraphiQL page itself needs no key; every request it sends does.
-      await yoga.handleNodeRequestAndResponse(req, res, { req, res, viewer: undefined as unknown as Viewer, requestId });
+      await serveYoga(req, res, { viewer: undefined as unknown as Viewer, requestId });
       return;
     }
     if (method === 'POST') {
@@ -141,7 +148,7 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
     }
     const viewer = authenticate(deps.db, req.headers.authorization);
     if (!viewer) return sendJson(res, 401, UNAUTHENTICATED_BODY, { 'www-authenticate': 'Bearer' });
-    await yoga.handleNodeRequestAndResponse(req, res, { req, res, viewer, requestId });
+    await serveYoga(req, res, { viewer, requestId });
   }
 
   const server = http.createServer((req, res) => {
@@ -235,14 +242,20 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
           viewer: ctx.extra.viewer,
           requestId,
         });
+        // Armor's limits may throw from parse or validate; either way the operation gets errors, the socket stays up.
+        // Errors are rebuilt with this module's GraphQLError so graphql-ws recognises them whatever copy made them.
+        const asErrors = (err: unknown) => {
+          const list = Array.isArray(err) ? err : [err];
+          return list.map((e: Partial<GraphQLError>) => new GraphQLError(e?.message ?? 'Invalid operation.', { extensions: e?.extensions }));
+        };
         let document;
         try {
           document = enveloped.parse(payload.query);
+          const errors = enveloped.validate(enveloped.schema, document);
+          if (errors.length) return asErrors(errors);
         } catch (err) {
-          return [err instanceof GraphQLError ? err : new GraphQLError('Could not parse the document.')];
+          return asErrors(err);
         }
-        const errors = enveloped.validate(enveloped.schema, document);
-        if (errors.length) return errors;
         return {
           schema: enveloped.schema,
           operationName: payload.operationName,

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { MetaClient } from './meta/index.js';
 import type { Db } from './platform/db.js';
+import type { DomainEvents } from './platform/events.js';
 import type { JobQueue } from './platform/jobs/queue.js';
 import type { PubSub } from './platform/pubsub.js';
 import type { SecretBox } from './platform/secrets.js';
@@ -15,6 +16,8 @@ export interface AppDeps {
   logger: Logger;
   pubsub: PubSub;
   jobs: JobQueue;
+  /** Durable events between domains (emitted in the writer's transaction). */
+  events: DomainEvents;
   secrets: SecretBox;
   meta: MetaClient;
 }

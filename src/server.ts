@@ -7,6 +7,7 @@ import { MetaClient, type MetaApiCallRecord } from './meta/index.js';
 import { startMetaSimulator, type RunningMetaSimulator } from './meta-simulator/index.js';
 import { DOMAIN_MODULES, type DomainRuntime } from './modules.js';
 import { openDatabase } from './platform/db.js';
+import { DomainEvents } from './platform/events.js';
 import { JobQueue } from './platform/jobs/queue.js';
 import { createLogger } from './platform/logger.js';
 import { PubSub } from './platform/pubsub.js';
@@ -73,13 +74,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     },
   });
 
+  const jobs = new JobQueue(database.db, logger, { leaseMs: config.jobs.leaseMs, pollIntervalMs: config.jobs.pollIntervalMs });
   const deps: AppDeps = {
     config,
     db: database.db,
     sqlite: database.sqlite,
     logger,
     pubsub: new PubSub(),
-    jobs: new JobQueue(database.db, logger, { leaseMs: config.jobs.leaseMs, pollIntervalMs: config.jobs.pollIntervalMs }),
+    jobs,
+    events: new DomainEvents(jobs),
     secrets: keys.box,
     meta,
   };

@@ -1,4 +1,5 @@
 import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
+import { errorTypeMap } from '@pothos/plugin-errors';
 import type { GraphQLFieldResolver } from 'graphql';
 import { DomainError } from '../platform/errors.js';
 import { recordAudit } from '../platform/tenancy/service.js';
@@ -45,8 +46,10 @@ export class AuditPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
       };
       try {
         const result: unknown = await resolver(parent, args, context, info);
-        const outcome = result instanceof DomainError ? result.code : result instanceof Error ? 'ERROR' : 'SUCCESS';
-        write(outcome, objectIdOf(result instanceof Error ? null : result, args as Record<string, unknown>));
+        // The errors plugin returns handled errors as proxies it tracks in errorTypeMap.
+        const handled = typeof result === 'object' && result !== null && errorTypeMap.has(result);
+        const outcome = handled ? String((result as { code?: unknown }).code ?? 'ERROR') : 'SUCCESS';
+        write(outcome, objectIdOf(handled ? null : result, args as Record<string, unknown>));
         return result;
       } catch (err) {
         write(err instanceof DomainError ? err.code : 'ERROR', objectIdOf(null, args as Record<string, unknown>));

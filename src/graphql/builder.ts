@@ -54,6 +54,13 @@ export const builder = new SchemaBuilder<SchemaTypesShape>({
     cursorType: 'String',
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
+    idFieldOptions: { description: 'Opaque global id; pass it to node(id:) or to mutations.' },
+    hasNextPageFieldOptions: { description: 'Whether more items follow this page.' },
+    hasPreviousPageFieldOptions: { description: 'Whether items come before this page.' },
+    startCursorFieldOptions: { description: 'Cursor of the first item of this page.' },
+    endCursorFieldOptions: { description: 'Cursor of the last item of this page; pass it as `after` for the next page.' },
+    nodeTypeOptions: { description: 'An object with a global id; fetch any of them with node(id:).' },
+    pageInfoTypeOptions: { description: 'Where a page sits in a cursor-paginated list.' },
     nodeQueryOptions: { description: 'Fetches any object of your sandbox by its global id; null when it does not exist for you.' },
     nodesQueryOptions: { description: 'Fetches several objects by global id; null for each id that does not exist for you.' },
   },
@@ -73,8 +80,14 @@ export const builder = new SchemaBuilder<SchemaTypesShape>({
   },
   errors: {
     defaultTypes: [],
-    defaultResultOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Success` },
-    defaultUnionOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Result` },
+    defaultResultOptions: {
+      name: ({ fieldName }) => `${capitalize(fieldName)}Success`,
+      description: 'The operation succeeded; data holds its result.',
+    },
+    defaultUnionOptions: {
+      name: ({ fieldName }) => `${capitalize(fieldName)}Result`,
+      description: 'What the mutation returns: its success type, or one of the typed errors it can fail with.',
+    },
   },
   validation: {
     validationError: (result) =>

@@ -3,6 +3,7 @@ import { builder } from './builder.js';
 import './errors.js';
 import './viewer.js';
 import '../settings/graphql.js';
+import '../credentials/graphql.js';
 
 /** Each domain's graphql.ts registers its types on import; this file only gathers them. */
 let schema: GraphQLSchema | undefined;

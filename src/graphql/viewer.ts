@@ -5,6 +5,7 @@ import { builder } from './builder.js';
 import { pageWindow, toConnection } from './connection.js';
 import { toPage } from '../platform/pagination.js';
 import { mapEvents } from './live.js';
+import { requireAdmin } from './require-admin.js';
 
 declare module '../platform/pubsub.js' {
   interface PubSubEvents {
@@ -60,7 +61,7 @@ const AuditLogEntryRef = builder.objectRef<AuditLogRecord>('AuditLogEntry').impl
     role: t.field({ type: RoleEnum, description: 'The role of that key.', resolve: (e) => e.role as 'ADMIN' | 'VIEWER' }),
     action: t.exposeString('action', { description: 'The mutation name.' }),
     objectType: t.exposeString('objectType', { nullable: true, description: 'The kind of object it acted on.' }),
-    objectId: t.exposeString('objectId', { nullable: true, description: 'The id of that object (global id when it is a node).' }),
+    objectId: t.exposeString('objectId', { nullable: true, description: 'The id of that object.' }),
     outcome: t.exposeString('outcome', { description: 'SUCCESS, or the error code returned.' }),
   }),
 });
@@ -88,11 +89,14 @@ builder.subscriptionFields((t) => ({
     type: AuditLogEntryRef,
     description: 'Each mutation run in this sandbox, as it is recorded (ADMIN only).',
     authScopes: { admin: true },
-    subscribe: (_root, _args, ctx) =>
-      mapEvents(
+    subscribe: (_root, _args, ctx) => {
+      // Field scopes run per event; refuse at subscribe time so a VIEWER learns at once.
+      requireAdmin(ctx);
+      return mapEvents(
         ctx.deps.pubsub.subscribe(ctx.viewer.sandboxId, 'audit:entry-added'),
         (event) => tenancyStore.findAuditEntry(ctx.deps.db, ctx.viewer.sandboxId, event.auditLogEntryId) ?? null,
-      ),
+      );
+    },
     resolve: (entry) => entry,
   }),
 }));

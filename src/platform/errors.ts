@@ -81,3 +81,35 @@ export class FieldErrors {
     if (this.errors.length) throw new ValidationError(this.errors);
   }
 }
+
+/** Meta answered with an error (its own code, subcode and trace id), with what to do about it. */
+export class MetaApiFailure extends DomainError {
+  readonly code = 'META_API_ERROR' as const;
+  constructor(
+    message: string,
+    readonly details: {
+      metaCode: number | null;
+      metaSubcode: number | null;
+      fbtraceId: string | null;
+      httpStatus: number | null;
+      retryable: boolean;
+      remedy: string;
+    },
+  ) {
+    super(message);
+    this.name = 'MetaApiFailure';
+  }
+}
+
+/** Meta could not be reached at all (DNS, refused connection, timeout). */
+export class MetaUnreachableFailure extends DomainError {
+  readonly code = 'META_UNREACHABLE' as const;
+  readonly retryable = true;
+  constructor(
+    message: string,
+    readonly remedy: string,
+  ) {
+    super(message);
+    this.name = 'MetaUnreachableFailure';
+  }
+}

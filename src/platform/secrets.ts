@@ -118,10 +118,10 @@ export function loadSecretBox(options: { encryptionKey?: string; dataDir: string
   if (options.encryptionKey) {
     return { box: new SecretBox([Buffer.from(options.encryptionKey, 'base64'), ...extra]), source: 'environment' };
   }
-  if (!options.allowGenerate) throw new Error('ENCRYPTION_KEY is required');
   const file = path.join(options.dataDir, DEV_KEY_FILE);
   let generatedFile: string | undefined;
   if (!fs.existsSync(file)) {
+    if (!options.allowGenerate) throw new Error(`ENCRYPTION_KEY is required (no ${file} either)`);
     fs.mkdirSync(options.dataDir, { recursive: true });
     fs.writeFileSync(file, `${generateKey()}\n`, { mode: 0o600, flag: 'wx' });
     generatedFile = file;

@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/platform/db.js';
+import { runProcess } from '../helpers/spawn.js';
+
+let env: Record<string, string>;
+let dataDir: string;
+
+const wcs = (...args: string[]) => runProcess('node', ['bin/wcs.js', ...args], env);
+
+function count(table: string): number {
+  const db = openDatabase(path.join(dataDir, 'wcs.sqlite'));
+  try {
+    return (db.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+beforeAll(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-cli-'));
+  env = { DATABASE_URL: `file:${path.join(dataDir, 'wcs.sqlite')}`, NODE_ENV: 'development', LOG_LEVEL: 'silent' };
+});
+
+describe('the wcs command', () => {
+  it('creates and entitles organizations', async () => {
+    const created = await wcs('org', 'create', 'acme', '--entitlement', 'cjm_whatsapp');
+    expect(created.code).toBe(0);
+    expect(created.stderr).toContain('created organization acme entitled cjm_whatsapp');
+    const entitled = await wcs('org', 'entitle', 'acme', 'cjm_email');
+    expect(entitled.code).toBe(0);
+    expect(entitled.stderr).toContain('cjm_email, cjm_whatsapp');
+    const dup = await wcs('org', 'create', 'acme');
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toContain('already exists');
+  });
+
+  it('creates API keys, printing the key alone on stdout', async () => {
+    const res = await wcs('api-key', 'create', '--org', 'acme', '--sandbox', 'prod', '--role', 'ADMIN', '--label', 'ci');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^wcs_[A-Za-z0-9]{10}_[A-Za-z0-9]{40}\n$/);
+    const viewer = await wcs('api-key', 'create', '--org', 'acme', '--sandbox', 'staging', '--role', 'viewer');
+    expect(viewer.code).toBe(0);
+    const list = await wcs('api-key', 'list');
+    expect(list.code).toBe(0);
+    const prefix = res.stdout.trim().split('_').slice(0, 2).join('_');
+    expect(list.stdout).toContain(`${prefix}\tacme\tprod\tADMIN`);
+    expect(list.stdout).toContain('acme\tstaging\tVIEWER');
+    expect(list.stdout).not.toContain(res.stdout.trim());
+
+    const revoke = await wcs('api-key', 'revoke', prefix);
+    expect(revoke.code).toBe(0);
+    expect((await wcs('api-key', 'list')).stdout).toMatch(new RegExp(`${prefix}.*\\t\\d{4}-\\d\\d-\\d\\dT[^\\t]+\\tci`));
+  });
+
+  it.each([
+    [['org', 'create'], 'expected 1 argument'],
+    [['org', 'create', 'bad name!'], 'organization name must be'],
+    [['org', 'create', 'x', '--entitlement', 'Not-Valid'], 'entitlements are lower-case'],
+    [['org', 'entitle', 'ghost', 'cjm_whatsapp'], 'organization "ghost" not found'],
+    [['api-key', 'create', '--org', 'acme', '--sandbox', 'prod'], 'missing --role'],
+    [['api-key', 'create', '--org', 'acme', '--sandbox', 'prod', '--role', 'OWNER'], '--role must be ADMIN or VIEWER'],
+    [['api-key', 'create', '--org', 'ghost', '--sandbox', 'prod', '--role', 'ADMIN'], 'organization "ghost" not found'],
+    [['api-key', 'create', '--org', 'acme', '--sandbox', 'prod', '--role', 'ADMIN', '--bogus'], "Unknown option '--bogus'"],
+    [['api-key', 'revoke', 'wcs_nothing'], 'not found'],
+    [['secrets', 'rotate', '--new-key', 'dG9vIHNob3J0'], '--new-key must be base64 of exactly 32 bytes'],
+    [['frobnicate'], 'unknown command'],
+    [[], 'Usage: wcs'],
+  ])('wcs %j exits 2 with a clear message and changes nothing', async (args, message) => {
+    const orgs = count('organizations');
+    const keys = count('api_keys');
+    const sandboxes = count('sandboxes');
+    const res = await wcs(...args);
+    expect(res.code).toBe(2);
+    expect(res.stderr + res.stdout).toContain(message);
+    expect([count('organizations'), count('api_keys'), count('sandboxes')]).toEqual([orgs, keys, sandboxes]);
+  });
+
+  it('rotates the data-folder key', async () => {
+    const keyFile = path.join(dataDir, 'encryption.key');
+    fs.writeFileSync(keyFile, `${Buffer.alloc(32, 1).toString('base64')}\n`);
+    const res = await wcs('secrets', 'rotate');
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/re-encrypted \d+ secret\(s\) under key [0-9a-f]{12}/);
+    expect(fs.readFileSync(keyFile, 'utf8').trim()).not.toBe(Buffer.alloc(32, 1).toString('base64'));
+    expect(fs.existsSync(path.join(dataDir, 'encryption.key.next'))).toBe(false);
+  });
+});
