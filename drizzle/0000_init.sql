@@ -1,3 +1,72 @@
+CREATE TABLE `meta_api_calls` (
+	`id` text PRIMARY KEY NOT NULL,
+	`sandbox_id` text NOT NULL,
+	`credential_id` text NOT NULL,
+	`at` integer NOT NULL,
+	`method` text NOT NULL,
+	`path` text NOT NULL,
+	`http_status` integer,
+	`meta_code` integer,
+	`fbtrace_id` text,
+	`duration_ms` integer NOT NULL,
+	`outcome` text NOT NULL,
+	FOREIGN KEY (`credential_id`) REFERENCES `whatsapp_api_credentials`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `meta_api_calls_credential_idx` ON `meta_api_calls` (`credential_id`,`id`);--> statement-breakpoint
+CREATE TABLE `phone_quality_changes` (
+	`id` text PRIMARY KEY NOT NULL,
+	`sandbox_id` text NOT NULL,
+	`credential_id` text NOT NULL,
+	`phone_number_id` text NOT NULL,
+	`previous_quality_rating` text,
+	`quality_rating` text NOT NULL,
+	`at` integer NOT NULL,
+	`source` text NOT NULL,
+	FOREIGN KEY (`credential_id`) REFERENCES `whatsapp_api_credentials`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `phone_quality_changes_credential_idx` ON `phone_quality_changes` (`credential_id`,`id`);--> statement-breakpoint
+CREATE TABLE `whatsapp_api_credentials` (
+	`id` text PRIMARY KEY NOT NULL,
+	`sandbox_id` text NOT NULL,
+	`name` text NOT NULL,
+	`name_key` text NOT NULL,
+	`business_account_id` text NOT NULL,
+	`waba_id` text NOT NULL,
+	`waba_name` text,
+	`waba_ownership` text,
+	`phone_number_id` text NOT NULL,
+	`display_phone_number` text,
+	`verified_name` text,
+	`quality_rating` text NOT NULL,
+	`throughput_level` text NOT NULL,
+	`messages_per_second` integer,
+	`messaging_limit_tier` text,
+	`phone_status` text,
+	`can_send_message` integer,
+	`api_token_enc` text NOT NULL,
+	`api_token_last4` text NOT NULL,
+	`api_token_type` text,
+	`api_token_expires_at` integer,
+	`api_token_scopes` text NOT NULL,
+	`app_id` text,
+	`status` text NOT NULL,
+	`previous_status` text,
+	`status_message` text,
+	`status_version` integer NOT NULL,
+	`status_changed_at` integer NOT NULL,
+	`warnings` text NOT NULL,
+	`phone_number_refreshed_at` integer,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`sandbox_id`) REFERENCES `sandboxes`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `whatsapp_api_credentials_sandbox_name_unique` ON `whatsapp_api_credentials` (`sandbox_id`,`name_key`);--> statement-breakpoint
+CREATE INDEX `whatsapp_api_credentials_sandbox_idx` ON `whatsapp_api_credentials` (`sandbox_id`,`id`);--> statement-breakpoint
+CREATE INDEX `whatsapp_api_credentials_phone_idx` ON `whatsapp_api_credentials` (`sandbox_id`,`phone_number_id`);--> statement-breakpoint
+CREATE INDEX `whatsapp_api_credentials_status_idx` ON `whatsapp_api_credentials` (`status`);--> statement-breakpoint
 CREATE TABLE `jobs` (
 	`id` text PRIMARY KEY NOT NULL,
 	`kind` text NOT NULL,

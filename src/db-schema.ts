@@ -2,3 +2,4 @@
 export * from './platform/tenancy/tables.js';
 export * from './platform/jobs/tables.js';
 export * from './settings/tables.js';
+export * from './credentials/tables.js';

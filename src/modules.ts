@@ -1,6 +1,7 @@
 import type { AppDeps } from './deps.js';
 import type { MetaApiCallRecord } from './meta/index.js';
 import type { HttpRoute } from './http/respond.js';
+import { credentialsModule } from './credentials/module.js';
 
 /**
  * What a domain contributes to the running service besides its GraphQL types:
@@ -17,4 +18,6 @@ export interface DomainRuntime {
 export type DomainModule = (deps: AppDeps) => DomainRuntime;
 
 /** Registered in dependency order. Each domain folder exports its module. */
-export const DOMAIN_MODULES: DomainModule[] = [];
+export const DOMAIN_MODULES: DomainModule[] = [
+  credentialsModule,
+];

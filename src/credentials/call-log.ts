@@ -1,0 +1,81 @@
+import type { AppDeps } from '../deps.js';
+import type { MetaApiCallRecord } from '../meta/index.js';
+import { inTransaction } from '../platform/db.js';
+import { newId } from '../platform/ids.js';
+import { tokenRejectedMessage } from './meta-errors.js';
+import { failOnRejectedToken } from './service.js';
+import * as store from './store.js';
+
+/** Calls kept per credential for recentApiCalls. */
+export const KEEP_CALLS_PER_CREDENTIAL = 200;
+
+/**
+ * The sink for the Meta client's call records. Sends can make a thousand calls
+ * a second, so records are buffered and written once per event-loop turn in one
+ * transaction, and each credential's log is trimmed to its newest calls in the
+ * same flush. A 190 on any tagged call fails that credential: this is how a
+ * token revoked after verification is noticed, whoever made the call.
+ */
+export class MetaCallLog {
+  private buffer: MetaApiCallRecord[] = [];
+  private scheduled = false;
+
+  constructor(private readonly deps: AppDeps) {}
+
+  record(rec: MetaApiCallRecord): void {
+    if (!rec.tag.credentialId || !rec.tag.sandboxId) return;
+    this.buffer.push(rec);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  flush(): void {
+    const batch = this.buffer;
+    if (!batch.length) return;
+    this.buffer = [];
+    try {
+      inTransaction(this.deps.db, (tx) => {
+        // A call may finish after its credential was deleted; its record has nowhere to go.
+        const live = store.existingCredentialIds(tx, [...new Set(batch.map((r) => r.tag.credentialId!))]);
+        const rows = batch
+          .filter((r) => live.has(r.tag.credentialId!))
+          .map((r): store.MetaApiCallRow => ({
+            id: newId(r.at.getTime()),
+            sandboxId: r.tag.sandboxId!,
+            credentialId: r.tag.credentialId!,
+            at: r.at,
+            method: r.method,
+            path: r.path,
+            httpStatus: r.httpStatus,
+            metaCode: r.metaCode,
+            fbtraceId: r.fbtraceId,
+            durationMs: Math.round(r.durationMs),
+            outcome: r.outcome,
+          }));
+        store.insertApiCalls(tx, rows);
+        for (const credentialId of new Set(rows.map((r) => r.credentialId)))
+          store.pruneApiCalls(tx, credentialId, KEEP_CALLS_PER_CREDENTIAL);
+      });
+    } catch (err) {
+      // Losing log lines must never break the calls they describe (nor the shutdown that closed the database).
+      this.deps.logger.error({ err, records: batch.length }, 'could not store Meta call records');
+    }
+    for (const rec of batch) {
+      if (rec.metaCode !== 190) continue;
+      try {
+        failOnRejectedToken(
+          this.deps,
+          rec.tag.credentialId!,
+          rec.tag.tokenFp,
+          tokenRejectedMessage(`Meta answered ${rec.method} ${rec.path.split('?')[0]} with an invalid or expired token error`),
+        );
+      } catch (err) {
+        this.deps.logger.error({ err, credentialId: rec.tag.credentialId }, 'could not mark credential FAILED after a 190');
+      }
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import type { AppDeps } from '../deps.js';
+import type { Tx } from '../platform/db.js';
+import * as store from './store.js';
+import type { CredentialStatus } from './tables.js';
+
+/**
+ * Status transitions of a credential, in one place: each bumps status_version
+ * (so stale verification runs and duplicate live events are dropped), emits the
+ * durable domain event in the writer's transaction, and returns the pubsub
+ * event to publish once that transaction has committed.
+ */
+
+declare module '../platform/pubsub.js' {
+  interface PubSubEvents {
+    'credential:status-changed': {
+      credentialId: string;
+      previousStatus: CredentialStatus | null;
+      status: CredentialStatus;
+      /** ISO-8601. */
+      at: string;
+      statusVersion: number;
+    };
+    'credential:quality-changed': { credentialId: string; qualityChangeId: string };
+  }
+}
+
+declare module '../platform/events.js' {
+  interface DomainEventMap {
+    /** Every status transition of a WhatsApp API credential (channel configurations react to FAILED and recoveries). */
+    'credential.status-changed': {
+      sandboxId: string;
+      credentialId: string;
+      previousStatus: CredentialStatus | null;
+      status: CredentialStatus;
+    };
+  }
+}
+
+export const SECRET_AAD_TABLE = 'whatsapp_api_credentials';
+export const SECRET_AAD_COLUMN = 'api_token_enc';
+
+export interface StatusEvent {
+  sandboxId: string;
+  credentialId: string;
+  previousStatus: CredentialStatus | null;
+  status: CredentialStatus;
+  at: string;
+  statusVersion: number;
+}
+
+/** Identifies which stored token a Meta call used, without revealing anything about it (the ciphertext has a random IV). */
+export function tokenFingerprint(apiTokenEnc: string): string {
+  return createHash('sha256').update(apiTokenEnc).digest('hex').slice(0, 16);
+}
+
+/**
+ * Moves the credential to `status` if it is still at `from.statusVersion`.
+ * Returns the event to publish after commit, or null when someone else moved it first.
+ */
+export function transition(
+  deps: AppDeps,
+  tx: Tx,
+  from: store.CredentialRow,
+  status: CredentialStatus,
+  statusMessage: string | null,
+  patch: store.CredentialPatch = {},
+  now = new Date(),
+): StatusEvent | null {
+  const statusVersion = from.statusVersion + 1;
+  const written = store.updateCredentialAtVersion(tx, from.id, from.statusVersion, {
+    ...patch,
+    status,
+    previousStatus: from.status,
+    statusMessage,
+    statusVersion,
+    statusChangedAt: now,
+    updatedAt: now,
+  });
+  if (!written) return null;
+  deps.events.emit(
+    tx,
+    'credential.status-changed',
+    { sandboxId: from.sandboxId, credentialId: from.id, previousStatus: from.status, status },
+    from.sandboxId,
+  );
+  return { sandboxId: from.sandboxId, credentialId: from.id, previousStatus: from.status, status, at: now.toISOString(), statusVersion };
+}
+
+/** Call after the transaction that produced the event committed. */
+export function publishStatus(deps: AppDeps, event: StatusEvent | null): void {
+  if (!event) return;
+  const { sandboxId, ...payload } = event;
+  deps.pubsub.publish(sandboxId, 'credential:status-changed', payload);
+  deps.jobs.notify();
+}

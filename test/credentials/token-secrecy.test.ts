@@ -1,0 +1,144 @@
+import { print } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { connectWs } from '../helpers/live.js';
+import { startMetaSimulator, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
+import {
+  acmeInput,
+  CreateDoc,
+  DiscoverDoc,
+  IDS,
+  NodeDoc,
+  RecentCallsDoc,
+  RefreshDoc,
+  scenarioWithTokens,
+  StatusSubDoc,
+  TestDoc,
+  UpdateDoc,
+  waitForStatus,
+  waitUntil,
+} from './helpers.js';
+
+// Acceptance 4: a canary token appears in no response, log line or recorded call; a new token is verified again.
+
+const CANARY = 'SIMcanaryToken7f3a9c1e5b2d8f4a6c0e9b7d5a3f1c8e';
+const BOGUS = 'SIMbogusTokenMetaNeverIssued00000000000042';
+
+let sim: RunningMetaSimulator;
+let h: Harness;
+const bodies: string[] = [];
+
+async function call<TData, TVars>(doc: TypedDocumentNode<TData, TVars>, variables: TVars): Promise<TData> {
+  const res = await h.post({ query: print(doc), variables }, { authorization: `Bearer ${h.adminKey}` });
+  bodies.push(res.body, JSON.stringify(res.headers));
+  const json = JSON.parse(res.body) as { data: TData; errors?: unknown };
+  expect(json.errors).toBeUndefined();
+  return json.data;
+}
+
+beforeAll(async () => {
+  sim = await startMetaSimulator({ port: 0, scenario: scenarioWithTokens(CANARY) });
+  h = await startHarness({ metaUrl: sim.baseUrl });
+});
+
+afterAll(async () => {
+  await h?.stop();
+  await sim?.close();
+});
+
+describe('the token is write-only', () => {
+  let id = '';
+
+  it('never shows up in responses, subscriptions, logs, recorded calls or stored rows', async () => {
+    const ws = connectWs(h.wsUrl, h.adminKey);
+    const sub = ws.subscribe(StatusSubDoc, {});
+    try {
+      const discovered = await call(DiscoverDoc, { input: { apiToken: CANARY, businessAccountId: IDS.business.acme } });
+      expect(discovered.discoverWhatsAppBusinessAccounts.__typename).toBe('DiscoverWhatsAppBusinessAccountsSuccess');
+      // A token Meta refuses, and a malformed one, must not be echoed either.
+      await call(DiscoverDoc, { input: { apiToken: `${CANARY}x`, businessAccountId: IDS.business.acme } });
+      await call(DiscoverDoc, { input: { apiToken: `${CANARY} x`, businessAccountId: IDS.business.acme } });
+
+      const created = await call(CreateDoc, { input: acmeInput('canary', { apiToken: CANARY }) });
+      if (created.createWhatsAppApiCredential.__typename !== 'CreateWhatsAppApiCredentialSuccess') throw new Error('create failed');
+      id = created.createWhatsAppApiCredential.data.id;
+      expect(created.createWhatsAppApiCredential.data.apiTokenLast4).toBe(CANARY.slice(-4));
+      await waitForStatus(h, id, 'ACTIVE');
+      await call(NodeDoc, { id });
+      await call(TestDoc, { input: { id } });
+      await call(RefreshDoc, { input: { credentialId: id } });
+      const calls = await call(RecentCallsDoc, { id, first: 100 });
+      expect(calls.node && 'recentApiCalls' in calls.node ? calls.node.recentApiCalls.length : 0).toBeGreaterThanOrEqual(5);
+      await sub.events.until((e) => e.data?.whatsAppApiCredentialStatusChanged.status === 'ACTIVE');
+    } finally {
+      await ws.dispose();
+    }
+    const { sqlite } = h.server.deps;
+    await waitUntil(() => (sqlite.prepare('SELECT count(*) AS n FROM meta_api_calls').get() as { n: number }).n >= 5);
+
+    const haystacks = {
+      responses: bodies.join('\n'),
+      subscription: JSON.stringify(sub.events.all),
+      logs: h.logs.text(),
+      metaApiCalls: JSON.stringify(sqlite.prepare('SELECT * FROM meta_api_calls').all()),
+      credentials: JSON.stringify(sqlite.prepare('SELECT * FROM whatsapp_api_credentials').all()),
+      jobs: JSON.stringify(sqlite.prepare('SELECT * FROM jobs').all()),
+      audit: JSON.stringify(sqlite.prepare('SELECT * FROM audit_log').all()),
+    };
+    expect(haystacks.logs).toContain('Meta call');
+    for (const [where, text] of Object.entries(haystacks)) {
+      expect(text.includes(CANARY), `canary found in ${where}`).toBe(false);
+      // Not even the part before the visible last 4.
+      expect(text.includes(CANARY.slice(0, -4)), `canary prefix found in ${where}`).toBe(false);
+    }
+    const row = sqlite.prepare('SELECT api_token_enc FROM whatsapp_api_credentials').get() as { api_token_enc: string };
+    expect(row.api_token_enc).toMatch(/^v1\./);
+  });
+
+  it('a new token re-runs verification: PROCESSING then ACTIVE; a token Meta rejects ends FAILED; a rename alone changes nothing else', async () => {
+    const ws = connectWs(h.wsUrl, h.adminKey);
+    try {
+      const sub = ws.subscribe(StatusSubDoc, { id });
+      expect((await sub.events.next()).data!.whatsAppApiCredentialStatusChanged.status).toBe('ACTIVE');
+
+      const renamed = await call(UpdateDoc, { input: { id, name: 'canary renamed' } });
+      if (renamed.updateWhatsAppApiCredential.__typename !== 'UpdateWhatsAppApiCredentialSuccess') throw new Error('rename failed');
+      expect(renamed.updateWhatsAppApiCredential.data).toMatchObject({
+        name: 'canary renamed',
+        status: 'ACTIVE',
+        apiTokenLast4: CANARY.slice(-4),
+      });
+      await sub.events.none(150);
+
+      const updated = await call(UpdateDoc, { input: { id, apiToken: IDS.token.temporaryUser } });
+      if (updated.updateWhatsAppApiCredential.__typename !== 'UpdateWhatsAppApiCredentialSuccess') throw new Error('update failed');
+      expect(updated.updateWhatsAppApiCredential.data).toMatchObject({
+        status: 'PROCESSING',
+        apiTokenLast4: IDS.token.temporaryUser.slice(-4),
+        apiTokenType: null,
+      });
+      expect((await sub.events.next()).data!.whatsAppApiCredentialStatusChanged).toMatchObject({
+        previousStatus: 'ACTIVE',
+        status: 'PROCESSING',
+      });
+      expect((await sub.events.next()).data!.whatsAppApiCredentialStatusChanged).toMatchObject({
+        previousStatus: 'PROCESSING',
+        status: 'ACTIVE',
+      });
+      const c = await waitForStatus(h, id, 'ACTIVE');
+      expect(c.apiTokenType).toBe('USER');
+      expect(c.warnings.map((w) => w.code)).toContain('TEMPORARY_TOKEN');
+
+      await call(UpdateDoc, { input: { id, apiToken: BOGUS } });
+      expect((await sub.events.next()).data!.whatsAppApiCredentialStatusChanged.status).toBe('PROCESSING');
+      const failed = (await sub.events.next()).data!.whatsAppApiCredentialStatusChanged;
+      expect(failed).toMatchObject({ previousStatus: 'PROCESSING', status: 'FAILED' });
+      expect(failed.credential.statusMessage).toMatch(/Meta rejected the access token \(code 190\).*Generate a new system-user token/);
+      expect(JSON.stringify(sub.events.all)).not.toContain(BOGUS);
+      expect(h.logs.text()).not.toContain(BOGUS);
+    } finally {
+      await ws.dispose();
+    }
+  });
+});
