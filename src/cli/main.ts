@@ -88,6 +88,12 @@ async function run(argv: string[], io: Out): Promise<number> {
     return 0;
   }
 
+  if (group === 'demo') {
+    const { values } = parse([sub, ...rest].filter((a): a is string => a !== undefined), { keep: { type: 'boolean' } }, 0);
+    const { runDemo } = await import('../demo/run-demo.js');
+    return runDemo({ keep: Boolean(values.keep), out: io.out, err: io.err });
+  }
+
   const config = loadConfig();
 
   if (group === 'org' && sub === 'create') {
