@@ -151,7 +151,21 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
     await serveYoga(req, res, { viewer, requestId });
   }
 
+  const fastRoutes = allRoutes.flatMap((r) => (r.fast ? [r.fast] : []));
+
   const server = http.createServer((req, res) => {
+    const rawUrl = req.url ?? '/';
+    for (const fast of fastRoutes) {
+      if (!rawUrl.startsWith(fast.prefix)) continue;
+      try {
+        if (fast.handle(req, res)) return;
+      } catch (err) {
+        logger.error({ err, path: rawUrl.split('?')[0] }, 'request failed');
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal error.' }] });
+        else res.destroy();
+        return;
+      }
+    }
     const requestId = newRequestId();
     requestContext.run({ requestId }, () => {
       const url = new URL(req.url ?? '/', 'http://localhost');

@@ -44,6 +44,14 @@ export interface HttpRoute {
   /** Returns path parameters when the route serves this path, else null. */
   match(pathname: string): Record<string, string> | null;
   handle(req: IncomingMessage, res: ServerResponse, params: Record<string, string>, url: URL): Promise<void> | void;
+  /**
+   * Optional fast path for a hot route: requests whose raw URL starts with
+   * `prefix` are offered to `handle` before the generic edge builds a URL,
+   * a request id and an async context for them (more than the whole route costs
+   * on the webhook path). Return false to let the generic edge serve the
+   * request. The handler must answer its own errors; a throw answers 500.
+   */
+  fast?: { prefix: string; handle(req: IncomingMessage, res: ServerResponse): boolean };
 }
 
 export function prefixRoute(

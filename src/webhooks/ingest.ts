@@ -1,0 +1,196 @@
+import { createHash } from 'node:crypto';
+import type { AppDeps } from '../deps.js';
+import { inTransaction } from '../platform/db.js';
+import { newId } from '../platform/ids.js';
+import * as store from './store.js';
+import { WalSync } from './wal-sync.js';
+
+/**
+ * Group commit for the inbox. Every verified POST that completes in one
+ * event-loop turn is inserted in ONE transaction on setImmediate, and each
+ * request is answered only after that transaction is on disk. A fixed timer
+ * would cap throughput at concurrency / interval; a per-turn flush adds no
+ * delay when traffic is light (PERFORMANCE.md §3-4).
+ *
+ * The disk sync that synchronous=FULL would do inside COMMIT runs on libuv's
+ * thread pool instead (wal-sync.ts), so the event loop keeps reading and
+ * verifying requests meanwhile; rows that arrive during a sync are committed
+ * together when it ends (they would have waited for the next sync anyway).
+ */
+
+export const DRAIN_JOB = 'webhooks.drain-inbox';
+/**
+ * A drain runs for a bounded time, then hands over to its successor. A job's
+ * dedupe key stays taken while it runs, so two keys alternate (as the
+ * credentials refresh does): ingest enqueues slot 0; a drain that stops with
+ * work left enqueues the other slot.
+ */
+export interface DrainPayload {
+  slot: 0 | 1;
+}
+export const drainKey = (slot: 0 | 1): string => `${DRAIN_JOB}#${slot}`;
+const MAX_BATCH = 500;
+
+/** Called once: with an error when the commit failed, else after the row is durably committed. */
+export type Stored = (err: unknown) => void;
+
+interface Waiting {
+  row: store.NewDelivery;
+  done: Stored;
+}
+
+export class InboxWriter {
+  private queue: Waiting[] = [];
+  private scheduled = false;
+  private afterSync = false;
+  private commitWaiters: Array<() => void> = [];
+  private draining = 0;
+  private drainQueued = false;
+  private readonly wal: WalSync;
+  private readonly insertOnly: (rows: store.NewDelivery[]) => void;
+
+  constructor(private readonly deps: AppDeps) {
+    this.wal = new WalSync(deps.sqlite);
+    const insert = deps.sqlite.transaction((rows: store.NewDelivery[]) => store.insertDeliveries(deps.sqlite, rows));
+    this.insertOnly = (rows) => insert.immediate(rows);
+  }
+
+  /** Queues a verified delivery for the next group commit; `done` runs after it (callbacks: no promise per request). */
+  add(input: { webhookId: string; sandboxId: string; body: Buffer }, done: Stored): void {
+    const now = Date.now();
+    const row: store.NewDelivery = {
+      id: newId(now),
+      sandboxId: input.sandboxId,
+      webhookId: input.webhookId,
+      receivedAt: new Date(now),
+      body: input.body,
+      bodySha256: createHash('sha256').update(input.body).digest('hex'),
+    };
+    this.queue.push({ row, done });
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    // While a sync is in flight, rows committed now would wait for the next sync anyway: gather them into one
+    // bigger commit when it ends (a commit's cost is mostly its fixed page writes, not its rows).
+    if (this.wal.busy && this.queue.length < MAX_BATCH) {
+      this.afterSync = true;
+      return;
+    }
+    let enqueued = false;
+    const committed: Waiting[] = [];
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      try {
+        enqueued = this.commit(batch.map((w) => w.row)) || enqueued;
+        for (const w of batch) committed.push(w);
+      } catch {
+        // One bad row (its webhook deleted a moment ago) must not fail the others: retry each on its own.
+        for (const w of batch) {
+          try {
+            enqueued = this.commit([w.row]) || enqueued;
+            committed.push(w);
+          } catch (err) {
+            settle(w, err);
+          }
+        }
+      }
+    }
+    if (!committed.length) return;
+    // Committed but not yet on disk: answer (and wake processing) only after the WAL is synced.
+    this.wal.sync((err) => {
+      this.resume();
+      for (const w of committed) settle(w, err);
+      if (err) return;
+      // Waking the job loop costs a lease query per job kind: only when a drain was newly enqueued.
+      if (enqueued) this.deps.jobs.notify();
+      for (const wake of this.commitWaiters.splice(0)) wake();
+    });
+  }
+
+  /** Resolves at the next group commit or after timeoutMs (a drain lingers on it instead of ending and being re-created). */
+  nextCommit(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.commitWaiters.push(done);
+    });
+  }
+
+  /**
+   * Runs a drain. A commit needs no drain job while one runs, nor while one is
+   * known to be queued (the enqueue would be absorbed by its dedupe key). A
+   * running drain reads the inbox again after every batch and after every
+   * commit it lingers on, and decides to stop synchronously right after a read
+   * that found nothing, so no row can commit between that read and `draining`
+   * dropping. (After a crash the queued or leased job row is still there; its
+   * lease expiry or onStart runs it.)
+   */
+  async drain(run: () => Promise<void>): Promise<void> {
+    this.draining += 1;
+    this.drainQueued = false;
+    try {
+      await run();
+    } finally {
+      this.draining -= 1;
+    }
+  }
+
+  /**
+   * Commits processing results (outcomes) with the same deferred sync; nobody
+   * waits for it: a lost outcome only means the delivery is processed again,
+   * which is idempotent. A failed sync is reported to the inbox rows it covers.
+   */
+  commitInBackground(fn: () => void): void {
+    this.wal.commitDeferred(fn);
+    this.wal.sync(() => this.resume());
+  }
+
+  /** A flush that found a sync in flight runs when it ends. */
+  private resume(): void {
+    if (!this.afterSync) return;
+    this.afterSync = false;
+    this.schedule();
+  }
+
+  /** Waits for the last syncs and stops deferring them (called before the database closes). */
+  close(): Promise<void> {
+    return this.wal.close();
+  }
+
+  /** One transaction (its fsync deferred to WalSync); returns whether a drain job was newly enqueued. */
+  private commit(rows: store.NewDelivery[]): boolean {
+    return this.wal.commitDeferred(() => {
+      if (this.draining > 0 || this.drainQueued) {
+        this.insertOnly(rows);
+        return false;
+      }
+      const enqueued = inTransaction(this.deps.db, (tx) => {
+        store.insertDeliveries(this.deps.sqlite, rows);
+        // When a drain is already queued or running (e.g. in a process that died), its dedupe key absorbs this.
+        return this.deps.jobs.enqueue<DrainPayload>(tx, DRAIN_JOB, { slot: 0 }, { dedupeKey: drainKey(0) }) !== null;
+      });
+      this.drainQueued = true;
+      return enqueued;
+    });
+  }
+}
+
+/** A failing answer must not disturb the other requests of the batch. */
+function settle(w: Waiting, err: unknown): void {
+  try {
+    w.done(err);
+  } catch {
+    // the callback reports its own failures; nothing more to do for this request
+  }
+}

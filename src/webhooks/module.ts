@@ -1,0 +1,126 @@
+import type { AppDeps } from '../deps.js';
+import type { DomainModule } from '../modules.js';
+import { inTransaction } from '../platform/db.js';
+import type { JobContext } from '../platform/jobs/queue.js';
+import { DRAIN_JOB, drainKey, InboxWriter, type DrainPayload } from './ingest.js';
+import { markDeliveryFailed, processDelivery, ProcessingCache, recordOutcomes, runDelivery, type Processed } from './processor.js';
+import { webhookRoute } from './routes.js';
+import * as store from './store.js';
+
+/**
+ * The inbox is the durable queue: rows stay PENDING until processed, so a
+ * restart picks them up. A drain job works through fresh rows for a bounded
+ * time and hands over to a successor; a delivery whose processing throws gets
+ * its own retry job with backoff and ends FAILED when retries run out.
+ */
+
+export const RETRY_JOB = 'webhooks.process-delivery';
+interface RetryPayload {
+  deliveryId: string;
+}
+
+const DRAIN_BATCH = 200;
+const DRAIN_SLICE_MS = 1_000;
+const OUTCOMES_PER_COMMIT = 50;
+const TURN_MS = 4;
+const LINGER_MS = 100;
+
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function handOver(deps: AppDeps, deliveryId: string, err: unknown): void {
+  const error = err instanceof Error ? err : new Error(String(err));
+  deps.logger.warn({ deliveryId, error: error.message }, 'webhook delivery processing failed; will retry');
+  inTransaction(deps.db, (tx) => {
+    store.markHandedOver(tx, deliveryId, `Processing failed, retrying: ${error.message}`.slice(0, 2000));
+    deps.jobs.enqueue<RetryPayload>(tx, RETRY_JOB, { deliveryId }, { delayMs: 1_000, dedupeKey: `${RETRY_JOB}:${deliveryId}` });
+  });
+  deps.jobs.notify();
+}
+
+async function drain(deps: AppDeps, inbox: InboxWriter, payload: DrainPayload, ctx: JobContext): Promise<void> {
+  const started = Date.now();
+  let idleSince: number | null = null;
+  // Outcomes are committed without waiting for the disk (see InboxWriter.commitInBackground).
+  const record = (processed: Processed[]) => {
+    if (processed.length) inbox.commitInBackground(() => recordOutcomes(deps, processed));
+  };
+  for (;;) {
+    // Synchronous from this read to the return below: nothing can commit in between unseen.
+    const ids = store.listFreshPendingIds(deps.sqlite, DRAIN_BATCH);
+    if (!ids.length) {
+      // Under steady traffic a drain that ended would be re-created for every group commit (a job
+      // lifecycle, with a lease query per job kind, each time): linger briefly for the next commit.
+      idleSince ??= Date.now();
+      const left = LINGER_MS - (Date.now() - idleSince);
+      if (left <= 0 || ctx.signal.aborted || Date.now() - started > DRAIN_SLICE_MS) return;
+      await inbox.nextCommit(left);
+      continue;
+    }
+    idleSince = null;
+    const cache = new ProcessingCache();
+    let done: Processed[] = [];
+    let turnStarted = Date.now();
+    for (const id of ids) {
+      if (ctx.signal.aborted) break;
+      try {
+        const processed = await runDelivery(deps, id, {}, cache);
+        if (processed) done.push(processed);
+      } catch (err) {
+        record(done);
+        done = [];
+        handOver(deps, id, err);
+      }
+      // Outcomes of a whole turn share one commit; then ingest gets the event loop back.
+      if (done.length >= OUTCOMES_PER_COMMIT || Date.now() - turnStarted >= TURN_MS) {
+        record(done);
+        done = [];
+        await yieldToIo();
+        turnStarted = Date.now();
+      }
+    }
+    record(done);
+    if (ctx.signal.aborted) return;
+    if (Date.now() - started > DRAIN_SLICE_MS) {
+      const next = payload.slot === 0 ? 1 : 0;
+      inTransaction(deps.db, (tx) => deps.jobs.enqueue<DrainPayload>(tx, DRAIN_JOB, { slot: next }, { dedupeKey: drainKey(next) }));
+      deps.jobs.notify();
+      return;
+    }
+  }
+}
+
+export const webhooksModule: DomainModule = (deps) => {
+  const inbox = new InboxWriter(deps);
+
+  deps.jobs.define<DrainPayload>({
+    kind: DRAIN_JOB,
+    concurrency: 1,
+    backoff: { baseMs: 200, capMs: 10_000 },
+    run: (payload, ctx) => inbox.drain(() => drain(deps, inbox, payload, ctx)),
+  });
+
+  deps.jobs.define<RetryPayload>({
+    kind: RETRY_JOB,
+    concurrency: 2,
+    maxFailures: 5,
+    backoff: { baseMs: 1_000, capMs: 60_000 },
+    run: async (payload) => {
+      await processDelivery(deps, payload.deliveryId);
+    },
+    onExhausted: (payload, error) => markDeliveryFailed(deps, payload.deliveryId, error),
+  });
+
+  return {
+    routes: [webhookRoute(deps, inbox)],
+    onStop: () => inbox.close(),
+    onStart: () => {
+      // Safety net: rows left PENDING without a queued drain (e.g. a restored database) are picked up.
+      if (store.hasPendingDeliveries(deps.db)) {
+        inTransaction(deps.db, (tx) => deps.jobs.enqueue<DrainPayload>(tx, DRAIN_JOB, { slot: 0 }, { dedupeKey: drainKey(0) }));
+        deps.jobs.notify();
+      }
+    },
+  };
+};

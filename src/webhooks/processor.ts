@@ -1,0 +1,342 @@
+import { toPhoneFacts } from '../credentials/checks.js';
+import {
+  applyPhoneNumberUpdate,
+  getCredential,
+  listCredentialsByPhoneNumberId,
+  openMetaSession,
+  type CredentialRecord,
+  type PhoneNumberPatch,
+} from '../credentials/service.js';
+import type { AppDeps } from '../deps.js';
+import {
+  applyMarketingPreference,
+  applyStatusUpdate,
+  recordInboundMessage,
+  type InboundMessageInput,
+  type WebhookContext,
+} from '../messaging/service.js';
+import {
+  normalizeQualityRating,
+  parseWebhookPayload,
+  type MessagesChange,
+  type PhoneNumberQualityChange,
+  type UserPreferencesChange,
+  type WebhookError,
+  type WebhookMessage,
+} from '../meta/index.js';
+import { inTransaction } from '../platform/db.js';
+import { NotFoundError } from '../platform/errors.js';
+import type { Viewer } from '../platform/tenancy/viewer.js';
+import { matchKeyword } from './keyword-matcher.js';
+import { requireWhatsAppEntitlement, type DeliveryRecord } from './service.js';
+import * as store from './store.js';
+import type { DeliveryOutcome } from './tables.js';
+
+/**
+ * Applies one stored delivery: every entry and change, after the 200 went to
+ * Meta. Safe to run twice (a retry, a replay, a crash half-way): messaging
+ * deduplicates messages by wamid and statuses per message, consent changes by
+ * their key, and a phone-number update that changes nothing publishes nothing.
+ * A change about a number that is not this webhook's credential's is
+ * quarantined, never applied (tenant isolation rests on it).
+ */
+
+/** Message types whose text is a person's words or taps: these go through the keyword rules. */
+const KEYWORD_TYPES = new Set(['text', 'button', 'interactive']);
+const MAX_DETAIL = 2000;
+
+export interface ProcessResult {
+  outcome: Exclude<DeliveryOutcome, 'PENDING' | 'FAILED'>;
+  detail: string;
+  changes: number;
+}
+
+class Report {
+  readonly applied: string[] = [];
+  readonly ignored: string[] = [];
+  readonly quarantined: string[] = [];
+  readonly notes: string[] = [];
+  private readonly counts = new Map<string, number>();
+
+  count(what: string, n = 1): void {
+    this.counts.set(what, (this.counts.get(what) ?? 0) + n);
+  }
+
+  text(changes: number): string {
+    const parts = [`${changes} change${changes === 1 ? '' : 's'}`];
+    if (this.counts.size) parts.push([...this.counts].map(([what, n]) => `${n} ${what}`).join(', '));
+    if (this.quarantined.length) parts.push(`quarantined: ${this.quarantined.join('; ')}`);
+    if (this.ignored.length) parts.push(`ignored: ${this.ignored.join('; ')}`);
+    if (this.notes.length) parts.push(this.notes.join('; '));
+    const text = parts.join('. ');
+    return text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL - 1)}…` : text;
+  }
+}
+
+const describeErrors = (errors: WebhookError[]): string =>
+  errors.map((e) => `${e.code ?? '?'} ${e.title ?? e.message ?? ''}`.trim()).join(', ');
+
+const digits = (s: string | null | undefined): string => (s ?? '').replace(/\D/g, '');
+
+function inboundInput(change: MessagesChange, m: WebhookMessage, rules: Parameters<typeof matchKeyword>[0]): InboundMessageInput {
+  const contact =
+    change.contacts.find((c) => (m.from && c.waId === m.from) || (m.fromUserId && c.userId === m.fromUserId)) ??
+    (change.contacts.length === 1 ? change.contacts[0] : undefined);
+  const match = KEYWORD_TYPES.has(m.type) ? matchKeyword(rules, m.text) : null;
+  return {
+    wamid: m.id,
+    waId: m.from ?? contact?.waId ?? null,
+    userId: m.fromUserId ?? contact?.userId ?? null,
+    profileName: contact?.name ?? null,
+    type: m.type,
+    text: m.text,
+    timestamp: m.timestamp,
+    category: match?.category ?? null,
+    matchedKeyword: match?.matchedKeyword ?? null,
+    consentChange: match?.consentChange ?? null,
+    replyText: match?.replyText ?? null,
+  };
+}
+
+function applyMessages(
+  deps: AppDeps,
+  ctx: WebhookContext,
+  change: MessagesChange,
+  rules: Parameters<typeof matchKeyword>[0],
+  report: Report,
+): void {
+  for (const m of change.messages) {
+    const result = recordInboundMessage(deps, ctx, inboundInput(change, m, rules));
+    report.count(result.duplicate ? 'inbound message(s) already recorded' : 'inbound message(s) recorded');
+    if (m.errors.length) report.notes.push(`message ${m.id} carried Meta errors: ${describeErrors(m.errors)}`);
+  }
+  for (const s of change.statuses) {
+    const outcome = applyStatusUpdate(deps, ctx, {
+      wamid: s.id,
+      status: s.status,
+      timestamp: s.timestamp,
+      recipientId: s.recipientId,
+      recipientUserId: s.recipientUserId,
+      errors: s.errors.map((e) => ({ code: e.code, title: e.title, message: e.message, details: e.details })),
+      bizOpaqueCallbackData: s.bizOpaqueCallbackData,
+    });
+    report.count(`status(es) ${outcome}`);
+  }
+  if (change.errors.length) report.notes.push(`Meta reported errors: ${describeErrors(change.errors)}`);
+}
+
+function applyPreferences(deps: AppDeps, ctx: WebhookContext, change: UserPreferencesChange, report: Report): void {
+  for (const p of change.preferences) {
+    const outcome = applyMarketingPreference(deps, ctx, {
+      waId: p.waId,
+      userId: p.userId,
+      value: p.value,
+      detail: p.detail,
+      timestamp: p.timestamp,
+    });
+    report.count(`marketing preference(s) ${outcome}`);
+  }
+}
+
+/**
+ * phone_number_quality_update names the WABA (entry id) and display number but
+ * not always the rating, so the number is re-read from Meta; the webhook's own
+ * facts are the fallback when Meta cannot be reached.
+ */
+async function applyQualityUpdate(
+  deps: AppDeps,
+  credential: CredentialRecord,
+  change: PhoneNumberQualityChange,
+  report: Report,
+): Promise<void> {
+  let patch: PhoneNumberPatch = {};
+  const tier = change.maxDailyConversationsPerBusiness ?? change.currentLimit;
+  if (tier) patch.messagingLimitTier = tier;
+  if (change.qualityRating) {
+    const rating = normalizeQualityRating(change.qualityRating);
+    if (rating !== 'UNKNOWN') patch.qualityRating = rating;
+  }
+  try {
+    const facts = toPhoneFacts(await openMetaSession(deps, credential).getPhoneNumber(credential.phoneNumberId, { retry: false }));
+    patch = { ...facts, messagingLimitTier: facts.messagingLimitTier ?? patch.messagingLimitTier ?? null };
+  } catch (err) {
+    report.notes.push(
+      `could not re-read the number from Meta (${err instanceof Error ? err.name : 'error'}); applied the webhook's facts only`,
+    );
+  }
+  const targets = listCredentialsByPhoneNumberId(deps, credential.sandboxId, credential.phoneNumberId);
+  for (const target of targets.length ? targets : [credential]) applyPhoneNumberUpdate(deps, target, patch, 'webhook');
+  report.count(`phone number update(s) (${change.event})`);
+}
+
+/** What processing decided for one delivery; written by recordOutcomes (several at once in the drain). */
+export interface Processed {
+  delivery: Pick<store.DeliveryForProcessing, 'id' | 'webhookId' | 'receivedAt'>;
+  result: ProcessResult;
+}
+
+/** Webhooks and credentials read once per drain batch instead of once per delivery. */
+export class ProcessingCache {
+  private readonly webhooks = new Map<string, store.WebhookRow | undefined>();
+  private readonly credentials = new Map<string, CredentialRecord | undefined>();
+
+  webhook(deps: AppDeps, id: string): store.WebhookRow | undefined {
+    if (!this.webhooks.has(id)) this.webhooks.set(id, store.findWebhookById(deps.db, id));
+    return this.webhooks.get(id);
+  }
+
+  credential(deps: AppDeps, sandboxId: string, id: string): CredentialRecord | undefined {
+    if (!this.credentials.has(id)) this.credentials.set(id, getCredential(deps, sandboxId, id));
+    return this.credentials.get(id);
+  }
+}
+
+/** Only the envelope, for a duplicate's change count: no schema validation needed. */
+function countChanges(json: unknown): number {
+  const entries = (json as { entry?: unknown } | null)?.entry;
+  if (!Array.isArray(entries)) return 0;
+  return entries.reduce((n: number, e: { changes?: unknown } | null) => n + (Array.isArray(e?.changes) ? e.changes.length : 0), 0);
+}
+
+/**
+ * Applies one delivery's changes and returns its outcome without recording it:
+ * the caller writes outcomes (recordOutcomes), in batches when draining. A crash
+ * between the two only means the delivery is processed again, which is safe.
+ * Throws only on unexpected failures (the caller retries).
+ */
+export async function runDelivery(
+  deps: AppDeps,
+  deliveryId: string,
+  options: { replay?: boolean } = {},
+  cache = new ProcessingCache(),
+): Promise<Processed | null> {
+  const delivery = store.findDeliveryForProcessing(deps.sqlite, deliveryId);
+  if (!delivery) return null;
+  const webhook = cache.webhook(deps, delivery.webhookId);
+  if (!webhook) return null;
+  const done = (result: ProcessResult): Processed => ({ delivery, result });
+
+  // Redeliveries are common (Meta retries, several subscribed apps): recognised before any parsing.
+  const original = options.replay
+    ? undefined
+    : store.earlierIdenticalDelivery(deps.sqlite, delivery.webhookId, delivery.bodySha256, delivery.id);
+  let json: unknown;
+  try {
+    json = original?.changes != null ? null : JSON.parse(delivery.body.toString('utf8'));
+  } catch {
+    json = undefined;
+  }
+  if (original) {
+    return done({
+      outcome: 'DUPLICATE',
+      changes: original.changes ?? countChanges(json),
+      detail: 'Identical to an earlier delivery (same bytes); nothing was applied again.',
+    });
+  }
+  if (json === undefined) {
+    return done({
+      outcome: 'QUARANTINED',
+      changes: 0,
+      detail: 'The body is not valid JSON (the signature was valid); nothing was applied.',
+    });
+  }
+  const parsed = parseWebhookPayload(json);
+  if (!parsed.ok)
+    return done({
+      outcome: 'QUARANTINED',
+      changes: countChanges(json),
+      detail: `Nothing was applied: ${parsed.reason}`.slice(0, MAX_DETAIL),
+    });
+  const changes = parsed.entries.reduce((n, e) => n + e.changes.length, 0);
+
+  const credential = cache.credential(deps, webhook.sandboxId, webhook.credentialId);
+  if (!credential) throw new Error('the webhook credential is missing');
+  const report = new Report();
+  let index = 0;
+  for (const entry of parsed.entries) {
+    for (const change of entry.changes) {
+      index += 1;
+      const label = `change ${index} (${change.field})`;
+      switch (change.kind) {
+        case 'messages':
+        case 'user_preferences': {
+          if (change.metadata.phoneNumberId !== credential.phoneNumberId) {
+            report.quarantined.push(
+              `${label} is about phone number ${change.metadata.phoneNumberId}, not this webhook's ${credential.phoneNumberId}`,
+            );
+            break;
+          }
+          const ctx: WebhookContext = {
+            sandboxId: webhook.sandboxId,
+            credentialId: credential.id,
+            phoneNumberId: credential.phoneNumberId,
+            deliveryId: delivery.id,
+          };
+          if (change.kind === 'messages') applyMessages(deps, ctx, change, webhook.keywordRules, report);
+          else applyPreferences(deps, ctx, change, report);
+          break;
+        }
+        case 'phone_number_quality_update':
+          if (entry.id !== credential.wabaId || digits(change.displayPhoneNumber) !== digits(credential.displayPhoneNumber)) {
+            report.quarantined.push(`${label} is about ${change.displayPhoneNumber} of WABA ${entry.id}, not this webhook's number`);
+            break;
+          }
+          await applyQualityUpdate(deps, credential, change, report);
+          break;
+        case 'invalid':
+          report.quarantined.push(`${label} is not in a shape we know: ${change.issues.slice(0, 3).join('; ')}`);
+          break;
+        default:
+          report.ignored.push(`${label}${'event' in change ? ` ${change.event}` : ''}`);
+      }
+    }
+  }
+  return done({ outcome: report.quarantined.length ? 'QUARANTINED' : 'PROCESSED', changes, detail: report.text(changes) });
+}
+
+/** Writes outcomes in one transaction (one fsync for a whole drain batch). */
+export function recordOutcomes(deps: AppDeps, processed: Processed[]): void {
+  if (!processed.length) return;
+  const processedAt = new Date();
+  inTransaction(deps.db, () => {
+    store.writeOutcomes(
+      deps.sqlite,
+      processed.map(({ delivery, result }) => ({
+        id: delivery.id,
+        webhookId: delivery.webhookId,
+        receivedAt: delivery.receivedAt,
+        processedAt,
+        ...result,
+      })),
+    );
+  });
+}
+
+/** Processes one delivery now and records its outcome (retry jobs, replays). */
+export async function processDelivery(
+  deps: AppDeps,
+  deliveryId: string,
+  options: { replay?: boolean } = {},
+): Promise<ProcessResult | null> {
+  const processed = await runDelivery(deps, deliveryId, options);
+  if (processed) recordOutcomes(deps, [processed]);
+  return processed?.result ?? null;
+}
+
+/** Marks a delivery FAILED once its retries are used up. */
+export function markDeliveryFailed(deps: AppDeps, deliveryId: string, error: Error): void {
+  store.updateDelivery(deps.db, deliveryId, {
+    outcome: 'FAILED',
+    detail: `Processing failed after retries: ${error.message}`.slice(0, MAX_DETAIL),
+    processedAt: new Date(),
+  });
+}
+
+/** replayWhatsAppWebhookDelivery: processes a stored delivery again, now; idempotent. */
+export async function replayDelivery(deps: AppDeps, viewer: Viewer, id: string): Promise<DeliveryRecord> {
+  requireWhatsAppEntitlement(viewer);
+  const [existing] = store.findDeliverySummaries(deps.db, viewer.sandboxId, [id]);
+  if (!existing) throw new NotFoundError('WhatsApp webhook delivery');
+  await processDelivery(deps, id, { replay: true });
+  return store.findDeliverySummaries(deps.db, viewer.sandboxId, [id])[0] ?? existing;
+}

@@ -1,0 +1,259 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { getCredential } from '../credentials/service.js';
+import type { AppDeps } from '../deps.js';
+import { inTransaction, type DbOrTx } from '../platform/db.js';
+import { ConflictError, EntitlementError, FieldErrors, NotFoundError, ValidationError } from '../platform/errors.js';
+import { newId, randomToken } from '../platform/ids.js';
+import { toPage, type Page, type PageWindow } from '../platform/pagination.js';
+import { last4 } from '../platform/secrets.js';
+import { WHATSAPP_ENTITLEMENT, type Viewer } from '../platform/tenancy/viewer.js';
+import { matchKeyword, standardConsentMessagesEnabled, type KeywordMatch } from './keyword-matcher.js';
+import { checkAppSecret, checkKeywordRules, checkName, type KeywordRuleInput } from './rules.js';
+import { forgetRoute } from './route-cache.js';
+import * as store from './store.js';
+import type { KeywordRule } from './tables.js';
+
+/**
+ * WhatsApp webhooks: configuration rules and transactions, the handshake check,
+ * the dry run of keyword rules, and the reads other slices use (getWebhook).
+ * Ingest (ingest.ts) and processing (processor.ts) build on this.
+ */
+
+/** A stored webhook. `verifyTokenEnc` and `appSecretEnc` are ciphertext; never expose them. */
+export type WebhookRecord = store.WebhookRow;
+export type DeliveryRecord = store.DeliverySummary;
+export type { KeywordRule };
+
+export const SECRET_TABLE = 'whatsapp_webhooks';
+export const VERIFY_TOKEN_COLUMN = 'verify_token_enc';
+export const APP_SECRET_COLUMN = 'app_secret_enc';
+const NOT_FOUND = 'WhatsApp webhook';
+const VERIFY_TOKEN_BYTES = 32;
+const PATH_ID_BYTES = 24;
+
+export function requireWhatsAppEntitlement(viewer: Viewer): void {
+  if (!viewer.entitlements.includes(WHATSAPP_ENTITLEMENT)) throw new EntitlementError(WHATSAPP_ENTITLEMENT);
+}
+
+// ---- for other slices ------------------------------------------------------------
+
+export function getWebhook(deps: AppDeps, sandboxId: string, id: string): WebhookRecord | undefined {
+  return store.findWebhook(deps.db, sandboxId, id);
+}
+
+export function findWebhooks(deps: AppDeps, sandboxId: string, ids: string[]): WebhookRecord[] {
+  return store.findWebhooks(deps.db, sandboxId, ids);
+}
+
+export function listWebhooksByCredential(deps: AppDeps, sandboxId: string, credentialId: string): WebhookRecord[] {
+  return store.listWebhooksByCredential(deps.db, sandboxId, credentialId);
+}
+
+// ---- reads -------------------------------------------------------------------------
+
+/** The webhook behind a callback URL (any sandbox: the path id is the unguessable secret part). */
+export function getWebhookByPathId(deps: AppDeps, pathId: string): WebhookRecord | undefined {
+  return store.findWebhookByPathId(deps.db, pathId);
+}
+
+export function callbackUrl(deps: AppDeps, webhook: Pick<WebhookRecord, 'pathId'>): string {
+  return `${deps.config.publicUrl}/webhooks/whatsapp/${webhook.pathId}`;
+}
+
+export function decryptVerifyToken(deps: AppDeps, webhook: WebhookRecord): string {
+  return deps.secrets.decrypt(webhook.verifyTokenEnc, { table: SECRET_TABLE, column: VERIFY_TOKEN_COLUMN, rowId: webhook.id });
+}
+
+export function decryptAppSecret(deps: AppDeps, webhook: Pick<WebhookRecord, 'id' | 'appSecretEnc'>): string {
+  return deps.secrets.decrypt(webhook.appSecretEnc, { table: SECRET_TABLE, column: APP_SECRET_COLUMN, rowId: webhook.id });
+}
+
+/** What a VIEWER sees instead of the verify token (the field is non-null in the contract). */
+export function maskedVerifyToken(webhook: WebhookRecord): string {
+  return `••••${webhook.verifyTokenLast4}`;
+}
+
+export function isStandardConsentEnabled(webhook: WebhookRecord): boolean {
+  return standardConsentMessagesEnabled(webhook.keywordRules);
+}
+
+export function listWebhooks(deps: AppDeps, viewer: Viewer, window: PageWindow): Page<WebhookRecord> {
+  const rows = store.listWebhooks(deps.db, viewer.sandboxId, window);
+  return toPage(rows, window, store.countWebhooks(deps.db, viewer.sandboxId));
+}
+
+export function listDeliveries(deps: AppDeps, webhook: WebhookRecord, window: PageWindow): Page<DeliveryRecord> {
+  const rows = store.listDeliveries(deps.db, webhook.id, window);
+  return toPage(rows, window, store.countDeliveries(deps.db, webhook.id));
+}
+
+export function findDeliveries(deps: AppDeps, sandboxId: string, ids: string[]): DeliveryRecord[] {
+  return store.findDeliverySummaries(deps.db, sandboxId, ids);
+}
+
+export function getWebhookForViewer(deps: AppDeps, viewer: Viewer, id: string): WebhookRecord {
+  const found = store.findWebhook(deps.db, viewer.sandboxId, id);
+  if (!found) throw new NotFoundError(NOT_FOUND);
+  return found;
+}
+
+/** Dry run: what the rules would do with this text; reads only. */
+export function testInboundKeyword(deps: AppDeps, viewer: Viewer, webhookId: string, text: string): KeywordMatch | null {
+  const webhook = getWebhookForViewer(deps, viewer, webhookId);
+  return matchKeyword(webhook.keywordRules, text);
+}
+
+// ---- the handshake ---------------------------------------------------------------
+
+const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
+
+/**
+ * Meta's GET handshake: the token matches this webhook's (constant-time, on the
+ * SHA-256 so the stored token need not be decrypted per request). Records verifiedAt.
+ */
+export function verifyHandshake(deps: AppDeps, webhook: WebhookRecord, token: string): boolean {
+  const given = createHash('sha256').update(token, 'utf8').digest();
+  const expected = Buffer.from(webhook.verifyTokenHash, 'hex');
+  if (expected.length !== given.length || !timingSafeEqual(given, expected)) return false;
+  store.updateWebhook(deps.db, webhook.id, { verifiedAt: new Date() });
+  return true;
+}
+
+// ---- mutations -------------------------------------------------------------------
+
+function assertNameFree(tx: DbOrTx, sandboxId: string, name: string, exceptId?: string): void {
+  const clash = store.findWebhookByNameKey(tx, sandboxId, name.toLowerCase());
+  if (clash && clash.id !== exceptId) {
+    throw new ConflictError(`A WhatsApp webhook named "${clash.name}" already exists in this sandbox; choose another name.`);
+  }
+}
+
+function newVerifyToken(deps: AppDeps, id: string): Pick<WebhookRecord, 'verifyTokenEnc' | 'verifyTokenHash' | 'verifyTokenLast4'> {
+  const token = randomToken(VERIFY_TOKEN_BYTES);
+  return {
+    verifyTokenEnc: deps.secrets.encrypt(token, { table: SECRET_TABLE, column: VERIFY_TOKEN_COLUMN, rowId: id }),
+    verifyTokenHash: sha256Hex(token),
+    verifyTokenLast4: token.slice(-4),
+  };
+}
+
+function encryptAppSecret(deps: AppDeps, id: string, secret: string): string {
+  return deps.secrets.encrypt(secret, { table: SECRET_TABLE, column: APP_SECRET_COLUMN, rowId: id });
+}
+
+/** The credential must exist in the caller's sandbox and not be FAILED. */
+function checkCredential(deps: AppDeps, viewer: Viewer, credentialId: string): void {
+  const credential = getCredential(deps, viewer.sandboxId, credentialId);
+  if (!credential) throw new NotFoundError('WhatsApp API credential');
+  if (credential.status === 'FAILED') {
+    throw ValidationError.field(
+      'apiCredentialId',
+      `the credential "${credential.name}" is FAILED (${credential.statusMessage ?? 'see its status message'}); fix it or pick another one`,
+    );
+  }
+}
+
+export interface CreateWebhookInput {
+  name: string;
+  apiCredentialId: string;
+  appSecret: string;
+  keywordRules: readonly KeywordRuleInput[];
+}
+
+export function createWebhook(deps: AppDeps, viewer: Viewer, input: CreateWebhookInput): WebhookRecord {
+  requireWhatsAppEntitlement(viewer);
+  const errors = new FieldErrors();
+  const name = checkName(errors, input.name);
+  const appSecret = checkAppSecret(errors, input.appSecret);
+  const keywordRules = checkKeywordRules(errors, input.keywordRules);
+  errors.throwIfAny();
+  checkCredential(deps, viewer, input.apiCredentialId);
+
+  const now = new Date();
+  const id = newId(now.getTime());
+  const row: WebhookRecord = {
+    id,
+    sandboxId: viewer.sandboxId,
+    name,
+    nameKey: name.toLowerCase(),
+    credentialId: input.apiCredentialId,
+    pathId: randomToken(PATH_ID_BYTES),
+    ...newVerifyToken(deps, id),
+    appSecretEnc: encryptAppSecret(deps, id, appSecret),
+    appSecretLast4: last4(appSecret),
+    keywordRules,
+    secretVersion: 1,
+    verifiedAt: null,
+    lastEventAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  inTransaction(deps.db, (tx) => {
+    assertNameFree(tx, viewer.sandboxId, name);
+    store.insertWebhook(tx, row);
+  });
+  return row;
+}
+
+export interface UpdateWebhookInput {
+  id: string;
+  name?: string | null;
+  appSecret?: string | null;
+  keywordRules?: readonly KeywordRuleInput[] | null;
+}
+
+export function updateWebhook(deps: AppDeps, viewer: Viewer, input: UpdateWebhookInput): WebhookRecord {
+  requireWhatsAppEntitlement(viewer);
+  const errors = new FieldErrors();
+  const name = input.name != null ? checkName(errors, input.name) : null;
+  const appSecret = input.appSecret != null ? checkAppSecret(errors, input.appSecret) : null;
+  const keywordRules = input.keywordRules != null ? checkKeywordRules(errors, input.keywordRules) : null;
+  if (name === null && appSecret === null && keywordRules === null) errors.add('input', 'give a new name, appSecret or keywordRules');
+  errors.throwIfAny();
+
+  const updated = inTransaction(deps.db, (tx) => {
+    const current = store.findWebhook(tx, viewer.sandboxId, input.id);
+    if (!current) throw new NotFoundError(NOT_FOUND);
+    const patch: store.WebhookPatch = { updatedAt: new Date() };
+    if (name !== null) {
+      assertNameFree(tx, viewer.sandboxId, name, current.id);
+      patch.name = name;
+      patch.nameKey = name.toLowerCase();
+    }
+    if (appSecret !== null) {
+      patch.appSecretEnc = encryptAppSecret(deps, current.id, appSecret);
+      patch.appSecretLast4 = last4(appSecret);
+      patch.secretVersion = current.secretVersion + 1;
+    }
+    if (keywordRules !== null) patch.keywordRules = keywordRules;
+    store.updateWebhook(tx, current.id, patch);
+    return { ...current, ...patch };
+  });
+  forgetRoute(deps, updated.pathId);
+  return updated;
+}
+
+/** Issues a new verify token; the old one stops working at once (Meta must be given the new one). */
+export function rotateVerifyToken(deps: AppDeps, viewer: Viewer, id: string): WebhookRecord {
+  requireWhatsAppEntitlement(viewer);
+  return inTransaction(deps.db, (tx) => {
+    const current = store.findWebhook(tx, viewer.sandboxId, id);
+    if (!current) throw new NotFoundError(NOT_FOUND);
+    // verifiedAt stays: it records the last handshake Meta completed, and POSTs keep flowing (they are signed, not tokened).
+    const patch: store.WebhookPatch = { ...newVerifyToken(deps, current.id), updatedAt: new Date() };
+    store.updateWebhook(tx, current.id, patch);
+    return { ...current, ...patch };
+  });
+}
+
+/** Deletes the webhook and its stored deliveries; its callback URL answers 404 from now on. */
+export function deleteWebhook(deps: AppDeps, viewer: Viewer, id: string): WebhookRecord {
+  requireWhatsAppEntitlement(viewer);
+  const deleted = inTransaction(deps.db, (tx) => {
+    const current = store.findWebhook(tx, viewer.sandboxId, id);
+    if (!current || !store.deleteWebhook(tx, viewer.sandboxId, id)) throw new NotFoundError(NOT_FOUND);
+    return current;
+  });
+  forgetRoute(deps, deleted.pathId);
+  return deleted;
+}
