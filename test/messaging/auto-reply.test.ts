@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyStatusUpdate, OUTCOME_UNKNOWN_REASON, recordInboundMessage } from '../../src/messaging/service.js';
+import { IDS, inbound, rows, setupWorld, status, waitUntil, type World } from './helpers.js';
+
+// Issue 5 (messaging core): auto-replies go out through Meta once. Meta's refusals for now are retried by the
+// queue, permanent errors fail the message with Meta's code, and a send whose outcome is unknown is never resent;
+// its status webhook settles it.
+
+interface ReplyRow {
+  id: string;
+  status: string;
+  status_reason: string | null;
+  meta_error_code: number | null;
+  wamid: string | null;
+}
+
+function replyTo(w: World, phone: string): ReplyRow | undefined {
+  return rows<ReplyRow>(w.h, "SELECT * FROM whatsapp_messages WHERE direction = 'OUTBOUND' AND to_number = ? ORDER BY id", phone)[0];
+}
+
+function sendReply(w: World, waId: string, text = 'Thanks for writing!'): void {
+  w.sim.sim.openServiceWindow(IDS.phone.acmeGreen, waId);
+  recordInboundMessage(w.h.server.deps, w.ctx, inbound({ waId, category: 'DEFAULT', replyText: text }));
+}
+
+function jobFor(w: World, messageId: string) {
+  return w.h.server.deps.jobs.list({ kind: 'messaging.send-auto-reply' }).find((j) => (j.payload as { messageId: string }).messageId === messageId);
+}
+
+describe('auto-reply sending', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await setupWorld();
+  });
+  afterAll(async () => {
+    await w.cleanup();
+  });
+
+  it('a permanent Meta error fails the reply with Meta\'s code and reason, once, without retrying', async () => {
+    w.sim.sim.injectFault({ method: 'POST', path: /messages$/, status: 400, metaError: { code: 131026, message: 'Message undeliverable', details: 'The recipient cannot receive this message.' } });
+    sendReply(w, '14155550301');
+    await waitUntil(() => replyTo(w, '+14155550301')?.status === 'FAILED', 10_000, 'the reply to fail');
+    const reply = replyTo(w, '+14155550301')!;
+    expect(reply).toMatchObject({ meta_error_code: 131026, wamid: null });
+    expect(reply.status_reason).toContain('131026');
+    expect(reply.status_reason).toContain('Message undeliverable');
+    expect(rows(w.h, 'SELECT type FROM tracking_events WHERE message_id = ?', reply.id)).toEqual([{ type: 'FAILED' }]);
+    await w.h.server.deps.jobs.idle();
+    expect(jobFor(w, reply.id)).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(w.sim.sim.sentMessages({ to: '+14155550301' })).toHaveLength(0);
+  });
+
+  it('throttling and Meta 5xx are retried by the queue until Meta takes the reply, which it records once', async () => {
+    w.sim.sim.injectFault({ method: 'POST', path: /messages$/, status: 429, metaError: { code: 130429, message: '(#130429) Rate limit hit' } });
+    w.sim.sim.injectFault({ method: 'POST', path: /messages$/, status: 503, metaError: { code: 2, message: 'Service temporarily unavailable', isTransient: true } });
+    sendReply(w, '14155550302');
+    await waitUntil(() => replyTo(w, '+14155550302')?.status === 'SENT', 15_000, 'the reply to be sent');
+    const reply = replyTo(w, '+14155550302')!;
+    const sent = w.sim.sim.sentMessages({ to: '+14155550302' });
+    expect(sent).toHaveLength(1);
+    expect(reply.wamid).toBe(sent[0]!.wamid);
+    expect(reply.status_reason).toBeNull();
+    expect(w.sim.sim.rejectedSends().filter((r) => (r.body as { to?: string }).to === '+14155550302')).toHaveLength(0);
+    await w.h.server.deps.jobs.idle();
+    // Three runs, none counted as a failure.
+    expect(jobFor(w, reply.id)).toMatchObject({ status: 'succeeded', attempts: 3, failures: 0 });
+  });
+
+  it('a dropped connection after Meta took the reply is not resent; the status webhook settles it by its opaque data', async () => {
+    w.sim.sim.injectFault({ method: 'POST', path: /messages$/, recordFirst: true, dropConnection: true });
+    sendReply(w, '14155550303');
+    await waitUntil(() => replyTo(w, '+14155550303')?.status_reason === OUTCOME_UNKNOWN_REASON, 10_000, 'the outcome to be unknown');
+    await w.h.server.deps.jobs.idle();
+    const reply = replyTo(w, '+14155550303')!;
+    expect(reply).toMatchObject({ status: 'QUEUED', wamid: null });
+    expect(jobFor(w, reply.id)).toMatchObject({ status: 'succeeded', attempts: 1 });
+    const sent = w.sim.sim.sentMessages({ to: '+14155550303' });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.bizOpaqueCallbackData).toBe(reply.id);
+
+    // Meta's status webhook echoes the opaque data: the message gets its wamid and moves on.
+    expect(applyStatusUpdate(w.h.server.deps, w.ctx, status(sent[0]!.wamid, 'delivered', { bizOpaqueCallbackData: reply.id }))).toBe('applied');
+    expect(replyTo(w, '+14155550303')).toMatchObject({ status: 'DELIVERED', wamid: sent[0]!.wamid, status_reason: null });
+    expect(w.sim.sim.sentMessages({ to: '+14155550303' })).toHaveLength(1);
+  });
+});
+
+describe('auto-reply after a lost lease', () => {
+  let w: World;
+  beforeAll(async () => {
+    // A lease far shorter than Meta's answer: the queue runs the job again while the first run still waits.
+    w = await setupWorld({ JOB_LEASE_MS: '300' });
+  });
+  afterAll(async () => {
+    await w.cleanup();
+  });
+
+  it('a second run of the job does not send again while the first run\'s send may have reached Meta', async () => {
+    w.sim.sim.injectFault({ method: 'POST', path: /messages$/, recordFirst: true, delayMs: 1_500 });
+    sendReply(w, '14155550304');
+    await waitUntil(() => replyTo(w, '+14155550304')?.status === 'SENT', 10_000, 'the first run to record the send');
+    await w.h.server.deps.jobs.idle();
+    expect(w.sim.sim.sentMessages({ to: '+14155550304' })).toHaveLength(1);
+    const reply = replyTo(w, '+14155550304')!;
+    expect(reply.wamid).toBe(w.sim.sim.sentMessages({ to: '+14155550304' })[0]!.wamid);
+    expect(jobFor(w, reply.id)!.attempts).toBeGreaterThanOrEqual(2);
+  });
+});

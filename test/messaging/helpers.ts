@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { acmeInput, createCredential, IDS, sandboxIdOf, waitForStatus, waitUntil } from '../credentials/helpers.js';
+import { startMetaSimulator, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
+import type { InboundMessageInput, StatusInput, WebhookContext } from '../../src/messaging/service.js';
+
+export { IDS, waitUntil };
+
+/**
+ * The messaging tests drive the service functions webhook processing calls, on a
+ * real server with a real database, and read the results over GraphQL. The
+ * simulator plays Meta for the auto-replies.
+ */
+
+export interface World {
+  sim: RunningMetaSimulator;
+  h: Harness;
+  /** Webhook context of an ACTIVE credential in sandbox prod (org acme). */
+  ctx: WebhookContext;
+  /** The same for sandbox "other" of the same organization. */
+  otherCtx: WebhookContext;
+  otherKey: string;
+  otherViewerKey: string;
+  cleanup: () => Promise<void>;
+}
+
+export async function setupWorld(env: Record<string, string> = {}): Promise<World> {
+  const sim = await startMetaSimulator({ port: 0 });
+  const h = await startHarness({ metaUrl: sim.baseUrl, env });
+  const otherKey = h.createKey({ sandbox: 'other', role: 'ADMIN' });
+  const otherViewerKey = h.createKey({ sandbox: 'other', role: 'VIEWER' });
+  const [ctx, otherCtx] = await Promise.all([contextFor(h, h.adminKey, 'prod sender'), contextFor(h, otherKey, 'other sender')]);
+  return {
+    sim,
+    h,
+    ctx,
+    otherCtx,
+    otherKey,
+    otherViewerKey,
+    cleanup: async () => {
+      await h.stop();
+      await sim.close();
+    },
+  };
+}
+
+async function contextFor(h: Harness, key: string, name: string): Promise<WebhookContext> {
+  const globalId = await createCredential(h, acmeInput(name), key);
+  await waitForStatus(h, globalId, 'ACTIVE', 10_000, key);
+  return {
+    sandboxId: await sandboxIdOf(h, key),
+    credentialId: decodeGlobalID(globalId).id,
+    phoneNumberId: IDS.phone.acmeGreen,
+    deliveryId: `delivery-${randomBytes(4).toString('hex')}`,
+  };
+}
+
+export const newWamid = (): string => `wamid.TEST${randomBytes(12).toString('base64url')}`;
+
+export const USER = { waId: '16505551234', phone: '+16505551234', userId: 'US.13491208655302741918' };
+
+export function inbound(overrides: Partial<InboundMessageInput> = {}): InboundMessageInput {
+  return {
+    wamid: newWamid(),
+    waId: USER.waId,
+    userId: null,
+    profileName: 'Pat',
+    type: 'text',
+    text: 'hello',
+    timestamp: new Date(),
+    category: null,
+    matchedKeyword: null,
+    consentChange: null,
+    replyText: null,
+    ...overrides,
+  };
+}
+
+export function status(wamid: string, value: string, overrides: Partial<StatusInput> = {}): StatusInput {
+  return {
+    wamid,
+    status: value,
+    timestamp: new Date(),
+    recipientId: USER.waId,
+    recipientUserId: null,
+    errors: [],
+    bizOpaqueCallbackData: null,
+    ...overrides,
+  };
+}
+
+/** Rows straight from the database (assertions on what was stored, e.g. that nothing else was). */
+export function rows<T = Record<string, unknown>>(h: Harness, sql: string, ...params: unknown[]): T[] {
+  return h.server.deps.sqlite.prepare(sql).all(...params) as T[];
+}
+
+export function count(h: Harness, sql: string, ...params: unknown[]): number {
+  return (h.server.deps.sqlite.prepare(sql).get(...params) as { n: number }).n;
+}

@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  applyStatusUpdate,
+  getConsentByPhoneNumber,
+  recordInboundMessage,
+  recordOutboundMessage,
+  recordSendOutcome,
+  OUTCOME_UNKNOWN_REASON,
+  type WebhookContext,
+} from '../../src/messaging/service.js';
+import { count, inbound, newWamid, rows, setupWorld, status, type World } from './helpers.js';
+
+// Issue 5 (messaging core): statuses move outbound messages forward only, FAILED is final with Meta's code,
+// each distinct status is one tracking event however often it repeats, a status may arrive before its message,
+// an answer lost on the way back is reconciled by biz_opaque_callback_data, and 131050 opts the user out.
+
+let w: World;
+beforeAll(async () => {
+  w = await setupWorld();
+});
+afterAll(async () => {
+  await w.cleanup();
+});
+
+interface MessageView {
+  status: string;
+  status_reason: string | null;
+  meta_error_code: number | null;
+  wamid: string | null;
+  sent_at: number | null;
+  delivered_at: number | null;
+  read_at: number | null;
+  failed_at: number | null;
+}
+const message = (id: string) => rows<MessageView>(w.h, 'SELECT * FROM whatsapp_messages WHERE id = ?', id)[0]!;
+const eventTypes = (id: string) =>
+  rows<{ type: string }>(w.h, 'SELECT type FROM tracking_events WHERE message_id = ? ORDER BY id', id).map((r) => r.type);
+
+/** An outbound message Meta accepted (wamid + SENT), as the sending code will record it. */
+function acceptedMessage(ctx: WebhookContext, to = '+14155550201'): { id: string; wamid: string } {
+  const { message: m } = recordOutboundMessage(w.h.server.deps, { sandboxId: ctx.sandboxId, credentialId: ctx.credentialId, toPhoneNumber: to, text: 'Your order shipped' });
+  const wamid = newWamid();
+  recordSendOutcome(w.h.server.deps, ctx.sandboxId, m.id, { kind: 'accepted', wamid });
+  return { id: m.id, wamid };
+}
+
+describe('applyStatusUpdate', () => {
+  it('read before delivered, sent after read: ends READ, never downgrades, one event per distinct status', () => {
+    const { h, ctx } = w;
+    const m = acceptedMessage(ctx);
+    expect(message(m.id)).toMatchObject({ status: 'SENT', wamid: m.wamid });
+    const t = Date.now();
+    const apply = (value: string, at: number) => applyStatusUpdate(h.server.deps, ctx, status(m.wamid, value, { timestamp: new Date(at) }));
+
+    expect(apply('read', t + 3000)).toBe('applied');
+    expect(message(m.id).status).toBe('READ');
+    expect(apply('delivered', t + 2000)).toBe('applied'); // a new fact (its event), but no downgrade
+    expect(apply('sent', t + 1000)).toBe('duplicate'); // SENT was recorded when Meta accepted the send
+    expect(apply('delivered', t + 2000)).toBe('duplicate');
+    expect(apply('read', t + 3000)).toBe('duplicate');
+    expect(apply('played', t + 4000)).toBe('duplicate'); // played counts as READ
+
+    expect(message(m.id)).toMatchObject({ status: 'READ', delivered_at: t + 2000, read_at: t + 3000, status_reason: null });
+    expect(eventTypes(m.id)).toEqual(['SENT', 'READ', 'DELIVERED']);
+  });
+
+  it('failed is final and keeps Meta\'s code and reason; later statuses do not move it', () => {
+    const { h, ctx } = w;
+    const m = acceptedMessage(ctx);
+    const failure = {
+      code: 131049,
+      title: 'This message was not delivered to maintain healthy ecosystem engagement.',
+      message: 'This message was not delivered to maintain healthy ecosystem engagement.',
+      details: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.',
+    };
+    expect(applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'delivered'))).toBe('applied');
+    expect(applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'failed', { errors: [failure] }))).toBe('applied');
+    expect(applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'failed', { errors: [failure] }))).toBe('duplicate');
+    expect(applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'read'))).toBe('applied');
+    expect(applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'sent'))).toBe('duplicate');
+    const row = message(m.id);
+    expect(row).toMatchObject({ status: 'FAILED', meta_error_code: 131049 });
+    expect(row.status_reason).toContain('131049');
+    expect(row.status_reason).toContain('healthy ecosystem engagement');
+    expect(eventTypes(m.id)).toEqual(['SENT', 'DELIVERED', 'FAILED', 'READ']);
+  });
+
+  it('ignores unknown status words and statuses without a wamid, storing nothing', () => {
+    const { h, ctx } = w;
+    const m = acceptedMessage(ctx);
+    const before = count(h, 'SELECT count(*) AS n FROM pending_statuses');
+    expect(applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'deleted'))).toBe('ignored');
+    expect(applyStatusUpdate(h.server.deps, ctx, status(newWamid(), 'warning'))).toBe('ignored');
+    expect(applyStatusUpdate(h.server.deps, ctx, status('', 'delivered'))).toBe('ignored');
+    expect(count(h, 'SELECT count(*) AS n FROM pending_statuses')).toBe(before);
+    expect(message(m.id).status).toBe('SENT');
+    expect(eventTypes(m.id)).toEqual(['SENT']);
+  });
+
+  it('keeps a status that arrives before its message and applies it when the message appears', () => {
+    const { h, ctx } = w;
+    const wamid = newWamid();
+    const t = Date.now();
+    expect(applyStatusUpdate(h.server.deps, ctx, status(wamid, 'delivered', { timestamp: new Date(t + 1000) }))).toBe('pending');
+    expect(applyStatusUpdate(h.server.deps, ctx, status(wamid, 'delivered', { timestamp: new Date(t + 1000) }))).toBe('duplicate');
+    expect(applyStatusUpdate(h.server.deps, ctx, status(wamid, 'read', { timestamp: new Date(t + 2000) }))).toBe('pending');
+    expect(count(h, 'SELECT count(*) AS n FROM pending_statuses WHERE wamid = ?', wamid)).toBe(2);
+    // Another sandbox's message with the same wamid would not pick them up (pending rows are per sandbox).
+    expect(count(h, 'SELECT count(*) AS n FROM pending_statuses WHERE wamid = ? AND sandbox_id = ?', wamid, w.otherCtx.sandboxId)).toBe(0);
+
+    const { message: m } = recordOutboundMessage(h.server.deps, {
+      sandboxId: ctx.sandboxId,
+      credentialId: ctx.credentialId,
+      toPhoneNumber: '+14155550202',
+      text: 'hi',
+    });
+    expect(message(m.id).status).toBe('QUEUED');
+    recordSendOutcome(h.server.deps, ctx.sandboxId, m.id, { kind: 'accepted', wamid, at: new Date(t) });
+    expect(message(m.id)).toMatchObject({ status: 'READ', wamid, sent_at: t, delivered_at: t + 1000, read_at: t + 2000 });
+    expect(eventTypes(m.id)).toEqual(['SENT', 'DELIVERED', 'READ']);
+    expect(count(h, 'SELECT count(*) AS n FROM pending_statuses WHERE wamid = ?', wamid)).toBe(0);
+  });
+
+  it('reconciles a send whose answer was lost by biz_opaque_callback_data, with statuses that waited under its wamid', () => {
+    const { h, ctx } = w;
+    const { message: m } = recordOutboundMessage(h.server.deps, {
+      sandboxId: ctx.sandboxId,
+      credentialId: ctx.credentialId,
+      toPhoneNumber: '+14155550203',
+      text: 'hi',
+    });
+    recordSendOutcome(h.server.deps, ctx.sandboxId, m.id, { kind: 'unknown' });
+    expect(message(m.id)).toMatchObject({ status: 'QUEUED', status_reason: OUTCOME_UNKNOWN_REASON, wamid: null });
+
+    const wamid = newWamid();
+    // Without the opaque data the wamid means nothing yet: kept.
+    expect(applyStatusUpdate(h.server.deps, ctx, status(wamid, 'delivered'))).toBe('pending');
+    expect(applyStatusUpdate(h.server.deps, ctx, status(wamid, 'sent', { bizOpaqueCallbackData: m.id }))).toBe('applied');
+    expect(message(m.id)).toMatchObject({ status: 'DELIVERED', wamid, status_reason: null });
+    expect(eventTypes(m.id)).toEqual(['SENT', 'DELIVERED']);
+    expect(count(h, 'SELECT count(*) AS n FROM pending_statuses WHERE wamid = ?', wamid)).toBe(0);
+    // Opaque data naming a message that already has another wamid is not trusted.
+    const other = newWamid();
+    expect(applyStatusUpdate(h.server.deps, ctx, status(other, 'read', { bizOpaqueCallbackData: m.id }))).toBe('pending');
+    expect(message(m.id).status).toBe('DELIVERED');
+  });
+
+  it('131050 (the user stopped marketing messages) fails the message and opts the contact out, with a ledger entry', () => {
+    const { h, ctx } = w;
+    recordInboundMessage(h.server.deps, ctx, inbound({ waId: '14155550204', category: 'OPT_IN', matchedKeyword: 'start', consentChange: 'OPTED_IN', timestamp: new Date(Date.now() - 60_000) }));
+    expect(getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550204').status).toBe('OPTED_IN');
+    const m = acceptedMessage(ctx, '+14155550204');
+    const error = {
+      code: 131050,
+      title: 'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business',
+      message: null,
+      details: null,
+    };
+    expect(applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'failed', { recipientId: '14155550204', errors: [error] }))).toBe('applied');
+    expect(applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'failed', { recipientId: '14155550204', errors: [error] }))).toBe('duplicate');
+    expect(message(m.id)).toMatchObject({ status: 'FAILED', meta_error_code: 131050 });
+    expect(getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550204').status).toBe('OPTED_OUT');
+    const ledger = rows(
+      h,
+      'SELECT c.status, c.source, c.message_id FROM consent_changes c JOIN whatsapp_contacts k ON k.id = c.contact_id WHERE k.phone_number = ? ORDER BY c.at',
+      '+14155550204',
+    );
+    expect(ledger).toEqual([
+      { status: 'OPTED_IN', source: 'KEYWORD', message_id: expect.any(String) },
+      { status: 'OPTED_OUT', source: 'META_ERROR_131050', message_id: m.wamid },
+    ]);
+    expect(eventTypes(m.id)).toEqual(['SENT', 'FAILED', 'OPT_OUT']);
+
+    // A number we never heard from becomes a contact, opted out.
+    const stranger = acceptedMessage(ctx, '+14155550205');
+    applyStatusUpdate(h.server.deps, ctx, status(stranger.wamid, 'failed', { recipientId: '14155550205', errors: [error] }));
+    expect(getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550205').status).toBe('OPTED_OUT');
+    // Other failures change no consent.
+    const other = acceptedMessage(ctx, '+14155550206');
+    applyStatusUpdate(h.server.deps, ctx, status(other.wamid, 'failed', { errors: [{ ...error, code: 131026 }] }));
+    expect(getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550206').status).toBe('UNKNOWN');
+  });
+
+  it('a status names a message of its own sandbox only', () => {
+    const { h, ctx, otherCtx } = w;
+    const m = acceptedMessage(ctx);
+    // The same wamid reported through the other sandbox's webhook does not touch this message.
+    expect(applyStatusUpdate(h.server.deps, otherCtx, status(m.wamid, 'read', { bizOpaqueCallbackData: m.id }))).toBe('pending');
+    expect(message(m.id).status).toBe('SENT');
+    expect(eventTypes(m.id)).toEqual(['SENT']);
+  });
+
+  it('a BLOCKED message never moves and has its BLOCKED event', () => {
+    const { h, ctx } = w;
+    const { message: m } = recordOutboundMessage(h.server.deps, {
+      sandboxId: ctx.sandboxId,
+      credentialId: ctx.credentialId,
+      toPhoneNumber: '+1 415 555 0207',
+      text: 'promo',
+      blockedReason: 'The recipient opted out.',
+    });
+    expect(message(m.id)).toMatchObject({ status: 'BLOCKED', status_reason: 'The recipient opted out.' });
+    expect(rows(h, 'SELECT to_number FROM whatsapp_messages WHERE id = ?', m.id)).toEqual([{ to_number: '+14155550207' }]);
+    recordSendOutcome(h.server.deps, ctx.sandboxId, m.id, { kind: 'failed', metaErrorCode: 1, reason: 'x' });
+    expect(message(m.id).status).toBe('BLOCKED');
+    expect(eventTypes(m.id)[0]).toBe('BLOCKED');
+  });
+});
