@@ -1,0 +1,257 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import DataLoader from 'dataloader';
+import { WhatsAppApiCredentialRef } from '../credentials/graphql.js';
+import { getCredential } from '../credentials/service.js';
+import { builder } from '../graphql/builder.js';
+import type { GraphQLContext } from '../graphql/context.js';
+import { NotFoundError } from '../graphql/errors.js';
+import { TrackingEventRef, WhatsAppMessageRef } from '../messaging/graphql.js';
+import { MarketingActionRef } from '../settings/graphql.js';
+import { findMarketingActions } from '../settings/service.js';
+import { WhatsAppWebhookRef } from '../webhooks/graphql.js';
+import { getWebhook } from '../webhooks/service.js';
+import * as service from './service.js';
+import type { ChannelConfigurationRecord, ConfigurationCheckRecord } from './service.js';
+import type { Channel, CheckStatus, ConfigurationStatus } from './tables.js';
+
+/** The GraphQL types of channel configurations (root fields are in graphql.ts). */
+
+export const TYPE_NAME = 'ChannelConfiguration';
+const NOT_FOUND = 'Channel configuration';
+
+/** A global id of a channel configuration → its raw id; anything else (bad id, other type) is simply not found. */
+export function decodeChannelConfigurationId(globalId: string): string {
+  try {
+    const { typename, id } = decodeGlobalID(globalId);
+    if (typename === TYPE_NAME && id) return id;
+  } catch {
+    // not a global id at all
+  }
+  throw new NotFoundError(NOT_FOUND);
+}
+
+/**
+ * A referenced object's global id → raw id. undefined stays undefined (unchanged),
+ * null or "" is "none", and an id of another type becomes INVALID_REFERENCE so the
+ * service reports it as a field error like an id that does not exist.
+ */
+export function decodeReference(globalId: string | null | undefined, typename: string): string | null | undefined {
+  if (globalId === undefined || globalId === null) return globalId;
+  if (globalId.trim() === '') return null;
+  try {
+    const decoded = decodeGlobalID(globalId);
+    if (decoded.typename === typename && decoded.id) return decoded.id;
+  } catch {
+    // not a global id at all
+  }
+  return service.INVALID_REFERENCE;
+}
+
+export function decodeReferences(globalIds: readonly string[] | null | undefined, typename: string): string[] | null | undefined {
+  if (globalIds === undefined || globalIds === null) return globalIds;
+  return globalIds.map((id) => decodeReference(id, typename) ?? service.INVALID_REFERENCE);
+}
+
+// ---- per-request loaders -----------------------------------------------------------
+
+// Batching only, no cache: a subscription reuses its context for every event, and each event must see fresh rows.
+interface Loaders {
+  configurations: DataLoader<string, ChannelConfigurationRecord | null>;
+  checks: DataLoader<ChannelConfigurationRecord, ConfigurationCheckRecord[]>;
+}
+const loaders = new WeakMap<GraphQLContext, Loaders>();
+
+function loadersOf(ctx: GraphQLContext): Loaders {
+  let found = loaders.get(ctx);
+  if (!found) {
+    found = {
+      configurations: new DataLoader(
+        async (ids) => {
+          const rows = service.findChannelConfigurations(ctx.deps, ctx.viewer.sandboxId, [...ids]);
+          return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+        },
+        { cache: false },
+      ),
+      checks: new DataLoader(
+        async (records) => {
+          const rows = service.checksOfMany(ctx.deps, [...records]);
+          return records.map((r) => rows.filter((c) => c.configurationId === r.id && c.run === r.checkRun));
+        },
+        { cache: false },
+      ),
+    };
+    loaders.set(ctx, found);
+  }
+  return found;
+}
+
+/** The caller's sandbox-scoped loader: a configuration of another sandbox (or a deleted one) is null. */
+export function loadChannelConfiguration(ctx: GraphQLContext, id: string | null | undefined): Promise<ChannelConfigurationRecord | null> {
+  return id ? loadersOf(ctx).configurations.load(id) : Promise.resolve(null);
+}
+
+// ---- types -------------------------------------------------------------------------
+
+export const ChannelEnum = builder.enumType('Channel', {
+  description: 'A messaging channel.',
+  values: { WHATSAPP: { description: 'WhatsApp, through the WhatsApp Business Cloud API.' } } as const satisfies Record<Channel, unknown>,
+});
+
+export const ChannelConfigurationStatusEnum = builder.enumType('ChannelConfigurationStatus', {
+  description: 'Where a channel configuration stands.',
+  values: {
+    DRAFT: { description: 'Saved, possibly incomplete; not checked and not usable until submitted.' },
+    PROCESSING: { description: 'The readiness checks are running; changes to ACTIVE or FAILED on its own.' },
+    ACTIVE: { description: 'Every readiness check passed: messages can be sent through it.' },
+    FAILED: { description: 'A readiness check failed (see checks and statusReason); fix the cause and submit again.' },
+    DEACTIVATED: { description: 'Turned off by an administrator: nothing is sent through it until it is reactivated.' },
+  } as const satisfies Record<ConfigurationStatus, unknown>,
+});
+
+export const CheckStatusEnum = builder.enumType('CheckStatus', {
+  description: 'The outcome of one readiness check.',
+  values: {
+    PENDING: { description: 'Not decided yet: running, waiting for Meta, or not run because an earlier check failed.' },
+    PASSED: { description: 'The check passed; message may still carry a note.' },
+    FAILED: { description: 'The check failed; message says why and remedy what to do.' },
+  } as const satisfies Record<CheckStatus, unknown>,
+});
+
+export const ConfigurationCheckRef = builder.objectRef<ConfigurationCheckRecord>('ConfigurationCheck').implement({
+  description: 'One readiness check of a channel configuration, from its latest run.',
+  fields: (t) => ({
+    name: t.exposeString('name', {
+      description: 'CREDENTIAL_ACTIVE, SENDER_NUMBER, APP_SUBSCRIBED, WEBHOOK, EXECUTION_FIELD or MARKETING_ACTIONS.',
+    }),
+    status: t.field({ type: CheckStatusEnum, description: 'PENDING, PASSED or FAILED.', resolve: (c) => c.status }),
+    message: t.exposeString('message', { nullable: true, description: 'What the check found.' }),
+    remedy: t.exposeString('remedy', { nullable: true, description: 'What to do when it failed.' }),
+    checkedAt: t.expose('checkedAt', { type: 'DateTime', nullable: true, description: 'When it was decided; null while PENDING.' }),
+  }),
+});
+
+export const WhatsAppChannelSettingsRef = builder.objectRef<ChannelConfigurationRecord>('WhatsAppChannelSettings').implement({
+  description: 'The WhatsApp side of a channel configuration.',
+  fields: (t) => ({
+    apiCredential: t.field({
+      type: WhatsAppApiCredentialRef,
+      nullable: true,
+      description: 'The WhatsApp API credential messages are sent with; null only in a DRAFT saved without one.',
+      resolve: (r, _args, ctx) => (r.credentialId ? (getCredential(ctx.deps, r.sandboxId, r.credentialId) ?? null) : null),
+    }),
+    webhook: t.field({
+      type: WhatsAppWebhookRef,
+      nullable: true,
+      description: 'The webhook that receives inbound messages and delivery reports; null when none is set.',
+      resolve: (r, _args, ctx) => (r.webhookId ? (getWebhook(ctx.deps, r.sandboxId, r.webhookId) ?? null) : null),
+    }),
+    senderPhoneNumber: t.exposeString('senderPhoneNumber', {
+      nullable: true,
+      description: 'The sender number in E.164, e.g. +14155550123; null only in a DRAFT saved without one.',
+    }),
+    executionField: t.exposeString('executionField', {
+      nullable: true,
+      description: "Profile attribute path holding the recipient's number; null = the sandbox default (channelGeneralSettings).",
+    }),
+    effectiveExecutionField: t.string({
+      description: 'The execution field in force: executionField, or the sandbox default when it is null.',
+      resolve: (r, _args, ctx) => service.effectiveExecutionField(ctx.deps, r),
+    }),
+  }),
+});
+
+export const ChannelConfigurationRef = builder.node(builder.objectRef<ChannelConfigurationRecord>(TYPE_NAME), {
+  description:
+    'What messages are sent through: channel, credential, sender number, execution field and marketing actions, checked for readiness.',
+  id: { resolve: (r) => r.id },
+  authScopes: (r) => ({ sandbox: r.sandboxId }),
+  runScopesOnType: true,
+  loadMany: (ids, ctx) => {
+    const rows = service.findChannelConfigurations(ctx.deps, ctx.viewer.sandboxId, ids as string[]);
+    return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+  },
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'Name: starts with a letter; letters, digits, "_", "." and "-"; unique in the sandbox.' }),
+    description: t.exposeString('description', { nullable: true, description: 'What the configuration is for.' }),
+    channel: t.field({ type: ChannelEnum, description: 'The channel (WHATSAPP).', resolve: (r) => r.channel }),
+    marketingActions: t.field({
+      type: [MarketingActionRef],
+      description: 'The marketing actions (consent policies) applied to sends through this configuration.',
+      resolve: (r, _args, ctx) => {
+        const found = findMarketingActions(ctx.deps, r.sandboxId, r.marketingActionIds);
+        return r.marketingActionIds.flatMap((id) => found.filter((a) => a.id === id));
+      },
+    }),
+    whatsApp: t.field({ type: WhatsAppChannelSettingsRef, description: 'The WhatsApp settings.', resolve: (r) => r }),
+    status: t.field({
+      type: ChannelConfigurationStatusEnum,
+      description: 'DRAFT, PROCESSING, ACTIVE, FAILED or DEACTIVATED.',
+      resolve: (r) => r.status,
+    }),
+    statusReason: t.exposeString('statusReason', {
+      nullable: true,
+      description: 'Why it is in its status: the failed checks, what PROCESSING waits for, or who deactivated it.',
+    }),
+    checks: t.field({
+      type: [ConfigurationCheckRef],
+      description: 'The readiness checks of the latest run, in order; empty for a draft never submitted.',
+      resolve: (r, _args, ctx) => loadersOf(ctx).checks.load(r),
+    }),
+    statusChangedAt: t.expose('statusChangedAt', { type: 'DateTime', description: 'When the status last changed.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it last changed.' }),
+  }),
+});
+
+export const DeletedRef = builder.objectRef<{ id: string; name: string }>('DeletedChannelConfiguration').implement({
+  description: 'The channel configuration that was deleted.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Its global id.' }),
+    name: t.exposeString('name', { description: 'Its name.' }),
+  }),
+});
+
+export interface StatusEventItem {
+  channelConfiguration: ChannelConfigurationRecord;
+  previousStatus: ConfigurationStatus | null;
+  status: ConfigurationStatus;
+  at: Date;
+  statusVersion: number;
+}
+
+export const StatusEventRef = builder.objectRef<StatusEventItem>('ChannelConfigurationStatusEvent').implement({
+  description: 'A channel configuration status: the current one first, then every transition.',
+  fields: (t) => ({
+    channelConfiguration: t.field({
+      type: ChannelConfigurationRef,
+      description: 'The configuration as it is now (with its checks).',
+      resolve: (e) => e.channelConfiguration,
+    }),
+    previousStatus: t.field({
+      type: ChannelConfigurationStatusEnum,
+      nullable: true,
+      description: 'The status before; null for a new configuration.',
+      resolve: (e) => e.previousStatus,
+    }),
+    status: t.field({ type: ChannelConfigurationStatusEnum, description: 'The status it moved to.', resolve: (e) => e.status }),
+    at: t.expose('at', { type: 'DateTime', description: 'When it moved.' }),
+  }),
+});
+
+// The messaging slice's types point back at the configuration they went through (contract §4).
+builder.objectField(WhatsAppMessageRef, 'channelConfiguration', (t) =>
+  t.field({
+    type: ChannelConfigurationRef,
+    nullable: true,
+    description: 'The channel configuration it was sent through; null for inbound traffic or a deleted configuration.',
+    resolve: (m, _args, ctx) => loadChannelConfiguration(ctx, m.channelConfigurationId),
+  }),
+);
+builder.objectField(TrackingEventRef, 'channelConfiguration', (t) =>
+  t.field({
+    type: ChannelConfigurationRef,
+    nullable: true,
+    description: 'The channel configuration of the message concerned; null when none (or it was deleted).',
+    resolve: (e, _args, ctx) => loadChannelConfiguration(ctx, e.channelConfigurationId),
+  }),
+);
