@@ -35,6 +35,9 @@ const envSchema = z.object({
     .string()
     .regex(/^v\d+\.\d+$/, 'must look like v25.0')
     .default('v25.0'),
+  META_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
+  META_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
+  META_BODY_TIMEOUT_MS: positiveInt.default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: booleanish.optional(),
   GRAPHQL_MAX_BODY_BYTES: positiveInt.default(1_048_576),
@@ -72,6 +75,7 @@ export interface Config {
     /** undefined outside production means "run the simulator in-process". */
     graphUrl: string | undefined;
     apiVersion: string;
+    timeouts: { connectMs: number; headersMs: number; bodyMs: number };
   };
   log: { level: Env['LOG_LEVEL']; pretty: boolean };
   limits: {
@@ -121,6 +125,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const problems: string[] = [];
   if (isProduction && !env.ENCRYPTION_KEY) problems.push('ENCRYPTION_KEY: required when NODE_ENV=production');
   if (isProduction && !env.PUBLIC_URL) problems.push('PUBLIC_URL: required when NODE_ENV=production');
+
   if (problems.length) throw new ConfigError(problems);
 
   const database = parseDatabaseUrl(env.DATABASE_URL);
@@ -136,6 +141,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     meta: {
       graphUrl: env.META_GRAPH_URL?.replace(/\/+$/, '') ?? (isProduction ? 'https://graph.facebook.com' : undefined),
       apiVersion: env.META_GRAPH_API_VERSION,
+      timeouts: { connectMs: env.META_CONNECT_TIMEOUT_MS, headersMs: env.META_HEADERS_TIMEOUT_MS, bodyMs: env.META_BODY_TIMEOUT_MS },
     },
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? (!isProduction && Boolean(process.stdout.isTTY)) },
     limits: {

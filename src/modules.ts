@@ -2,6 +2,10 @@ import type { AppDeps } from './deps.js';
 import type { MetaApiCallRecord } from './meta/index.js';
 import type { HttpRoute } from './http/respond.js';
 import { credentialsModule } from './credentials/module.js';
+import { webhooksModule } from './webhooks/module.js';
+import { messagingModule } from './messaging/module.js';
+import { channelConfigurationsModule } from './channel-configurations/module.js';
+import { sendingModule } from './messaging/send/module.js';
 
 /**
  * What a domain contributes to the running service besides its GraphQL types:
@@ -13,6 +17,8 @@ export interface DomainRuntime {
   onMetaCall?: (record: MetaApiCallRecord) => void;
   /** Runs after the server listens and jobs start (e.g. schedule recurring jobs). */
   onStart?: () => void;
+  /** Runs at shutdown after HTTP and jobs stopped, before the database closes (flush, close descriptors). */
+  onStop?: () => Promise<void>;
 }
 
 export type DomainModule = (deps: AppDeps) => DomainRuntime;
@@ -20,4 +26,8 @@ export type DomainModule = (deps: AppDeps) => DomainRuntime;
 /** Registered in dependency order. Each domain folder exports its module. */
 export const DOMAIN_MODULES: DomainModule[] = [
   credentialsModule,
+  webhooksModule,
+  messagingModule,
+  channelConfigurationsModule,
+  sendingModule,
 ];

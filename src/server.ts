@@ -7,6 +7,7 @@ import { MetaClient, type MetaApiCallRecord } from './meta/index.js';
 import { startMetaSimulator, type RunningMetaSimulator } from './meta-simulator/index.js';
 import { DOMAIN_MODULES, type DomainRuntime } from './modules.js';
 import { openDatabase } from './platform/db.js';
+import { startWalCheckpointer } from './platform/wal-checkpointer.js';
 import { DomainEvents } from './platform/events.js';
 import { JobQueue } from './platform/jobs/queue.js';
 import { createLogger } from './platform/logger.js';
@@ -53,6 +54,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     logger.warn({ file: keys.generatedFile }, 'generated a development encryption key; set ENCRYPTION_KEY in production and keep it safe');
   }
 
+  // A job whose lease runs out while it still waits for Meta is taken over, and a send it made then counts as an
+  // unknown outcome (never resent): keep the lease longer than one whole Meta call.
+  const metaCallMs = config.meta.timeouts.connectMs + config.meta.timeouts.headersMs + config.meta.timeouts.bodyMs;
+  if (config.jobs.leaseMs <= metaCallMs) {
+    logger.warn({ leaseMs: config.jobs.leaseMs, metaCallMs }, 'JOB_LEASE_MS is shorter than one Meta call; slow sends will be reported as outcome unknown');
+  }
+
   let simulator: RunningMetaSimulator | undefined;
   let metaUrl: string;
   if (!config.meta.graphUrl) {
@@ -68,6 +76,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const meta = new MetaClient({
     baseUrl: metaUrl,
     apiVersion: config.meta.apiVersion,
+    timeouts: config.meta.timeouts,
     logger,
     onCall: (record: MetaApiCallRecord) => {
       for (const runtime of runtimes) runtime.onMetaCall?.(record);
@@ -100,6 +109,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await simulator?.close();
     throw err;
   }
+  // Checkpoints run on a worker thread, not inside the event loop's commits (see wal-checkpointer.ts).
+  const checkpointer = startWalCheckpointer(database.sqlite, logger);
   const host = address.address === '::' || address.address === '0.0.0.0' ? 'localhost' : address.address;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 
@@ -125,6 +136,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         await deps.jobs.stop(config.shutdownTimeoutMs);
         await meta.close();
         await simulator?.close();
+        for (const runtime of runtimes) await runtime.onStop?.();
+        await checkpointer?.stop();
         database.close();
         logger.info('stopped');
       })();

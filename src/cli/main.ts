@@ -77,7 +77,7 @@ async function run(argv: string[], io: Out): Promise<number> {
     const port = values.port === undefined ? 4010 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a number from 0 to 65535');
     const { startMetaSimulator, loadScenarioFile } = await import('../meta-simulator/index.js');
-    const scenario = typeof values.scenario === 'string' ? await loadScenarioFile(values.scenario) : undefined;
+    const scenario = typeof values.scenario === 'string' ? loadScenarioFile(values.scenario) : undefined;
     const sim = await startMetaSimulator({ port, host: '127.0.0.1', scenario });
     io.err(`Meta simulator listening on ${sim.url} (use META_GRAPH_URL=${sim.baseUrl}); control API under ${sim.url}/__simulator`);
     await new Promise<void>((resolve) => {
@@ -89,9 +89,11 @@ async function run(argv: string[], io: Out): Promise<number> {
   }
 
   if (group === 'demo') {
-    const { values } = parse([sub, ...rest].filter((a): a is string => a !== undefined), { keep: { type: 'boolean' } }, 0);
+    const { values } = parse([sub, ...rest].filter((a): a is string => a !== undefined), { keep: { type: 'boolean' }, scenario: { type: 'string' } }, 0);
     const { runDemo } = await import('../demo/run-demo.js');
-    return runDemo({ keep: Boolean(values.keep), out: io.out, err: io.err });
+    const { loadScenarioFile } = await import('../meta-simulator/index.js');
+    const scenario = typeof values.scenario === 'string' ? loadScenarioFile(values.scenario) : undefined;
+    return runDemo({ keep: Boolean(values.keep), scenario, out: io.out, err: io.err });
   }
 
   const config = loadConfig();

@@ -12,8 +12,11 @@ export class GraphQLRequestError extends Error {}
 
 export interface ScriptClient {
   query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T>;
-  /** Resolves with the first event the predicate accepts (the stream is closed afterwards). */
-  waitForEvent<T = Record<string, unknown>>(query: string, variables: Record<string, unknown>, accept: (data: T) => boolean, timeoutMs?: number): Promise<T[]>;
+  /**
+   * Subscribes now; `done` resolves with every event seen up to the first one the predicate accepts (the stream is
+   * closed then). Start watching before the mutation that causes the events, so none is missed.
+   */
+  watch<T = Record<string, unknown>>(query: string, variables: Record<string, unknown>, accept: (data: T) => boolean, timeoutMs?: number): { done: Promise<T[]> };
   close(): Promise<void>;
 }
 
@@ -41,9 +44,9 @@ export function createScriptClient(baseUrl: string, apiKey: string): ScriptClien
       return body.data as T;
     },
 
-    waitForEvent<T>(query: string, variables: Record<string, unknown>, accept: (data: T) => boolean, timeoutMs = 20_000): Promise<T[]> {
+    watch<T>(query: string, variables: Record<string, unknown>, accept: (data: T) => boolean, timeoutMs = 20_000): { done: Promise<T[]> } {
       const seen: T[] = [];
-      return new Promise((resolve, reject) => {
+      const done = new Promise<T[]>((resolve, reject) => {
         let unsubscribe = () => {};
         const timer = setTimeout(() => {
           unsubscribe();
@@ -75,6 +78,7 @@ export function createScriptClient(baseUrl: string, apiKey: string): ScriptClien
           },
         );
       });
+      return { done };
     },
 
     async close() {

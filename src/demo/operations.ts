@@ -49,7 +49,7 @@ export const CREDENTIAL_STATUS = `subscription CredentialStatus($id: ID) {
   }
 }`;
 export type CredentialEventData = {
-  whatsAppApiCredentialStatusChanged: { status: string; credential: { statusMessage: string | null; apiTokenLast4: string } };
+  whatsAppApiCredentialStatusChanged: { status: string; credential: { id: string; statusMessage: string | null; apiTokenLast4: string } };
 };
 
 export const CREATE_WEBHOOK = `mutation CreateWebhook($input: CreateWhatsAppWebhookInput!) {
@@ -89,9 +89,18 @@ export const CONFIGURATION_STATUS = `subscription ConfigurationStatus($id: ID) {
 export type ConfigurationEventData = {
   channelConfigurationStatusChanged: {
     status: string;
-    channelConfiguration: { checks: Array<{ name: string; status: string; message: string | null }> };
+    channelConfiguration: { id: string; checks: Array<{ name: string; status: string; message: string | null }> };
   };
 };
+
+export const SUBMIT_CONFIGURATION = `mutation SubmitConfiguration($input: SubmitChannelConfigurationInput!) {
+  submitChannelConfiguration(input: $input) {
+    __typename
+    ... on SubmitChannelConfigurationSuccess { data { id status } }
+    ${ERROR_FIELDS}
+  }
+}`;
+export type SubmitConfigurationData = { submitChannelConfiguration: Result<'SubmitChannelConfigurationSuccess', { id: string; status: string }> };
 
 export const CONSENT = `query Consent($phoneNumber: String!) {
   consent(phoneNumber: $phoneNumber) { phoneNumber status changedAt history(first: 5) { status source keyword messageId at } }

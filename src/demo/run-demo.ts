@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config.js';
-import { DEFAULT_IDS, startMetaSimulator, type RunningMetaSimulator } from '../meta-simulator/index.js';
+import { DEFAULT_IDS, startMetaSimulator, type RunningMetaSimulator, type Scenario } from '../meta-simulator/index.js';
 import { createLogger } from '../platform/logger.js';
 import { startServer, type RunningServer } from '../server.js';
 import { createScriptClient, type ScriptClient } from './graphql-client.js';
@@ -18,6 +18,8 @@ import * as ops from './operations.js';
 
 export interface DemoOptions {
   keep: boolean;
+  /** Run against this simulator scenario instead of the default one (`wcs demo --scenario file.json`). */
+  scenario?: Scenario;
   out: (line: string) => void;
   err: (line: string) => void;
 }
@@ -66,10 +68,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       const detail = await fn();
       const ms = Math.round(performance.now() - started);
       steps.push({ name, ms, detail });
-      out(`  ✓ ${name.padEnd(44)} ${String(ms).padStart(5)} ms  ${detail}`);
+      out(`  ✓ ${name.padEnd(52)} ${String(ms).padStart(5)} ms  ${detail}`);
     } catch (err) {
       const ms = Math.round(performance.now() - started);
-      out(`  ✗ ${name.padEnd(44)} ${String(ms).padStart(5)} ms`);
+      out(`  ✗ ${name.padEnd(52)} ${String(ms).padStart(5)} ms`);
       throw Object.assign(err instanceof Error ? err : new Error(String(err)), { step: name });
     }
   };
@@ -85,7 +87,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const started = performance.now();
   try {
     await step('start the Meta simulator and the service', async () => {
-      sim = await startMetaSimulator({ port: 0, host: '127.0.0.1' });
+      sim = await startMetaSimulator({ port: 0, host: '127.0.0.1', scenario: options.scenario });
       const port = await freePort();
       const config = loadConfig({
         NODE_ENV: 'development',
@@ -112,12 +114,18 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       const waba = accounts.find((w) => w.id === DEFAULT_IDS.waba.acmeMain);
       const phone = waba?.phoneNumbers.find((p) => p.id === DEFAULT_IDS.phone.acmeGreen);
       if (!waba || !phone) throw new Error('the expected WABA and number were not listed');
-      state.senderNumber = phone.displayPhoneNumber;
+      state.senderNumber = `+${phone.displayPhoneNumber.replace(/\D/g, '')}`;
       const numbers = accounts.reduce((n, w) => n + w.phoneNumbers.length, 0);
       return `${accounts.length} WABAs, ${numbers} numbers; picked "${waba.name}" / ${phone.verifiedName} (${phone.qualityRating}, ${phone.messagesPerSecond ?? '?'} msg/s)`;
     });
 
     await step('create the credential, watch PROCESSING → ACTIVE', async () => {
+      // Watch the sandbox before creating, so the first transition is seen too.
+      const watch = client().watch<ops.CredentialEventData>(
+        ops.CREDENTIAL_STATUS,
+        { id: null },
+        (e) => e.whatsAppApiCredentialStatusChanged.credential.id === state.credentialId && ['ACTIVE', 'FAILED'].includes(e.whatsAppApiCredentialStatusChanged.status),
+      );
       const data = await client().query<ops.CreateCredentialData>(ops.CREATE_CREDENTIAL, {
         input: {
           name: 'demo-credential',
@@ -128,9 +136,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         },
       });
       state.credentialId = ops.successData(data.createWhatsAppApiCredential, 'CreateWhatsAppApiCredentialSuccess').id;
-      const events = await client().waitForEvent<ops.CredentialEventData>(ops.CREDENTIAL_STATUS, { id: state.credentialId }, (e) =>
-        ['ACTIVE', 'FAILED'].includes(e.whatsAppApiCredentialStatusChanged.status),
-      );
+      const events = (await watch.done).filter((e) => e.whatsAppApiCredentialStatusChanged.credential.id === state.credentialId);
       const last = events.at(-1)!.whatsAppApiCredentialStatusChanged;
       if (last.status !== 'ACTIVE') throw new Error(`credential ${last.status}: ${last.credential.statusMessage}`);
       return `graphql-ws: ${events.map((e) => e.whatsAppApiCredentialStatusChanged.status).join(' → ')}; token …${last.credential.apiTokenLast4}`;
@@ -165,7 +171,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       return `GET answered the challenge; verifiedAt ${verifiedAt}`;
     });
 
-    await step('create the channel configuration, watch it go ACTIVE', async () => {
+    await step('save a channel configuration as a draft', async () => {
       const actions = await client().query<ops.MarketingActionsData>(ops.MARKETING_ACTIONS);
       const marketing = actions.marketingActions.find((a) => a.key === 'whatsapp_marketing');
       const data = await client().query<ops.CreateConfigurationData>(ops.CREATE_CONFIGURATION, {
@@ -173,21 +179,35 @@ export async function runDemo(options: DemoOptions): Promise<number> {
           name: 'demo-whatsapp',
           description: 'Created by npm run demo',
           channel: 'WHATSAPP',
+          saveAsDraft: true,
           marketingActionIds: marketing ? [marketing.id] : [],
-          whatsApp: { apiCredentialId: state.credentialId, webhookId: state.webhookId, senderPhoneNumber: `+${state.senderNumber!.replace(/\D/g, '')}` },
+          whatsApp: { apiCredentialId: state.credentialId, webhookId: state.webhookId, senderPhoneNumber: state.senderNumber },
         },
       });
-      state.configurationId = ops.successData(data.createChannelConfiguration, 'CreateChannelConfigurationSuccess').id;
-      const events = await client().waitForEvent<ops.ConfigurationEventData>(ops.CONFIGURATION_STATUS, { id: state.configurationId }, (e) =>
-        ['ACTIVE', 'FAILED'].includes(e.channelConfigurationStatusChanged.status),
-      );
+      const draft = ops.successData(data.createChannelConfiguration, 'CreateChannelConfigurationSuccess');
+      state.configurationId = draft.id;
+      return `${draft.status}, sender ${state.senderNumber}, marketing action ${marketing?.key ?? 'none'}`;
+    });
+
+    await step('submit it, watch DRAFT → PROCESSING → ACTIVE', async () => {
+      // The subscription answers with the current state (DRAFT) first, so it is live before the submit.
+      let live!: () => void;
+      const subscribed = new Promise<void>((resolve) => (live = resolve));
+      const watch = client().watch<ops.ConfigurationEventData>(ops.CONFIGURATION_STATUS, { id: state.configurationId }, (e) => {
+        live();
+        return ['ACTIVE', 'FAILED'].includes(e.channelConfigurationStatusChanged.status);
+      });
+      await subscribed;
+      const data = await client().query<ops.SubmitConfigurationData>(ops.SUBMIT_CONFIGURATION, { input: { id: state.configurationId } });
+      ops.successData(data.submitChannelConfiguration, 'SubmitChannelConfigurationSuccess');
+      const events = await watch.done;
       const last = events.at(-1)!.channelConfigurationStatusChanged;
       const checks = last.channelConfiguration.checks;
       if (last.status !== 'ACTIVE') {
         const failed = checks.filter((c) => c.status === 'FAILED').map((c) => `${c.name}: ${c.message}`);
         throw new Error(`configuration ${last.status}: ${failed.join('; ')}`);
       }
-      return `${events.map((e) => e.channelConfigurationStatusChanged.status).join(' → ')}; ${checks.filter((c) => c.status === 'PASSED').length}/${checks.length} checks passed`;
+      return `graphql-ws: ${events.map((e) => e.channelConfigurationStatusChanged.status).join(' → ')}; ${checks.filter((c) => c.status === 'PASSED').length}/${checks.length} checks passed`;
     });
 
     await step('inbound " stop " opts the customer out', async () => {
@@ -235,7 +255,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   }
 
   const total = Math.round(performance.now() - started);
-  out(`\nSummary: ${steps.length} steps passed in ${total} ms — credential ACTIVE, webhook verified, channel configuration ACTIVE, opt-out handled with an auto-reply, statuses and tracking events recorded.`);
+  out(`\nSummary: ${steps.length} steps passed in ${total} ms — credential ACTIVE, webhook verified by Meta's handshake, channel configuration ACTIVE, opt-out handled with an auto-reply, statuses and tracking events recorded.`);
   if (!options.keep) {
     await shutdown();
     return 0;

@@ -4,6 +4,11 @@ import './errors.js';
 import './viewer.js';
 import '../settings/graphql.js';
 import '../credentials/graphql.js';
+import '../webhooks/graphql.js';
+import '../messaging/graphql.js';
+import '../profiles/graphql.js';
+import '../channel-configurations/graphql.js';
+import '../messaging/send/graphql.js';
 
 /** Each domain's graphql.ts registers its types on import; this file only gathers them. */
 let schema: GraphQLSchema | undefined;

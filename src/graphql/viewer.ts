@@ -72,16 +72,20 @@ builder.queryFields((t) => ({
     description: 'Who you are: organization, sandbox, role and entitlements of your API key.',
     resolve: (_root, _args, ctx) => ctx.viewer,
   }),
-  auditLog: t.connection({
-    type: AuditLogEntryRef,
-    description: 'Every mutation run in this sandbox, newest first (ADMIN only).',
-    authScopes: { admin: true },
-    resolve: (_root, args, ctx) => {
-      const window = pageWindow(args);
-      const rows = tenancyStore.listAuditEntries(ctx.deps.db, ctx.viewer.sandboxId, window);
-      return toConnection(toPage(rows, window, tenancyStore.countAuditEntries(ctx.deps.db, ctx.viewer.sandboxId)));
+  auditLog: t.connection(
+    {
+      type: AuditLogEntryRef,
+      description: 'Every mutation run in this sandbox, newest first (ADMIN only).',
+      authScopes: { admin: true },
+      resolve: (_root, args, ctx) => {
+        const window = pageWindow(args);
+        const rows = tenancyStore.listAuditEntries(ctx.deps.db, ctx.viewer.sandboxId, window);
+        return toConnection(toPage(rows, window, tenancyStore.countAuditEntries(ctx.deps.db, ctx.viewer.sandboxId)));
+      },
     },
-  }),
+    { name: 'AuditLogEntryConnection', description: 'A page of audit log entries.' },
+    { name: 'AuditLogEntryEdge', description: 'An audit log entry in a page.' },
+  ),
 }));
 
 builder.subscriptionFields((t) => ({

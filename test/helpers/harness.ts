@@ -59,13 +59,28 @@ const envFor = (dataDir: string, options: HarnessOptions): Record<string, string
   LOG_LEVEL: 'debug',
   LOG_PRETTY: 'false',
   JOB_POLL_INTERVAL_MS: '50',
-  JOB_LEASE_MS: '2000',
+  JOB_LEASE_MS: '6000',
+  // Short Meta timeouts keep timeout tests quick; the lease stays longer than one whole Meta call.
+  META_CONNECT_TIMEOUT_MS: '1000',
+  META_HEADERS_TIMEOUT_MS: '2000',
+  META_BODY_TIMEOUT_MS: '2000',
   ...(options.metaUrl ? { META_GRAPH_URL: options.metaUrl } : {}),
   ...options.env,
 });
 
+/** One temporary root per test process (vitest runs each file in its own fork); removed when the process exits. */
+let tempRoot: string | undefined;
+function newDataDir(): string {
+  if (!tempRoot) {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-test-'));
+    tempRoot = root;
+    process.once('exit', () => fs.rmSync(root, { recursive: true, force: true }));
+  }
+  return fs.mkdtempSync(path.join(tempRoot, 'h-'));
+}
+
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-test-'));
+  const dataDir = options.dataDir ?? newDataDir();
   const config = loadConfig(envFor(dataDir, options));
   const logs = new LogCapture();
   const server = await startServer({ config, logDestination: logs, startJobs: options.startJobs });
