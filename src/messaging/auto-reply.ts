@@ -3,6 +3,7 @@ import type { AppDeps } from '../deps.js';
 import { isThrottling, MetaApiError, MetaSendOutcomeUnknownError, MetaUnreachableError, textMessage } from '../meta/index.js';
 import { TransientJobError, type JobContext } from '../platform/jobs/queue.js';
 import { beginSendAttempt, cancelSendAttempt, recordSendOutcome } from './outbound.js';
+import { sendRuntime } from './send/sender.js';
 import { getMessage, type AutoReplyPayload } from './service.js';
 
 /**
@@ -22,6 +23,9 @@ export async function runAutoReply(deps: AppDeps, payload: AutoReplyPayload, ctx
   }
   // Opened before the attempt is marked: a token that cannot be decrypted is a plain job failure, not an unknown send.
   const session = openMetaSession(deps, credential);
+  // Meta's throughput counts every message of the number, so replies take a slot from the same bucket as
+  // campaign sends; taken before the attempt is marked, so waiting here can never turn into an unknown outcome.
+  await sendRuntime(deps).pacerFor(credential).bucket.take(ctx.signal);
   const attempt = beginSendAttempt(deps, sandboxId, messageId);
   if (attempt.kind === 'unknown') {
     deps.logger.warn({ sandboxId, messageId, jobId: ctx.jobId }, 'auto-reply: an earlier run may have sent it; not resending');

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyStatusUpdate, OUTCOME_UNKNOWN_REASON, recordInboundMessage } from '../../src/messaging/service.js';
+import { getCredential } from '../../src/credentials/service.js';
+import { sendRuntime } from '../../src/messaging/send/sender.js';
 import { IDS, inbound, rows, setupWorld, status, waitUntil, type World } from './helpers.js';
 
 // Issue 5 (messaging core): auto-replies go out through Meta once. Meta's refusals for now are retried by the
@@ -26,6 +28,31 @@ function sendReply(w: World, waId: string, text = 'Thanks for writing!'): void {
 function jobFor(w: World, messageId: string) {
   return w.h.server.deps.jobs.list({ kind: 'messaging.send-auto-reply' }).find((j) => (j.payload as { messageId: string }).messageId === messageId);
 }
+
+describe('auto-reply pacing', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await setupWorld();
+  });
+  afterAll(async () => {
+    await w.cleanup();
+  });
+
+  it('takes its slot from the same throughput bucket as campaign sends of the number', async () => {
+    const deps = w.h.server.deps;
+    const credential = getCredential(deps, w.ctx.sandboxId, w.ctx.credentialId)!;
+    const bucket = sendRuntime(deps).pacerFor(credential).bucket;
+    // Campaign sends used this second's whole throughput (80 for the STANDARD number).
+    const filledAt = performance.now();
+    for (let i = 0; i < bucket.rate; i++) await bucket.take();
+    sendReply(w, '14155550309');
+    await waitUntil(() => replyTo(w, '+14155550309')?.status === 'SENT', 10_000, 'the reply to be sent');
+    const sentAt = performance.now();
+    // The reply waited for a free slot: it left no earlier than one window after the bucket was filled.
+    expect(sentAt - filledAt).toBeGreaterThanOrEqual(bucket.windowMs - 50);
+    expect(w.sim.sim.sentMessages({ to: '+14155550309' })).toHaveLength(1);
+  });
+});
 
 describe('auto-reply sending', () => {
   let w: World;
