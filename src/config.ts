@@ -47,6 +47,7 @@ const envSchema = z.object({
   JOB_LEASE_MS: positiveInt.default(60_000),
   JOB_POLL_INTERVAL_MS: positiveInt.default(500),
   PHONE_NUMBER_REFRESH_INTERVAL_MS: positiveInt.default(15 * 60_000),
+  WEBHOOK_DELIVERY_RETENTION_DAYS: positiveInt.default(14),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   CORS_ORIGINS: z.string().optional(),
 });
@@ -86,6 +87,8 @@ export interface Config {
   };
   jobs: { leaseMs: number; pollIntervalMs: number };
   phoneNumberRefreshIntervalMs: number;
+  /** Processed webhook deliveries are kept this long (twice Meta's 7-day retry window, so duplicates are still recognised). */
+  webhookDeliveryRetentionMs: number;
   shutdownTimeoutMs: number;
   corsOrigins: string[];
 }
@@ -152,6 +155,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     jobs: { leaseMs: env.JOB_LEASE_MS, pollIntervalMs: env.JOB_POLL_INTERVAL_MS },
     phoneNumberRefreshIntervalMs: env.PHONE_NUMBER_REFRESH_INTERVAL_MS,
+    webhookDeliveryRetentionMs: env.WEBHOOK_DELIVERY_RETENTION_DAYS * 24 * 3600_000,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     corsOrigins: env.CORS_ORIGINS
       ? env.CORS_ORIGINS.split(',')

@@ -1,28 +1,9 @@
-import type { AppDeps } from '../deps.js';
 import type { DomainModule } from '../modules.js';
-import { inTransaction } from '../platform/db.js';
 import { MetaCallLog } from './call-log.js';
 import { VERIFY_JOB, type VerifyPayload } from './service.js';
 import { refreshAllPhoneNumbers, runVerification, verificationExhausted } from './verification.js';
 
 export const REFRESH_JOB = 'credentials.refresh-phone-numbers';
-
-/**
- * The recurring refresh re-enqueues itself, but a job's dedupe key stays taken
- * while it runs, so two keys alternate: the running job holds one, its successor
- * queues under the other. At most one refresh is ever queued.
- */
-interface RefreshPayload {
-  slot: 0 | 1;
-}
-const refreshKey = (slot: 0 | 1): string => `${REFRESH_JOB}#${slot}`;
-
-function scheduleRefresh(deps: AppDeps, slot: 0 | 1, delayMs: number): void {
-  inTransaction(deps.db, (tx) => {
-    deps.jobs.enqueue<RefreshPayload>(tx, REFRESH_JOB, { slot }, { dedupeKey: refreshKey(slot), delayMs });
-  });
-  deps.jobs.notify();
-}
 
 export const credentialsModule: DomainModule = (deps) => {
   const callLog = new MetaCallLog(deps);
@@ -36,26 +17,15 @@ export const credentialsModule: DomainModule = (deps) => {
     onExhausted: (payload) => verificationExhausted(deps, payload),
   });
 
-  deps.jobs.define<RefreshPayload>({
+  deps.jobs.define<Record<string, never>>({
     kind: REFRESH_JOB,
     concurrency: 1,
-    run: async (payload, ctx) => {
-      try {
-        await refreshAllPhoneNumbers(deps, ctx.signal);
-      } finally {
-        if (!ctx.signal.aborted) scheduleRefresh(deps, payload.slot === 0 ? 1 : 0, deps.config.phoneNumberRefreshIntervalMs);
-      }
-    },
+    // Recurring: the queue keeps exactly one refresh queued or running.
+    every: () => deps.config.phoneNumberRefreshIntervalMs,
+    run: (_payload, ctx) => refreshAllPhoneNumbers(deps, ctx.signal),
   });
 
   return {
     onMetaCall: (record) => callLog.record(record),
-    onStart: () => {
-      const pending = [
-        ...deps.jobs.list({ kind: REFRESH_JOB, status: 'queued' }),
-        ...deps.jobs.list({ kind: REFRESH_JOB, status: 'running' }),
-      ];
-      if (!pending.length) scheduleRefresh(deps, 0, deps.config.phoneNumberRefreshIntervalMs);
-    },
   };
 };

@@ -53,6 +53,11 @@ export function newId(now = Date.now()): string {
   return encodeTime(now) + encodeRandom(lastRandom);
 }
 
+/** The smallest id that newId() can produce at `ms`: every id made earlier sorts below it. */
+export function idFloor(ms: number): string {
+  return encodeTime(ms) + '0'.repeat(16);
+}
+
 /** URL-safe random token with `bytes` bytes of CSPRNG entropy. */
 export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');

@@ -1,6 +1,7 @@
 import type { AppDeps } from '../deps.js';
 import type { DomainModule } from '../modules.js';
 import { inTransaction } from '../platform/db.js';
+import { idFloor } from '../platform/ids.js';
 import type { JobContext } from '../platform/jobs/queue.js';
 import { DRAIN_JOB, drainKey, InboxWriter, type DrainPayload } from './ingest.js';
 import { markDeliveryFailed, processDelivery, ProcessingCache, recordOutcomes, runDelivery, type Processed } from './processor.js';
@@ -15,6 +16,10 @@ import * as store from './store.js';
  */
 
 export const RETRY_JOB = 'webhooks.process-delivery';
+/** Old processed deliveries (and their bodies) are removed hourly, a chunk per transaction. */
+export const PRUNE_JOB = 'webhooks.prune-deliveries';
+const PRUNE_EVERY_MS = 3600_000;
+const PRUNE_CHUNK = 1_000;
 interface RetryPayload {
   deliveryId: string;
 }
@@ -110,6 +115,23 @@ export const webhooksModule: DomainModule = (deps) => {
       await processDelivery(deps, payload.deliveryId);
     },
     onExhausted: (payload, error) => markDeliveryFailed(deps, payload.deliveryId, error),
+  });
+
+  deps.jobs.define<Record<string, never>>({
+    kind: PRUNE_JOB,
+    concurrency: 1,
+    every: () => PRUNE_EVERY_MS,
+    run: async (_payload, ctx) => {
+      const beforeId = idFloor(Date.now() - deps.config.webhookDeliveryRetentionMs);
+      let deleted = 0;
+      for (;;) {
+        const n = store.deleteOldDeliveries(deps.sqlite, beforeId, PRUNE_CHUNK);
+        deleted += n;
+        if (n < PRUNE_CHUNK || ctx.signal.aborted) break;
+        await yieldToIo(); // let webhook POSTs commit between chunks
+      }
+      if (deleted) deps.logger.info({ deleted }, 'pruned old webhook deliveries');
+    },
   });
 
   return {

@@ -275,3 +275,16 @@ export function markHandedOver(db: DbOrTx, id: string, detail: string): void {
 export function updateDelivery(db: DbOrTx, id: string, patch: DeliveryPatch): void {
   db.update(webhookDeliveries).set(patch).where(eq(webhookDeliveries.id, id)).run();
 }
+
+/**
+ * Forgets processed deliveries (bodies up to 3 MB each) made before `beforeId` (ids sort by time), a chunk at a
+ * time so the write lock is held briefly; PENDING rows are never removed. Returns how many were deleted.
+ */
+export function deleteOldDeliveries(sqlite: Sqlite.Database, beforeId: string, limit: number): number {
+  return sqlite
+    .prepare(
+      `DELETE FROM webhook_deliveries WHERE id IN (
+         SELECT id FROM webhook_deliveries WHERE id < ? AND outcome <> 'PENDING' ORDER BY id LIMIT ?)`,
+    )
+    .run(beforeId, limit).changes;
+}

@@ -163,6 +163,26 @@ describe('durable job queue', () => {
     expect(queue.enqueue(db.db, def, {}, { dedupeKey: 'refresh:2' })).not.toBeNull();
   });
 
+  it('a recurring kind always has exactly one job queued or running, and keeps going after a failed run', async () => {
+    const { queue } = setup();
+    const runs: number[] = [];
+    queue.define<object>({
+      kind: 'tick',
+      every: () => 40,
+      maxFailures: 1,
+      run: async () => {
+        runs.push(Date.now());
+        if (runs.length === 2) throw new Error('second run fails for good');
+      },
+    });
+    queue.start();
+    await waitFor(() => runs.length >= 4);
+    const active = [...queue.list({ kind: 'tick', status: 'queued' }), ...queue.list({ kind: 'tick', status: 'running' })];
+    expect(active.length).toBeLessThanOrEqual(1);
+    expect(queue.list({ kind: 'tick', status: 'failed' })).toHaveLength(1);
+    for (let i = 1; i < 4; i++) expect(runs[i]! - runs[i - 1]!).toBeGreaterThanOrEqual(35);
+  });
+
   it('full jitter stays within [0, min(cap, base * 2^n)]', () => {
     for (let attempt = 0; attempt < 12; attempt++) {
       for (let i = 0; i < 200; i++) {

@@ -28,6 +28,11 @@ export interface JobDefinition<P> {
   /** Non-transient failures before the job fails for good. */
   maxFailures?: number;
   backoff?: { baseMs: number; capMs: number };
+  /**
+   * Recurring: one job of this kind is always queued or running; each run (success or final failure) queues
+   * the next one this many ms later, and start() queues the first one interval ahead.
+   */
+  every?: () => number;
   /** Called once when the job fails for good (after its last failure was recorded). */
   onExhausted?: (payload: P, error: Error, ctx: { jobId: string; sandboxId: string | null }) => void | Promise<void>;
 }
@@ -136,7 +141,13 @@ export class JobQueue {
     if (this.started) return;
     this.started = true;
     this.abort = new AbortController();
+    for (const { def } of this.kinds.values()) if (def.every) this.scheduleNext(def, def.every());
     this.tick();
+  }
+
+  /** Queues the next run of a recurring kind unless one is already queued or running. */
+  private scheduleNext(def: JobDefinition<unknown>, delayMs: number): void {
+    this.enqueue(this.db, def, {}, { delayMs, dedupeKey: `every:${def.kind}` });
   }
 
   /** Stops leasing and waits for running jobs (up to timeoutMs); unfinished jobs are leased again after a restart. */
@@ -265,6 +276,7 @@ export class JobQueue {
       try {
         await registered.def.run(job.payload, ctx);
         this.finish(job, { status: 'succeeded' });
+        if (registered.def.every && this.started) this.scheduleNext(registered.def, registered.def.every());
       } catch (err) {
         await this.fail(registered.def, job, err instanceof Error ? err : new Error(String(err)));
       }
@@ -308,6 +320,7 @@ export class JobQueue {
     if (error instanceof PermanentJobError || failures >= job.maxFailures) {
       if (this.finish(job, { status: 'failed', failures, lastError: message }, now)) {
         this.logger.warn({ kind: job.kind, jobId: job.id, failures, error: message }, 'job failed for good');
+        if (def.every && this.started) this.scheduleNext(def, def.every());
         await def.onExhausted?.(job.payload, error, { jobId: job.id, sandboxId: job.sandboxId });
       }
       return;
