@@ -342,7 +342,9 @@ async function main(): Promise<void> {
       if (name === 'service') counts = lines.find((l) => l.includes('counts')) ?? '';
       console.log(row(CASES[name], m, name === 'raw' ? 1 : ratio));
       if (m.backlog !== undefined) {
-        console.log(`${''.padEnd(40)}  processing: ${fmt(m.backlog)} deliveries pending when the load stopped, all processed ${fmt(m.catchUpS!, 1)} s later`);
+        console.log(
+          `${''.padEnd(40)}  processing: ${fmt(m.backlog)} deliveries pending when the load stopped, all processed ${fmt(m.catchUpS!, 1)} s later`,
+        );
       }
     }
   }
@@ -350,10 +352,20 @@ async function main(): Promise<void> {
   const med = (name: CaseName): Measured => {
     const ms = results.get(name)!;
     const pick = (k: keyof Measured) => median(ms.map((m) => m[k] as number));
-    return { rps: pick('rps'), p50: pick('p50'), p99: pick('p99'), non2xx: ms.reduce((n, m) => n + m.non2xx, 0), total: pick('total'), cpuUs: pick('cpuUs'), mainUs: pick('mainUs'), otherCores: pick('otherCores') };
+    return {
+      rps: pick('rps'),
+      p50: pick('p50'),
+      p99: pick('p99'),
+      non2xx: ms.reduce((n, m) => n + m.non2xx, 0),
+      total: pick('total'),
+      cpuUs: pick('cpuUs'),
+      mainUs: pick('mainUs'),
+      otherCores: pick('otherCores'),
+    };
   };
   console.log(`\nmedian of ${REPS} round(s) (ratio = median of the per-round ratios)\n${HEAD}`);
-  for (const name of cases) console.log(row(CASES[name], med(name), name === 'raw' ? 1 : ratios.get(name)!.length ? median(ratios.get(name)!) : null));
+  for (const name of cases)
+    console.log(row(CASES[name], med(name), name === 'raw' ? 1 : ratios.get(name)!.length ? median(ratios.get(name)!) : null));
   console.log('');
   if (info) {
     console.log(

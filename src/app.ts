@@ -260,7 +260,9 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
         // Errors are rebuilt with this module's GraphQLError so graphql-ws recognises them whatever copy made them.
         const asErrors = (err: unknown) => {
           const list = Array.isArray(err) ? err : [err];
-          return list.map((e: Partial<GraphQLError>) => new GraphQLError(e?.message ?? 'Invalid operation.', { extensions: e?.extensions }));
+          return list.map(
+            (e: Partial<GraphQLError>) => new GraphQLError(e?.message ?? 'Invalid operation.', { extensions: e?.extensions }),
+          );
         };
         let document;
         try {

@@ -58,7 +58,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // unknown outcome (never resent): keep the lease longer than one whole Meta call.
   const metaCallMs = config.meta.timeouts.connectMs + config.meta.timeouts.headersMs + config.meta.timeouts.bodyMs;
   if (config.jobs.leaseMs <= metaCallMs) {
-    logger.warn({ leaseMs: config.jobs.leaseMs, metaCallMs }, 'JOB_LEASE_MS is shorter than one Meta call; slow sends will be reported as outcome unknown');
+    logger.warn(
+      { leaseMs: config.jobs.leaseMs, metaCallMs },
+      'JOB_LEASE_MS is shorter than one Meta call; slow sends will be reported as outcome unknown',
+    );
   }
 
   let simulator: RunningMetaSimulator | undefined;

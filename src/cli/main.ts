@@ -89,7 +89,11 @@ async function run(argv: string[], io: Out): Promise<number> {
   }
 
   if (group === 'demo') {
-    const { values } = parse([sub, ...rest].filter((a): a is string => a !== undefined), { keep: { type: 'boolean' }, scenario: { type: 'string' } }, 0);
+    const { values } = parse(
+      [sub, ...rest].filter((a): a is string => a !== undefined),
+      { keep: { type: 'boolean' }, scenario: { type: 'string' } },
+      0,
+    );
     const { runDemo } = await import('../demo/run-demo.js');
     const { loadScenarioFile } = await import('../meta-simulator/index.js');
     const scenario = typeof values.scenario === 'string' ? loadScenarioFile(values.scenario) : undefined;

@@ -16,7 +16,12 @@ export interface ScriptClient {
    * Subscribes now; `done` resolves with every event seen up to the first one the predicate accepts (the stream is
    * closed then). Start watching before the mutation that causes the events, so none is missed.
    */
-  watch<T = Record<string, unknown>>(query: string, variables: Record<string, unknown>, accept: (data: T) => boolean, timeoutMs?: number): { done: Promise<T[]> };
+  watch<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown>,
+    accept: (data: T) => boolean,
+    timeoutMs?: number,
+  ): { done: Promise<T[]> };
   close(): Promise<void>;
 }
 

@@ -28,7 +28,13 @@ export type DiscoverData = {
     Array<{
       id: string;
       name: string;
-      phoneNumbers: Array<{ id: string; displayPhoneNumber: string; verifiedName: string; qualityRating: string; messagesPerSecond: number | null }>;
+      phoneNumbers: Array<{
+        id: string;
+        displayPhoneNumber: string;
+        verifiedName: string;
+        qualityRating: string;
+        messagesPerSecond: number | null;
+      }>;
     }>
   >;
 };
@@ -40,7 +46,9 @@ export const CREATE_CREDENTIAL = `mutation CreateCredential($input: CreateWhatsA
     ${ERROR_FIELDS}
   }
 }`;
-export type CreateCredentialData = { createWhatsAppApiCredential: Result<'CreateWhatsAppApiCredentialSuccess', { id: string; status: string }> };
+export type CreateCredentialData = {
+  createWhatsAppApiCredential: Result<'CreateWhatsAppApiCredentialSuccess', { id: string; status: string }>;
+};
 
 export const CREDENTIAL_STATUS = `subscription CredentialStatus($id: ID) {
   whatsAppApiCredentialStatusChanged(id: $id) {
@@ -78,7 +86,9 @@ export const CREATE_CONFIGURATION = `mutation CreateConfiguration($input: Create
     ${ERROR_FIELDS}
   }
 }`;
-export type CreateConfigurationData = { createChannelConfiguration: Result<'CreateChannelConfigurationSuccess', { id: string; status: string }> };
+export type CreateConfigurationData = {
+  createChannelConfiguration: Result<'CreateChannelConfigurationSuccess', { id: string; status: string }>;
+};
 
 export const CONFIGURATION_STATUS = `subscription ConfigurationStatus($id: ID) {
   channelConfigurationStatusChanged(id: $id) {
@@ -100,7 +110,9 @@ export const SUBMIT_CONFIGURATION = `mutation SubmitConfiguration($input: Submit
     ${ERROR_FIELDS}
   }
 }`;
-export type SubmitConfigurationData = { submitChannelConfiguration: Result<'SubmitChannelConfigurationSuccess', { id: string; status: string }> };
+export type SubmitConfigurationData = {
+  submitChannelConfiguration: Result<'SubmitChannelConfigurationSuccess', { id: string; status: string }>;
+};
 
 export const CONSENT = `query Consent($phoneNumber: String!) {
   consent(phoneNumber: $phoneNumber) { phoneNumber status changedAt history(first: 5) { status source keyword messageId at } }

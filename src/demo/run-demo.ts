@@ -124,7 +124,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       const watch = client().watch<ops.CredentialEventData>(
         ops.CREDENTIAL_STATUS,
         { id: null },
-        (e) => e.whatsAppApiCredentialStatusChanged.credential.id === state.credentialId && ['ACTIVE', 'FAILED'].includes(e.whatsAppApiCredentialStatusChanged.status),
+        (e) =>
+          e.whatsAppApiCredentialStatusChanged.credential.id === state.credentialId &&
+          ['ACTIVE', 'FAILED'].includes(e.whatsAppApiCredentialStatusChanged.status),
       );
       const data = await client().query<ops.CreateCredentialData>(ops.CREATE_CREDENTIAL, {
         input: {
@@ -149,7 +151,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
           apiCredentialId: state.credentialId,
           appSecret: DEFAULT_IDS.appSecret,
           keywordRules: [
-            { category: 'OPT_OUT', keywords: ['STOP', 'UNSUBSCRIBE'], replyMessage: 'You are unsubscribed. Reply START to subscribe again.' },
+            {
+              category: 'OPT_OUT',
+              keywords: ['STOP', 'UNSUBSCRIBE'],
+              replyMessage: 'You are unsubscribed. Reply START to subscribe again.',
+            },
             { category: 'OPT_IN', keywords: ['START'], replyMessage: 'Welcome back! You will receive our messages again.' },
             { category: 'HELP', keywords: ['HELP'], replyMessage: 'Reply STOP to unsubscribe. Questions: help@example.com' },
             { category: 'DEFAULT', keywords: [], replyMessage: 'Thanks for your message, we will get back to you.' },
@@ -162,7 +168,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     });
 
     await step("Meta's verification handshake", async () => {
-      const handshake = await sim!.sim.configureWebhook({ callbackUrl: state.callbackUrl!, verifyToken: state.verifyToken!, appSecret: DEFAULT_IDS.appSecret });
+      const handshake = await sim!.sim.configureWebhook({
+        callbackUrl: state.callbackUrl!,
+        verifyToken: state.verifyToken!,
+        appSecret: DEFAULT_IDS.appSecret,
+      });
       if (!handshake.verified) throw new Error(`handshake failed: HTTP ${handshake.status} ${handshake.error ?? ''}`);
       const verifiedAt = await until('verifiedAt', async () => {
         const data = await client().query<ops.WebhookNodeData>(ops.WEBHOOK_NODE, { id: state.webhookId });
@@ -255,7 +265,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   }
 
   const total = Math.round(performance.now() - started);
-  out(`\nSummary: ${steps.length} steps passed in ${total} ms — credential ACTIVE, webhook verified by Meta's handshake, channel configuration ACTIVE, opt-out handled with an auto-reply, statuses and tracking events recorded.`);
+  out(
+    `\nSummary: ${steps.length} steps passed in ${total} ms — credential ACTIVE, webhook verified by Meta's handshake, channel configuration ACTIVE, opt-out handled with an auto-reply, statuses and tracking events recorded.`,
+  );
   if (!options.keep) {
     await shutdown();
     return 0;

@@ -90,14 +90,18 @@ export { ConflictError, EntitlementError, InvalidStateError, NotFoundError, Vali
 
 builder.objectType(MetaApiFailure, {
   name: 'MetaApiError',
-  description: "Meta answered with an error: its own code, subcode and trace id, plus what to do.",
+  description: 'Meta answered with an error: its own code, subcode and trace id, plus what to do.',
   interfaces: [ErrorInterface],
   isTypeOf: (e) => e instanceof MetaApiFailure,
   fields: (t) => ({
-    metaCode: t.int({ nullable: true, description: "Meta's error code (e.g. 190 expired token, 100 invalid parameter).", resolve: (e) => e.details.metaCode }),
+    metaCode: t.int({
+      nullable: true,
+      description: "Meta's error code (e.g. 190 expired token, 100 invalid parameter).",
+      resolve: (e) => e.details.metaCode,
+    }),
     metaSubcode: t.int({ nullable: true, description: "Meta's error subcode, when given.", resolve: (e) => e.details.metaSubcode }),
     fbtraceId: t.string({ nullable: true, description: "Meta's trace id; quote it to Meta support.", resolve: (e) => e.details.fbtraceId }),
-    httpStatus: t.int({ nullable: true, description: 'HTTP status of Meta\'s answer.', resolve: (e) => e.details.httpStatus }),
+    httpStatus: t.int({ nullable: true, description: "HTTP status of Meta's answer.", resolve: (e) => e.details.httpStatus }),
     retryable: t.boolean({ description: 'Whether the same call may succeed later unchanged.', resolve: (e) => e.details.retryable }),
     remedy: t.string({ description: 'What to do about it.', resolve: (e) => e.details.remedy }),
   }),

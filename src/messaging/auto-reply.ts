@@ -18,7 +18,11 @@ export async function runAutoReply(deps: AppDeps, payload: AutoReplyPayload, ctx
   if (!queued || queued.status !== 'QUEUED' || queued.wamid) return;
   const credential = getCredential(deps, sandboxId, queued.credentialId);
   if (!credential) {
-    recordSendOutcome(deps, sandboxId, messageId, { kind: 'failed', metaErrorCode: null, reason: 'The WhatsApp API credential no longer exists.' });
+    recordSendOutcome(deps, sandboxId, messageId, {
+      kind: 'failed',
+      metaErrorCode: null,
+      reason: 'The WhatsApp API credential no longer exists.',
+    });
     return;
   }
   // Opened before the attempt is marked: a token that cannot be decrypted is a plain job failure, not an unknown send.
@@ -64,7 +68,8 @@ export async function runAutoReply(deps: AppDeps, payload: AutoReplyPayload, ctx
     }
     // Everything else happened before Meta took the message: the next run may send it.
     cancelSendAttempt(deps, sandboxId, messageId);
-    if (err instanceof MetaApiError) throw new TransientJobError(`Meta refused the auto-reply for now (${err.metaCode ?? err.httpStatus})`, err.retryAfterMs);
+    if (err instanceof MetaApiError)
+      throw new TransientJobError(`Meta refused the auto-reply for now (${err.metaCode ?? err.httpStatus})`, err.retryAfterMs);
     if (err instanceof MetaUnreachableError) throw new TransientJobError(`Meta unreachable (${err.reason})`);
     throw err;
   }

@@ -56,7 +56,8 @@ export function upsertContact(tx: Tx, sandboxId: string, identity: ContactIdenti
     patch.phoneNumber = phoneNumber;
   }
   if (identity.profileName && identity.profileName !== contact.profileName) patch.profileName = identity.profileName;
-  if (identity.inboundAt && (!contact.lastInboundAt || identity.inboundAt > contact.lastInboundAt)) patch.lastInboundAt = identity.inboundAt;
+  if (identity.inboundAt && (!contact.lastInboundAt || identity.inboundAt > contact.lastInboundAt))
+    patch.lastInboundAt = identity.inboundAt;
   if (!Object.keys(patch).length) return contact;
   patch.updatedAt = now;
   store.updateContact(tx, contact.id, patch);

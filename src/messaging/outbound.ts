@@ -107,8 +107,10 @@ export function recordOutboundMessage(deps: AppDeps, input: OutboundMessageInput
   const toNumber = input.toPhoneNumber ? normalizePhoneNumber(input.toPhoneNumber) : null;
   // A BLOCKED message may lack a usable recipient: a missing or invalid number is itself the reason it is blocked.
   const blocked = Boolean(input.blockedReason);
-  if (input.toPhoneNumber && !toNumber && !blocked) throw ValidationError.field('phoneNumber', 'must be a phone number with its country code, e.g. +14155550123');
-  if (!toNumber && !input.toUserId && !blocked) throw ValidationError.field('phoneNumber', 'a recipient phone number or user id is required');
+  if (input.toPhoneNumber && !toNumber && !blocked)
+    throw ValidationError.field('phoneNumber', 'must be a phone number with its country code, e.g. +14155550123');
+  if (!toNumber && !input.toUserId && !blocked)
+    throw ValidationError.field('phoneNumber', 'a recipient phone number or user id is required');
   if (!input.text && !input.template) throw ValidationError.field('text', 'a text or a template is required');
   const fromNumber = input.fromNumber !== undefined ? input.fromNumber : businessNumber(deps, input.sandboxId, input.credentialId);
   const now = new Date();

@@ -261,7 +261,11 @@ export interface MarketingPreferenceInput {
  * already has that status, or a newer change supersedes it. ignored: an
  * unknown value, or no user id.
  */
-export function applyMarketingPreference(deps: AppDeps, ctx: WebhookContext, input: MarketingPreferenceInput): 'applied' | 'duplicate' | 'ignored' {
+export function applyMarketingPreference(
+  deps: AppDeps,
+  ctx: WebhookContext,
+  input: MarketingPreferenceInput,
+): 'applied' | 'duplicate' | 'ignored' {
   const value = typeof input.value === 'string' ? input.value.trim().toLowerCase() : '';
   const status = value === 'stop' ? 'OPTED_OUT' : value === 'resume' ? 'OPTED_IN' : null;
   if (!status || (!input.waId && !input.userId)) return 'ignored';
@@ -346,7 +350,12 @@ export function findMessages(deps: AppDeps, sandboxId: string, ids: string[]): W
   return store.findMessages(deps.db, sandboxId, ids);
 }
 
-export function listMessages(deps: AppDeps, sandboxId: string, window: PageWindow, filter: store.MessageFilter): Page<WhatsAppMessageRecord> {
+export function listMessages(
+  deps: AppDeps,
+  sandboxId: string,
+  window: PageWindow,
+  filter: store.MessageFilter,
+): Page<WhatsAppMessageRecord> {
   return toPage(store.listMessages(deps.db, sandboxId, window, filter), window, store.countMessages(deps.db, sandboxId, filter));
 }
 
@@ -367,5 +376,9 @@ export function listTrackingEvents(
   window: PageWindow,
   filter: TrackingEventFilter,
 ): Page<TrackingEventRecord> {
-  return toPage(store.listTrackingEvents(deps.db, sandboxId, window, filter), window, store.countTrackingEvents(deps.db, sandboxId, filter));
+  return toPage(
+    store.listTrackingEvents(deps.db, sandboxId, window, filter),
+    window,
+    store.countTrackingEvents(deps.db, sandboxId, filter),
+  );
 }

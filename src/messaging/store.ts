@@ -29,12 +29,18 @@ function buildHotReads(db: DbOrTx) {
   const c = whatsappContacts;
   const m = whatsappMessages;
   return {
-    contact: db.select().from(c).where(and(eq(c.sandboxId, $('sandboxId')), eq(c.id, $('id')))).prepare(),
+    contact: db
+      .select()
+      .from(c)
+      .where(and(eq(c.sandboxId, $('sandboxId')), eq(c.id, $('id'))))
+      .prepare(),
     // Each branch carries the sandbox so both indexes are used (MULTI-INDEX OR), not a scan of the sandbox's contacts.
     contactByWaId: db
       .select()
       .from(c)
-      .where(or(and(eq(c.sandboxId, $('sandboxId')), eq(c.waId, $('waId'))), and(eq(c.sandboxId, $('sandboxId')), eq(c.userKey, $('waId')))))
+      .where(
+        or(and(eq(c.sandboxId, $('sandboxId')), eq(c.waId, $('waId'))), and(eq(c.sandboxId, $('sandboxId')), eq(c.userKey, $('waId')))),
+      )
       .orderBy(desc(c.updatedAt))
       .prepare(),
     contactByPhone: db
@@ -43,8 +49,16 @@ function buildHotReads(db: DbOrTx) {
       .where(and(eq(c.sandboxId, $('sandboxId')), eq(c.phoneNumber, $('phoneNumber'))))
       .orderBy(desc(c.consentChangedAt), desc(c.updatedAt))
       .prepare(),
-    message: db.select().from(m).where(and(eq(m.sandboxId, $('sandboxId')), eq(m.id, $('id')))).prepare(),
-    messageByWamid: db.select().from(m).where(and(eq(m.sandboxId, $('sandboxId')), eq(m.wamid, $('wamid')))).prepare(),
+    message: db
+      .select()
+      .from(m)
+      .where(and(eq(m.sandboxId, $('sandboxId')), eq(m.id, $('id'))))
+      .prepare(),
+    messageByWamid: db
+      .select()
+      .from(m)
+      .where(and(eq(m.sandboxId, $('sandboxId')), eq(m.wamid, $('wamid'))))
+      .prepare(),
     // A null placeholder matches nothing (x = NULL is never true), like leaving that branch out.
     pendingStatuses: db
       .select()
@@ -82,17 +96,19 @@ export function findContact(db: DbOrTx, sandboxId: string, id: string): ContactR
 
 /** By BSUID (or a user key that is one). */
 export function findContactByBsuid(db: DbOrTx, sandboxId: string, bsuid: string): ContactRow | undefined {
-  return db
-    .select()
-    .from(whatsappContacts)
-    // The sandbox condition inside each branch lets SQLite use both indexes (MULTI-INDEX OR), not scan the sandbox's contacts.
-    .where(
-      or(
-        and(eq(whatsappContacts.sandboxId, sandboxId), eq(whatsappContacts.bsuid, bsuid)),
-        and(eq(whatsappContacts.sandboxId, sandboxId), eq(whatsappContacts.userKey, bsuid)),
-      ),
-    )
-    .get();
+  return (
+    db
+      .select()
+      .from(whatsappContacts)
+      // The sandbox condition inside each branch lets SQLite use both indexes (MULTI-INDEX OR), not scan the sandbox's contacts.
+      .where(
+        or(
+          and(eq(whatsappContacts.sandboxId, sandboxId), eq(whatsappContacts.bsuid, bsuid)),
+          and(eq(whatsappContacts.sandboxId, sandboxId), eq(whatsappContacts.userKey, bsuid)),
+        ),
+      )
+      .get()
+  );
 }
 
 export function findContactByWaId(db: DbOrTx, sandboxId: string, waId: string): ContactRow | undefined {

@@ -16,7 +16,18 @@ export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 export const MESSAGE_DIRECTIONS = ['INBOUND', 'OUTBOUND'] as const;
 export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
 
-export const TRACKING_EVENT_TYPES = ['SENT', 'DELIVERED', 'READ', 'FAILED', 'CLICKED', 'INBOUND', 'OPT_IN', 'OPT_OUT', 'HELP', 'BLOCKED'] as const;
+export const TRACKING_EVENT_TYPES = [
+  'SENT',
+  'DELIVERED',
+  'READ',
+  'FAILED',
+  'CLICKED',
+  'INBOUND',
+  'OPT_IN',
+  'OPT_OUT',
+  'HELP',
+  'BLOCKED',
+] as const;
 export type TrackingEventType = (typeof TRACKING_EVENT_TYPES)[number];
 
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });

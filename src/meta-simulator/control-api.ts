@@ -22,7 +22,12 @@ const delivery = (d: DeliveryResult): Record<string, unknown> => ({
   error: d.error,
 });
 
-const contact = z.object({ waId: z.string().optional(), userId: z.string().optional(), parentUserId: z.string().optional(), name: z.string().optional() });
+const contact = z.object({
+  waId: z.string().optional(),
+  userId: z.string().optional(),
+  parentUserId: z.string().optional(),
+  name: z.string().optional(),
+});
 
 const schemas = {
   webhook: z.object({
@@ -36,18 +41,45 @@ const schemas = {
   }),
   inboundText: z.object({ phoneNumberId: z.string(), from: contact, text: z.string(), contextWamid: z.string().optional() }),
   inboundButton: z.object({ phoneNumberId: z.string(), from: contact, payload: z.string(), text: z.string(), contextWamid: z.string() }),
-  inboundInteractive: z.object({ phoneNumberId: z.string(), from: contact, id: z.string(), title: z.string(), contextWamid: z.string(), kind: z.enum(['button_reply', 'list_reply']).optional() }),
+  inboundInteractive: z.object({
+    phoneNumberId: z.string(),
+    from: contact,
+    id: z.string(),
+    title: z.string(),
+    contextWamid: z.string(),
+    kind: z.enum(['button_reply', 'list_reply']).optional(),
+  }),
   statuses: z.object({
     wamid: z.string(),
     statuses: z.array(z.string()).min(1),
     shuffle: z.boolean().optional(),
     repeat: z.number().int().min(1).max(10).optional(),
-    errors: z.array(z.object({ code: z.number().int(), title: z.string().optional(), message: z.string().optional(), details: z.string().optional() })).optional(),
+    errors: z
+      .array(
+        z.object({ code: z.number().int(), title: z.string().optional(), message: z.string().optional(), details: z.string().optional() }),
+      )
+      .optional(),
   }),
-  quality: z.object({ phoneNumberId: z.string(), event: z.string(), currentLimit: z.string().optional(), oldLimit: z.string().optional(), maxDailyConversationsPerBusiness: z.string().optional() }),
+  quality: z.object({
+    phoneNumberId: z.string(),
+    event: z.string(),
+    currentLimit: z.string().optional(),
+    oldLimit: z.string().optional(),
+    maxDailyConversationsPerBusiness: z.string().optional(),
+  }),
   preference: z.object({ phoneNumberId: z.string(), contact, value: z.string() }),
   phonePatch: scenarioPhoneNumberSchema
-    .pick({ qualityRating: true, throughputLevel: true, messagingLimitTier: true, canSendMessage: true, status: true, nameStatus: true, mpsOverride: true, verifiedName: true, codeVerificationStatus: true })
+    .pick({
+      qualityRating: true,
+      throughputLevel: true,
+      messagingLimitTier: true,
+      canSendMessage: true,
+      status: true,
+      nameStatus: true,
+      mpsOverride: true,
+      verifiedName: true,
+      codeVerificationStatus: true,
+    })
     .partial()
     .strict(),
   autoStatuses: z.union([z.literal(false), z.object({ read: z.boolean().optional(), delayMs: z.number().int().nonnegative().optional() })]),
@@ -134,7 +166,12 @@ export async function handleControl(sim: MetaSimulator, method: string, url: URL
         send(res, 404, { error: { message: `No simulator control route ${route}` } });
     }
   } catch (err) {
-    const message = err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') : err instanceof Error ? err.message : String(err);
+    const message =
+      err instanceof z.ZodError
+        ? err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')
+        : err instanceof Error
+          ? err.message
+          : String(err);
     send(res, 400, { error: { message } });
   }
 }

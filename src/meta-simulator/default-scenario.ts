@@ -42,7 +42,10 @@ const TEMPLATES: ScenarioTemplateInput[] = [
     status: 'APPROVED',
     components: [
       { type: 'HEADER', format: 'TEXT', text: 'Hello World' },
-      { type: 'BODY', text: 'Welcome and congratulations!! This message demonstrates your ability to send a message notification from WhatsApp Business Platform’s Cloud API.' },
+      {
+        type: 'BODY',
+        text: 'Welcome and congratulations!! This message demonstrates your ability to send a message notification from WhatsApp Business Platform’s Cloud API.',
+      },
       { type: 'FOOTER', text: 'WhatsApp Business API Team' },
     ],
   },
@@ -55,7 +58,13 @@ const TEMPLATES: ScenarioTemplateInput[] = [
     components: [
       { type: 'HEADER', format: 'TEXT', text: 'Order update' },
       { type: 'BODY', text: 'Hi {{1}}, your order {{2}} has shipped.', example: { body_text: [['Pablo', 'A-1042']] } },
-      { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Track order' }, { type: 'QUICK_REPLY', text: 'Talk to us' }] },
+      {
+        type: 'BUTTONS',
+        buttons: [
+          { type: 'QUICK_REPLY', text: 'Track order' },
+          { type: 'QUICK_REPLY', text: 'Talk to us' },
+        ],
+      },
     ],
   },
   {
@@ -70,8 +79,22 @@ const TEMPLATES: ScenarioTemplateInput[] = [
       { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Stop promotions' }] },
     ],
   },
-  { id: '5000000000000004', name: 'promo_paused', language: 'en_US', category: 'MARKETING', status: 'PAUSED', components: [{ type: 'BODY', text: 'Big sale!' }] },
-  { id: '5000000000000005', name: 'pending_review', language: 'pt_BR', category: 'UTILITY', status: 'PENDING', components: [{ type: 'BODY', text: 'Olá {{1}}!' }] },
+  {
+    id: '5000000000000004',
+    name: 'promo_paused',
+    language: 'en_US',
+    category: 'MARKETING',
+    status: 'PAUSED',
+    components: [{ type: 'BODY', text: 'Big sale!' }],
+  },
+  {
+    id: '5000000000000005',
+    name: 'pending_review',
+    language: 'pt_BR',
+    category: 'UTILITY',
+    status: 'PENDING',
+    components: [{ type: 'BODY', text: 'Olá {{1}}!' }],
+  },
 ];
 
 export function defaultScenarioInput(): ScenarioInput {
@@ -91,9 +114,31 @@ export function defaultScenarioInput(): ScenarioInput {
         templates: TEMPLATES,
         subscribedAppIds: [ids.appId],
         phoneNumbers: [
-          { id: ids.phone.acmeGreen, displayPhoneNumber: '15550100001', verifiedName: 'Acme Retail', qualityRating: 'GREEN', throughputLevel: 'STANDARD', messagingLimitTier: 'TIER_2K' },
-          { id: ids.phone.acmeYellowHigh, displayPhoneNumber: '15550100002', verifiedName: 'Acme Retail', qualityRating: 'YELLOW', throughputLevel: 'HIGH', messagingLimitTier: 'TIER_UNLIMITED' },
-          { id: ids.phone.acmeRedLimited, displayPhoneNumber: '15550100003', verifiedName: 'Acme Outlet', qualityRating: 'RED', throughputLevel: 'STANDARD', messagingLimitTier: 'TIER_250', canSendMessage: 'LIMITED' },
+          {
+            id: ids.phone.acmeGreen,
+            displayPhoneNumber: '15550100001',
+            verifiedName: 'Acme Retail',
+            qualityRating: 'GREEN',
+            throughputLevel: 'STANDARD',
+            messagingLimitTier: 'TIER_2K',
+          },
+          {
+            id: ids.phone.acmeYellowHigh,
+            displayPhoneNumber: '15550100002',
+            verifiedName: 'Acme Retail',
+            qualityRating: 'YELLOW',
+            throughputLevel: 'HIGH',
+            messagingLimitTier: 'TIER_UNLIMITED',
+          },
+          {
+            id: ids.phone.acmeRedLimited,
+            displayPhoneNumber: '15550100003',
+            verifiedName: 'Acme Outlet',
+            qualityRating: 'RED',
+            throughputLevel: 'STANDARD',
+            messagingLimitTier: 'TIER_250',
+            canSendMessage: 'LIMITED',
+          },
         ],
       },
       {
@@ -101,7 +146,15 @@ export function defaultScenarioInput(): ScenarioInput {
         name: 'Acme Support',
         ownerBusinessId: ids.business.acme,
         templates: [TEMPLATES[0]!],
-        phoneNumbers: [{ id: ids.phone.acmeSupport, displayPhoneNumber: '15550100004', verifiedName: 'Acme Support', qualityRating: 'NA', nameStatus: 'PENDING_REVIEW' }],
+        phoneNumbers: [
+          {
+            id: ids.phone.acmeSupport,
+            displayPhoneNumber: '15550100004',
+            verifiedName: 'Acme Support',
+            qualityRating: 'NA',
+            nameStatus: 'PENDING_REVIEW',
+          },
+        ],
       },
       {
         id: ids.waba.partnerShared,
@@ -111,7 +164,9 @@ export function defaultScenarioInput(): ScenarioInput {
         country: 'PT',
         ownerBusinessId: ids.business.partner,
         templates: [TEMPLATES[0]!],
-        phoneNumbers: [{ id: ids.phone.partnerShared, displayPhoneNumber: '351210000005', verifiedName: 'Partner Co', qualityRating: 'GREEN' }],
+        phoneNumbers: [
+          { id: ids.phone.partnerShared, displayPhoneNumber: '351210000005', verifiedName: 'Partner Co', qualityRating: 'GREEN' },
+        ],
       },
       {
         id: ids.waba.other,

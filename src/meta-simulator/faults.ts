@@ -39,7 +39,14 @@ export const faultJsonSchema = z.object({
   times: z.union([z.number().int().positive(), z.literal('Infinity'), z.null()]).optional(),
   status: z.number().int().min(100).max(599).optional(),
   metaError: z
-    .object({ code: z.number().int(), subcode: z.number().int().optional(), message: z.string().optional(), type: z.string().optional(), isTransient: z.boolean().optional(), details: z.string().optional() })
+    .object({
+      code: z.number().int(),
+      subcode: z.number().int().optional(),
+      message: z.string().optional(),
+      type: z.string().optional(),
+      isTransient: z.boolean().optional(),
+      details: z.string().optional(),
+    })
     .optional(),
   rawBody: z.string().optional(),
   headers: z.record(z.string(), z.string()).optional(),

@@ -45,7 +45,12 @@ class FieldError {
   constructor(readonly reply: GraphReply) {}
 }
 
-function select(nodeType: string, all: Record<string, unknown>, requested: string[] | null, defaults: string[]): Record<string, unknown> | FieldError {
+function select(
+  nodeType: string,
+  all: Record<string, unknown>,
+  requested: string[] | null,
+  defaults: string[],
+): Record<string, unknown> | FieldError {
   const names = requested ?? defaults;
   const out: Record<string, unknown> = {};
   for (const name of names) {
@@ -88,7 +93,10 @@ function decodeCursor(c: string): number | null {
 export function paginate(sim: MetaSimulator, ctx: GraphCtx, items: Record<string, unknown>[]): GraphReply {
   const settings = sim.scenario.settings;
   const rawLimit = Number(ctx.query.get('limit') ?? settings.defaultPageSize);
-  const limit = Math.min(Math.max(Number.isFinite(rawLimit) && rawLimit > 0 ? Math.floor(rawLimit) : settings.defaultPageSize, 1), settings.maxPageSize);
+  const limit = Math.min(
+    Math.max(Number.isFinite(rawLimit) && rawLimit > 0 ? Math.floor(rawLimit) : settings.defaultPageSize, 1),
+    settings.maxPageSize,
+  );
   let start = 0;
   const after = ctx.query.get('after');
   const before = ctx.query.get('before');
@@ -127,8 +135,16 @@ export function phoneJson(p: ScenarioPhoneNumber, waba: ScenarioWaba, callbackUr
   if (can !== 'AVAILABLE') {
     phoneEntity.errors = [
       blocked
-        ? { error_code: 141000, error_description: `The phone number status is ${p.status}.`, possible_solution: 'Register the phone number and make sure it is connected.' }
-        : { error_code: 141006, error_description: 'Message sending is limited for this phone number because of its quality rating.', possible_solution: 'Improve message quality; see WhatsApp Manager for details.' },
+        ? {
+            error_code: 141000,
+            error_description: `The phone number status is ${p.status}.`,
+            possible_solution: 'Register the phone number and make sure it is connected.',
+          }
+        : {
+            error_code: 141006,
+            error_description: 'Message sending is limited for this phone number because of its quality rating.',
+            possible_solution: 'Improve message quality; see WhatsApp Manager for details.',
+          },
     ];
   }
   return {
@@ -191,7 +207,9 @@ function debugToken(sim: MetaSimulator, ctx: GraphCtx): GraphReply {
   if (!input) return errors.invalidParameter('input_token is required', '(#100) The parameter input_token is required');
   const t = sim.findToken(input);
   if (!t) {
-    return ok({ data: { is_valid: false, error: { code: 190, message: 'Invalid OAuth access token - Cannot parse access token' }, scopes: [] } });
+    return ok({
+      data: { is_valid: false, error: { code: 190, message: 'Invalid OAuth access token - Cannot parse access token' }, scopes: [] },
+    });
   }
   const app = sim.scenario.apps.find((a) => a.id === t.appId);
   const expired = sim.tokenExpired(t);
@@ -214,14 +232,21 @@ function businessEdge(sim: MetaSimulator, ctx: GraphCtx, id: string, edge: strin
   const business = sim.findBusiness(id);
   if (!business) {
     const waba = sim.findWaba(id);
-    if (waba) return seesWaba(sim, ctx.token, waba) ? errors.nonexistingField(edge, 'WhatsAppBusinessAccount') : errors.objectNotFound(id, ctx.method);
+    if (waba)
+      return seesWaba(sim, ctx.token, waba)
+        ? errors.nonexistingField(edge, 'WhatsAppBusinessAccount')
+        : errors.objectNotFound(id, ctx.method);
     const phone = sim.findPhone(id);
-    if (phone) return seesWaba(sim, ctx.token, phone.waba) ? errors.nonexistingField(edge, 'WhatsAppBusinessPhoneNumber') : errors.objectNotFound(id, ctx.method);
+    if (phone)
+      return seesWaba(sim, ctx.token, phone.waba)
+        ? errors.nonexistingField(edge, 'WhatsAppBusinessPhoneNumber')
+        : errors.objectNotFound(id, ctx.method);
     return errors.objectNotFound(id, ctx.method);
   }
   if (ctx.method !== 'GET') return errors.objectNotFound(id, ctx.method);
   if (ctx.token.businessId !== business.id) return errors.businessPermission();
-  if (!hasScope(ctx.token, 'business_management') && !hasScope(ctx.token, 'whatsapp_business_management')) return errors.businessPermission();
+  if (!hasScope(ctx.token, 'business_management') && !hasScope(ctx.token, 'whatsapp_business_management'))
+    return errors.businessPermission();
   const wabas =
     edge === 'owned_whatsapp_business_accounts'
       ? sim.scenario.wabas.filter((w) => w.ownerBusinessId === business.id)
@@ -274,7 +299,9 @@ function subscribedApps(sim: MetaSimulator, ctx: GraphCtx, waba: ScenarioWaba): 
     return ok({
       data: waba.subscribedAppIds.map((id) => {
         const app = sim.scenario.apps.find((a) => a.id === id);
-        const item: Record<string, unknown> = { whatsapp_business_api_data: { id, link: `https://www.facebook.com/games/?app_id=${id}`, name: app?.name ?? id } };
+        const item: Record<string, unknown> = {
+          whatsapp_business_api_data: { id, link: `https://www.facebook.com/games/?app_id=${id}`, name: app?.name ?? id },
+        };
         const override = sim.subscriptionOverride(waba.id, id);
         if (override) item.override_callback_uri = override;
         return item;
@@ -283,8 +310,10 @@ function subscribedApps(sim: MetaSimulator, ctx: GraphCtx, waba: ScenarioWaba): 
   }
   if (ctx.method === 'POST') {
     const uri = ctx.body.override_callback_uri;
-    if (uri !== undefined && (typeof uri !== 'string' || uri.length > 200)) return errors.invalidParameter('override_callback_uri must be a URL of at most 200 characters');
-    if (typeof uri === 'string' && uri !== '' && typeof ctx.body.verify_token !== 'string') return errors.invalidParameter('verify_token is required with override_callback_uri');
+    if (uri !== undefined && (typeof uri !== 'string' || uri.length > 200))
+      return errors.invalidParameter('override_callback_uri must be a URL of at most 200 characters');
+    if (typeof uri === 'string' && uri !== '' && typeof ctx.body.verify_token !== 'string')
+      return errors.invalidParameter('verify_token is required with override_callback_uri');
     sim.subscribeApp(waba.id, appId, typeof uri === 'string' && uri !== '' ? uri : null);
     return ok({ success: true });
   }
@@ -295,12 +324,22 @@ function subscribedApps(sim: MetaSimulator, ctx: GraphCtx, waba: ScenarioWaba): 
   return errors.objectNotFound(waba.id, ctx.method);
 }
 
-function phoneRoute(sim: MetaSimulator, ctx: GraphCtx, found: { phone: ScenarioPhoneNumber; waba: ScenarioWaba }, edge: string | undefined): GraphReply {
+function phoneRoute(
+  sim: MetaSimulator,
+  ctx: GraphCtx,
+  found: { phone: ScenarioPhoneNumber; waba: ScenarioWaba },
+  edge: string | undefined,
+): GraphReply {
   const { phone, waba } = found;
   if (!seesWaba(sim, ctx.token, waba)) return errors.objectNotFound(phone.id, ctx.method);
   if (edge === undefined && ctx.method === 'GET') {
     if (!hasScope(ctx.token, 'whatsapp_business_management', waba.id)) return errors.managementPermission();
-    const r = select('WhatsAppBusinessPhoneNumber', phoneJson(phone, waba, sim.webhookCallbackUrl()), parseFields(ctx.query.get('fields')), PHONE_DEFAULT);
+    const r = select(
+      'WhatsAppBusinessPhoneNumber',
+      phoneJson(phone, waba, sim.webhookCallbackUrl()),
+      parseFields(ctx.query.get('fields')),
+      PHONE_DEFAULT,
+    );
     return r instanceof FieldError ? r.reply : ok(r);
   }
   if (edge === undefined) return errors.objectNotFound(phone.id, ctx.method);
@@ -320,7 +359,12 @@ export function routeGraph(sim: MetaSimulator, ctx: GraphCtx): GraphReply {
   const business = sim.findBusiness(id);
   if (business && edge === undefined && ctx.method === 'GET') {
     if (ctx.token.businessId !== business.id) return errors.objectNotFound(id, ctx.method);
-    const r = select('Business', { id: business.id, name: business.name, verification_status: 'verified' }, parseFields(ctx.query.get('fields')), ['id', 'name']);
+    const r = select(
+      'Business',
+      { id: business.id, name: business.name, verification_status: 'verified' },
+      parseFields(ctx.query.get('fields')),
+      ['id', 'name'],
+    );
     return r instanceof FieldError ? r.reply : ok(r);
   }
   if (business && edge !== undefined) return errors.nonexistingField(edge, 'Business');

@@ -25,8 +25,24 @@ export function fbtraceId(): string {
 
 // HTTP statuses from FACTS §7.2; Meta's own varies, clients must branch on code.
 const STATUS_BY_CODE: Record<number, number> = {
-  0: 401, 1: 400, 2: 503, 3: 500, 4: 429, 10: 403, 100: 400, 190: 401, 368: 403, 80007: 429, 130429: 429,
-  131000: 500, 131005: 403, 131016: 503, 131031: 403, 131048: 429, 131056: 429, 132001: 404,
+  0: 401,
+  1: 400,
+  2: 503,
+  3: 500,
+  4: 429,
+  10: 403,
+  100: 400,
+  190: 401,
+  368: 403,
+  80007: 429,
+  130429: 429,
+  131000: 500,
+  131005: 403,
+  131016: 503,
+  131031: 403,
+  131048: 429,
+  131056: 429,
+  132001: 404,
 };
 
 export function httpStatusForCode(code: number): number {
@@ -74,8 +90,13 @@ export const errors = {
     graphError({ code: 100, message: `(#100) Tried accessing nonexisting field (${field}) on node type (${nodeType})` }),
   invalidParameter: (details: string, message = '(#100) Invalid parameter'): GraphReply => graphError({ code: 100, message, details }),
   businessPermission: (): GraphReply =>
-    graphError({ code: 200, subcode: 1349174, message: "(#200) Your app doesn't have permission to access this business's WhatsApp Business Accounts" }),
-  managementPermission: (): GraphReply => graphError({ code: 200, message: '(#200) Requires whatsapp_business_management permission to manage the object' }),
+    graphError({
+      code: 200,
+      subcode: 1349174,
+      message: "(#200) Your app doesn't have permission to access this business's WhatsApp Business Accounts",
+    }),
+  managementPermission: (): GraphReply =>
+    graphError({ code: 200, message: '(#200) Requires whatsapp_business_management permission to manage the object' }),
   messagingPermission: (): GraphReply => graphError({ code: 10, message: '(#10) Application does not have permission for this action' }),
   unknownPath: (): GraphReply => graphError({ code: 2500, message: 'Unknown path components' }, 400),
 };

@@ -80,13 +80,28 @@ const wait = (ms: number, res: ServerResponse): Promise<void> =>
 function faultReply(f: ActiveFault): GraphReply {
   if (f.metaError) {
     return graphError(
-      { code: f.metaError.code, subcode: f.metaError.subcode, message: f.metaError.message, type: f.metaError.type, isTransient: f.metaError.isTransient, details: f.metaError.details },
+      {
+        code: f.metaError.code,
+        subcode: f.metaError.subcode,
+        message: f.metaError.message,
+        type: f.metaError.type,
+        isTransient: f.metaError.isTransient,
+        details: f.metaError.details,
+      },
       f.status,
     );
   }
   const status = f.status ?? 500;
   if (status === 429) return graphError({ code: 4, message: '(#4) Application request limit reached', isTransient: true }, 429);
-  if (status >= 500) return graphError({ code: status === 503 ? 2 : 1, message: status === 503 ? '(#2) Service temporarily unavailable' : 'An unknown error occurred', isTransient: true }, status);
+  if (status >= 500)
+    return graphError(
+      {
+        code: status === 503 ? 2 : 1,
+        message: status === 503 ? '(#2) Service temporarily unavailable' : 'An unknown error occurred',
+        isTransient: true,
+      },
+      status,
+    );
   return graphError({ code: 1, message: 'An unknown error occurred' }, status);
 }
 

@@ -23,7 +23,16 @@ export { MetaSimulator } from './simulator.js';
 export type { MetaSimulatorOptions, AutoStatusOptions, SentMessage, RejectedSend, ReadReceipt, PhoneNumberPatch } from './simulator.js';
 export { defaultScenario, defaultScenarioInput, DEFAULT_IDS } from './default-scenario.js';
 export { loadScenarioFile, parseScenario, scenarioSchema, ScenarioError } from './scenario.js';
-export type { Scenario, ScenarioInput, ScenarioTemplateInput, ScenarioWaba, ScenarioPhoneNumber, ScenarioTemplate, ScenarioToken, ScenarioSettings } from './scenario.js';
+export type {
+  Scenario,
+  ScenarioInput,
+  ScenarioTemplateInput,
+  ScenarioWaba,
+  ScenarioPhoneNumber,
+  ScenarioTemplate,
+  ScenarioToken,
+  ScenarioSettings,
+} from './scenario.js';
 export type { FaultSpec } from './faults.js';
 export { faultFromJson } from './faults.js';
 export type { WebhookConfigInput, HandshakeResult, DeliveryResult } from './webhook-emitter.js';

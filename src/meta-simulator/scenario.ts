@@ -77,7 +77,10 @@ export const scenarioSettingsSchema = z.object({
   enforceServiceWindow: z.boolean().default(true),
   serviceWindowHours: z.number().positive().default(24),
   /** Meta-like 1 message per 6 s per (number, recipient) with a burst of 45; null disables. */
-  pairRateLimit: z.object({ intervalMs: z.number().int().positive(), burst: z.number().int().positive() }).nullable().default({ intervalMs: 6000, burst: 45 }),
+  pairRateLimit: z
+    .object({ intervalMs: z.number().int().positive(), burst: z.number().int().positive() })
+    .nullable()
+    .default({ intervalMs: 6000, burst: 45 }),
   /** Largest `limit` honoured on paginated edges (Meta: 100). */
   maxPageSize: z.number().int().positive().default(100),
   defaultPageSize: z.number().int().positive().default(25),
@@ -107,7 +110,8 @@ export const scenarioSchema = z
       w.phoneNumbers.forEach((p, j) => claim(p.id, `phone number ${i}.${j}`, ['wabas', i, 'phoneNumbers', j, 'id']));
     });
     s.tokens.forEach((t, i) => {
-      if (!s.apps.some((a) => a.id === t.appId)) ctx.addIssue({ code: 'custom', path: ['tokens', i, 'appId'], message: `unknown app ${t.appId}` });
+      if (!s.apps.some((a) => a.id === t.appId))
+        ctx.addIssue({ code: 'custom', path: ['tokens', i, 'appId'], message: `unknown app ${t.appId}` });
     });
   });
 
@@ -160,6 +164,8 @@ export function resolveTokenExpiries(s: Scenario, nowMs: number): Scenario {
   const nowS = Math.floor(nowMs / 1000);
   return {
     ...s,
-    tokens: s.tokens.map((t) => (t.expiresInSeconds === null ? t : { ...t, expiresAt: Math.max(1, nowS + t.expiresInSeconds), expiresInSeconds: null })),
+    tokens: s.tokens.map((t) =>
+      t.expiresInSeconds === null ? t : { ...t, expiresAt: Math.max(1, nowS + t.expiresInSeconds), expiresInSeconds: null },
+    ),
   };
 }

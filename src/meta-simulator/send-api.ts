@@ -10,7 +10,8 @@ import { mpsForLevel } from './throughput.js';
 
 const MEDIA_TYPES = new Set(['image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'reaction']);
 
-const missing = (what: string): GraphReply => graphError({ code: 131008, message: '(#131008) Required parameter is missing', details: `Parameter '${what}' is required.` });
+const missing = (what: string): GraphReply =>
+  graphError({ code: 131008, message: '(#131008) Required parameter is missing', details: `Parameter '${what}' is required.` });
 const invalid = (details: string): GraphReply => graphError({ code: 131009, message: '(#131009) Parameter value is not valid', details });
 
 function rec(v: unknown): Record<string, unknown> | null {
@@ -27,16 +28,36 @@ function templateProblem(waba: ScenarioWaba, t: Record<string, unknown>): { repl
   if (typeof name !== 'string' || !name) return { reply: missing('template.name') };
   if (typeof code !== 'string' || !code) return { reply: missing('template.language.code') };
   const tpl = waba.templates.find((x) => x.name === name && x.language === code);
-  const notFound = graphError({ code: 132001, message: '(#132001) Template name does not exist in the translation', details: `template name (${name}) does not exist in ${code}` });
+  const notFound = graphError({
+    code: 132001,
+    message: '(#132001) Template name does not exist in the translation',
+    details: `template name (${name}) does not exist in ${code}`,
+  });
   if (!tpl) return { reply: notFound };
   const status = tpl.status.toUpperCase();
-  if (status === 'PAUSED') return { reply: graphError({ code: 132015, message: '(#132015) Template is Paused', details: 'Template is paused due to low quality so it cannot be sent in a template message.' }) };
-  if (status === 'DISABLED') return { reply: graphError({ code: 132016, message: '(#132016) Template is Disabled', details: 'Template has been paused too many times due to low quality and is now permanently disabled.' }) };
+  if (status === 'PAUSED')
+    return {
+      reply: graphError({
+        code: 132015,
+        message: '(#132015) Template is Paused',
+        details: 'Template is paused due to low quality so it cannot be sent in a template message.',
+      }),
+    };
+  if (status === 'DISABLED')
+    return {
+      reply: graphError({
+        code: 132016,
+        message: '(#132016) Template is Disabled',
+        details: 'Template has been paused too many times due to low quality and is now permanently disabled.',
+      }),
+    };
   if (status !== 'APPROVED') return { reply: notFound };
 
   const sent = Array.isArray(t.components) ? t.components.map(rec).filter((c): c is Record<string, unknown> => c !== null) : [];
   const params = (type: string): Record<string, unknown>[] =>
-    sent.filter((c) => c.type === type).flatMap((c) => (Array.isArray(c.parameters) ? c.parameters.map(rec).filter((p): p is Record<string, unknown> => p !== null) : []));
+    sent
+      .filter((c) => c.type === type)
+      .flatMap((c) => (Array.isArray(c.parameters) ? c.parameters.map(rec).filter((p): p is Record<string, unknown> => p !== null) : []));
   const defined = (type: string): Record<string, unknown> | undefined => tpl.components.find((c) => String(c.type).toUpperCase() === type);
 
   const bodyDef = templatePlaceholders(String(defined('BODY')?.text ?? ''));
@@ -63,7 +84,8 @@ function templateProblem(waba: ScenarioWaba, t: Record<string, unknown>): { repl
     };
   }
   const header = defined('HEADER');
-  const headerText = header && String(header.format ?? 'TEXT').toUpperCase() === 'TEXT' ? templatePlaceholders(String(header.text ?? '')).positional : 0;
+  const headerText =
+    header && String(header.format ?? 'TEXT').toUpperCase() === 'TEXT' ? templatePlaceholders(String(header.text ?? '')).positional : 0;
   const headerParams = params('header').filter((p) => p.type === 'text');
   if (headerParams.length !== headerText) {
     return {
@@ -77,7 +99,8 @@ function templateProblem(waba: ScenarioWaba, t: Record<string, unknown>): { repl
   const buttons = Array.isArray(defined('BUTTONS')?.buttons) ? (defined('BUTTONS')?.buttons as unknown[]) : [];
   for (const c of sent.filter((x) => x.type === 'button')) {
     const index = Number(c.index);
-    if (!Number.isInteger(index) || index < 0 || index >= buttons.length) return { reply: invalid(`Button at index ${String(c.index)} does not exist in template ${name}`) };
+    if (!Number.isInteger(index) || index < 0 || index >= buttons.length)
+      return { reply: invalid(`Button at index ${String(c.index)} does not exist in template ${name}`) };
   }
   return { reply: null, template: tpl };
 }
@@ -95,15 +118,18 @@ function contentProblem(body: Record<string, unknown>, type: string): GraphReply
     if (i.type === 'button') {
       const text = rec(i.body)?.text;
       if (typeof text !== 'string' || !text) return missing('interactive.body.text');
-      if (text.length > 1024) return errors.invalidParameter('Param interactive[\'body\'][\'text\'] must be at most 1024 characters long.');
+      if (text.length > 1024) return errors.invalidParameter("Param interactive['body']['text'] must be at most 1024 characters long.");
       const buttons = rec(i.action)?.buttons;
-      if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3) return invalid('interactive.action.buttons must have 1 to 3 buttons');
+      if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3)
+        return invalid('interactive.action.buttons must have 1 to 3 buttons');
       const titles = new Set<string>();
       for (const b of buttons) {
         const reply = rec(rec(b)?.reply);
         const title = reply?.title;
-        if (typeof title !== 'string' || title.length < 1 || title.length > 20) return invalid('Button title length must be between 1 and 20 characters');
-        if (typeof reply?.id !== 'string' || reply.id.length < 1 || reply.id.length > 256) return invalid('Button id length must be between 1 and 256 characters');
+        if (typeof title !== 'string' || title.length < 1 || title.length > 20)
+          return invalid('Button title length must be between 1 and 20 characters');
+        if (typeof reply?.id !== 'string' || reply.id.length < 1 || reply.id.length > 256)
+          return invalid('Button id length must be between 1 and 256 characters');
         if (titles.has(title)) return invalid('Button titles must be unique');
         titles.add(title);
       }
@@ -136,7 +162,8 @@ export function routeMessages(sim: MetaSimulator, ctx: GraphCtx, found: { phone:
 
 function accessProblem(sim: MetaSimulator, ctx: GraphCtx, phone: ScenarioPhoneNumber, waba: ScenarioWaba): GraphReply | null {
   if (!seesWaba(sim, ctx.token, waba)) return errors.objectNotFound(phone.id, ctx.method);
-  if (ctx.body.messaging_product !== 'whatsapp') return errors.invalidParameter('messaging_product must be "whatsapp"', '(#100) The parameter messaging_product is required.');
+  if (ctx.body.messaging_product !== 'whatsapp')
+    return errors.invalidParameter('messaging_product must be "whatsapp"', '(#100) The parameter messaging_product is required.');
   if (!hasScope(ctx.token, 'whatsapp_business_messaging', waba.id)) return errors.messagingPermission();
   return null;
 }
@@ -150,12 +177,24 @@ function markRead(sim: MetaSimulator, ctx: GraphCtx, phone: ScenarioPhoneNumber,
   return { status: 200, body: { success: true } };
 }
 
-function validateAndAccept(sim: MetaSimulator, ctx: GraphCtx, phone: ScenarioPhoneNumber, waba: ScenarioWaba, body: Record<string, unknown>): GraphReply {
+function validateAndAccept(
+  sim: MetaSimulator,
+  ctx: GraphCtx,
+  phone: ScenarioPhoneNumber,
+  waba: ScenarioWaba,
+  body: Record<string, unknown>,
+): GraphReply {
   const denied = accessProblem(sim, ctx, phone, waba);
   if (denied) return denied;
   const now = sim.now();
-  if (phone.status.toUpperCase() !== 'CONNECTED') return graphError({ code: 133010, message: '(#133010) Account not registered', details: 'The phone number is not registered on the WhatsApp Business Platform.' });
-  if (phone.canSendMessage.toUpperCase() === 'BLOCKED') return graphError({ code: 131031, message: '(#131031) Business Account locked', details: 'The business account has been locked.' });
+  if (phone.status.toUpperCase() !== 'CONNECTED')
+    return graphError({
+      code: 133010,
+      message: '(#133010) Account not registered',
+      details: 'The phone number is not registered on the WhatsApp Business Platform.',
+    });
+  if (phone.canSendMessage.toUpperCase() === 'BLOCKED')
+    return graphError({ code: 131031, message: '(#131031) Business Account locked', details: 'The business account has been locked.' });
 
   // Throughput is counted at the door, like Meta: every send that gets this far uses a slot.
   if (!sim.throughput.tryTake(phone.id, mpsForLevel(phone.throughputLevel, phone.mpsOverride), now)) {
@@ -174,7 +213,12 @@ function validateAndAccept(sim: MetaSimulator, ctx: GraphCtx, phone: ScenarioPho
   if (to) {
     const digits = normaliseDigits(to);
     if (!/^\d{7,15}$/.test(digits)) return invalid(`Invalid WhatsApp phone number "${to}"`);
-    if (digits === normaliseDigits(phone.displayPhoneNumber)) return graphError({ code: 131021, message: '(#131021) Recipient cannot be sender', details: 'Sender and recipient phone number is the same.' });
+    if (digits === normaliseDigits(phone.displayPhoneNumber))
+      return graphError({
+        code: 131021,
+        message: '(#131021) Recipient cannot be sender',
+        details: 'Sender and recipient phone number is the same.',
+      });
     recipientKey = digits;
   } else {
     if (!/^[A-Z]{2}\.\S+$/.test(userId as string)) return invalid(`Invalid business-scoped user id "${userId}"`);
@@ -201,14 +245,16 @@ function validateAndAccept(sim: MetaSimulator, ctx: GraphCtx, phone: ScenarioPho
     }
   }
   const opaque = body.biz_opaque_callback_data;
-  if (opaque !== undefined && (typeof opaque !== 'string' || Buffer.byteLength(opaque) > 512)) return invalid('biz_opaque_callback_data must be a string of at most 512 bytes');
+  if (opaque !== undefined && (typeof opaque !== 'string' || Buffer.byteLength(opaque) > 512))
+    return invalid('biz_opaque_callback_data must be a string of at most 512 bytes');
 
   const pair = sim.scenario.settings.pairRateLimit;
   if (pair && !sim.pairLimiter.tryTake(`${phone.id}|${recipientKey}`, pair, now)) {
     return graphError({
       code: 131056,
       message: '(#131056) (Business Account, Consumer Account) pair rate limit hit',
-      details: 'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
+      details:
+        'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
     });
   }
 

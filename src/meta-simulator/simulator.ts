@@ -5,7 +5,15 @@ import type { MetaLogger } from '../meta/types.js';
 import { defaultScenario } from './default-scenario.js';
 import { FaultTable, type FaultSpec } from './faults.js';
 import { errors, type GraphReply } from './graph-errors.js';
-import { parseScenario, resolveTokenExpiries, type Scenario, type ScenarioInput, type ScenarioPhoneNumber, type ScenarioToken, type ScenarioWaba } from './scenario.js';
+import {
+  parseScenario,
+  resolveTokenExpiries,
+  type Scenario,
+  type ScenarioInput,
+  type ScenarioPhoneNumber,
+  type ScenarioToken,
+  type ScenarioWaba,
+} from './scenario.js';
 import { PairRateLimiter, SlidingWindowLimiter } from './throughput.js';
 import { WebhookEmitter, type DeliveryResult, type HandshakeResult, type WebhookConfigInput } from './webhook-emitter.js';
 import {
@@ -70,7 +78,18 @@ export interface ReadReceipt {
 }
 
 export type PhoneNumberPatch = Partial<
-  Pick<ScenarioPhoneNumber, 'qualityRating' | 'throughputLevel' | 'messagingLimitTier' | 'canSendMessage' | 'status' | 'nameStatus' | 'mpsOverride' | 'verifiedName' | 'codeVerificationStatus'>
+  Pick<
+    ScenarioPhoneNumber,
+    | 'qualityRating'
+    | 'throughputLevel'
+    | 'messagingLimitTier'
+    | 'canSendMessage'
+    | 'status'
+    | 'nameStatus'
+    | 'mpsOverride'
+    | 'verifiedName'
+    | 'codeVerificationStatus'
+  >
 >;
 
 export class MetaSimulator {
@@ -263,7 +282,9 @@ export class MetaSimulator {
   }
 
   sentMessages(filter: { phoneNumberId?: string; to?: string } = {}): SentMessage[] {
-    return this.sent.filter((m) => (!filter.phoneNumberId || m.phoneNumberId === filter.phoneNumberId) && (!filter.to || m.to === filter.to));
+    return this.sent.filter(
+      (m) => (!filter.phoneNumberId || m.phoneNumberId === filter.phoneNumberId) && (!filter.to || m.to === filter.to),
+    );
   }
 
   rejectedSends(): RejectedSend[] {
@@ -357,7 +378,9 @@ export class MetaSimulator {
       }
     };
     void this.track(
-      run().catch((err: unknown) => this.logger?.warn({ wamid: sent.wamid, error: err instanceof Error ? err.message : String(err) }, 'simulator auto status failed')),
+      run().catch((err: unknown) =>
+        this.logger?.warn({ wamid: sent.wamid, error: err instanceof Error ? err.message : String(err) }, 'simulator auto status failed'),
+      ),
     );
   }
 
@@ -376,7 +399,15 @@ export class MetaSimulator {
         templates: x.templates.map((t) => ({ name: t.name, language: t.language, status: t.status, category: t.category })),
         phoneNumbers: x.phoneNumbers,
       })),
-      tokens: w.tokens.map((t) => ({ value: t.value, type: t.type, businessId: t.businessId, expiresAt: t.expiresAt, valid: !this.tokenExpired(t), scopes: t.scopes, note: t.note })),
+      tokens: w.tokens.map((t) => ({
+        value: t.value,
+        type: t.type,
+        businessId: t.businessId,
+        expiresAt: t.expiresAt,
+        valid: !this.tokenExpired(t),
+        scopes: t.scopes,
+        note: t.note,
+      })),
       sentCount: this.sent.length,
       rejectedCount: this.rejected.length,
       readCount: this.reads.length,

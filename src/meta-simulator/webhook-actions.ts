@@ -26,15 +26,27 @@ function firstWamid(p: WebhookPayloadJson): string {
   return typeof first?.id === 'string' ? first.id : '';
 }
 
-async function deliverInbound(sim: MetaSimulator, phoneNumberId: string, from: ContactRef, payload: WebhookPayloadJson): Promise<InboundResult> {
+async function deliverInbound(
+  sim: MetaSimulator,
+  phoneNumberId: string,
+  from: ContactRef,
+  payload: WebhookPayloadJson,
+): Promise<InboundResult> {
   // A user writing opens the customer-service window whether or not our webhook is up.
   sim.openServiceWindow(phoneNumberId, from);
   const delivery = await sim.webhook.deliver(payload);
   return { wamid: firstWamid(payload), payload, delivery };
 }
 
-export function sendInboundText(sim: MetaSimulator, input: { phoneNumberId: string; from: ContactRef; text: string; contextWamid?: string; wamid?: string }): Promise<InboundResult> {
-  const payload = inboundTextPayload(sim.numberRef(input.phoneNumberId), input.from, input.text, { contextWamid: input.contextWamid, wamid: input.wamid, timestamp: new Date(sim.now()) });
+export function sendInboundText(
+  sim: MetaSimulator,
+  input: { phoneNumberId: string; from: ContactRef; text: string; contextWamid?: string; wamid?: string },
+): Promise<InboundResult> {
+  const payload = inboundTextPayload(sim.numberRef(input.phoneNumberId), input.from, input.text, {
+    contextWamid: input.contextWamid,
+    wamid: input.wamid,
+    timestamp: new Date(sim.now()),
+  });
   return deliverInbound(sim, input.phoneNumberId, input.from, payload);
 }
 
@@ -42,15 +54,30 @@ export function sendInboundButton(
   sim: MetaSimulator,
   input: { phoneNumberId: string; from: ContactRef; payload: string; text: string; contextWamid: string; wamid?: string },
 ): Promise<InboundResult> {
-  const payload = inboundButtonPayload(sim.numberRef(input.phoneNumberId), input.from, input, { wamid: input.wamid, timestamp: new Date(sim.now()) });
+  const payload = inboundButtonPayload(sim.numberRef(input.phoneNumberId), input.from, input, {
+    wamid: input.wamid,
+    timestamp: new Date(sim.now()),
+  });
   return deliverInbound(sim, input.phoneNumberId, input.from, payload);
 }
 
 export function sendInboundInteractiveReply(
   sim: MetaSimulator,
-  input: { phoneNumberId: string; from: ContactRef; id: string; title: string; contextWamid: string; kind?: 'button_reply' | 'list_reply'; description?: string; wamid?: string },
+  input: {
+    phoneNumberId: string;
+    from: ContactRef;
+    id: string;
+    title: string;
+    contextWamid: string;
+    kind?: 'button_reply' | 'list_reply';
+    description?: string;
+    wamid?: string;
+  },
 ): Promise<InboundResult> {
-  const payload = inboundInteractiveReplyPayload(sim.numberRef(input.phoneNumberId), input.from, input, { wamid: input.wamid, timestamp: new Date(sim.now()) });
+  const payload = inboundInteractiveReplyPayload(sim.numberRef(input.phoneNumberId), input.from, input, {
+    wamid: input.wamid,
+    timestamp: new Date(sim.now()),
+  });
   return deliverInbound(sim, input.phoneNumberId, input.from, payload);
 }
 
@@ -65,7 +92,12 @@ export interface EmitStatusesOptions {
 }
 
 /** One POST per status for a recorded send, echoing its biz_opaque_callback_data. */
-export async function emitStatusesFor(sim: MetaSimulator, wamid: string, statuses: string[], opts: EmitStatusesOptions = {}): Promise<DeliveryResult[]> {
+export async function emitStatusesFor(
+  sim: MetaSimulator,
+  wamid: string,
+  statuses: string[],
+  opts: EmitStatusesOptions = {},
+): Promise<DeliveryResult[]> {
   const sent = sim.findSent(wamid);
   if (!sent) throw new Error(`No recorded send with id ${wamid}`);
   const ref = sim.numberRef(sent.phoneNumberId);
@@ -106,9 +138,16 @@ export function emitQualityUpdate(
   u: { event: string; currentLimit?: string; oldLimit?: string; maxDailyConversationsPerBusiness?: string },
 ): Promise<DeliveryResult> {
   const ref = sim.numberRef(phoneNumberId);
-  return sim.webhook.deliver(qualityUpdatePayload(ref.wabaId, { displayPhoneNumber: ref.displayPhoneNumber, time: new Date(sim.now()), ...u }));
+  return sim.webhook.deliver(
+    qualityUpdatePayload(ref.wabaId, { displayPhoneNumber: ref.displayPhoneNumber, time: new Date(sim.now()), ...u }),
+  );
 }
 
-export function emitUserPreference(sim: MetaSimulator, phoneNumberId: string, contact: ContactRef, value: 'stop' | 'resume' | string): Promise<DeliveryResult> {
+export function emitUserPreference(
+  sim: MetaSimulator,
+  phoneNumberId: string,
+  contact: ContactRef,
+  value: 'stop' | 'resume' | string,
+): Promise<DeliveryResult> {
   return sim.webhook.deliver(userPreferencesPayload(sim.numberRef(phoneNumberId), contact, [{ value, timestamp: new Date(sim.now()) }]));
 }

@@ -70,7 +70,11 @@ export class WebhookEmitter {
     url.searchParams.set('hub.verify_token', input.verifyToken);
     let result: HandshakeResult;
     try {
-      const res = await request(url, { method: 'GET', dispatcher: this.agent, headers: { 'user-agent': 'facebookplatform/1.0 (+http://developers.facebook.com)' } });
+      const res = await request(url, {
+        method: 'GET',
+        dispatcher: this.agent,
+        headers: { 'user-agent': 'facebookplatform/1.0 (+http://developers.facebook.com)' },
+      });
       const body = await res.body.text();
       result = { verified: res.statusCode === 200 && body === challenge, status: res.statusCode, challenge, body, error: null };
     } catch (err) {
@@ -103,7 +107,16 @@ export class WebhookEmitter {
     if (!c.verified) throw new Error('The webhook is not verified (the handshake failed): Meta would not send notifications');
     const json = JSON.stringify(payload);
     if (!this.accepts(payload)) {
-      return { at: new Date(), callbackUrl: c.callbackUrl, status: null, attempts: 0, delivered: false, signature: '', rawBody: Buffer.from(json), error: 'not delivered: no entry is about a WABA in wabaIds' };
+      return {
+        at: new Date(),
+        callbackUrl: c.callbackUrl,
+        status: null,
+        attempts: 0,
+        delivered: false,
+        signature: '',
+        rawBody: Buffer.from(json),
+        error: 'not delivered: no entry is about a WABA in wabaIds',
+      };
     }
     const rawBody = Buffer.from(c.escapeUnicode ? escapeNonAscii(json) : json, 'utf8');
     const signature = signWebhookBody(rawBody, c.appSecret);
@@ -129,7 +142,16 @@ export class WebhookEmitter {
       }
       if (attempts < c.maxAttempts) await new Promise((r) => setTimeout(r, c.retryDelayMs));
     }
-    const result: DeliveryResult = { at: new Date(), callbackUrl: c.callbackUrl, status, attempts, delivered: status === 200, signature, rawBody, error };
+    const result: DeliveryResult = {
+      at: new Date(),
+      callbackUrl: c.callbackUrl,
+      status,
+      attempts,
+      delivered: status === 200,
+      signature,
+      rawBody,
+      error,
+    };
     this.deliveries.push(result);
     if (this.deliveries.length > 1000) this.deliveries.splice(0, this.deliveries.length - 1000);
     return result;

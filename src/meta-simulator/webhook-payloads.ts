@@ -58,7 +58,11 @@ function messagesPayload(ref: NumberRef, value: Record<string, unknown>): Webhoo
         id: ref.wabaId,
         changes: [
           {
-            value: { messaging_product: 'whatsapp', metadata: { display_phone_number: ref.displayPhoneNumber, phone_number_id: ref.phoneNumberId }, ...value },
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: ref.displayPhoneNumber, phone_number_id: ref.phoneNumberId },
+              ...value,
+            },
             field: 'messages',
           },
         ],
@@ -67,7 +71,13 @@ function messagesPayload(ref: NumberRef, value: Record<string, unknown>): Webhoo
   };
 }
 
-function inbound(ref: NumberRef, contact: ContactRef, message: Record<string, unknown>, wamid: string | undefined, at: Date | undefined): WebhookPayloadJson {
+function inbound(
+  ref: NumberRef,
+  contact: ContactRef,
+  message: Record<string, unknown>,
+  wamid: string | undefined,
+  at: Date | undefined,
+): WebhookPayloadJson {
   if (!contact.waId && !contact.userId) throw new TypeError('An inbound message needs the contact waId or userId');
   const m: Record<string, unknown> = {};
   if (contact.waId) m.from = contact.waId;
@@ -81,18 +91,32 @@ export interface InboundOptions {
   timestamp?: Date;
 }
 
-export function inboundTextPayload(ref: NumberRef, contact: ContactRef, text: string, opts: InboundOptions & { contextWamid?: string } = {}): WebhookPayloadJson {
+export function inboundTextPayload(
+  ref: NumberRef,
+  contact: ContactRef,
+  text: string,
+  opts: InboundOptions & { contextWamid?: string } = {},
+): WebhookPayloadJson {
   const msg: Record<string, unknown> = { type: 'text', text: { body: text } };
   if (opts.contextWamid) msg.context = { from: ref.displayPhoneNumber, id: opts.contextWamid };
   return inbound(ref, contact, msg, opts.wamid, opts.timestamp);
 }
 
 /** A tap on a template's quick-reply button (`type: "button"`, FACTS §3.4). */
-export function inboundButtonPayload(ref: NumberRef, contact: ContactRef, button: { payload: string; text: string; contextWamid: string }, opts: InboundOptions = {}): WebhookPayloadJson {
+export function inboundButtonPayload(
+  ref: NumberRef,
+  contact: ContactRef,
+  button: { payload: string; text: string; contextWamid: string },
+  opts: InboundOptions = {},
+): WebhookPayloadJson {
   return inbound(
     ref,
     contact,
-    { context: { from: ref.displayPhoneNumber, id: button.contextWamid }, type: 'button', button: { payload: button.payload, text: button.text } },
+    {
+      context: { from: ref.displayPhoneNumber, id: button.contextWamid },
+      type: 'button',
+      button: { payload: button.payload, text: button.text },
+    },
     opts.wamid,
     opts.timestamp,
   );
@@ -108,7 +132,13 @@ export function inboundInteractiveReplyPayload(
   const kind = reply.kind ?? 'button_reply';
   const body: Record<string, unknown> = { id: reply.id, title: reply.title };
   if (kind === 'list_reply' && reply.description !== undefined) body.description = reply.description;
-  return inbound(ref, contact, { context: { from: ref.displayPhoneNumber, id: reply.contextWamid }, type: 'interactive', interactive: { type: kind, [kind]: body } }, opts.wamid, opts.timestamp);
+  return inbound(
+    ref,
+    contact,
+    { context: { from: ref.displayPhoneNumber, id: reply.contextWamid }, type: 'interactive', interactive: { type: kind, [kind]: body } },
+    opts.wamid,
+    opts.timestamp,
+  );
 }
 
 /** Titles/details Meta uses for common failed-status codes (FACTS §3.5, §9). */
@@ -122,7 +152,10 @@ export const STATUS_ERROR_TEXT: Record<number, { title: string; details: string 
     title: 'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business',
     details: 'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business',
   },
-  131047: { title: 'Re-engagement message', details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' },
+  131047: {
+    title: 'Re-engagement message',
+    details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+  },
   132015: { title: 'Template is Paused', details: 'Template is paused due to low quality so it cannot be sent in a template message.' },
 };
 
@@ -143,7 +176,13 @@ export function statusJson(s: StatusSpec): Record<string, unknown> {
   if (s.recipientId) out.recipient_id = s.recipientId;
   if (s.recipientUserId) out.recipient_user_id = s.recipientUserId;
   if (s.bizOpaqueCallbackData) out.biz_opaque_callback_data = s.bizOpaqueCallbackData;
-  if (s.pricing) out.pricing = { billable: s.pricing.billable, pricing_model: s.pricing.pricingModel, type: s.pricing.type, category: s.pricing.category };
+  if (s.pricing)
+    out.pricing = {
+      billable: s.pricing.billable,
+      pricing_model: s.pricing.pricingModel,
+      type: s.pricing.type,
+      category: s.pricing.category,
+    };
   if (s.errors?.length) {
     out.errors = s.errors.map((e) => {
       const known = STATUS_ERROR_TEXT[e.code];
@@ -170,19 +209,32 @@ export function statusPayload(ref: NumberRef, statuses: StatusSpec[], contact?: 
 
 export function qualityUpdatePayload(
   wabaId: string,
-  u: { displayPhoneNumber: string; event: string; currentLimit?: string; oldLimit?: string; maxDailyConversationsPerBusiness?: string; time?: Date },
+  u: {
+    displayPhoneNumber: string;
+    event: string;
+    currentLimit?: string;
+    oldLimit?: string;
+    maxDailyConversationsPerBusiness?: string;
+    time?: Date;
+  },
 ): WebhookPayloadJson {
   const value: Record<string, unknown> = { display_phone_number: u.displayPhoneNumber, event: u.event };
   if (u.oldLimit) value.old_limit = u.oldLimit;
   if (u.currentLimit) value.current_limit = u.currentLimit;
   if (u.maxDailyConversationsPerBusiness) value.max_daily_conversations_per_business = u.maxDailyConversationsPerBusiness;
   return {
-    entry: [{ id: wabaId, time: Math.floor((u.time ?? new Date()).getTime() / 1000), changes: [{ value, field: 'phone_number_quality_update' }] }],
+    entry: [
+      { id: wabaId, time: Math.floor((u.time ?? new Date()).getTime() / 1000), changes: [{ value, field: 'phone_number_quality_update' }] },
+    ],
     object: 'whatsapp_business_account',
   };
 }
 
-export function userPreferencesPayload(ref: NumberRef, contact: ContactRef, prefs: { value: 'stop' | 'resume' | string; category?: string; detail?: string; timestamp?: Date }[]): WebhookPayloadJson {
+export function userPreferencesPayload(
+  ref: NumberRef,
+  contact: ContactRef,
+  prefs: { value: 'stop' | 'resume' | string; category?: string; detail?: string; timestamp?: Date }[],
+): WebhookPayloadJson {
   const c: Record<string, unknown> = {};
   if (contact.waId) c.wa_id = contact.waId;
   if (contact.userId) c.user_id = contact.userId;
@@ -190,7 +242,8 @@ export function userPreferencesPayload(ref: NumberRef, contact: ContactRef, pref
     contacts: [c],
     user_preferences: prefs.map((p) => ({
       ...c,
-      detail: p.detail ?? (p.value === 'stop' ? 'User requested to stop marketing messages' : 'User requested to resume marketing messages'),
+      detail:
+        p.detail ?? (p.value === 'stop' ? 'User requested to stop marketing messages' : 'User requested to resume marketing messages'),
       category: p.category ?? 'marketing_messages',
       value: p.value,
       timestamp: Math.floor((p.timestamp ?? new Date()).getTime() / 1000),

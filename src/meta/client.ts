@@ -103,7 +103,10 @@ export class MetaClient {
     const qs =
       query && Object.keys(query).length
         ? `?${Object.entries(query)
-            .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v).replace(/%2C/g, ',').replace(/%7B/g, '{').replace(/%7D/g, '}')}`)
+            .map(
+              ([k, v]) =>
+                `${encodeURIComponent(k)}=${encodeURIComponent(v).replace(/%2C/g, ',').replace(/%7B/g, '{').replace(/%7D/g, '}')}`,
+            )
             .join('&')}`
         : '';
     return `${this.prefix}/${this.apiVersion}/${path.replace(/^\/+/, '')}${qs}`;
@@ -155,7 +158,18 @@ export class MetaClient {
         const durationMs = performance.now() - started;
         const outcome = this.interpret(res, req, safePath, token);
         if (!(outcome instanceof Error)) {
-          this.record({ req, safePath, startedAt, attempt, durationMs, tag, httpStatus: res.status, metaCode: null, fbtraceId: res.headers['x-fb-trace-id'] ?? null, outcome: 'ok' });
+          this.record({
+            req,
+            safePath,
+            startedAt,
+            attempt,
+            durationMs,
+            tag,
+            httpStatus: res.status,
+            metaCode: null,
+            fbtraceId: res.headers['x-fb-trace-id'] ?? null,
+            outcome: 'ok',
+          });
           return outcome;
         }
         err = outcome;
@@ -176,14 +190,37 @@ export class MetaClient {
         if (!(thrown instanceof TransportFailure)) throw thrown;
         const durationMs = performance.now() - started;
         if (thrown.reason === 'aborted') {
-          this.record({ req, safePath, startedAt, attempt, durationMs, tag, httpStatus: thrown.status, metaCode: null, fbtraceId: null, outcome: req.kind === 'send' && thrown.requestSent ? 'unknown_outcome' : 'unreachable' });
-          if (req.kind === 'send' && thrown.requestSent) throw this.unknownOutcome(req, 'reset', thrown.status, 'The send was aborted after it was written');
+          this.record({
+            req,
+            safePath,
+            startedAt,
+            attempt,
+            durationMs,
+            tag,
+            httpStatus: thrown.status,
+            metaCode: null,
+            fbtraceId: null,
+            outcome: req.kind === 'send' && thrown.requestSent ? 'unknown_outcome' : 'unreachable',
+          });
+          if (req.kind === 'send' && thrown.requestSent)
+            throw this.unknownOutcome(req, 'reset', thrown.status, 'The send was aborted after it was written');
           const abortErr = new Error('The call to Meta was aborted');
           abortErr.name = 'AbortError';
           throw abortErr;
         }
         if (req.kind === 'send' && thrown.requestSent) {
-          this.record({ req, safePath, startedAt, attempt, durationMs, tag, httpStatus: thrown.status, metaCode: null, fbtraceId: null, outcome: 'unknown_outcome' });
+          this.record({
+            req,
+            safePath,
+            startedAt,
+            attempt,
+            durationMs,
+            tag,
+            httpStatus: thrown.status,
+            metaCode: null,
+            fbtraceId: null,
+            outcome: 'unknown_outcome',
+          });
           throw this.unknownOutcome(
             req,
             thrown.reason === 'timeout' ? 'timeout' : 'reset',
@@ -197,9 +234,23 @@ export class MetaClient {
           code: thrown.code,
           method: req.method,
           path: safePath,
-          message: redactText(`Meta unreachable (${thrown.reason}, ${thrown.code ?? 'no code'}) on ${req.method} ${safePath}: ${thrown.message}`, [token]),
+          message: redactText(
+            `Meta unreachable (${thrown.reason}, ${thrown.code ?? 'no code'}) on ${req.method} ${safePath}: ${thrown.message}`,
+            [token],
+          ),
         });
-        this.record({ req, safePath, startedAt, attempt, durationMs, tag, httpStatus: thrown.status, metaCode: null, fbtraceId: null, outcome: 'unreachable' });
+        this.record({
+          req,
+          safePath,
+          startedAt,
+          attempt,
+          durationMs,
+          tag,
+          httpStatus: thrown.status,
+          metaCode: null,
+          fbtraceId: null,
+          outcome: 'unreachable',
+        });
       }
 
       if (attempt >= retry.maxAttempts || !shouldRetry(req.kind, err)) throw err;
@@ -211,7 +262,17 @@ export class MetaClient {
         delay = Math.max(delay, retryAfterMs);
       }
       this.logger?.warn(
-        { method: req.method, path: safePath, attempt, delayMs: delay, tag, error: err instanceof MetaApiError ? err.toLogObject() : { name: err.name, reason: err instanceof MetaUnreachableError ? err.reason : undefined } },
+        {
+          method: req.method,
+          path: safePath,
+          attempt,
+          delayMs: delay,
+          tag,
+          error:
+            err instanceof MetaApiError
+              ? err.toLogObject()
+              : { name: err.name, reason: err instanceof MetaUnreachableError ? err.reason : undefined },
+        },
         'retrying Meta call',
       );
       await this.sleep(delay);
@@ -231,8 +292,18 @@ export class MetaClient {
     }
     if (res.status >= 200 && res.status < 300) {
       if (parsed) return { status: res.status, json };
-      if (req.kind === 'send') return this.unknownOutcome(req, 'unparseable_response', res.status, `Meta answered the send with HTTP ${res.status} but no JSON body`);
-      return new MetaUnexpectedResponseError(`Meta answered HTTP ${res.status} without a JSON body on ${req.method} ${safePath}`, res.status, safePath);
+      if (req.kind === 'send')
+        return this.unknownOutcome(
+          req,
+          'unparseable_response',
+          res.status,
+          `Meta answered the send with HTTP ${res.status} but no JSON body`,
+        );
+      return new MetaUnexpectedResponseError(
+        `Meta answered HTTP ${res.status} without a JSON body on ${req.method} ${safePath}`,
+        res.status,
+        safePath,
+      );
     }
     const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
     const envelope = parsed ? graphErrorSchema.safeParse(json) : null;
@@ -260,7 +331,12 @@ export class MetaClient {
     // A 5xx without Meta's envelope is a proxy or gateway speaking: for a send
     // (e.g. 504 after Meta took it) the outcome is unknown.
     if (req.kind === 'send' && res.status >= 500) {
-      return this.unknownOutcome(req, 'gateway', res.status, `Meta's edge answered the send with HTTP ${res.status} and no Graph error; it may or may not have been accepted`);
+      return this.unknownOutcome(
+        req,
+        'gateway',
+        res.status,
+        `Meta's edge answered the send with HTTP ${res.status} and no Graph error; it may or may not have been accepted`,
+      );
     }
     const snippet = redactText(text.slice(0, 200), [token]).replace(/\s+/g, ' ').trim();
     return new MetaApiError({
@@ -280,7 +356,12 @@ export class MetaClient {
     });
   }
 
-  private unknownOutcome(req: GraphRequest, reason: MetaSendOutcomeUnknownError['reason'], httpStatus: number | null, message: string): MetaSendOutcomeUnknownError {
+  private unknownOutcome(
+    req: GraphRequest,
+    reason: MetaSendOutcomeUnknownError['reason'],
+    httpStatus: number | null,
+    message: string,
+  ): MetaSendOutcomeUnknownError {
     return new MetaSendOutcomeUnknownError({
       reason,
       httpStatus,

@@ -62,8 +62,7 @@ export class MetaApiError extends MetaError {
     this.path = init.path;
     this.catalog = lookupMetaError(init.metaCode);
     this.retryable =
-      init.isTransient === true ||
-      (this.catalog ? this.catalog.retryable : init.httpStatus >= 500 || init.httpStatus === 429);
+      init.isTransient === true || (this.catalog ? this.catalog.retryable : init.httpStatus >= 500 || init.httpStatus === 429);
     this.remedy = this.catalog?.remedy ?? remedyForHttpStatus(init.httpStatus);
   }
 
@@ -94,7 +93,14 @@ export class MetaUnreachableError extends MetaError {
   readonly path: string;
   readonly remedy: string;
 
-  constructor(init: { reason: UnreachableReason; requestSent: boolean; code: string | null; method: string; path: string; message: string }) {
+  constructor(init: {
+    reason: UnreachableReason;
+    requestSent: boolean;
+    code: string | null;
+    method: string;
+    path: string;
+    message: string;
+  }) {
     super(init.message);
     this.reason = init.reason;
     this.requestSent = init.requestSent;
@@ -128,9 +134,15 @@ export class MetaSendOutcomeUnknownError extends MetaError {
   readonly phoneNumberId: string;
   readonly bizOpaqueCallbackData: string | null;
   readonly remedy =
-    'Do not resend blindly: wait for a status webhook carrying this message\'s biz_opaque_callback_data, or let an operator decide.';
+    "Do not resend blindly: wait for a status webhook carrying this message's biz_opaque_callback_data, or let an operator decide.";
 
-  constructor(init: { reason: SendOutcomeUnknownReason; httpStatus: number | null; phoneNumberId: string; bizOpaqueCallbackData: string | null; message: string }) {
+  constructor(init: {
+    reason: SendOutcomeUnknownReason;
+    httpStatus: number | null;
+    phoneNumberId: string;
+    bizOpaqueCallbackData: string | null;
+    message: string;
+  }) {
     super(init.message);
     this.reason = init.reason;
     this.httpStatus = init.httpStatus;

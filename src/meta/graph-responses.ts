@@ -90,7 +90,11 @@ function toHealthStatus(raw: unknown): MetaHealthStatus | null {
         canSendMessage: str(er.can_send_message),
         errors: list(er.errors).map((x) => {
           const xr = record(x) ?? {};
-          return { errorCode: num(xr.error_code), errorDescription: str(xr.error_description), possibleSolution: str(xr.possible_solution) };
+          return {
+            errorCode: num(xr.error_code),
+            errorDescription: str(xr.error_description),
+            possibleSolution: str(xr.possible_solution),
+          };
         }),
         raw: e,
       };
@@ -146,7 +150,16 @@ export function toTokenInfo(raw: unknown): MetaTokenInfo {
   const granular: MetaGranularScope[] = list(r.granular_scopes).flatMap((g) => {
     const gr = record(g);
     const scope = str(gr?.scope);
-    return scope ? [{ scope, targetIds: list(gr?.target_ids).map(str).filter((x): x is string => x !== null) }] : [];
+    return scope
+      ? [
+          {
+            scope,
+            targetIds: list(gr?.target_ids)
+              .map(str)
+              .filter((x): x is string => x !== null),
+          },
+        ]
+      : [];
   });
   return {
     isValid: r.is_valid === true,
@@ -155,7 +168,9 @@ export function toTokenInfo(raw: unknown): MetaTokenInfo {
     application: str(r.application),
     expiresAt: unixToDate(r.expires_at),
     dataAccessExpiresAt: unixToDate(r.data_access_expires_at),
-    scopes: list(r.scopes).map(str).filter((x): x is string => x !== null),
+    scopes: list(r.scopes)
+      .map(str)
+      .filter((x): x is string => x !== null),
     granularScopes: granular,
     userId: str(r.user_id),
     error: err ? { code: num(err.code), subcode: num(err.subcode), message: str(err.message) } : null,
@@ -188,7 +203,10 @@ export function templatePlaceholders(text: string): { positional: number; named:
 }
 
 export function toTemplate(raw: unknown): MetaTemplate {
-  const r = z.looseObject({ id: idSchema, name: z.string(), language: z.string(), status: z.string() }).parse(raw) as Record<string, unknown> & {
+  const r = z.looseObject({ id: idSchema, name: z.string(), language: z.string(), status: z.string() }).parse(raw) as Record<
+    string,
+    unknown
+  > & {
     id: string;
     name: string;
     language: string;

@@ -19,7 +19,11 @@ export const DEFAULT_RETRY: MetaRetryOptions = {
 export type CallKind = 'read' | 'idempotent' | 'send';
 
 /** Full jitter: uniform in [0, min(cap, base·2^retryIndex)]; retryIndex 0 is the first retry. */
-export function computeBackoffDelay(retryIndex: number, opts: Pick<MetaRetryOptions, 'baseDelayMs' | 'maxDelayMs'>, random: () => number): number {
+export function computeBackoffDelay(
+  retryIndex: number,
+  opts: Pick<MetaRetryOptions, 'baseDelayMs' | 'maxDelayMs'>,
+  random: () => number,
+): number {
   const exp = opts.baseDelayMs * 2 ** Math.max(0, retryIndex);
   const ceiling = Math.min(opts.maxDelayMs, exp);
   const r = Math.min(Math.max(random(), 0), 1);

@@ -45,7 +45,8 @@ export const PHONE_NUMBER_FIELDS = [
 
 // Documented WABA fields (FACTS §5.2/5.3). owner_business_info is read only on
 // the single-WABA call, as Chatwoot does; it is not documented for the lists.
-export const WABA_LIST_FIELDS = 'id,name,currency,timezone_id,message_template_namespace,account_review_status,business_verification_status,country,ownership_type';
+export const WABA_LIST_FIELDS =
+  'id,name,currency,timezone_id,message_template_namespace,account_review_status,business_verification_status,country,ownership_type';
 export const WABA_FIELDS = `${WABA_LIST_FIELDS},owner_business_info{id,name}`;
 export const TEMPLATE_FIELDS = 'id,name,language,status,category,components';
 
@@ -171,11 +172,21 @@ export class MetaSession {
   /** Subscribes the token's app to the WABA's webhooks (optionally with an override callback). */
   subscribeApp(wabaId: string, override?: { callbackUri: string; verifyToken: string }, opts?: MetaCallOptions): Promise<boolean> {
     const body = override ? { override_callback_uri: override.callbackUri, verify_token: override.verifyToken } : undefined;
-    return this.call({ method: 'POST', path: `${seg(wabaId, 'WABA id')}/subscribed_apps`, body, kind: 'idempotent' }, successSchema, (d) => (d as { success: boolean }).success, opts);
+    return this.call(
+      { method: 'POST', path: `${seg(wabaId, 'WABA id')}/subscribed_apps`, body, kind: 'idempotent' },
+      successSchema,
+      (d) => (d as { success: boolean }).success,
+      opts,
+    );
   }
 
   unsubscribeApp(wabaId: string, opts?: MetaCallOptions): Promise<boolean> {
-    return this.call({ method: 'DELETE', path: `${seg(wabaId, 'WABA id')}/subscribed_apps`, kind: 'idempotent' }, successSchema, (d) => (d as { success: boolean }).success, opts);
+    return this.call(
+      { method: 'DELETE', path: `${seg(wabaId, 'WABA id')}/subscribed_apps`, kind: 'idempotent' },
+      successSchema,
+      (d) => (d as { success: boolean }).success,
+      opts,
+    );
   }
 
   listTemplates(wabaId: string, opts?: MetaCallOptions): Promise<MetaTemplate[]> {

@@ -28,8 +28,19 @@ const timestamp = z.union([z.string(), z.number()]).transform((v, ctx) => {
 const optStr = z.string().optional();
 const code = z.union([z.number(), z.string()]).optional();
 
-const errorSchema = z.looseObject({ code, title: optStr, message: optStr, error_data: z.looseObject({ details: optStr }).optional(), href: optStr });
-const contactSchema = z.looseObject({ wa_id: optStr, user_id: optStr, parent_user_id: optStr, profile: z.looseObject({ name: optStr }).optional() });
+const errorSchema = z.looseObject({
+  code,
+  title: optStr,
+  message: optStr,
+  error_data: z.looseObject({ details: optStr }).optional(),
+  href: optStr,
+});
+const contactSchema = z.looseObject({
+  wa_id: optStr,
+  user_id: optStr,
+  parent_user_id: optStr,
+  profile: z.looseObject({ name: optStr }).optional(),
+});
 const metadataSchema = z.looseObject({ display_phone_number: z.string(), phone_number_id: idSchema });
 
 const messageSchema = z.looseObject({
@@ -47,7 +58,9 @@ const messageSchema = z.looseObject({
       list_reply: z.looseObject({ id: z.string(), title: z.string(), description: optStr }).optional(),
     })
     .optional(),
-  context: z.looseObject({ from: optStr, id: optStr, forwarded: z.boolean().optional(), frequently_forwarded: z.boolean().optional() }).optional(),
+  context: z
+    .looseObject({ from: optStr, id: optStr, forwarded: z.boolean().optional(), frequently_forwarded: z.boolean().optional() })
+    .optional(),
   errors: z.array(errorSchema).optional(),
 });
 
@@ -60,7 +73,13 @@ const statusSchema = z.looseObject({
   errors: z.array(errorSchema).optional(),
   biz_opaque_callback_data: optStr,
   pricing: z.looseObject({ billable: z.boolean().optional(), pricing_model: optStr, type: optStr, category: optStr }).optional(),
-  conversation: z.looseObject({ id: optStr, expiration_timestamp: z.union([z.string(), z.number()]).optional(), origin: z.looseObject({ type: optStr }).optional() }).optional(),
+  conversation: z
+    .looseObject({
+      id: optStr,
+      expiration_timestamp: z.union([z.string(), z.number()]).optional(),
+      origin: z.looseObject({ type: optStr }).optional(),
+    })
+    .optional(),
 });
 
 const messagesValueSchema = z.looseObject({
@@ -75,7 +94,9 @@ const messagesValueSchema = z.looseObject({
 const preferencesValueSchema = z.looseObject({
   metadata: metadataSchema,
   contacts: z.array(contactSchema).optional(),
-  user_preferences: z.array(z.looseObject({ wa_id: optStr, user_id: optStr, detail: optStr, category: z.string(), value: z.string(), timestamp })),
+  user_preferences: z.array(
+    z.looseObject({ wa_id: optStr, user_id: optStr, detail: optStr, category: z.string(), value: z.string(), timestamp }),
+  ),
 });
 
 const qualityValueSchema = z.looseObject({
@@ -89,10 +110,18 @@ const qualityValueSchema = z.looseObject({
 const accountUpdateValueSchema = z.looseObject({
   event: z.string(),
   waba_info: z
-    .looseObject({ waba_id: idSchema.optional(), owner_business_id: idSchema.optional(), partner_app_id: idSchema.optional(), solution_id: idSchema.optional(), solution_partner_business_ids: z.array(idSchema).optional() })
+    .looseObject({
+      waba_id: idSchema.optional(),
+      owner_business_id: idSchema.optional(),
+      partner_app_id: idSchema.optional(),
+      solution_id: idSchema.optional(),
+      solution_partner_business_ids: z.array(idSchema).optional(),
+    })
     .optional(),
   ban_info: z.looseObject({ waba_ban_state: optStr, waba_ban_date: optStr }).optional(),
-  restriction_info: z.array(z.looseObject({ restriction_type: z.string(), expiration: z.union([z.number(), z.string()]).optional() })).optional(),
+  restriction_info: z
+    .array(z.looseObject({ restriction_type: z.string(), expiration: z.union([z.number(), z.string()]).optional() }))
+    .optional(),
   violation_info: z.looseObject({ violation_type: optStr }).optional(),
 });
 
@@ -131,7 +160,10 @@ const toContact = (c: z.infer<typeof contactSchema>): WebhookContact => ({
   name: c.profile?.name ?? null,
 });
 
-const toMetadata = (m: z.infer<typeof metadataSchema>): WebhookMetadata => ({ displayPhoneNumber: m.display_phone_number, phoneNumberId: m.phone_number_id });
+const toMetadata = (m: z.infer<typeof metadataSchema>): WebhookMetadata => ({
+  displayPhoneNumber: m.display_phone_number,
+  phoneNumberId: m.phone_number_id,
+});
 
 function caption(raw: Record<string, unknown>, type: string): string | null {
   const media = raw[type];
@@ -141,9 +173,21 @@ function caption(raw: Record<string, unknown>, type: string): string | null {
 function toMessage(m: z.infer<typeof messageSchema>): WebhookMessage {
   const reply = m.interactive?.button_reply ?? m.interactive?.list_reply;
   const interactive = m.interactive
-    ? { type: m.interactive.type, id: reply?.id ?? null, title: reply?.title ?? null, description: m.interactive.list_reply?.description ?? null }
+    ? {
+        type: m.interactive.type,
+        id: reply?.id ?? null,
+        title: reply?.title ?? null,
+        description: m.interactive.list_reply?.description ?? null,
+      }
     : null;
-  const text = m.type === 'text' ? (m.text?.body ?? null) : m.type === 'button' ? (m.button?.text ?? null) : m.type === 'interactive' ? (reply?.title ?? null) : caption(m, m.type);
+  const text =
+    m.type === 'text'
+      ? (m.text?.body ?? null)
+      : m.type === 'button'
+        ? (m.button?.text ?? null)
+        : m.type === 'interactive'
+          ? (reply?.title ?? null)
+          : caption(m, m.type);
   return {
     id: m.id,
     from: m.from ?? null,
@@ -154,7 +198,12 @@ function toMessage(m: z.infer<typeof messageSchema>): WebhookMessage {
     button: m.button ? { payload: m.button.payload ?? null, text: m.button.text ?? null } : null,
     interactive,
     context: m.context
-      ? { from: m.context.from ?? null, id: m.context.id ?? null, forwarded: m.context.forwarded === true, frequentlyForwarded: m.context.frequently_forwarded === true }
+      ? {
+          from: m.context.from ?? null,
+          id: m.context.id ?? null,
+          forwarded: m.context.forwarded === true,
+          frequentlyForwarded: m.context.frequently_forwarded === true,
+        }
       : null,
     errors: (m.errors ?? []).map(toError),
     raw: m,
@@ -171,7 +220,12 @@ function toStatus(s: z.infer<typeof statusSchema>): WebhookStatus {
     errors: (s.errors ?? []).map(toError),
     bizOpaqueCallbackData: s.biz_opaque_callback_data ?? null,
     pricing: s.pricing
-      ? { billable: s.pricing.billable ?? null, pricingModel: s.pricing.pricing_model ?? null, type: s.pricing.type ?? null, category: s.pricing.category ?? null }
+      ? {
+          billable: s.pricing.billable ?? null,
+          pricingModel: s.pricing.pricing_model ?? null,
+          type: s.pricing.type ?? null,
+          category: s.pricing.category ?? null,
+        }
       : null,
     conversation: s.conversation ? { id: s.conversation.id ?? null, originType: s.conversation.origin?.type ?? null } : null,
     raw: s,
@@ -214,7 +268,14 @@ function parseChange(change: unknown): WebhookChange {
         field,
         metadata: toMetadata(v.metadata),
         contacts: (v.contacts ?? []).map(toContact),
-        preferences: v.user_preferences.map((p) => ({ waId: p.wa_id ?? null, userId: p.user_id ?? null, category: p.category, value: p.value, detail: p.detail ?? null, timestamp: p.timestamp })),
+        preferences: v.user_preferences.map((p) => ({
+          waId: p.wa_id ?? null,
+          userId: p.user_id ?? null,
+          category: p.category,
+          value: p.value,
+          detail: p.detail ?? null,
+          timestamp: p.timestamp,
+        })),
         raw: value,
       };
     }
@@ -244,7 +305,13 @@ function parseChange(change: unknown): WebhookChange {
         field,
         event: v.event,
         wabaInfo: w
-          ? { wabaId: w.waba_id ?? null, ownerBusinessId: w.owner_business_id ?? null, partnerAppId: w.partner_app_id ?? null, solutionId: w.solution_id ?? null, solutionPartnerBusinessIds: w.solution_partner_business_ids ?? [] }
+          ? {
+              wabaId: w.waba_id ?? null,
+              ownerBusinessId: w.owner_business_id ?? null,
+              partnerAppId: w.partner_app_id ?? null,
+              solutionId: w.solution_id ?? null,
+              solutionPartnerBusinessIds: w.solution_partner_business_ids ?? [],
+            }
           : null,
         banInfo: v.ban_info ? { state: v.ban_info.waba_ban_state ?? null, date: v.ban_info.waba_ban_date ?? null } : null,
         restrictions: (v.restriction_info ?? []).map((x) => ({ type: x.restriction_type, expiration: unixOrNull(x.expiration) })),
@@ -265,7 +332,9 @@ function parseChange(change: unknown): WebhookChange {
         templateLanguage: v.message_template_language,
         reason: v.reason ?? null,
         category: v.message_template_category ?? null,
-        rejectionInfo: v.rejection_info ? { reason: v.rejection_info.reason ?? null, recommendation: v.rejection_info.recommendation ?? null } : null,
+        rejectionInfo: v.rejection_info
+          ? { reason: v.rejection_info.reason ?? null, recommendation: v.rejection_info.recommendation ?? null }
+          : null,
         otherInfo: v.other_info ? { title: v.other_info.title ?? null, description: v.other_info.description ?? null } : null,
         raw: value,
       };

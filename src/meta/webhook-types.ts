@@ -88,7 +88,13 @@ export interface AccountUpdateChange {
   kind: 'account_update';
   field: 'account_update';
   event: string;
-  wabaInfo: { wabaId: string | null; ownerBusinessId: string | null; partnerAppId: string | null; solutionId: string | null; solutionPartnerBusinessIds: string[] } | null;
+  wabaInfo: {
+    wabaId: string | null;
+    ownerBusinessId: string | null;
+    partnerAppId: string | null;
+    solutionId: string | null;
+    solutionPartnerBusinessIds: string[];
+  } | null;
   banInfo: { state: string | null; date: string | null } | null;
   restrictions: { type: string; expiration: Date | null }[];
   violationType: string | null;
@@ -122,7 +128,14 @@ export interface InvalidChange {
   raw: unknown;
 }
 
-export type WebhookChange = MessagesChange | UserPreferencesChange | PhoneNumberQualityChange | AccountUpdateChange | TemplateStatusChange | UnknownChange | InvalidChange;
+export type WebhookChange =
+  | MessagesChange
+  | UserPreferencesChange
+  | PhoneNumberQualityChange
+  | AccountUpdateChange
+  | TemplateStatusChange
+  | UnknownChange
+  | InvalidChange;
 
 export interface WebhookEntry {
   /** WABA id (or the partner's id for partner account_update events). */

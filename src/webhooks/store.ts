@@ -171,9 +171,7 @@ class HotStatements {
     );
     this.touchLastEvent = sqlite.prepare('UPDATE whatsapp_webhooks SET last_event_at = ? WHERE id = ? AND coalesce(last_event_at, 0) < ?');
     // outcome = 'PENDING' as a literal, so SQLite can use the partial index on PENDING rows.
-    this.freshPending = sqlite.prepare(
-      "SELECT id FROM webhook_deliveries WHERE outcome = 'PENDING' AND attempts = 0 ORDER BY id LIMIT ?",
-    );
+    this.freshPending = sqlite.prepare("SELECT id FROM webhook_deliveries WHERE outcome = 'PENDING' AND attempts = 0 ORDER BY id LIMIT ?");
   }
 }
 

@@ -11,7 +11,15 @@ describe('npm run demo', () => {
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     const steps = res.stdout.split('\n').filter((l) => l.trim().startsWith('✓'));
-    expect(steps.map((l) => l.trim().slice(2).split(/\s{2,}/)[0])).toEqual([
+    expect(
+      steps.map(
+        (l) =>
+          l
+            .trim()
+            .slice(2)
+            .split(/\s{2,}/)[0],
+      ),
+    ).toEqual([
       'start the Meta simulator and the service',
       'discover WhatsApp Business Accounts',
       'create the credential, watch PROCESSING → ACTIVE',

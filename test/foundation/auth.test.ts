@@ -126,7 +126,12 @@ describe('authentication', () => {
 
   it('tells a key who it is', async () => {
     const res = await h.gql(ViewerDoc, {});
-    expect(res.data?.viewer).toEqual({ organization: { name: 'acme' }, sandbox: { name: 'prod' }, role: 'ADMIN', entitlements: ['cjm_whatsapp'] });
+    expect(res.data?.viewer).toEqual({
+      organization: { name: 'acme' },
+      sandbox: { name: 'prod' },
+      role: 'ADMIN',
+      entitlements: ['cjm_whatsapp'],
+    });
     const viewer = await h.gql(ViewerDoc, {}, h.viewerKey);
     expect(viewer.data?.viewer.role).toBe('VIEWER');
   });
@@ -137,7 +142,10 @@ describe('authorization', () => {
     const res = await h.gql(SettingsDoc, { field: 'phone.mobile' }, h.viewerKey);
     expect(res.data).toBeNull();
     expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const settings = await h.post({ query: '{ channelGeneralSettings { whatsAppExecutionField } }' }, { authorization: `Bearer ${h.viewerKey}` });
+    const settings = await h.post(
+      { query: '{ channelGeneralSettings { whatsAppExecutionField } }' },
+      { authorization: `Bearer ${h.viewerKey}` },
+    );
     expect(JSON.parse(settings.body).data.channelGeneralSettings.whatsAppExecutionField).toBe('mobilePhone.number');
   });
 
@@ -194,16 +202,26 @@ describe('settings and the marketing action catalog', () => {
     if (result?.__typename === 'ValidationError') {
       expect(result.fieldErrors[0]).toEqual({ path: ['whatsAppExecutionField'], message: expect.stringContaining(message) });
     }
-    const settings = await h.post({ query: '{ channelGeneralSettings { whatsAppExecutionField } }' }, { authorization: `Bearer ${h.adminKey}` });
+    const settings = await h.post(
+      { query: '{ channelGeneralSettings { whatsAppExecutionField } }' },
+      { authorization: `Bearer ${h.adminKey}` },
+    );
     expect(JSON.parse(settings.body).data.channelGeneralSettings.whatsAppExecutionField).toBe('mobilePhone.number');
   });
 
   it('rejects bad marketing actions and duplicates with typed errors', async () => {
-    const bad = await h.gql(CreateActionDoc, { input: { key: 'Bad Key', name: ' ', consentPolicy: { attribute: 'x y', allowedValues: [] } } });
+    const bad = await h.gql(CreateActionDoc, {
+      input: { key: 'Bad Key', name: ' ', consentPolicy: { attribute: 'x y', allowedValues: [] } },
+    });
     const result = bad.data?.createMarketingAction;
     expect(result?.__typename).toBe('ValidationError');
     if (result?.__typename === 'ValidationError') {
-      expect(result.fieldErrors.map((f) => f.path.join('.'))).toEqual(['key', 'name', 'consentPolicy.attribute', 'consentPolicy.allowedValues']);
+      expect(result.fieldErrors.map((f) => f.path.join('.'))).toEqual([
+        'key',
+        'name',
+        'consentPolicy.attribute',
+        'consentPolicy.allowedValues',
+      ]);
     }
     await h.gql(CreateActionDoc, { input: { key: 'dup_action', name: 'Dup' } });
     const dup = await h.gql(CreateActionDoc, { input: { key: 'dup_action', name: 'Dup again' } });
@@ -216,15 +234,30 @@ describe('audit log', () => {
     const h2 = await startHarness();
     try {
       const created = await h2.gql(CreateActionDoc, { input: { key: 'audited', name: 'Audited' } });
-      const id = created.data?.createMarketingAction.__typename === 'CreateMarketingActionSuccess' ? created.data.createMarketingAction.data.id : '';
+      const id =
+        created.data?.createMarketingAction.__typename === 'CreateMarketingActionSuccess' ? created.data.createMarketingAction.data.id : '';
       await h2.gql(SettingsDoc, { field: 'not valid!' });
       await h2.gql(SettingsDoc, { field: 'x' }, h2.viewerKey); // forbidden: never reaches the resolver
       const audit = await h2.gql(AuditDoc, {});
       const prefix = h2.adminKey.split('_').slice(0, 2).join('_');
       expect(audit.data?.auditLog.totalCount).toBe(2);
       expect(audit.data?.auditLog.edges.map((e) => e.node)).toEqual([
-        { action: 'updateChannelGeneralSettings', actor: prefix, objectType: 'ChannelGeneralSettings', objectId: null, outcome: 'VALIDATION_FAILED', role: 'ADMIN' },
-        { action: 'createMarketingAction', actor: prefix, objectType: 'MarketingAction', objectId: expect.any(String), outcome: 'SUCCESS', role: 'ADMIN' },
+        {
+          action: 'updateChannelGeneralSettings',
+          actor: prefix,
+          objectType: 'ChannelGeneralSettings',
+          objectId: null,
+          outcome: 'VALIDATION_FAILED',
+          role: 'ADMIN',
+        },
+        {
+          action: 'createMarketingAction',
+          actor: prefix,
+          objectType: 'MarketingAction',
+          objectId: expect.any(String),
+          outcome: 'SUCCESS',
+          role: 'ADMIN',
+        },
       ]);
       expect(id).toBeTruthy();
     } finally {

@@ -70,7 +70,11 @@ describe('durable job queue', () => {
     const def = queue.define<object>({ kind: 'resume', run: async (_p, ctx) => void runs.push(ctx.attempt) });
     const id = queue.enqueue(db.db, def, {})!;
     // What a process that died mid-run leaves behind: running, with a lease that runs out.
-    db.db.update(jobs).set({ status: 'running', attempts: 1, leaseUntil: new Date(Date.now() + 300) }).where(eq(jobs.id, id)).run();
+    db.db
+      .update(jobs)
+      .set({ status: 'running', attempts: 1, leaseUntil: new Date(Date.now() + 300) })
+      .where(eq(jobs.id, id))
+      .run();
     queue.start();
     await new Promise((r) => setTimeout(r, 150));
     expect(runs).toEqual([]); // the lease still holds
@@ -100,7 +104,8 @@ describe('durable job queue', () => {
     queue.start();
     await waitFor(() => {
       const job = queue.get(id)!;
-      if (job.status === 'queued' && job.failures > 0 && runAts.length < job.failures) runAts.push(job.runAt.getTime() - job.updatedAt.getTime());
+      if (job.status === 'queued' && job.failures > 0 && runAts.length < job.failures)
+        runAts.push(job.runAt.getTime() - job.updatedAt.getTime());
       return job.status === 'failed';
     });
     const job = queue.get(id)!;

@@ -26,7 +26,10 @@ function deepMutation(depth: number): string {
 }
 
 function aliasedMutation(count: number): string {
-  const fields = Array.from({ length: count }, (_, i) => `a${i}: updateChannelGeneralSettings(input: { whatsAppExecutionField: "alias.x${i}" }) { __typename }`);
+  const fields = Array.from(
+    { length: count },
+    (_, i) => `a${i}: updateChannelGeneralSettings(input: { whatsAppExecutionField: "alias.x${i}" }) { __typename }`,
+  );
   return `mutation { ${fields.join(' ')} }`;
 }
 
@@ -52,10 +55,14 @@ describe('operation limits over HTTP', () => {
 
   it('rejects more aliases than allowed, but runs a document at the limit', async () => {
     const before = await auditCount();
-    const over = JSON.parse((await h.post({ query: aliasedMutation(GRAPHQL_LIMITS.maxAliases + 1) }, { authorization: `Bearer ${h.adminKey}` })).body);
+    const over = JSON.parse(
+      (await h.post({ query: aliasedMutation(GRAPHQL_LIMITS.maxAliases + 1) }, { authorization: `Bearer ${h.adminKey}` })).body,
+    );
     expect(JSON.stringify(over.errors)).toContain('Aliases limit');
     expect(await auditCount()).toBe(before);
-    const atLimit = JSON.parse((await h.post({ query: aliasedMutation(GRAPHQL_LIMITS.maxAliases) }, { authorization: `Bearer ${h.adminKey}` })).body);
+    const atLimit = JSON.parse(
+      (await h.post({ query: aliasedMutation(GRAPHQL_LIMITS.maxAliases) }, { authorization: `Bearer ${h.adminKey}` })).body,
+    );
     expect(atLimit.errors).toBeUndefined();
     expect(await auditCount()).toBe(before + GRAPHQL_LIMITS.maxAliases);
   });
@@ -76,9 +83,12 @@ describe('operation limits over HTTP', () => {
 
   it('never runs a mutation sent with GET, and refuses simple (CSRF-able) POSTs', async () => {
     const { request } = await import('undici');
-    const get = await request(`${h.url}/graphql?query=${encodeURIComponent('mutation { updateChannelGeneralSettings(input: { whatsAppExecutionField: "get.x" }) { __typename } }')}`, {
-      headers: { authorization: `Bearer ${h.adminKey}`, 'x-graphql-yoga-csrf': '1' },
-    });
+    const get = await request(
+      `${h.url}/graphql?query=${encodeURIComponent('mutation { updateChannelGeneralSettings(input: { whatsAppExecutionField: "get.x" }) { __typename } }')}`,
+      {
+        headers: { authorization: `Bearer ${h.adminKey}`, 'x-graphql-yoga-csrf': '1' },
+      },
+    );
     expect(get.statusCode).toBe(405);
     await get.body.text();
     const form = await request(`${h.url}/graphql`, {
@@ -98,7 +108,10 @@ describe('the same limits over WebSocket', () => {
     try {
       for (const query of [deepMutation(GRAPHQL_LIMITS.maxDepth), aliasedMutation(GRAPHQL_LIMITS.maxAliases + 1)]) {
         const errors = await new Promise<unknown>((resolve) => {
-          conn.client.subscribe({ query }, { next: (v) => resolve(v.errors), error: (e) => resolve(e), complete: () => resolve('completed') });
+          conn.client.subscribe(
+            { query },
+            { next: (v) => resolve(v.errors), error: (e) => resolve(e), complete: () => resolve('completed') },
+          );
         });
         expect(JSON.stringify(errors)).toMatch(/depth limit|Aliases limit/);
       }

@@ -5,7 +5,9 @@ import { SCHEMA_FILE } from '../../src/graphql/print-schema.js';
 import { getSchema, printSortedSchema } from '../../src/graphql/schema.js';
 
 const userTypes = () =>
-  Object.values(getSchema().getTypeMap()).filter((t) => !t.name.startsWith('__') && !['String', 'Int', 'Float', 'Boolean', 'ID'].includes(t.name));
+  Object.values(getSchema().getTypeMap()).filter(
+    (t) => !t.name.startsWith('__') && !['String', 'Int', 'Float', 'Boolean', 'ID'].includes(t.name),
+  );
 
 describe('schema/schema.graphql', () => {
   it('matches the schema the code builds (run `npm run schema:print` after changing types)', () => {
@@ -34,7 +36,8 @@ describe('schema/schema.graphql', () => {
       if (isObjectType(type) || isInterfaceType(type)) {
         for (const field of Object.values(type.getFields())) {
           // The errors plugin's generated success wrappers carry `data`; their type says the rest.
-          const generated = ['pageInfo', 'edges', 'cursor', 'node'].includes(field.name) || (type.name.endsWith('Success') && field.name === 'data');
+          const generated =
+            ['pageInfo', 'edges', 'cursor', 'node'].includes(field.name) || (type.name.endsWith('Success') && field.name === 'data');
           if (!field.description && !generated) undocumented.push(`${type.name}.${field.name}`);
         }
       }

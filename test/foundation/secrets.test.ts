@@ -61,12 +61,16 @@ describe('secrets at rest (AES-256-GCM with key ids)', () => {
     const oldBox = SecretBox.fromBase64(generateKey());
     const columns = [{ table: 'vault', idColumn: 'id', column: 'secret_enc' }];
     const insert = db.sqlite.prepare('INSERT INTO vault VALUES (?, ?)');
-    for (let i = 0; i < 50; i++) insert.run(`r${i}`, oldBox.encrypt(`value-${i}`, { table: 'vault', column: 'secret_enc', rowId: `r${i}` }));
+    for (let i = 0; i < 50; i++)
+      insert.run(`r${i}`, oldBox.encrypt(`value-${i}`, { table: 'vault', column: 'secret_enc', rowId: `r${i}` }));
     insert.run('empty', null);
     const newBox = SecretBox.fromBase64(generateKey());
     expect(rotateSecrets(db.sqlite, columns, oldBox, newBox)).toBe(50);
     expect(secretKeyUsage(db.sqlite, columns)).toEqual({ [newBox.currentKid]: 50 });
-    const rows = db.sqlite.prepare('SELECT id, secret_enc AS v FROM vault WHERE secret_enc IS NOT NULL').all() as { id: string; v: string }[];
+    const rows = db.sqlite.prepare('SELECT id, secret_enc AS v FROM vault WHERE secret_enc IS NOT NULL').all() as {
+      id: string;
+      v: string;
+    }[];
     for (const row of rows) {
       expect(newBox.decrypt(row.v, { table: 'vault', column: 'secret_enc', rowId: row.id })).toBe(`value-${row.id.slice(1)}`);
       expect(() => oldBox.decrypt(row.v, { table: 'vault', column: 'secret_enc', rowId: row.id })).toThrow();
@@ -81,6 +85,8 @@ describe('secrets at rest (AES-256-GCM with key ids)', () => {
     const second = loadSecretBox({ dataDir: dir, allowGenerate: true });
     expect(second.generatedFile).toBeUndefined();
     expect(second.box.currentKid).toBe(first.box.currentKid);
-    expect(() => loadSecretBox({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-key-')), allowGenerate: false })).toThrow(/ENCRYPTION_KEY/);
+    expect(() => loadSecretBox({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-key-')), allowGenerate: false })).toThrow(
+      /ENCRYPTION_KEY/,
+    );
   });
 });

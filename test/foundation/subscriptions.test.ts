@@ -36,7 +36,11 @@ describe('subscriptions over graphql-ws', () => {
       await waitForListener(h);
       await h.gql(TouchDoc, { field: 'mobilePhone.number' });
       const event = await sub.events.next();
-      expect(event.data?.auditLogEntryAdded).toEqual({ action: 'updateChannelGeneralSettings', outcome: 'SUCCESS', actor: expect.stringMatching(/^wcs_/) });
+      expect(event.data?.auditLogEntryAdded).toEqual({
+        action: 'updateChannelGeneralSettings',
+        outcome: 'SUCCESS',
+        actor: expect.stringMatching(/^wcs_/),
+      });
     } finally {
       await conn.dispose();
     }
@@ -52,7 +56,7 @@ describe('subscriptions over graphql-ws', () => {
     }
   });
 
-  it('never delivers another sandbox\'s events', async () => {
+  it("never delivers another sandbox's events", async () => {
     const otherKey = h.createKey({ sandbox: 'other', role: 'ADMIN' });
     const mine = connectWs(h.wsUrl, h.adminKey);
     const theirs = connectWs(h.wsUrl, otherKey);
@@ -113,7 +117,7 @@ describe('subscriptions over graphql-ws', () => {
 });
 
 describe('subscriptions over SSE', () => {
-  it('delivers the same events through yoga\'s SSE transport with the same auth', async () => {
+  it("delivers the same events through yoga's SSE transport with the same auth", async () => {
     const sse = await subscribeSse(h.url, h.adminKey, AuditAddedDoc);
     try {
       expect(sse.status).toBe(200);

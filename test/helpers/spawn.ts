@@ -80,7 +80,11 @@ export function spawnProcess(command: string, args: string[], env: Record<string
 }
 
 /** Runs a command to completion. */
-export async function runProcess(command: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const p = spawnProcess(command, args, env);
   const code = await p.exited;
   return { code, stdout: p.stdout(), stderr: p.stderr() };

@@ -20,7 +20,11 @@ describe('auto-reply whose answer times out', () => {
     w.sim.sim.openServiceWindow(IDS.phone.acmeGreen, phone.slice(1));
     const { headersMs } = w.h.config.meta.timeouts;
     w.sim.sim.injectFault({ method: 'POST', path: /messages$/, recordFirst: true, delayMs: headersMs + 1_500 });
-    recordInboundMessage(w.h.server.deps, w.ctx, inbound({ waId: phone.slice(1), category: 'HELP', matchedKeyword: 'help', replyText: 'We are here to help.' }));
+    recordInboundMessage(
+      w.h.server.deps,
+      w.ctx,
+      inbound({ waId: phone.slice(1), category: 'HELP', matchedKeyword: 'help', replyText: 'We are here to help.' }),
+    );
 
     const reply = () =>
       rows<{ id: string; status: string; status_reason: string | null; wamid: string | null }>(
@@ -33,7 +37,9 @@ describe('auto-reply whose answer times out', () => {
     const [row] = reply();
     expect(reply()).toHaveLength(1);
     expect(row).toMatchObject({ status: 'QUEUED', wamid: null });
-    const job = w.h.server.deps.jobs.list({ kind: 'messaging.send-auto-reply' }).find((j) => (j.payload as { messageId: string }).messageId === row!.id);
+    const job = w.h.server.deps.jobs
+      .list({ kind: 'messaging.send-auto-reply' })
+      .find((j) => (j.payload as { messageId: string }).messageId === row!.id);
     expect(job).toMatchObject({ status: 'succeeded', attempts: 1 });
     const sent = w.sim.sim.sentMessages({ to: phone });
     expect(sent).toHaveLength(1);

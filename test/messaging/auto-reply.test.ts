@@ -26,7 +26,9 @@ function sendReply(w: World, waId: string, text = 'Thanks for writing!'): void {
 }
 
 function jobFor(w: World, messageId: string) {
-  return w.h.server.deps.jobs.list({ kind: 'messaging.send-auto-reply' }).find((j) => (j.payload as { messageId: string }).messageId === messageId);
+  return w.h.server.deps.jobs
+    .list({ kind: 'messaging.send-auto-reply' })
+    .find((j) => (j.payload as { messageId: string }).messageId === messageId);
 }
 
 describe('auto-reply pacing', () => {
@@ -63,8 +65,13 @@ describe('auto-reply sending', () => {
     await w.cleanup();
   });
 
-  it('a permanent Meta error fails the reply with Meta\'s code and reason, once, without retrying', async () => {
-    w.sim.sim.injectFault({ method: 'POST', path: /messages$/, status: 400, metaError: { code: 131026, message: 'Message undeliverable', details: 'The recipient cannot receive this message.' } });
+  it("a permanent Meta error fails the reply with Meta's code and reason, once, without retrying", async () => {
+    w.sim.sim.injectFault({
+      method: 'POST',
+      path: /messages$/,
+      status: 400,
+      metaError: { code: 131026, message: 'Message undeliverable', details: 'The recipient cannot receive this message.' },
+    });
     sendReply(w, '14155550301');
     await waitUntil(() => replyTo(w, '+14155550301')?.status === 'FAILED', 10_000, 'the reply to fail');
     const reply = replyTo(w, '+14155550301')!;
@@ -78,8 +85,18 @@ describe('auto-reply sending', () => {
   });
 
   it('throttling and Meta 5xx are retried by the queue until Meta takes the reply, which it records once', async () => {
-    w.sim.sim.injectFault({ method: 'POST', path: /messages$/, status: 429, metaError: { code: 130429, message: '(#130429) Rate limit hit' } });
-    w.sim.sim.injectFault({ method: 'POST', path: /messages$/, status: 503, metaError: { code: 2, message: 'Service temporarily unavailable', isTransient: true } });
+    w.sim.sim.injectFault({
+      method: 'POST',
+      path: /messages$/,
+      status: 429,
+      metaError: { code: 130429, message: '(#130429) Rate limit hit' },
+    });
+    w.sim.sim.injectFault({
+      method: 'POST',
+      path: /messages$/,
+      status: 503,
+      metaError: { code: 2, message: 'Service temporarily unavailable', isTransient: true },
+    });
     sendReply(w, '14155550302');
     await waitUntil(() => replyTo(w, '+14155550302')?.status === 'SENT', 15_000, 'the reply to be sent');
     const reply = replyTo(w, '+14155550302')!;
@@ -106,7 +123,9 @@ describe('auto-reply sending', () => {
     expect(sent[0]!.bizOpaqueCallbackData).toBe(reply.id);
 
     // Meta's status webhook echoes the opaque data: the message gets its wamid and moves on.
-    expect(applyStatusUpdate(w.h.server.deps, w.ctx, status(sent[0]!.wamid, 'delivered', { bizOpaqueCallbackData: reply.id }))).toBe('applied');
+    expect(applyStatusUpdate(w.h.server.deps, w.ctx, status(sent[0]!.wamid, 'delivered', { bizOpaqueCallbackData: reply.id }))).toBe(
+      'applied',
+    );
     expect(replyTo(w, '+14155550303')).toMatchObject({ status: 'DELIVERED', wamid: sent[0]!.wamid, status_reason: null });
     expect(w.sim.sim.sentMessages({ to: '+14155550303' })).toHaveLength(1);
   });
@@ -122,7 +141,7 @@ describe('auto-reply after a lost lease', () => {
     await w.cleanup();
   });
 
-  it('a second run of the job does not send again while the first run\'s send may have reached Meta', async () => {
+  it("a second run of the job does not send again while the first run's send may have reached Meta", async () => {
     w.sim.sim.injectFault({ method: 'POST', path: /messages$/, recordFirst: true, delayMs: 1_500 });
     sendReply(w, '14155550304');
     await waitUntil(() => replyTo(w, '+14155550304')?.status === 'SENT', 10_000, 'the first run to record the send');

@@ -17,7 +17,14 @@ import { count, inbound, newWamid, setupWorld, status, waitUntil, type World } f
 
 const MessagesDoc = graphql(`
   query MessagingMessages($first: Int, $after: String, $last: Int, $before: String, $channelConfigurationId: ID, $status: MessageStatus) {
-    whatsAppMessages(first: $first, after: $after, last: $last, before: $before, channelConfigurationId: $channelConfigurationId, status: $status) {
+    whatsAppMessages(
+      first: $first
+      after: $after
+      last: $last
+      before: $before
+      channelConfigurationId: $channelConfigurationId
+      status: $status
+    ) {
       totalCount
       pageInfo {
         hasNextPage
@@ -51,8 +58,22 @@ const MessagesDoc = graphql(`
 `);
 
 const EventsDoc = graphql(`
-  query MessagingEvents($first: Int, $after: String, $type: TrackingEventType, $channelConfigurationId: ID, $since: DateTime, $until: DateTime) {
-    trackingEvents(first: $first, after: $after, type: $type, channelConfigurationId: $channelConfigurationId, since: $since, until: $until) {
+  query MessagingEvents(
+    $first: Int
+    $after: String
+    $type: TrackingEventType
+    $channelConfigurationId: ID
+    $since: DateTime
+    $until: DateTime
+  ) {
+    trackingEvents(
+      first: $first
+      after: $after
+      type: $type
+      channelConfigurationId: $channelConfigurationId
+      since: $since
+      until: $until
+    ) {
       totalCount
       pageInfo {
         hasNextPage
@@ -153,16 +174,31 @@ beforeAll(async () => {
   const deps = w.h.server.deps;
   // prod: 4 inbound (one opt-out at T0 + 1 min), 2 outbound through the channel configuration (one read, one
   // failed), 1 outbound without one.
-  for (let i = 0; i < 3; i++) recordInboundMessage(deps, w.ctx, inbound({ waId: `1415555060${i}`, text: `hello ${i}`, timestamp: new Date(T0 + i * 1000) }));
+  for (let i = 0; i < 3; i++)
+    recordInboundMessage(deps, w.ctx, inbound({ waId: `1415555060${i}`, text: `hello ${i}`, timestamp: new Date(T0 + i * 1000) }));
   recordInboundMessage(
     deps,
     w.ctx,
-    inbound({ waId: '14155550610', text: 'STOP', category: 'OPT_OUT', matchedKeyword: 'stop', consentChange: 'OPTED_OUT', timestamp: new Date(T0 + 60_000) }),
+    inbound({
+      waId: '14155550610',
+      text: 'STOP',
+      category: 'OPT_OUT',
+      matchedKeyword: 'stop',
+      consentChange: 'OPTED_OUT',
+      timestamp: new Date(T0 + 60_000),
+    }),
   );
   const read = accepted(w.ctx, '+14155550600', CHANNEL);
   applyStatusUpdate(deps, w.ctx, status(read.wamid, 'read', { timestamp: new Date(T0 + 10 * 60_000) }));
   const failed = accepted(w.ctx, '+14155550601', CHANNEL);
-  applyStatusUpdate(deps, w.ctx, status(failed.wamid, 'failed', { timestamp: new Date(T0 + 11 * 60_000), errors: [{ code: 131026, title: 'Message undeliverable', message: null, details: null }] }));
+  applyStatusUpdate(
+    deps,
+    w.ctx,
+    status(failed.wamid, 'failed', {
+      timestamp: new Date(T0 + 11 * 60_000),
+      errors: [{ code: 131026, title: 'Message undeliverable', message: null, details: null }],
+    }),
+  );
   accepted(w.ctx, '+14155550602', null);
   // other: 1 inbound of the same number.
   recordInboundMessage(deps, w.otherCtx, inbound({ waId: '14155550610', text: 'other sandbox', timestamp: new Date(T0) }));
@@ -172,7 +208,7 @@ afterAll(async () => {
 });
 
 describe('whatsAppMessages', () => {
-  it('lists the sandbox\'s messages newest first, page by page, with totalCount', async () => {
+  it("lists the sandbox's messages newest first, page by page, with totalCount", async () => {
     const total = count(w.h, 'SELECT count(*) AS n FROM whatsapp_messages WHERE sandbox_id = ?', w.ctx.sandboxId);
     expect(total).toBe(7);
     const seen: string[] = [];
@@ -191,9 +227,18 @@ describe('whatsAppMessages', () => {
     expect([...raw].sort().reverse()).toEqual(raw);
 
     const first = (await w.h.gql(MessagesDoc, { first: 7 })).data!.whatsAppMessages.edges.map((e) => e.node);
-    expect(first.find((m) => m.text === 'STOP')).toMatchObject({ direction: 'INBOUND', status: 'DELIVERED', from: '+14155550610', messageType: 'text' });
+    expect(first.find((m) => m.text === 'STOP')).toMatchObject({
+      direction: 'INBOUND',
+      status: 'DELIVERED',
+      from: '+14155550610',
+      messageType: 'text',
+    });
     expect(first.find((m) => m.to === '+14155550600')).toMatchObject({ direction: 'OUTBOUND', status: 'READ', statusReason: null });
-    expect(first.find((m) => m.to === '+14155550601')).toMatchObject({ status: 'FAILED', metaErrorCode: 131026, statusReason: '131026: Message undeliverable' });
+    expect(first.find((m) => m.to === '+14155550601')).toMatchObject({
+      status: 'FAILED',
+      metaErrorCode: 131026,
+      statusReason: '131026: Message undeliverable',
+    });
 
     const last = await w.h.gql(MessagesDoc, { last: 2 });
     expect(last.data!.whatsAppMessages.edges.map((e) => e.node.id)).toEqual(seen.slice(-2));
@@ -262,11 +307,22 @@ describe('consent', () => {
     recordInboundMessage(
       w.h.server.deps,
       w.ctx,
-      inbound({ waId: '14155550610', text: 'START', category: 'OPT_IN', matchedKeyword: 'start', consentChange: 'OPTED_IN', timestamp: new Date(T0 + 120_000) }),
+      inbound({
+        waId: '14155550610',
+        text: 'START',
+        category: 'OPT_IN',
+        matchedKeyword: 'start',
+        consentChange: 'OPTED_IN',
+        timestamp: new Date(T0 + 120_000),
+      }),
     );
     const res = await w.h.gql(ConsentDoc, { phoneNumber: '1 415-555-0610' });
     expect(res.errors).toBeUndefined();
-    expect(res.data!.consent).toMatchObject({ phoneNumber: '+14155550610', status: 'OPTED_IN', changedAt: new Date(T0 + 120_000).toISOString() });
+    expect(res.data!.consent).toMatchObject({
+      phoneNumber: '+14155550610',
+      status: 'OPTED_IN',
+      changedAt: new Date(T0 + 120_000).toISOString(),
+    });
     expect(res.data!.consent.history.map((c) => [c.status, c.previousStatus, c.source, c.keyword])).toEqual([
       ['OPTED_IN', 'OPTED_OUT', 'KEYWORD', 'start'],
       ['OPTED_OUT', 'UNKNOWN', 'KEYWORD', 'stop'],
@@ -297,13 +353,19 @@ describe('isolation and roles', () => {
     expect(mine.edges.some((e) => e.node.text === 'other sandbox')).toBe(false);
     const theirEvents = (await w.h.gql(EventsDoc, { first: 100 }, w.otherKey)).data!.trackingEvents;
     expect(theirEvents.edges.map((e) => e.node.type)).toEqual(['INBOUND']);
-    expect((await w.h.gql(ConsentDoc, { phoneNumber: '+14155550610' }, w.otherKey)).data!.consent).toMatchObject({ status: 'UNKNOWN', history: [] });
+    expect((await w.h.gql(ConsentDoc, { phoneNumber: '+14155550610' }, w.otherKey)).data!.consent).toMatchObject({
+      status: 'UNKNOWN',
+      history: [],
+    });
 
     const myMessage = mine.edges[0]!.node.id;
     const theirMessage = theirs.edges[0]!.node.id;
     const theirEvent = theirEvents.edges[0]!.node.id;
     expect((await w.h.gql(NodeDoc, { id: myMessage })).data!.node).toMatchObject({ __typename: 'WhatsAppMessage', id: myMessage });
-    expect((await w.h.gql(NodeDoc, { id: theirEvent }, w.otherKey)).data!.node).toMatchObject({ __typename: 'TrackingEvent', type: 'INBOUND' });
+    expect((await w.h.gql(NodeDoc, { id: theirEvent }, w.otherKey)).data!.node).toMatchObject({
+      __typename: 'TrackingEvent',
+      type: 'INBOUND',
+    });
     expect((await w.h.gql(NodeDoc, { id: theirMessage })).data?.node ?? null).toBeNull();
     expect((await w.h.gql(NodeDoc, { id: theirEvent })).data?.node ?? null).toBeNull();
     expect((await w.h.gql(NodeDoc, { id: myMessage }, w.otherKey)).data?.node ?? null).toBeNull();
@@ -330,7 +392,11 @@ describe('trackingEventAdded', () => {
       const everything = viewer.subscribe(AddedDoc, {});
       const otherSandbox = other.subscribe(AddedDoc, {});
       await waitUntil(() => h.server.deps.pubsub.listenerCount(w.ctx.sandboxId, 'tracking:event-added') === 3, 5_000, 'prod subscribers');
-      await waitUntil(() => h.server.deps.pubsub.listenerCount(w.otherCtx.sandboxId, 'tracking:event-added') === 1, 5_000, 'other subscriber');
+      await waitUntil(
+        () => h.server.deps.pubsub.listenerCount(w.otherCtx.sandboxId, 'tracking:event-added') === 1,
+        5_000,
+        'other subscriber',
+      );
 
       recordInboundMessage(h.server.deps, w.ctx, inbound({ waId: '14155550620', text: 'HELP', category: 'HELP', matchedKeyword: 'help' }));
       const a = await everything.events.next();
@@ -350,7 +416,10 @@ describe('trackingEventAdded', () => {
       // Nothing of prod reached the other sandbox; now the other way round.
       await otherSandbox.events.none(200);
       recordInboundMessage(h.server.deps, w.otherCtx, inbound({ waId: '14155550622', text: 'from other' }));
-      expect((await otherSandbox.events.next()).data!.trackingEventAdded).toMatchObject({ type: 'INBOUND', message: { text: 'from other' } });
+      expect((await otherSandbox.events.next()).data!.trackingEventAdded).toMatchObject({
+        type: 'INBOUND',
+        message: { text: 'from other' },
+      });
       await everything.events.none(200);
       expect(inboundOnly.events.all).toHaveLength(1);
       expect(viaChannel.events.all).toHaveLength(2);

@@ -40,7 +40,9 @@ describe('recordInboundMessage', () => {
     const repliesBefore = outboundReplies(ctx).length;
 
     const sequential = [1, 2, 3, 4, 5].map(() => recordInboundMessage(h.server.deps, ctx, input));
-    const concurrent = await Promise.all([1, 2, 3, 4, 5].map(() => Promise.resolve().then(() => recordInboundMessage(h.server.deps, ctx, input))));
+    const concurrent = await Promise.all(
+      [1, 2, 3, 4, 5].map(() => Promise.resolve().then(() => recordInboundMessage(h.server.deps, ctx, input))),
+    );
     const results = [...sequential, ...concurrent];
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
     const messageId = results[0]!.messageId!;
@@ -48,10 +50,18 @@ describe('recordInboundMessage', () => {
 
     expect(messagesWith(input.wamid)).toBe(1);
     expect(eventsOf(messageId)).toEqual(['INBOUND', 'HELP']);
-    expect(h.server.deps.jobs.list({ kind: 'messaging.send-auto-reply' }).filter((j) => j.dedupeKey?.endsWith(input.wamid))).toHaveLength(1);
+    expect(h.server.deps.jobs.list({ kind: 'messaging.send-auto-reply' }).filter((j) => j.dedupeKey?.endsWith(input.wamid))).toHaveLength(
+      1,
+    );
 
     const inboundRow = rows<Record<string, unknown>>(h, 'SELECT * FROM whatsapp_messages WHERE wamid = ?', input.wamid)[0]!;
-    expect(inboundRow).toMatchObject({ direction: 'INBOUND', status: 'DELIVERED', from_number: '+14155550101', text: 'HELP', type: 'text' });
+    expect(inboundRow).toMatchObject({
+      direction: 'INBOUND',
+      status: 'DELIVERED',
+      from_number: '+14155550101',
+      text: 'HELP',
+      type: 'text',
+    });
 
     await waitUntil(() => outboundReplies(ctx).some((m) => m.status === 'SENT'), 10_000, 'the auto-reply to be SENT');
     const replies = outboundReplies(ctx).slice(repliesBefore);
@@ -101,7 +111,14 @@ describe('recordInboundMessage', () => {
     expect(eventsOf(again.messageId!)).toEqual(['INBOUND', 'OPT_OUT']);
     expect(ledger()).toHaveLength(1);
 
-    const start = inbound({ waId, text: 'start', category: 'OPT_IN', matchedKeyword: 'START', consentChange: 'OPTED_IN', timestamp: new Date(t0 + 2000) });
+    const start = inbound({
+      waId,
+      text: 'start',
+      category: 'OPT_IN',
+      matchedKeyword: 'START',
+      consentChange: 'OPTED_IN',
+      timestamp: new Date(t0 + 2000),
+    });
     recordInboundMessage(h.server.deps, ctx, start);
     expect(getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '14155550102').status).toBe('OPTED_IN');
     expect(ledger().map((r) => [r.status, r.keyword])).toEqual([
@@ -122,7 +139,9 @@ describe('recordInboundMessage', () => {
     const other = recordInboundMessage(h.server.deps, ctx, inbound({ waId, text: 'what?', category: 'DEFAULT' }));
     const plain = recordInboundMessage(h.server.deps, ctx, inbound({ waId, text: 'stop please' }));
     expect(getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550103')).toEqual({ status: 'UNKNOWN', changedAt: null });
-    expect(count(h, "SELECT count(*) AS n FROM consent_changes c JOIN whatsapp_contacts k ON k.id = c.contact_id WHERE k.wa_id = ?", waId)).toBe(0);
+    expect(
+      count(h, 'SELECT count(*) AS n FROM consent_changes c JOIN whatsapp_contacts k ON k.id = c.contact_id WHERE k.wa_id = ?', waId),
+    ).toBe(0);
     expect(eventsOf(help.messageId!)).toEqual(['INBOUND', 'HELP']);
     expect(eventsOf(other.messageId!)).toEqual(['INBOUND']);
     expect(eventsOf(plain.messageId!)).toEqual(['INBOUND']);
@@ -135,8 +154,21 @@ describe('recordInboundMessage', () => {
     recordInboundMessage(h.server.deps, ctx, inbound({ waId: '14155550104', userId: null, profileName: 'Sam' }));
     recordInboundMessage(h.server.deps, ctx, inbound({ waId: '14155550104', userId: 'US.1000000000000004', profileName: 'Sam B' }));
     expect(
-      rows(h, 'SELECT user_key, bsuid, wa_id, phone_number, profile_name FROM whatsapp_contacts WHERE wa_id = ? AND sandbox_id = ?', '14155550104', ctx.sandboxId),
-    ).toEqual([{ user_key: 'US.1000000000000004', bsuid: 'US.1000000000000004', wa_id: '14155550104', phone_number: '+14155550104', profile_name: 'Sam B' }]);
+      rows(
+        h,
+        'SELECT user_key, bsuid, wa_id, phone_number, profile_name FROM whatsapp_contacts WHERE wa_id = ? AND sandbox_id = ?',
+        '14155550104',
+        ctx.sandboxId,
+      ),
+    ).toEqual([
+      {
+        user_key: 'US.1000000000000004',
+        bsuid: 'US.1000000000000004',
+        wa_id: '14155550104',
+        phone_number: '+14155550104',
+        profile_name: 'Sam B',
+      },
+    ]);
 
     const userId = 'US.1000000000000005';
     sim.sim.openServiceWindow(IDS.phone.acmeGreen, userId);
@@ -157,7 +189,13 @@ describe('recordInboundMessage', () => {
     const waId = '14155550105';
     const t0 = Date.now() - 10_000;
     const pref = (value: string, at: number) =>
-      applyMarketingPreference(h.server.deps, ctx, { waId, userId: null, value, detail: `User requested to ${value} marketing messages`, timestamp: new Date(at) });
+      applyMarketingPreference(h.server.deps, ctx, {
+        waId,
+        userId: null,
+        value,
+        detail: `User requested to ${value} marketing messages`,
+        timestamp: new Date(at),
+      });
     expect(pref('stop', t0)).toBe('applied');
     expect(pref('stop', t0)).toBe('duplicate');
     expect(getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550105')).toEqual({ status: 'OPTED_OUT', changedAt: new Date(t0) });
@@ -165,7 +203,9 @@ describe('recordInboundMessage', () => {
     expect(pref('resume', t0 + 2000)).toBe('duplicate');
     expect(pref('stop', t0 + 1000)).toBe('duplicate'); // older than the resume: superseded
     expect(pref('interested', t0 + 3000)).toBe('ignored');
-    expect(applyMarketingPreference(h.server.deps, ctx, { waId: null, userId: null, value: 'stop', detail: null, timestamp: new Date() })).toBe('ignored');
+    expect(
+      applyMarketingPreference(h.server.deps, ctx, { waId: null, userId: null, value: 'stop', detail: null, timestamp: new Date() }),
+    ).toBe('ignored');
     expect(getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550105').status).toBe('OPTED_IN');
     expect(
       rows(
@@ -188,7 +228,11 @@ describe('recordInboundMessage', () => {
 
   it('looks consent up by any spelling of the number, and refuses what is not a number', () => {
     const { h, ctx } = w;
-    recordInboundMessage(h.server.deps, ctx, inbound({ waId: '14155550106', category: 'OPT_OUT', consentChange: 'OPTED_OUT', matchedKeyword: 'stop' }));
+    recordInboundMessage(
+      h.server.deps,
+      ctx,
+      inbound({ waId: '14155550106', category: 'OPT_OUT', consentChange: 'OPTED_OUT', matchedKeyword: 'stop' }),
+    );
     for (const spelling of ['+14155550106', '14155550106', '+1 415-555-0106', '+1 (415) 555 0106', ' 1.415.555.0106 ']) {
       expect(getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, spelling).status).toBe('OPTED_OUT');
     }
@@ -211,4 +255,3 @@ describe('recordInboundMessage', () => {
     expect(getConsentByPhoneNumber(h.server.deps, otherCtx.sandboxId, '+14155550107').status).toBe('UNKNOWN');
   });
 });
-

@@ -38,7 +38,12 @@ const eventTypes = (id: string) =>
 
 /** An outbound message Meta accepted (wamid + SENT), as the sending code will record it. */
 function acceptedMessage(ctx: WebhookContext, to = '+14155550201'): { id: string; wamid: string } {
-  const { message: m } = recordOutboundMessage(w.h.server.deps, { sandboxId: ctx.sandboxId, credentialId: ctx.credentialId, toPhoneNumber: to, text: 'Your order shipped' });
+  const { message: m } = recordOutboundMessage(w.h.server.deps, {
+    sandboxId: ctx.sandboxId,
+    credentialId: ctx.credentialId,
+    toPhoneNumber: to,
+    text: 'Your order shipped',
+  });
   const wamid = newWamid();
   recordSendOutcome(w.h.server.deps, ctx.sandboxId, m.id, { kind: 'accepted', wamid });
   return { id: m.id, wamid };
@@ -64,7 +69,7 @@ describe('applyStatusUpdate', () => {
     expect(eventTypes(m.id)).toEqual(['SENT', 'READ', 'DELIVERED']);
   });
 
-  it('failed is final and keeps Meta\'s code and reason; later statuses do not move it', () => {
+  it("failed is final and keeps Meta's code and reason; later statuses do not move it", () => {
     const { h, ctx } = w;
     const m = acceptedMessage(ctx);
     const failure = {
@@ -147,7 +152,17 @@ describe('applyStatusUpdate', () => {
 
   it('131050 (the user stopped marketing messages) fails the message and opts the contact out, with a ledger entry', () => {
     const { h, ctx } = w;
-    recordInboundMessage(h.server.deps, ctx, inbound({ waId: '14155550204', category: 'OPT_IN', matchedKeyword: 'start', consentChange: 'OPTED_IN', timestamp: new Date(Date.now() - 60_000) }));
+    recordInboundMessage(
+      h.server.deps,
+      ctx,
+      inbound({
+        waId: '14155550204',
+        category: 'OPT_IN',
+        matchedKeyword: 'start',
+        consentChange: 'OPTED_IN',
+        timestamp: new Date(Date.now() - 60_000),
+      }),
+    );
     expect(getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550204').status).toBe('OPTED_IN');
     const m = acceptedMessage(ctx, '+14155550204');
     const error = {
@@ -156,8 +171,12 @@ describe('applyStatusUpdate', () => {
       message: null,
       details: null,
     };
-    expect(applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'failed', { recipientId: '14155550204', errors: [error] }))).toBe('applied');
-    expect(applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'failed', { recipientId: '14155550204', errors: [error] }))).toBe('duplicate');
+    expect(applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'failed', { recipientId: '14155550204', errors: [error] }))).toBe(
+      'applied',
+    );
+    expect(applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'failed', { recipientId: '14155550204', errors: [error] }))).toBe(
+      'duplicate',
+    );
     expect(message(m.id)).toMatchObject({ status: 'FAILED', meta_error_code: 131050 });
     expect(getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550204').status).toBe('OPTED_OUT');
     const ledger = rows(

@@ -90,12 +90,23 @@ describe('Meta error answers', () => {
     const body = templateMessage('+16505551234', { name: 'hello_world', languageCode: 'en_US' }, { bizOpaqueCallbackData: 'outbox-9' });
     const err = await rejection(s().sendMessage(ids.phone.acmeGreen, body));
     expect(err).toBeInstanceOf(MetaSendOutcomeUnknownError);
-    expect(err).toMatchObject({ reason: 'gateway', httpStatus: 504, phoneNumberId: ids.phone.acmeGreen, bizOpaqueCallbackData: 'outbox-9', retryable: false });
+    expect(err).toMatchObject({
+      reason: 'gateway',
+      httpStatus: 504,
+      phoneNumberId: ids.phone.acmeGreen,
+      bizOpaqueCallbackData: 'outbox-9',
+      retryable: false,
+    });
     expect(records.map((r) => r.outcome)).toEqual(['unknown_outcome']);
   });
 
   it('a redirect is never followed', async () => {
-    running.sim.injectFault({ path: `/*/${ids.waba.acmeMain}`, status: 302, rawBody: '', headers: { location: `${running.url}/v25.0/${ids.waba.acmeSupport}` } });
+    running.sim.injectFault({
+      path: `/*/${ids.waba.acmeMain}`,
+      status: 302,
+      rawBody: '',
+      headers: { location: `${running.url}/v25.0/${ids.waba.acmeSupport}` },
+    });
     const watch = running.sim.injectFault({ path: `/*/${ids.waba.acmeSupport}`, status: 500 });
     const err = await rejection(s().getWaba(ids.waba.acmeMain));
     expect(err).toMatchObject({ httpStatus: 302, retryable: false });
@@ -158,9 +169,9 @@ describe('Meta unreachable', () => {
 
 describe('error catalog', () => {
   const REQUIRED = [
-    0, 1, 2, 3, 4, 10, 100, 190, 200, 250, 299, 368, 80007, 130429, 130472, 131000, 131005, 131008, 131009, 131016, 131021, 131026, 131031, 131042, 131045, 131047, 131048,
-    131049, 131050, 131051, 131052, 131053, 131056, 131057, 132000, 132001, 132005, 132007, 132008, 132012, 132015, 132016, 132068, 132069, 133010, 133016, 135000, 137000,
-    131030, 131037, 131062, 131063, 131064,
+    0, 1, 2, 3, 4, 10, 100, 190, 200, 250, 299, 368, 80007, 130429, 130472, 131000, 131005, 131008, 131009, 131016, 131021, 131026, 131031,
+    131042, 131045, 131047, 131048, 131049, 131050, 131051, 131052, 131053, 131056, 131057, 132000, 132001, 132005, 132007, 132008, 132012,
+    132015, 132016, 132068, 132069, 133010, 133016, 135000, 137000, 131030, 131037, 131062, 131063, 131064,
   ];
 
   it('has meaning, retry guidance and a remedy for every code of FACTS §7.2', () => {

@@ -47,10 +47,23 @@ const session = (token: string = ids.token.systemUser) => client.session(token, 
 describe('debugToken', () => {
   it('reads a never-expiring system-user token', async () => {
     const info = await session().debugToken();
-    expect(info).toMatchObject({ isValid: true, type: 'SYSTEM_USER', appId: ids.appId, expiresAt: null, application: 'Channel Service Demo App' });
+    expect(info).toMatchObject({
+      isValid: true,
+      type: 'SYSTEM_USER',
+      appId: ids.appId,
+      expiresAt: null,
+      application: 'Channel Service Demo App',
+    });
     expect(info.scopes).toContain('whatsapp_business_messaging');
     expect(info.granularScopes.find((g) => g.scope === 'whatsapp_business_management')?.targetIds).toContain(ids.waba.acmeMain);
-    expect(records[0]).toMatchObject({ method: 'GET', path: '/v25.0/debug_token', httpStatus: 200, outcome: 'ok', attempt: 1, tag: { credentialId: 'cred-1' } });
+    expect(records[0]).toMatchObject({
+      method: 'GET',
+      path: '/v25.0/debug_token',
+      httpStatus: 200,
+      outcome: 'ok',
+      attempt: 1,
+      tag: { credentialId: 'cred-1' },
+    });
   });
 
   it('reports the temporary token expiring in about an hour', async () => {
@@ -81,7 +94,13 @@ describe('debugToken', () => {
 describe('business WABAs', () => {
   it('follows every page of owned WABAs', async () => {
     const wabas = await session().listBusinessWabas(ids.business.acme, 'owned');
-    expect(wabas.map((w) => w.id)).toEqual([ids.waba.acmeMain, ids.waba.acmeSupport, '310000000000000', '310000000000001', '310000000000002']);
+    expect(wabas.map((w) => w.id)).toEqual([
+      ids.waba.acmeMain,
+      ids.waba.acmeSupport,
+      '310000000000000',
+      '310000000000001',
+      '310000000000002',
+    ]);
     expect(records).toHaveLength(3);
     expect(records.every((r) => r.outcome === 'ok' && !/access_token/.test(r.path))).toBe(true);
     expect(records[1]?.path).toMatch(/after=/);
@@ -103,7 +122,9 @@ describe('business WABAs', () => {
   it('answers (#100) nonexisting field when a WABA id is used as a business id', async () => {
     const err = await rejection(session().listBusinessWabas(ids.waba.acmeMain, 'owned'));
     expect(err).toMatchObject({ metaCode: 100, httpStatus: 400 });
-    expect((err as MetaApiError).message).toBe('(#100) Tried accessing nonexisting field (owned_whatsapp_business_accounts) on node type (WhatsAppBusinessAccount)');
+    expect((err as MetaApiError).message).toBe(
+      '(#100) Tried accessing nonexisting field (owned_whatsapp_business_accounts) on node type (WhatsAppBusinessAccount)',
+    );
     expect(isObjectNotFound(err)).toBe(true);
   });
 });
@@ -111,14 +132,24 @@ describe('business WABAs', () => {
 describe('WABA and phone numbers', () => {
   it('reads a WABA with its owner business', async () => {
     const waba = await session().getWaba(ids.waba.partnerShared);
-    expect(waba).toMatchObject({ id: ids.waba.partnerShared, name: 'Partner Co (shared with Acme)', timezoneId: '71', ownerBusiness: { id: ids.business.partner, name: 'Partner Co' } });
+    expect(waba).toMatchObject({
+      id: ids.waba.partnerShared,
+      name: 'Partner Co (shared with Acme)',
+      timezoneId: '71',
+      ownerBusiness: { id: ids.business.partner, name: 'Partner Co' },
+    });
   });
 
   it("answers 100/33 for another business's WABA and phone number", async () => {
-    for (const call of [() => session(ids.token.otherBusiness).getWaba(ids.waba.acmeMain), () => session(ids.token.otherBusiness).getPhoneNumber(ids.phone.acmeGreen)]) {
+    for (const call of [
+      () => session(ids.token.otherBusiness).getWaba(ids.waba.acmeMain),
+      () => session(ids.token.otherBusiness).getPhoneNumber(ids.phone.acmeGreen),
+    ]) {
       const err = await rejection(call());
       expect(err).toMatchObject({ metaCode: 100, metaSubcode: 33, type: 'GraphMethodException' });
-      expect((err as MetaApiError).message).toMatch(/^Unsupported get request\. Object with ID '\d+' does not exist, cannot be loaded due to missing permissions, or does not support this operation/);
+      expect((err as MetaApiError).message).toMatch(
+        /^Unsupported get request\. Object with ID '\d+' does not exist, cannot be loaded due to missing permissions, or does not support this operation/,
+      );
       expect(isObjectNotFound(err)).toBe(true);
     }
   });
@@ -128,8 +159,18 @@ describe('WABA and phone numbers', () => {
     expect(numbers.map((n) => n.id)).toEqual([ids.phone.acmeGreen, ids.phone.acmeYellowHigh, ids.phone.acmeRedLimited]);
     expect(records).toHaveLength(2);
     const [green, yellow, red] = numbers;
-    expect(green).toMatchObject({ qualityRating: 'GREEN', throughput: { level: 'STANDARD', messagesPerSecond: 80 }, messagingLimitTier: 'TIER_2K', status: 'CONNECTED', platformType: 'CLOUD_API' });
-    expect(yellow).toMatchObject({ qualityRating: 'YELLOW', throughput: { level: 'HIGH', messagesPerSecond: 1000 }, messagingLimitTier: 'TIER_UNLIMITED' });
+    expect(green).toMatchObject({
+      qualityRating: 'GREEN',
+      throughput: { level: 'STANDARD', messagesPerSecond: 80 },
+      messagingLimitTier: 'TIER_2K',
+      status: 'CONNECTED',
+      platformType: 'CLOUD_API',
+    });
+    expect(yellow).toMatchObject({
+      qualityRating: 'YELLOW',
+      throughput: { level: 'HIGH', messagesPerSecond: 1000 },
+      messagingLimitTier: 'TIER_UNLIMITED',
+    });
     expect(red?.healthStatus?.canSendMessage).toBe('LIMITED');
   });
 
@@ -139,7 +180,11 @@ describe('WABA and phone numbers', () => {
     running.sim.setPhoneNumber(ids.phone.acmeSupport, { qualityRating: 'PURPLE', throughputLevel: 'WARP_SPEED' });
     try {
       const odd = await session().getPhoneNumber(ids.phone.acmeSupport);
-      expect(odd).toMatchObject({ qualityRating: 'UNKNOWN', qualityRatingRaw: 'PURPLE', throughput: { level: 'UNKNOWN', levelRaw: 'WARP_SPEED', messagesPerSecond: null } });
+      expect(odd).toMatchObject({
+        qualityRating: 'UNKNOWN',
+        qualityRatingRaw: 'PURPLE',
+        throughput: { level: 'UNKNOWN', levelRaw: 'WARP_SPEED', messagesPerSecond: null },
+      });
     } finally {
       running.sim.setPhoneNumber(ids.phone.acmeSupport, { qualityRating: 'NA', throughputLevel: 'STANDARD' });
     }
@@ -158,7 +203,9 @@ describe('subscribed apps and templates', () => {
     const s = session();
     expect(await s.getSubscribedApps(ids.waba.acmeSupport)).toEqual([]);
     expect(await s.subscribeApp(ids.waba.acmeSupport)).toBe(true);
-    expect(await s.getSubscribedApps(ids.waba.acmeSupport)).toMatchObject([{ appId: ids.appId, name: 'Channel Service Demo App', overrideCallbackUri: null }]);
+    expect(await s.getSubscribedApps(ids.waba.acmeSupport)).toMatchObject([
+      { appId: ids.appId, name: 'Channel Service Demo App', overrideCallbackUri: null },
+    ]);
     await s.subscribeApp(ids.waba.acmeSupport, { callbackUri: 'https://example.test/hook', verifyToken: 'v' });
     expect((await s.getSubscribedApps(ids.waba.acmeSupport))[0]?.overrideCallbackUri).toBe('https://example.test/hook');
     expect(await s.unsubscribeApp(ids.waba.acmeSupport)).toBe(true);
@@ -180,18 +227,35 @@ describe('sending', () => {
 
   it('sends text inside the service window; the simulator records the exact body', async () => {
     running.sim.openServiceWindow(phone, '16505551234');
-    const body = textMessage(to, 'Olá! Does it come in blue? https://example.test', { previewUrl: true, bizOpaqueCallbackData: 'outbox-1' });
+    const body = textMessage(to, 'Olá! Does it come in blue? https://example.test', {
+      previewUrl: true,
+      bizOpaqueCallbackData: 'outbox-1',
+    });
     const res = await session().sendMessage(phone, body);
     expect(res.wamid).toMatch(/^wamid\./);
     expect(res.contacts).toEqual([{ input: to, waId: '16505551234', userId: null }]);
     const [sent] = running.sim.sentMessages();
-    expect(sent).toMatchObject({ wamid: res.wamid, phoneNumberId: phone, type: 'text', bizOpaqueCallbackData: 'outbox-1', tokenLast4: ids.token.systemUser.slice(-4) });
+    expect(sent).toMatchObject({
+      wamid: res.wamid,
+      phoneNumberId: phone,
+      type: 'text',
+      bizOpaqueCallbackData: 'outbox-1',
+      tokenLast4: ids.token.systemUser.slice(-4),
+    });
     expect(sent?.body).toEqual(JSON.parse(JSON.stringify(body)));
   });
 
   it('sends templates (positional, named, quick replies) with message_status accepted', async () => {
     const s = session();
-    const a = await s.sendMessage(phone, templateMessage('16505550000', { name: 'order_update', languageCode: 'en_US', bodyParameters: ['Pablo', 'A-1042'], quickReplyPayloads: ['track', 'talk'] }));
+    const a = await s.sendMessage(
+      phone,
+      templateMessage('16505550000', {
+        name: 'order_update',
+        languageCode: 'en_US',
+        bodyParameters: ['Pablo', 'A-1042'],
+        quickReplyPayloads: ['track', 'talk'],
+      }),
+    );
     expect(a.messageStatus).toBe('accepted');
     const b = await s.sendMessage(
       phone,
@@ -211,7 +275,13 @@ describe('sending', () => {
 
   it('sends interactive reply buttons and marks a message as read', async () => {
     running.sim.openServiceWindow(phone, '16505551234');
-    const msg = replyButtonsMessage(to, { body: 'Reschedule?', buttons: [{ id: 'change-button', title: 'Change' }, { id: 'cancel-button', title: 'Cancel' }] });
+    const msg = replyButtonsMessage(to, {
+      body: 'Reschedule?',
+      buttons: [
+        { id: 'change-button', title: 'Change' },
+        { id: 'cancel-button', title: 'Cancel' },
+      ],
+    });
     await session().sendMessage(phone, msg);
     expect(running.sim.sentMessages()[0]?.type).toBe('interactive');
     expect(await session().markAsRead(phone, 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=')).toBe(true);
@@ -237,7 +307,12 @@ describe('sending', () => {
       expect((err as MetaApiError).remedy.length).toBeGreaterThan(10);
     }
     expect(running.sim.sentMessages()).toHaveLength(0);
-    expect(running.sim.rejectedSends().map((r) => r.code).sort()).toEqual([10, 100, 131047, 132000, 132001, 132001, 132015].sort());
+    expect(
+      running.sim
+        .rejectedSends()
+        .map((r) => r.code)
+        .sort(),
+    ).toEqual([10, 100, 131047, 132000, 132001, 132001, 132015].sort());
     // None of these is retried: each rejected send was one attempt.
     expect(records.filter((r) => r.method === 'POST').every((r) => r.attempt === 1)).toBe(true);
   });

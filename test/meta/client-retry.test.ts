@@ -2,13 +2,7 @@
 // fail-fast on long Retry-After, and sends that are never repeated unless
 // Meta certainly refused them. The simulator's send record is the proof.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  computeBackoffDelay,
-  MetaApiError,
-  MetaSendOutcomeUnknownError,
-  parseRetryAfter,
-  templateMessage,
-} from '../../src/meta/index.js';
+import { computeBackoffDelay, MetaApiError, MetaSendOutcomeUnknownError, parseRetryAfter, templateMessage } from '../../src/meta/index.js';
 import { DEFAULT_IDS, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
 import { closedPort, makeClient, rejection, startSim } from './helpers.js';
 
@@ -39,21 +33,24 @@ async function withClient<T>(opts: Parameters<typeof makeClient>[1], fn: (t: Ret
 describe('GET retries', () => {
   it('retries transient 5xx with capped full jitter and succeeds', async () => {
     running.sim.injectFault({ path: `/*/${ids.waba.acmeMain}`, status: 503, times: 2 });
-    await withClient({ retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 150 }, random: () => 0.75, instantSleep: true }, async ({ client, records, delays }) => {
-      const waba = await client.session(ids.token.systemUser).getWaba(ids.waba.acmeMain);
-      expect(waba.id).toBe(ids.waba.acmeMain);
-      expect(records.map((r) => [r.attempt, r.outcome, r.httpStatus, r.metaCode])).toEqual([
-        [1, 'meta_error', 503, 2],
-        [2, 'meta_error', 503, 2],
-        [3, 'ok', 200, null],
-      ]);
-      // 0.75 × min(150, 100·2^n): the second delay is capped.
-      expect(delays).toEqual([75, 112]);
-      delays.forEach((d, n) => {
-        expect(d).toBeGreaterThanOrEqual(0);
-        expect(d).toBeLessThanOrEqual(Math.min(150, 100 * 2 ** n));
-      });
-    });
+    await withClient(
+      { retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 150 }, random: () => 0.75, instantSleep: true },
+      async ({ client, records, delays }) => {
+        const waba = await client.session(ids.token.systemUser).getWaba(ids.waba.acmeMain);
+        expect(waba.id).toBe(ids.waba.acmeMain);
+        expect(records.map((r) => [r.attempt, r.outcome, r.httpStatus, r.metaCode])).toEqual([
+          [1, 'meta_error', 503, 2],
+          [2, 'meta_error', 503, 2],
+          [3, 'ok', 200, null],
+        ]);
+        // 0.75 × min(150, 100·2^n): the second delay is capped.
+        expect(delays).toEqual([75, 112]);
+        delays.forEach((d, n) => {
+          expect(d).toBeGreaterThanOrEqual(0);
+          expect(d).toBeLessThanOrEqual(Math.min(150, 100 * 2 ** n));
+        });
+      },
+    );
   });
 
   it('retries is_transient and throttling codes, but not a permanent 100', async () => {
@@ -73,13 +70,21 @@ describe('GET retries', () => {
   it('{ retry: false } makes exactly one attempt', async () => {
     running.sim.injectFault({ path: '**', status: 503, times: Infinity });
     await withClient({ instantSleep: true }, async ({ client, records }) => {
-      expect(await rejection(client.session(ids.token.systemUser).getWaba(ids.waba.acmeMain, { retry: false }))).toMatchObject({ httpStatus: 503, retryable: true });
+      expect(await rejection(client.session(ids.token.systemUser).getWaba(ids.waba.acmeMain, { retry: false }))).toMatchObject({
+        httpStatus: 503,
+        retryable: true,
+      });
       expect(records).toHaveLength(1);
     });
   });
 
   it('honours Retry-After (seconds) as a minimum wait, for real', async () => {
-    running.sim.injectFault({ path: `/*/${ids.waba.acmeMain}`, status: 429, metaError: { code: 4, message: '(#4) Application request limit reached' }, retryAfter: 1 });
+    running.sim.injectFault({
+      path: `/*/${ids.waba.acmeMain}`,
+      status: 429,
+      metaError: { code: 4, message: '(#4) Application request limit reached' },
+      retryAfter: 1,
+    });
     await withClient({ random: () => 0 }, async ({ client, records, delays }) => {
       await client.session(ids.token.systemUser).getWaba(ids.waba.acmeMain);
       expect(delays).toEqual([1000]);
@@ -90,7 +95,12 @@ describe('GET retries', () => {
   });
 
   it('honours Retry-After as an HTTP date', async () => {
-    running.sim.injectFault({ path: `/*/${ids.waba.acmeMain}`, status: 429, metaError: { code: 4 }, retryAfter: new Date(Date.now() + 1_600).toUTCString() });
+    running.sim.injectFault({
+      path: `/*/${ids.waba.acmeMain}`,
+      status: 429,
+      metaError: { code: 4 },
+      retryAfter: new Date(Date.now() + 1_600).toUTCString(),
+    });
     await withClient({ random: () => 0, instantSleep: true }, async ({ client, delays }) => {
       await client.session(ids.token.systemUser).getWaba(ids.waba.acmeMain);
       expect(delays).toHaveLength(1);
@@ -126,7 +136,13 @@ describe('send retries', () => {
     await withClient({ timeouts: { headersMs: 200 }, instantSleep: true }, async ({ client, records }) => {
       const err = await rejection(client.session(ids.token.systemUser).sendMessage(phone, send));
       expect(err).toBeInstanceOf(MetaSendOutcomeUnknownError);
-      expect(err).toMatchObject({ reason: 'timeout', requestSent: true, retryable: false, phoneNumberId: phone, bizOpaqueCallbackData: 'outbox-42' });
+      expect(err).toMatchObject({
+        reason: 'timeout',
+        requestSent: true,
+        retryable: false,
+        phoneNumberId: phone,
+        bizOpaqueCallbackData: 'outbox-42',
+      });
       expect(records).toEqual([expect.objectContaining({ attempt: 1, outcome: 'unknown_outcome', httpStatus: null })]);
     });
     expect(running.sim.sentMessages()).toHaveLength(1);
@@ -144,7 +160,11 @@ describe('send retries', () => {
   });
 
   it('a 130429 send is retried and lands exactly once', async () => {
-    running.sim.injectFault({ method: 'POST', path: '**/messages', metaError: { code: 130429, subcode: 2494055, message: '(#130429) Rate limit hit' } });
+    running.sim.injectFault({
+      method: 'POST',
+      path: '**/messages',
+      metaError: { code: 130429, subcode: 2494055, message: '(#130429) Rate limit hit' },
+    });
     await withClient({ instantSleep: true }, async ({ client, records }) => {
       const res = await client.session(ids.token.systemUser).sendMessage(phone, send);
       expect(records.map((r) => [r.attempt, r.outcome, r.metaCode])).toEqual([
@@ -163,7 +183,9 @@ describe('send retries', () => {
       const s = client.session(ids.token.systemUser);
       expect(await rejection(s.sendMessage(phone, send))).toMatchObject({ metaCode: 131000, retryable: true });
       expect(await rejection(s.sendMessage(phone, send))).toMatchObject({ metaCode: 131056, httpStatus: 429 });
-      expect(await rejection(s.sendMessage(phone, templateMessage('+16505551234', { name: 'nope', languageCode: 'en_US' })))).toMatchObject({ metaCode: 132001 });
+      expect(await rejection(s.sendMessage(phone, templateMessage('+16505551234', { name: 'nope', languageCode: 'en_US' })))).toMatchObject(
+        { metaCode: 132001 },
+      );
       expect(records.map((r) => r.attempt)).toEqual([1, 1, 1]);
     });
     expect(running.sim.sentMessages()).toHaveLength(0);
@@ -186,7 +208,7 @@ describe('backoff arithmetic', () => {
   it('full jitter stays within [0, min(cap, base·2^n)] and is spread out', () => {
     const opts = { baseDelayMs: 100, maxDelayMs: 3_000 };
     let seed = 42;
-    const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     for (let n = 0; n < 8; n++) {
       const ceiling = Math.min(3_000, 100 * 2 ** n);
       const samples = Array.from({ length: 2_000 }, () => computeBackoffDelay(n, opts, random));

@@ -42,5 +42,8 @@ export function keysMissing(a: unknown, b: unknown, path = '$'): string[] {
 
 /** Both directions of keysMissing. */
 export function shapeDiff(a: unknown, b: unknown): string[] {
-  return [...keysMissing(a, b).map((d) => `only/different in first: ${d}`), ...keysMissing(b, a).map((d) => `only/different in second: ${d}`)];
+  return [
+    ...keysMissing(a, b).map((d) => `only/different in first: ${d}`),
+    ...keysMissing(b, a).map((d) => `only/different in second: ${d}`),
+  ];
 }

@@ -22,15 +22,30 @@ const data = (name: string): unknown[] => (fixture(name) as { data: unknown[] })
 
 describe('FACTS Graph samples through the client types', () => {
   it('owned WABAs list and a WABA', () => {
-    expect(data('graph-owned-wabas').map(toWaba).map((w) => [w.id, w.name, w.messageTemplateNamespace, w.timezoneId])).toEqual([
+    expect(
+      data('graph-owned-wabas')
+        .map(toWaba)
+        .map((w) => [w.id, w.name, w.messageTemplateNamespace, w.timezoneId]),
+    ).toEqual([
       ['104996122399160', 'Lucky Shrub', '58e6d318_b627_4112_b9c7_2961197553ea', '1'],
       ['102290129340398', 'Test WhatsApp Business Account', 'ba30dd89_2ebd_41e4_b805_f2c05ae04cc9', '1'],
     ]);
-    expect(toWaba(fixture('graph-waba'))).toMatchObject({ id: '1234567890123456', accountReviewStatus: 'APPROVED', businessVerificationStatus: 'VERIFIED', ownershipType: 'SELF_OWNED', country: 'US', ownerBusiness: null });
+    expect(toWaba(fixture('graph-waba'))).toMatchObject({
+      id: '1234567890123456',
+      accountReviewStatus: 'APPROVED',
+      businessVerificationStatus: 'VERIFIED',
+      ownershipType: 'SELF_OWNED',
+      country: 'US',
+      ownerBusiness: null,
+    });
   });
 
   it('phone numbers list, one phone number, messaging limit', () => {
-    expect(data('graph-phone-numbers').map(toPhoneNumber).map((p) => [p.id, p.displayPhoneNumber, p.qualityRating, p.qualityRatingRaw])).toEqual([
+    expect(
+      data('graph-phone-numbers')
+        .map(toPhoneNumber)
+        .map((p) => [p.id, p.displayPhoneNumber, p.qualityRating, p.qualityRatingRaw]),
+    ).toEqual([
       ['1906385232743451', '+1 631-555-5555', 'GREEN', 'GREEN'],
       ['1913623884432103', '+1 631-555-5556', 'UNKNOWN', 'NA'],
     ]);
@@ -42,7 +57,11 @@ describe('FACTS Graph samples through the client types', () => {
       throughput: { level: 'STANDARD', messagesPerSecond: 80 },
       healthStatus: null,
     });
-    expect(toPhoneNumber(fixture('graph-messaging-limit'))).toMatchObject({ id: '106540352242922', messagingLimitTier: 'TIER_250', qualityRating: 'UNKNOWN' });
+    expect(toPhoneNumber(fixture('graph-messaging-limit'))).toMatchObject({
+      id: '106540352242922',
+      messagingLimitTier: 'TIER_250',
+      qualityRating: 'UNKNOWN',
+    });
   });
 
   it('debug_token', () => {
@@ -59,7 +78,9 @@ describe('FACTS Graph samples through the client types', () => {
   });
 
   it('subscribed apps and templates', () => {
-    expect(data('graph-subscribed-apps').map(toSubscribedApp)).toMatchObject([{ appId: '670843887433847', name: 'Lucky Shrub', overrideCallbackUri: 'https://my-waba-alternate-callback.com/webhook' }]);
+    expect(data('graph-subscribed-apps').map(toSubscribedApp)).toMatchObject([
+      { appId: '670843887433847', name: 'Lucky Shrub', overrideCallbackUri: 'https://my-waba-alternate-callback.com/webhook' },
+    ]);
     const templates = data('graph-message-templates').map(toTemplate);
     expect(templates.map((t) => [t.name, t.language, t.status, t.category, t.bodyPositionalParams])).toEqual([
       ['hello_world', 'en_US', 'APPROVED', 'MARKETING', 0],
@@ -99,7 +120,12 @@ describe('the simulator against the samples', () => {
     await running.close();
   });
 
-  async function raw(method: 'GET' | 'POST', path: string, body?: unknown, bearer: string = token): Promise<{ status: number; json: unknown }> {
+  async function raw(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    bearer: string = token,
+  ): Promise<{ status: number; json: unknown }> {
     const res = await request(`${running.url}/v25.0/${path}`, {
       method,
       headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
@@ -109,14 +135,23 @@ describe('the simulator against the samples', () => {
   }
 
   it('answers Graph reads with every key of Meta’s samples', async () => {
-    const owned = await raw('GET', `${ids.business.acme}/owned_whatsapp_business_accounts?fields=id,name,message_template_namespace,timezone_id`);
+    const owned = await raw(
+      'GET',
+      `${ids.business.acme}/owned_whatsapp_business_accounts?fields=id,name,message_template_namespace,timezone_id`,
+    );
     expect(keysMissing(fixture('graph-owned-wabas'), owned.json)).toEqual([]);
-    const waba = await raw('GET', `${ids.waba.acmeMain}?fields=id,name,timezone_id,message_template_namespace,account_review_status,business_verification_status,country,ownership_type,primary_business_location`);
+    const waba = await raw(
+      'GET',
+      `${ids.waba.acmeMain}?fields=id,name,timezone_id,message_template_namespace,account_review_status,business_verification_status,country,ownership_type,primary_business_location`,
+    );
     expect(keysMissing(fixture('graph-waba'), waba.json)).toEqual([]);
     const numbers = await raw('GET', `${ids.waba.acmeMain}/phone_numbers`);
     expect(keysMissing(fixture('graph-phone-numbers'), numbers.json)).toEqual([]);
     expect(keysMissing(numbers.json, fixture('graph-phone-numbers'))).toEqual(['$.paging: missing']);
-    const phone = await raw('GET', `${ids.phone.acmeGreen}?fields=verified_name,code_verification_status,display_phone_number,quality_rating,platform_type,throughput,webhook_configuration,id`);
+    const phone = await raw(
+      'GET',
+      `${ids.phone.acmeGreen}?fields=verified_name,code_verification_status,display_phone_number,quality_rating,platform_type,throughput,webhook_configuration,id`,
+    );
     expect(keysMissing(fixture('graph-phone-number'), phone.json)).toEqual(['$.webhook_configuration: missing']); // only once a webhook is configured
     const limit = await raw('GET', `${ids.phone.acmeGreen}?fields=whatsapp_business_manager_messaging_limit`);
     expect(keysMissing(fixture('graph-messaging-limit'), limit.json)).toEqual([]);
@@ -130,7 +165,11 @@ describe('the simulator against the samples', () => {
   });
 
   it('answers a template send with Meta’s success shape', async () => {
-    const sent = await raw('POST', `${ids.phone.acmeGreen}/messages`, templateMessage('16505551234', { name: 'hello_world', languageCode: 'en_US' }));
+    const sent = await raw(
+      'POST',
+      `${ids.phone.acmeGreen}/messages`,
+      templateMessage('16505551234', { name: 'hello_world', languageCode: 'en_US' }),
+    );
     expect(sent.status).toBe(200);
     expect(keysMissing(fixture('graph-send-success'), sent.json)).toEqual([]);
     expect(keysMissing(sent.json, fixture('graph-send-success'))).toEqual([]);
@@ -166,7 +205,13 @@ describe('the simulator against the samples', () => {
         retryable: true,
       });
       const e2 = await rejection(client.session(token).getWaba(ids.waba.acmeSupport));
-      expect(e2).toMatchObject({ metaCode: 190, metaSubcode: 463, fbtraceId: 'AXsgnV2Cm3ZMGF3dF_cfYIn', message: 'Error validating access token: Session has expired', retryable: false });
+      expect(e2).toMatchObject({
+        metaCode: 190,
+        metaSubcode: 463,
+        fbtraceId: 'AXsgnV2Cm3ZMGF3dF_cfYIn',
+        message: 'Error validating access token: Session has expired',
+        retryable: false,
+      });
     } finally {
       await client.close();
     }

@@ -18,7 +18,10 @@ const simLogs: string[] = [];
 beforeAll(async () => {
   const scenario = defaultScenarioInput();
   const base = scenario.tokens![0]!;
-  scenario.tokens!.push({ ...base, value: CANARY, note: 'canary' }, { ...base, value: CANARY_EXPIRED, isValid: false, expiresInSeconds: -60, note: 'expired canary' });
+  scenario.tokens!.push(
+    { ...base, value: CANARY, note: 'canary' },
+    { ...base, value: CANARY_EXPIRED, isValid: false, expiresInSeconds: -60, note: 'expired canary' },
+  );
   scenario.settings = { maxPageSize: 1, defaultPageSize: 1 }; // every list is paginated through access_token links
   running = await startSim({ scenario, logger: captureLogger(simLogs) });
 });
@@ -28,7 +31,9 @@ afterAll(async () => {
 });
 
 function leaks(values: unknown[]): string[] {
-  return values.map((v) => (typeof v === 'string' ? v : inspect(v, { depth: 10 }) + JSON.stringify(v))).filter((s) => s.includes(CANARY) || s.includes(CANARY_EXPIRED) || s.includes('EAACANARY'));
+  return values
+    .map((v) => (typeof v === 'string' ? v : inspect(v, { depth: 10 }) + JSON.stringify(v)))
+    .filter((s) => s.includes(CANARY) || s.includes(CANARY_EXPIRED) || s.includes('EAACANARY'));
 }
 
 describe('canary token', () => {
@@ -49,9 +54,17 @@ describe('canary token', () => {
       await catchErr(t.client.session(CANARY_EXPIRED).getWaba(ids.waba.acmeMain));
       await catchErr(t.client.session(CANARY_EXPIRED).debugToken());
       // A misbehaving edge that echoes the Authorization header and the token in a query string.
-      running.sim.injectFault({ path: `/*/${ids.waba.acmeSupport}`, status: 500, times: 3, rawBody: `upstream said: Authorization: Bearer ${CANARY} url=/x?access_token=${CANARY}&y=1` });
+      running.sim.injectFault({
+        path: `/*/${ids.waba.acmeSupport}`,
+        status: 500,
+        times: 3,
+        rawBody: `upstream said: Authorization: Bearer ${CANARY} url=/x?access_token=${CANARY}&y=1`,
+      });
       await catchErr(s.getWaba(ids.waba.acmeSupport));
-      running.sim.injectFault({ path: `/*/${ids.waba.acmeSupport}`, metaError: { code: 190, message: `Invalid token ${CANARY}`, details: `token ${CANARY} rejected` } });
+      running.sim.injectFault({
+        path: `/*/${ids.waba.acmeSupport}`,
+        metaError: { code: 190, message: `Invalid token ${CANARY}`, details: `token ${CANARY} rejected` },
+      });
       await catchErr(s.getWaba(ids.waba.acmeSupport));
       running.sim.injectFault({ method: 'POST', path: '**/messages', recordFirst: true, delayMs: 3_000 });
       await catchErr(s.sendMessage(ids.phone.acmeGreen, templateMessage('+16505551234', { name: 'hello_world', languageCode: 'en_US' })));
@@ -98,7 +111,9 @@ describe('canary token', () => {
     expect(redactPath('/v25.0/debug_token?input_token=abc&fields=a,b')).toBe('/v25.0/debug_token?fields=a,b');
     expect(redactPath('/v25.0/1/phone_numbers?access_token=abc&limit=2&after=xyz')).toBe('/v25.0/1/phone_numbers?limit=2&after=xyz');
     expect(redactPath('/v25.0/1?access_token=abc')).toBe('/v25.0/1');
-    expect(redactText('see https://g/x?access_token=SECRET123&y=1 and Bearer SECRET456', ['SECRET999'])).toBe('see https://g/x?access_token=[redacted]&y=1 and Bearer [redacted]');
+    expect(redactText('see https://g/x?access_token=SECRET123&y=1 and Bearer SECRET456', ['SECRET999'])).toBe(
+      'see https://g/x?access_token=[redacted]&y=1 and Bearer [redacted]',
+    );
     expect(redactText('token abcdefgh12345 here', ['abcdefgh12345'])).toBe('token [redacted] here');
   });
 });

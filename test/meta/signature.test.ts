@@ -22,7 +22,18 @@ describe('signWebhookBody / verifyWebhookSignature', () => {
     expect(verifyWebhookSignature(flipped, sig, [SECRET])).toBe(false);
     expect(verifyWebhookSignature(body, sig, ['another-secret'])).toBe(false);
     const hex = sig.slice('sha256='.length);
-    for (const header of [undefined, null, '', hex, `sha1=${hex}`, `SHA256=${hex}`, `sha256=${hex.slice(2)}`, `sha256=${hex}00`, `sha256=${'z'.repeat(64)}`, `sha256= ${hex.slice(1)}`]) {
+    for (const header of [
+      undefined,
+      null,
+      '',
+      hex,
+      `sha1=${hex}`,
+      `SHA256=${hex}`,
+      `sha256=${hex.slice(2)}`,
+      `sha256=${hex}00`,
+      `sha256=${'z'.repeat(64)}`,
+      `sha256= ${hex.slice(1)}`,
+    ]) {
       expect(verifyWebhookSignature(body, header, [SECRET]), String(header)).toBe(false);
     }
     expect(verifyWebhookSignature(body, `sha256=${hex.toUpperCase()}`, [SECRET])).toBe(true);
@@ -40,7 +51,9 @@ describe('signWebhookBody / verifyWebhookSignature', () => {
     const bytes = Buffer.from(text, 'utf8');
     expect(bytes.length).toBeGreaterThan(text.length);
     expect(signWebhookBody(text, SECRET)).toBe(signWebhookBody(bytes, SECRET));
-    const escaped = Buffer.from(JSON.stringify(JSON.parse(text)).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+    const escaped = Buffer.from(
+      JSON.stringify(JSON.parse(text)).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    );
     expect(verifyWebhookSignature(escaped, signWebhookBody(bytes, SECRET), [SECRET])).toBe(false);
   });
 });
@@ -75,11 +88,19 @@ describe('the simulator as Meta’s webhook sender', () => {
   });
 
   it('reports a failed handshake and then refuses to deliver', async () => {
-    expect(await running.sim.configureWebhook({ callbackUrl: receiver.url, verifyToken: 'wrong' })).toMatchObject({ verified: false, status: 403 });
-    await expect(running.sim.sendInboundText({ phoneNumberId: DEFAULT_IDS.phone.acmeGreen, from: { waId: '16505551234' }, text: 'hi' })).rejects.toThrow(/not verified/);
+    expect(await running.sim.configureWebhook({ callbackUrl: receiver.url, verifyToken: 'wrong' })).toMatchObject({
+      verified: false,
+      status: 403,
+    });
+    await expect(
+      running.sim.sendInboundText({ phoneNumberId: DEFAULT_IDS.phone.acmeGreen, from: { waId: '16505551234' }, text: 'hi' }),
+    ).rejects.toThrow(/not verified/);
     const echoWrong = await startReceiver('t', { echoWrongChallenge: true });
     try {
-      expect(await running.sim.configureWebhook({ callbackUrl: echoWrong.url, verifyToken: 't' })).toMatchObject({ verified: false, status: 200 });
+      expect(await running.sim.configureWebhook({ callbackUrl: echoWrong.url, verifyToken: 't' })).toMatchObject({
+        verified: false,
+        status: 200,
+      });
     } finally {
       await echoWrong.close();
     }
@@ -89,7 +110,11 @@ describe('the simulator as Meta’s webhook sender', () => {
     await running.sim.configureWebhook({ callbackUrl: receiver.url, verifyToken: 'my-verify-token', escapeUnicode });
     receiver.requests.length = 0;
     const text = 'Olá ünïcödé 😀';
-    const { delivery, wamid } = await running.sim.sendInboundText({ phoneNumberId: DEFAULT_IDS.phone.acmeGreen, from: { waId: '16505551234', name: 'Zoë' }, text });
+    const { delivery, wamid } = await running.sim.sendInboundText({
+      phoneNumberId: DEFAULT_IDS.phone.acmeGreen,
+      from: { waId: '16505551234', name: 'Zoë' },
+      text,
+    });
     expect(delivery).toMatchObject({ delivered: true, status: 200, attempts: 1 });
     const post = receiver.requests[0];
     expect(post?.method).toBe('POST');
@@ -111,7 +136,11 @@ describe('the simulator as Meta’s webhook sender', () => {
     await running.sim.configureWebhook({ callbackUrl: receiver.url, verifyToken: 'my-verify-token', maxAttempts: 3, retryDelayMs: 5 });
     receiver.requests.length = 0;
     receiver.postStatus = 500;
-    const { delivery } = await running.sim.sendInboundText({ phoneNumberId: DEFAULT_IDS.phone.acmeGreen, from: { waId: '16505551234' }, text: 'retry me' });
+    const { delivery } = await running.sim.sendInboundText({
+      phoneNumberId: DEFAULT_IDS.phone.acmeGreen,
+      from: { waId: '16505551234' },
+      text: 'retry me',
+    });
     expect(delivery).toMatchObject({ delivered: false, status: 500, attempts: 3 });
     expect(receiver.requests.filter((r) => r.method === 'POST')).toHaveLength(3);
     // Every retry carries the same bytes and signature, like Meta's.

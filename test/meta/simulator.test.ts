@@ -7,20 +7,34 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWebhookPayload, templateMessage, textMessage } from '../../src/meta/index.js';
-import { DEFAULT_IDS, defaultScenarioInput, loadScenarioFile, mpsForLevel, ScenarioError, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
+import {
+  DEFAULT_IDS,
+  defaultScenarioInput,
+  loadScenarioFile,
+  mpsForLevel,
+  ScenarioError,
+  type RunningMetaSimulator,
+} from '../../src/meta-simulator/index.js';
 import { startReceiver, startSim, type Receiver } from './helpers.js';
 
 const ids = DEFAULT_IDS;
 const phone = ids.phone.acmeGreen;
 
-async function call(base: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, token: string | null = ids.token.systemUser): Promise<{ status: number; json: Record<string, unknown> }> {
+async function call(
+  base: string,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  body?: unknown,
+  token: string | null = ids.token.systemUser,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   const res = await request(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.statusCode, json: (await res.body.json()) as Record<string, unknown> };
 }
 
-const errorOf = (r: { json: Record<string, unknown> }) => r.json.error as { code: number; error_subcode?: number; message: string; fbtrace_id: string };
+const errorOf = (r: { json: Record<string, unknown> }) =>
+  r.json.error as { code: number; error_subcode?: number; message: string; fbtrace_id: string };
 
 describe('limits and the service window (driven clock)', () => {
   let running: RunningMetaSimulator;
@@ -33,7 +47,8 @@ describe('limits and the service window (driven clock)', () => {
   });
   afterAll(() => running.close());
 
-  const send = (to: string, body: unknown = templateMessage(to, { name: 'hello_world', languageCode: 'en_US' })) => call(running.url, 'POST', `/v25.0/${phone}/messages`, body);
+  const send = (to: string, body: unknown = templateMessage(to, { name: 'hello_world', languageCode: 'en_US' })) =>
+    call(running.url, 'POST', `/v25.0/${phone}/messages`, body);
 
   it('enforces the per-number throughput in a sliding second (130429)', async () => {
     running.sim.reset();
@@ -119,26 +134,51 @@ describe('Graph error formats and the control API', () => {
     expect(debug.json.data).toMatchObject({ is_valid: true, type: 'USER', app_id: ids.appId });
     const expired = await call(running.url, 'GET', `/v25.0/debug_token?input_token=${ids.token.expired}`, undefined, appToken);
     expect(expired.json.data).toMatchObject({ is_valid: false, error: { code: 190, subcode: 463 } });
-    expect(errorOf(await call(running.url, 'GET', `/v25.0/${ids.waba.acmeMain}`, undefined, appToken))).toMatchObject({ code: 100, error_subcode: 33 });
+    expect(errorOf(await call(running.url, 'GET', `/v25.0/${ids.waba.acmeMain}`, undefined, appToken))).toMatchObject({
+      code: 100,
+      error_subcode: 33,
+    });
   });
 
   it('drives faults, numbers, records and reset over HTTP', async () => {
-    const ctl = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => call(running.url, method, `/__simulator/${path}`, body, null);
+    const ctl = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) =>
+      call(running.url, method, `/__simulator/${path}`, body, null);
     const state = (await ctl('GET', 'state')).json as { tokens: { value: string; note: string }[]; wabas: unknown[] };
     expect(state.tokens.map((t) => t.value)).toContain(ids.token.noMessaging);
     expect(state.wabas).toHaveLength(4);
 
-    expect((await ctl('POST', 'faults', { pathRegex: `/${ids.waba.acmeMain}$`, times: 'Infinity', metaError: { code: 2 }, status: 503 })).status).toBe(200);
+    expect(
+      (await ctl('POST', 'faults', { pathRegex: `/${ids.waba.acmeMain}$`, times: 'Infinity', metaError: { code: 2 }, status: 503 })).status,
+    ).toBe(200);
     expect((await call(running.url, 'GET', `/v25.0/${ids.waba.acmeMain}`)).status).toBe(503);
     expect((await call(running.url, 'GET', `/v25.0/${ids.waba.acmeMain}`)).status).toBe(503);
     await ctl('DELETE', 'faults');
     expect((await call(running.url, 'GET', `/v25.0/${ids.waba.acmeMain}`)).status).toBe(200);
 
-    const patched = await ctl('POST', `phone-numbers/${phone}`, { qualityRating: 'RED', throughputLevel: 'HIGH', messagingLimitTier: 'TIER_10K', canSendMessage: 'BLOCKED' });
+    const patched = await ctl('POST', `phone-numbers/${phone}`, {
+      qualityRating: 'RED',
+      throughputLevel: 'HIGH',
+      messagingLimitTier: 'TIER_10K',
+      canSendMessage: 'BLOCKED',
+    });
     expect(patched.json.phoneNumber).toMatchObject({ qualityRating: 'RED', throughputLevel: 'HIGH' });
-    const read = await call(running.url, 'GET', `/v25.0/${phone}?fields=quality_rating,throughput,whatsapp_business_manager_messaging_limit,health_status`);
-    expect(read.json).toMatchObject({ quality_rating: 'RED', throughput: { level: 'HIGH' }, whatsapp_business_manager_messaging_limit: 'TIER_10K', health_status: { can_send_message: 'BLOCKED' } });
-    const blocked = await call(running.url, 'POST', `/v25.0/${phone}/messages`, templateMessage('+16505551234', { name: 'hello_world', languageCode: 'en_US' }));
+    const read = await call(
+      running.url,
+      'GET',
+      `/v25.0/${phone}?fields=quality_rating,throughput,whatsapp_business_manager_messaging_limit,health_status`,
+    );
+    expect(read.json).toMatchObject({
+      quality_rating: 'RED',
+      throughput: { level: 'HIGH' },
+      whatsapp_business_manager_messaging_limit: 'TIER_10K',
+      health_status: { can_send_message: 'BLOCKED' },
+    });
+    const blocked = await call(
+      running.url,
+      'POST',
+      `/v25.0/${phone}/messages`,
+      templateMessage('+16505551234', { name: 'hello_world', languageCode: 'en_US' }),
+    );
     expect(errorOf(blocked).code).toBe(131031);
     const bad = await ctl('POST', `phone-numbers/${phone}`, { qualityRating: 5 });
     expect(bad.status).toBe(400);
@@ -159,10 +199,19 @@ describe('Graph error formats and the control API', () => {
     const inbound = await ctl('webhook/inbound-text', { phoneNumberId: phone, from: { waId: '16505551234', name: 'Sheena' }, text: 'Hi!' });
     expect(inbound.json).toMatchObject({ delivery: { delivered: true } });
     // The inbound message opened the window: a free-form reply is accepted.
-    const reply = await call(running.url, 'POST', `/v25.0/${phone}/messages`, textMessage('+16505551234', 'Hello Sheena', { bizOpaqueCallbackData: 'outbox-7' }));
+    const reply = await call(
+      running.url,
+      'POST',
+      `/v25.0/${phone}/messages`,
+      textMessage('+16505551234', 'Hello Sheena', { bizOpaqueCallbackData: 'outbox-7' }),
+    );
     const wamid = (reply.json.messages as { id: string }[])[0]?.id;
     receiver.requests.length = 0;
-    const statuses = await ctl('webhook/statuses', { wamid, statuses: ['sent', 'delivered', 'read', 'failed'], errors: [{ code: 131050 }] });
+    const statuses = await ctl('webhook/statuses', {
+      wamid,
+      statuses: ['sent', 'delivered', 'read', 'failed'],
+      errors: [{ code: 131050 }],
+    });
     expect((statuses.json.deliveries as unknown[]).length).toBe(4);
     const parsed = receiver.requests.map((r) => parseWebhookPayload(JSON.parse(r.raw.toString('utf8'))));
     const flat = parsed.flatMap((p) => (p.ok ? p.entries.flatMap((e) => e.changes) : []));
@@ -178,18 +227,52 @@ describe('Graph error formats and the control API', () => {
 
   it('emits shuffled and repeated statuses, quality updates, preferences, button and interactive replies', async () => {
     await running.sim.configureWebhook({ callbackUrl: receiver.url, verifyToken: 'vt' });
-    const res = await call(running.url, 'POST', `/v25.0/${phone}/messages`, templateMessage('+16505551234', { name: 'order_update', languageCode: 'en_US', bodyParameters: ['Ana', 'A-1'], quickReplyPayloads: ['track', 'talk'] }));
+    const res = await call(
+      running.url,
+      'POST',
+      `/v25.0/${phone}/messages`,
+      templateMessage('+16505551234', {
+        name: 'order_update',
+        languageCode: 'en_US',
+        bodyParameters: ['Ana', 'A-1'],
+        quickReplyPayloads: ['track', 'talk'],
+      }),
+    );
     const wamid = (res.json.messages as { id: string }[])[0]?.id as string;
     receiver.requests.length = 0;
     let seed = 3;
-    const deliveries = await running.sim.emitStatusesFor(wamid, ['sent', 'delivered', 'read'], { shuffle: true, repeat: 2, random: () => ((seed = (seed * 7 + 1) % 11) / 11) });
+    const deliveries = await running.sim.emitStatusesFor(wamid, ['sent', 'delivered', 'read'], {
+      shuffle: true,
+      repeat: 2,
+      random: () => (seed = (seed * 7 + 1) % 11) / 11,
+    });
     expect(deliveries).toHaveLength(6);
-    await running.sim.sendInboundButton({ phoneNumberId: phone, from: { waId: '16505551234' }, payload: 'track', text: 'Track order', contextWamid: wamid });
-    await running.sim.sendInboundInteractiveReply({ phoneNumberId: phone, from: { userId: 'US.42' }, id: 'cancel-button', title: 'Cancel', contextWamid: wamid });
-    await running.sim.emitQualityUpdate(phone, { event: 'THROUGHPUT_UPGRADE', currentLimit: 'TIER_UNLIMITED', maxDailyConversationsPerBusiness: 'TIER_UNLIMITED' });
+    await running.sim.sendInboundButton({
+      phoneNumberId: phone,
+      from: { waId: '16505551234' },
+      payload: 'track',
+      text: 'Track order',
+      contextWamid: wamid,
+    });
+    await running.sim.sendInboundInteractiveReply({
+      phoneNumberId: phone,
+      from: { userId: 'US.42' },
+      id: 'cancel-button',
+      title: 'Cancel',
+      contextWamid: wamid,
+    });
+    await running.sim.emitQualityUpdate(phone, {
+      event: 'THROUGHPUT_UPGRADE',
+      currentLimit: 'TIER_UNLIMITED',
+      maxDailyConversationsPerBusiness: 'TIER_UNLIMITED',
+    });
     await running.sim.emitUserPreference(phone, { waId: '16505551234' }, 'stop');
     await running.sim.configureWebhook({ callbackUrl: receiver.url, verifyToken: 'vt', wabaIds: [ids.waba.acmeSupport] });
-    const filtered = await running.sim.sendInboundText({ phoneNumberId: phone, from: { waId: '16505551234' }, text: 'not for this webhook' });
+    const filtered = await running.sim.sendInboundText({
+      phoneNumberId: phone,
+      from: { waId: '16505551234' },
+      text: 'not for this webhook',
+    });
     expect(filtered.delivery).toMatchObject({ delivered: false, attempts: 0 });
     const changes = receiver.requests
       .filter((r) => r.method === 'POST')
@@ -202,7 +285,10 @@ describe('Graph error formats and the control API', () => {
       ['button', 'Track order', 'track', wamid],
       ['interactive', 'Cancel', 'cancel-button', wamid],
     ]);
-    expect(changes.find((c) => c.kind === 'phone_number_quality_update')).toMatchObject({ event: 'THROUGHPUT_UPGRADE', maxDailyConversationsPerBusiness: 'TIER_UNLIMITED' });
+    expect(changes.find((c) => c.kind === 'phone_number_quality_update')).toMatchObject({
+      event: 'THROUGHPUT_UPGRADE',
+      maxDailyConversationsPerBusiness: 'TIER_UNLIMITED',
+    });
     expect(changes.find((c) => c.kind === 'user_preferences')).toMatchObject({ preferences: [{ value: 'stop', waId: '16505551234' }] });
   });
 });
@@ -214,7 +300,12 @@ describe('autoStatuses', () => {
     try {
       await running.sim.configureWebhook({ callbackUrl: receiver.url, verifyToken: 'vt' });
       receiver.requests.length = 0;
-      await call(running.url, 'POST', `/v25.0/${phone}/messages`, templateMessage('+16505551234', { name: 'hello_world', languageCode: 'en_US' }, { bizOpaqueCallbackData: 'ob-1' }));
+      await call(
+        running.url,
+        'POST',
+        `/v25.0/${phone}/messages`,
+        templateMessage('+16505551234', { name: 'hello_world', languageCode: 'en_US' }, { bizOpaqueCallbackData: 'ob-1' }),
+      );
       await running.sim.idle();
       const statuses = receiver.requests
         .map((r) => parseWebhookPayload(JSON.parse(r.raw.toString('utf8'))))
@@ -237,15 +328,34 @@ describe('scenario files', () => {
 
   it('loads a valid file with defaults filled in', () => {
     const file = join(dir, 'ok.json');
-    writeFileSync(file, JSON.stringify({ apps: [{ id: 'app1', name: 'A', secret: 'secret-123456' }], businesses: [{ id: 'b1', name: 'B' }], wabas: [{ id: 'w1', name: 'W', ownerBusinessId: 'b1', phoneNumbers: [{ id: 'p1', displayPhoneNumber: '15550000001' }] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        apps: [{ id: 'app1', name: 'A', secret: 'secret-123456' }],
+        businesses: [{ id: 'b1', name: 'B' }],
+        wabas: [{ id: 'w1', name: 'W', ownerBusinessId: 'b1', phoneNumbers: [{ id: 'p1', displayPhoneNumber: '15550000001' }] }],
+      }),
+    );
     const s = loadScenarioFile(file);
-    expect(s.wabas[0]?.phoneNumbers[0]).toMatchObject({ status: 'CONNECTED', qualityRating: 'GREEN', throughputLevel: 'STANDARD', mpsOverride: null });
+    expect(s.wabas[0]?.phoneNumbers[0]).toMatchObject({
+      status: 'CONNECTED',
+      qualityRating: 'GREEN',
+      throughputLevel: 'STANDARD',
+      mpsOverride: null,
+    });
     expect(s.settings).toMatchObject({ enforceServiceWindow: true, pairRateLimit: { intervalMs: 6000, burst: 45 }, maxPageSize: 100 });
   });
 
   it('names the bad field', () => {
     const file = join(dir, 'bad.json');
-    writeFileSync(file, JSON.stringify({ apps: [{ id: 'app1', name: 'A', secret: 'secret-123456' }], businesses: [], wabas: [{ id: 'w1', name: 'W', ownerBusinessId: 'nobody', phoneNumbers: [{ id: 'p 1', displayPhoneNumber: '1' }] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        apps: [{ id: 'app1', name: 'A', secret: 'secret-123456' }],
+        businesses: [],
+        wabas: [{ id: 'w1', name: 'W', ownerBusinessId: 'nobody', phoneNumbers: [{ id: 'p 1', displayPhoneNumber: '1' }] }],
+      }),
+    );
     const err = (() => {
       try {
         loadScenarioFile(file);

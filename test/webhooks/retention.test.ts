@@ -21,7 +21,11 @@ describe('webhook delivery retention', () => {
     const old = Date.now() - 20 * 24 * 3600_000;
     const insert = (id: string, outcome: string) =>
       sqlite
-        .prepare(`INSERT INTO webhook_deliveries (${Object.keys(template).join(', ')}) VALUES (${Object.keys(template).map(() => '?').join(', ')})`)
+        .prepare(
+          `INSERT INTO webhook_deliveries (${Object.keys(template).join(', ')}) VALUES (${Object.keys(template)
+            .map(() => '?')
+            .join(', ')})`,
+        )
         .run(...Object.entries(template).map(([k, v]) => (k === 'id' ? id : k === 'outcome' ? outcome : k === 'received_at' ? old : v)));
     insert(`${idFloor(old).slice(0, 10)}AAAAAAAAAAAAAAA1`, 'PROCESSED');
     insert(`${idFloor(old).slice(0, 10)}AAAAAAAAAAAAAAA2`, 'PENDING');
