@@ -53,6 +53,27 @@ describe('operation limits over HTTP', () => {
     expect(await auditCount()).toBe(before);
   });
 
+  it('a valid query at the depth limit runs; one level deeper is rejected', async () => {
+    // Every field exists: tracking event -> message -> configuration -> webhook -> credential -> number (depth 10).
+    const path = (leaf: string) =>
+      `{ trackingEvents(first: 1) { edges { node { message { channelConfiguration { whatsApp { webhook { apiCredential { ${leaf} } } } } } } } } }`;
+    const atLimit = JSON.parse(
+      (await h.post({ query: path('phoneNumber { qualityRating }') }, { authorization: `Bearer ${h.adminKey}` })).body,
+    );
+    expect(atLimit).toEqual({ data: { trackingEvents: { edges: [] } } });
+    // The WABA's numbers are one level further down (depth 11).
+    const over = JSON.parse(
+      (
+        await h.post(
+          { query: path('whatsAppBusinessAccount { phoneNumbers { qualityRating } }') },
+          { authorization: `Bearer ${h.adminKey}` },
+        )
+      ).body,
+    );
+    expect(over.data).toBeUndefined();
+    expect(over.errors).toEqual([{ message: `Syntax Error: Query depth limit of ${GRAPHQL_LIMITS.maxDepth} exceeded, found 11.` }]);
+  });
+
   it('rejects more aliases than allowed, but runs a document at the limit', async () => {
     const before = await auditCount();
     const over = JSON.parse(
@@ -106,7 +127,8 @@ describe('the same limits over WebSocket', () => {
     const before = await auditCount();
     const conn = connectWs(h.wsUrl, h.adminKey);
     try {
-      for (const query of [deepMutation(GRAPHQL_LIMITS.maxDepth), aliasedMutation(GRAPHQL_LIMITS.maxAliases + 1)]) {
+      const validButTooDeep = `{ trackingEvents(first: 1) { edges { node { message { channelConfiguration { whatsApp { webhook { apiCredential { whatsAppBusinessAccount { phoneNumbers { qualityRating } } } } } } } } } } }`;
+      for (const query of [deepMutation(GRAPHQL_LIMITS.maxDepth), validButTooDeep, aliasedMutation(GRAPHQL_LIMITS.maxAliases + 1)]) {
         const errors = await new Promise<unknown>((resolve) => {
           conn.client.subscribe(
             { query },
