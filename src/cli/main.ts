@@ -48,6 +48,16 @@ function parse(args: string[], options: ParseArgsOptionsConfig, positionals: num
   return parsed;
 }
 
+/** A scenario file that is missing or invalid is a bad argument: its message names the file or the bad field. */
+async function readScenario(file: string) {
+  const { loadScenarioFile } = await import('../meta-simulator/index.js');
+  try {
+    return loadScenarioFile(file);
+  } catch (err) {
+    throw new UsageError(`--scenario ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 function withDatabase<T>(config: Config, fn: (db: Database) => T): T {
   const db = openDatabase(config.database.file);
   try {
@@ -76,8 +86,8 @@ async function run(argv: string[], io: Out): Promise<number> {
     );
     const port = values.port === undefined ? 4010 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a number from 0 to 65535');
-    const { startMetaSimulator, loadScenarioFile } = await import('../meta-simulator/index.js');
-    const scenario = typeof values.scenario === 'string' ? loadScenarioFile(values.scenario) : undefined;
+    const { startMetaSimulator } = await import('../meta-simulator/index.js');
+    const scenario = typeof values.scenario === 'string' ? await readScenario(values.scenario) : undefined;
     const sim = await startMetaSimulator({ port, host: '127.0.0.1', scenario });
     io.err(`Meta simulator listening on ${sim.url} (use META_GRAPH_URL=${sim.baseUrl}); control API under ${sim.url}/__simulator`);
     await new Promise<void>((resolve) => {
@@ -95,8 +105,7 @@ async function run(argv: string[], io: Out): Promise<number> {
       0,
     );
     const { runDemo } = await import('../demo/run-demo.js');
-    const { loadScenarioFile } = await import('../meta-simulator/index.js');
-    const scenario = typeof values.scenario === 'string' ? loadScenarioFile(values.scenario) : undefined;
+    const scenario = typeof values.scenario === 'string' ? await readScenario(values.scenario) : undefined;
     return runDemo({ keep: Boolean(values.keep), scenario, out: io.out, err: io.err });
   }
 

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_IDS, defaultScenarioInput } from '../../src/meta-simulator/index.js';
-import { runProcess } from '../helpers/spawn.js';
+import { request } from 'undici';
+import { runProcess, spawnProcess } from '../helpers/spawn.js';
 
 describe('npm run demo', () => {
   it('sets up the whole channel through the public API and exits 0 with a summary', async () => {
@@ -49,5 +50,25 @@ describe('npm run demo', () => {
     expect(res.code).toBe(1);
     expect(res.stdout).toContain('✗ discover WhatsApp Business Accounts');
     expect(res.stderr).toMatch(/FAILED at step "discover WhatsApp Business Accounts": MetaApiError \(META_API_ERROR\)/);
+  }, 90_000);
+
+  it('--keep leaves the service running and prints the admin key and the GraphiQL URL', async () => {
+    const proc = spawnProcess('node', ['bin/wcs.js', 'demo', '--keep'], {});
+    try {
+      const [, graphiql] = await proc.waitFor(/GraphiQL:\s+(http:\/\/\S+\/graphql)/, 60_000);
+      const [, key] = await proc.waitFor(/ADMIN key:\s+(wcs_\S+)/);
+      const res = await request(graphiql!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query: '{ channelConfigurations(first: 5) { totalCount edges { node { name status } } } }' }),
+      });
+      expect(await res.body.json()).toEqual({
+        data: { channelConfigurations: { totalCount: 1, edges: [{ node: { name: 'demo-whatsapp', status: 'ACTIVE' } }] } },
+      });
+      proc.kill('SIGINT');
+      expect(await proc.exited).toBe(0);
+    } finally {
+      proc.kill('SIGKILL');
+    }
   }, 90_000);
 });
