@@ -142,6 +142,24 @@ export class MetaClient {
     for (let attempt = 1; ; attempt++) {
       const startedAt = new Date();
       const started = performance.now();
+      // Every attempt leaves exactly one record, whatever way it ends.
+      const record = (
+        httpStatus: number | null,
+        outcome: MetaCallOutcome,
+        meta: { metaCode?: number | null; fbtraceId?: string | null } = {},
+      ): void =>
+        this.record({
+          req,
+          safePath,
+          startedAt,
+          attempt,
+          durationMs: performance.now() - started,
+          tag,
+          httpStatus,
+          metaCode: meta.metaCode ?? null,
+          fbtraceId: meta.fbtraceId ?? null,
+          outcome,
+        });
       let err: MetaError;
       try {
         const res = await performHttp(this.dispatcher, {
@@ -155,72 +173,30 @@ export class MetaClient {
           maxResponseBytes: this.maxResponseBytes,
           signal: callOpts.signal,
         });
-        const durationMs = performance.now() - started;
         const outcome = this.interpret(res, req, safePath, token);
+        const headerTrace = res.headers['x-fb-trace-id'] ?? null;
         if (!(outcome instanceof Error)) {
-          this.record({
-            req,
-            safePath,
-            startedAt,
-            attempt,
-            durationMs,
-            tag,
-            httpStatus: res.status,
-            metaCode: null,
-            fbtraceId: res.headers['x-fb-trace-id'] ?? null,
-            outcome: 'ok',
-          });
+          record(res.status, 'ok', { fbtraceId: headerTrace });
           return outcome;
         }
         err = outcome;
         const api = err instanceof MetaApiError ? err : null;
-        this.record({
-          req,
-          safePath,
-          startedAt,
-          attempt,
-          durationMs,
-          tag,
-          httpStatus: res.status,
-          metaCode: api?.metaCode ?? null,
-          fbtraceId: api?.fbtraceId ?? res.headers['x-fb-trace-id'] ?? null,
-          outcome: err instanceof MetaSendOutcomeUnknownError ? 'unknown_outcome' : 'meta_error',
+        record(res.status, err instanceof MetaSendOutcomeUnknownError ? 'unknown_outcome' : 'meta_error', {
+          metaCode: api?.metaCode,
+          fbtraceId: api?.fbtraceId ?? headerTrace,
         });
       } catch (thrown) {
         if (!(thrown instanceof TransportFailure)) throw thrown;
-        const durationMs = performance.now() - started;
+        // A send whose bytes left may have been taken by Meta: its outcome is unknown, never "unreachable".
+        const sendMayHaveLanded = req.kind === 'send' && thrown.requestSent;
+        record(thrown.status, sendMayHaveLanded ? 'unknown_outcome' : 'unreachable');
         if (thrown.reason === 'aborted') {
-          this.record({
-            req,
-            safePath,
-            startedAt,
-            attempt,
-            durationMs,
-            tag,
-            httpStatus: thrown.status,
-            metaCode: null,
-            fbtraceId: null,
-            outcome: req.kind === 'send' && thrown.requestSent ? 'unknown_outcome' : 'unreachable',
-          });
-          if (req.kind === 'send' && thrown.requestSent)
-            throw this.unknownOutcome(req, 'reset', thrown.status, 'The send was aborted after it was written');
+          if (sendMayHaveLanded) throw this.unknownOutcome(req, 'reset', thrown.status, 'The send was aborted after it was written');
           const abortErr = new Error('The call to Meta was aborted');
           abortErr.name = 'AbortError';
           throw abortErr;
         }
-        if (req.kind === 'send' && thrown.requestSent) {
-          this.record({
-            req,
-            safePath,
-            startedAt,
-            attempt,
-            durationMs,
-            tag,
-            httpStatus: thrown.status,
-            metaCode: null,
-            fbtraceId: null,
-            outcome: 'unknown_outcome',
-          });
+        if (sendMayHaveLanded) {
           throw this.unknownOutcome(
             req,
             thrown.reason === 'timeout' ? 'timeout' : 'reset',
@@ -238,18 +214,6 @@ export class MetaClient {
             `Meta unreachable (${thrown.reason}, ${thrown.code ?? 'no code'}) on ${req.method} ${safePath}: ${thrown.message}`,
             [token],
           ),
-        });
-        this.record({
-          req,
-          safePath,
-          startedAt,
-          attempt,
-          durationMs,
-          tag,
-          httpStatus: thrown.status,
-          metaCode: null,
-          fbtraceId: null,
-          outcome: 'unreachable',
         });
       }
 
