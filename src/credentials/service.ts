@@ -97,6 +97,8 @@ export function applyPhoneNumberUpdate(
   credential: CredentialRecord,
   patch: PhoneNumberPatch,
   source: 'refresh' | 'webhook',
+  /** Webhook processing publishes after its own (outer) commit is on disk. */
+  publish: (event: () => void) => void = (event) => event(),
 ): void {
   const now = new Date();
   const qualityChangeId = inTransaction(deps.db, (tx) => {
@@ -130,7 +132,9 @@ export function applyPhoneNumberUpdate(
     return id;
   });
   if (qualityChangeId)
-    deps.pubsub.publish(credential.sandboxId, 'credential:quality-changed', { credentialId: credential.id, qualityChangeId });
+    publish(() =>
+      deps.pubsub.publish(credential.sandboxId, 'credential:quality-changed', { credentialId: credential.id, qualityChangeId }),
+    );
 }
 
 /** Moves the credential to FAILED with a message saying what to fix (no-op when it already says exactly that). */

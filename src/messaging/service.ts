@@ -50,6 +50,17 @@ export interface WebhookContext {
   credentialId: string;
   phoneNumberId: string;
   deliveryId: string;
+  /**
+   * Set when the caller holds an outer transaction (webhook processing applies
+   * many deliveries in one): live events must wait until that commit is on
+   * disk, so they are handed to the caller instead of published now.
+   */
+  deferPublish?: (publish: () => void) => void;
+}
+
+function publishEffects(deps: AppDeps, ctx: WebhookContext, effects: Effects): void {
+  if (ctx.deferPublish) ctx.deferPublish(() => effects.publish(deps));
+  else effects.publish(deps);
 }
 
 export type KeywordCategory = 'OPT_IN' | 'OPT_OUT' | 'HELP' | 'DEFAULT';
@@ -176,7 +187,7 @@ export function recordInboundMessage(
     }
     return { duplicate: false, messageId };
   });
-  effects.publish(deps);
+  publishEffects(deps, ctx, effects);
   return result;
 }
 
@@ -242,7 +253,7 @@ export function applyStatusUpdate(deps: AppDeps, ctx: WebhookContext, input: Sta
     if (!hadWamid) merged = { ...merged, message: applyPendingStatuses(tx, effects, merged.message, now) };
     return merged.moved || effects.trackingEventIds.length > 0 || !hadWamid ? 'applied' : 'duplicate';
   });
-  effects.publish(deps);
+  publishEffects(deps, ctx, effects);
   return result;
 }
 
@@ -288,7 +299,7 @@ export function applyMarketingPreference(
     });
     return 'applied' as const;
   });
-  effects.publish(deps);
+  publishEffects(deps, ctx, effects);
   return result;
 }
 

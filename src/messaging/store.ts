@@ -1,4 +1,5 @@
-import { and, asc, count, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { DbOrTx } from '../platform/db.js';
 import { windowQuery, type PageWindow } from '../platform/pagination.js';
 import {
@@ -19,16 +20,41 @@ export type MessagePatch = Partial<Omit<MessageRow, 'id' | 'sandboxId' | 'direct
 export type PendingStatusRow = typeof pendingStatuses.$inferSelect;
 export type TrackingEventRow = typeof trackingEvents.$inferSelect;
 
-// ---- hot reads -------------------------------------------------------------------
+// ---- hot statements -------------------------------------------------------------------
 // Run for every message sent and every status received (up to thousands a second): prepared once per
 // connection, since building and preparing a statement costs more than running it.
 
 const $ = sql.placeholder;
 
+/**
+ * INSERT … ON CONFLICT DO NOTHING of a whole row, prepared once. The values are
+ * encoded here by their columns (dates, JSON), null left as null: drizzle's
+ * placeholder filling would hand null to the encoders.
+ */
+function insertWholeRow<Row extends object>(db: DbOrTx, table: SQLiteTable) {
+  const columns = Object.entries(getTableColumns(table));
+  const statement = db
+    .insert(table)
+    .values(Object.fromEntries(columns.map(([key]) => [key, sql`${$(key)}`])))
+    .onConflictDoNothing()
+    .prepare();
+  return (row: Row): boolean => {
+    const values: Record<string, unknown> = {};
+    for (const [key, column] of columns) {
+      const value = (row as Record<string, unknown>)[key];
+      values[key] = value == null ? null : column.mapToDriverValue(value);
+    }
+    return statement.run(values).changes === 1;
+  };
+}
+
 function buildHotReads(db: DbOrTx) {
   const c = whatsappContacts;
   const m = whatsappMessages;
   return {
+    insertMessage: insertWholeRow<MessageRow>(db, m),
+    insertPendingStatus: insertWholeRow<PendingStatusRow>(db, pendingStatuses),
+    insertTrackingEvent: insertWholeRow<TrackingEventRow>(db, trackingEvents),
     contact: db
       .select()
       .from(c)
@@ -58,6 +84,11 @@ function buildHotReads(db: DbOrTx) {
       .select()
       .from(m)
       .where(and(eq(m.sandboxId, $('sandboxId')), eq(m.wamid, $('wamid'))))
+      .prepare(),
+    outboundByOpaque: db
+      .select()
+      .from(m)
+      .where(and(eq(m.sandboxId, $('sandboxId')), eq(m.direction, 'OUTBOUND'), eq(m.bizOpaqueCallbackData, $('opaque'))))
       .prepare(),
     // A null placeholder matches nothing (x = NULL is never true), like leaving that branch out.
     pendingStatuses: db
@@ -158,7 +189,7 @@ export function listConsentChanges(db: DbOrTx, sandboxId: string, contactId: str
 // ---- messages ------------------------------------------------------------------
 
 export function insertMessage(db: DbOrTx, row: MessageRow): boolean {
-  return db.insert(whatsappMessages).values(row).onConflictDoNothing().run().changes === 1;
+  return hot(db).insertMessage(row);
 }
 
 export function updateMessage(db: DbOrTx, id: string, patch: MessagePatch): void {
@@ -183,17 +214,7 @@ export function findMessageByWamid(db: DbOrTx, sandboxId: string, wamid: string)
 }
 
 export function findOutboundByOpaqueData(db: DbOrTx, sandboxId: string, opaque: string): MessageRow | undefined {
-  return db
-    .select()
-    .from(whatsappMessages)
-    .where(
-      and(
-        eq(whatsappMessages.sandboxId, sandboxId),
-        eq(whatsappMessages.direction, 'OUTBOUND'),
-        eq(whatsappMessages.bizOpaqueCallbackData, opaque),
-      ),
-    )
-    .get();
+  return hot(db).outboundByOpaque.get({ sandboxId, opaque });
 }
 
 export interface MessageFilter {
@@ -235,7 +256,7 @@ export function countMessages(db: DbOrTx, sandboxId: string, filter: MessageFilt
 // ---- pending statuses ------------------------------------------------------------
 
 export function insertPendingStatus(db: DbOrTx, row: PendingStatusRow): boolean {
-  return db.insert(pendingStatuses).values(row).onConflictDoNothing().run().changes === 1;
+  return hot(db).insertPendingStatus(row);
 }
 
 /** Statuses waiting for this message, by its wamid or by the opaque data it was sent with; oldest first. */
@@ -252,7 +273,7 @@ export function deletePendingStatuses(db: DbOrTx, ids: string[]): void {
 
 /** Inserts the event unless its dedupe key was seen; returns whether it was inserted. */
 export function insertTrackingEvent(db: DbOrTx, row: TrackingEventRow): boolean {
-  return db.insert(trackingEvents).values(row).onConflictDoNothing().run().changes === 1;
+  return hot(db).insertTrackingEvent(row);
 }
 
 export function findTrackingEvent(db: DbOrTx, sandboxId: string, id: string): TrackingEventRow | undefined {

@@ -147,13 +147,18 @@ export class InboxWriter {
   }
 
   /**
-   * Commits processing results (outcomes) with the same deferred sync; nobody
-   * waits for it: a lost outcome only means the delivery is processed again,
-   * which is idempotent. A failed sync is reported to the inbox rows it covers.
+   * Commits processing results with the same deferred sync; nobody waits for
+   * it: a lost commit only means the deliveries are processed again, which is
+   * idempotent. `afterSync` runs once it is on disk (or the sync failed: the
+   * rows are visible either way, and a failed sync is reported to the inbox
+   * rows it covers).
    */
-  commitInBackground(fn: () => void): void {
-    this.wal.commitDeferred(fn);
-    this.wal.sync(() => this.resume());
+  commitInBackground<T>(fn: () => T, afterSync?: (result: T) => void): void {
+    const result = this.wal.commitDeferred(fn);
+    this.wal.sync(() => {
+      this.resume();
+      afterSync?.(result);
+    });
   }
 
   /** A flush that found a sync in flight runs when it ends. */

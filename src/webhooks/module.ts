@@ -4,7 +4,14 @@ import { inTransaction } from '../platform/db.js';
 import { idFloor } from '../platform/ids.js';
 import type { JobContext } from '../platform/jobs/queue.js';
 import { DRAIN_JOB, drainKey, InboxWriter, type DrainPayload } from './ingest.js';
-import { markDeliveryFailed, processDelivery, ProcessingCache, recordOutcomes, runDelivery, type Processed } from './processor.js';
+import {
+  applyPrepared,
+  markDeliveryFailed,
+  prepareDelivery,
+  processDelivery,
+  ProcessingCache,
+  type PreparedDelivery,
+} from './processor.js';
 import { webhookRoute } from './routes.js';
 import * as store from './store.js';
 
@@ -26,8 +33,8 @@ interface RetryPayload {
 
 const DRAIN_BATCH = 200;
 const DRAIN_SLICE_MS = 1_000;
-const OUTCOMES_PER_COMMIT = 50;
-const TURN_MS = 4;
+const DELIVERIES_PER_COMMIT = 50;
+const TURN_MS = 2;
 const LINGER_MS = 100;
 
 function yieldToIo(): Promise<void> {
@@ -47,9 +54,21 @@ function handOver(deps: AppDeps, deliveryId: string, err: unknown): void {
 async function drain(deps: AppDeps, inbox: InboxWriter, payload: DrainPayload, ctx: JobContext): Promise<void> {
   const started = Date.now();
   let idleSince: number | null = null;
-  // Outcomes are committed without waiting for the disk (see InboxWriter.commitInBackground).
-  const record = (processed: Processed[]) => {
-    if (processed.length) inbox.commitInBackground(() => recordOutcomes(deps, processed));
+  // A turn's deliveries are applied with their outcomes in one transaction whose disk sync runs off the event
+  // loop (InboxWriter.commitInBackground); their live events go out once it is on disk. A lost commit only means
+  // the deliveries are processed again, which is idempotent.
+  const commit = (prepared: PreparedDelivery[]) => {
+    if (!prepared.length) return;
+    let failed: Array<{ deliveryId: string; error: unknown }> = [];
+    inbox.commitInBackground(
+      () => {
+        const batch = applyPrepared(deps, prepared);
+        failed = batch.failed;
+        return batch.publish;
+      },
+      (publish) => publish(),
+    );
+    for (const f of failed) handOver(deps, f.deliveryId, f.error);
   };
   for (;;) {
     // Synchronous from this read to the return below: nothing can commit in between unseen.
@@ -65,27 +84,25 @@ async function drain(deps: AppDeps, inbox: InboxWriter, payload: DrainPayload, c
     }
     idleSince = null;
     const cache = new ProcessingCache();
-    let done: Processed[] = [];
+    let turn: PreparedDelivery[] = [];
     let turnStarted = Date.now();
     for (const id of ids) {
       if (ctx.signal.aborted) break;
       try {
-        const processed = await runDelivery(deps, id, {}, cache);
-        if (processed) done.push(processed);
+        const prepared = await prepareDelivery(deps, id, {}, cache);
+        if (prepared) turn.push(prepared);
       } catch (err) {
-        record(done);
-        done = [];
         handOver(deps, id, err);
       }
-      // Outcomes of a whole turn share one commit; then ingest gets the event loop back.
-      if (done.length >= OUTCOMES_PER_COMMIT || Date.now() - turnStarted >= TURN_MS) {
-        record(done);
-        done = [];
+      // A turn's deliveries share one commit; then ingest gets the event loop back.
+      if (turn.length >= DELIVERIES_PER_COMMIT || Date.now() - turnStarted >= TURN_MS) {
+        commit(turn);
+        turn = [];
         await yieldToIo();
         turnStarted = Date.now();
       }
     }
-    record(done);
+    commit(turn);
     if (ctx.signal.aborted) return;
     if (Date.now() - started > DRAIN_SLICE_MS) {
       const next = payload.slot === 0 ? 1 : 0;

@@ -140,15 +140,16 @@ function applyPreferences(deps: AppDeps, ctx: WebhookContext, change: UserPrefer
 
 /**
  * phone_number_quality_update names the WABA (entry id) and display number but
- * not always the rating, so the number is re-read from Meta; the webhook's own
- * facts are the fallback when Meta cannot be reached.
+ * not always the rating, so the number is re-read from Meta (before the
+ * transaction: it is the only wait in processing); the webhook's own facts are
+ * the fallback when Meta cannot be reached.
  */
-async function applyQualityUpdate(
+async function readQualityPatch(
   deps: AppDeps,
   credential: CredentialRecord,
   change: PhoneNumberQualityChange,
   report: Report,
-): Promise<void> {
+): Promise<PhoneNumberPatch> {
   let patch: PhoneNumberPatch = {};
   const tier = change.maxDailyConversationsPerBusiness ?? change.currentLimit;
   if (tier) patch.messagingLimitTier = tier;
@@ -164,15 +165,31 @@ async function applyQualityUpdate(
       `could not re-read the number from Meta (${err instanceof Error ? err.name : 'error'}); applied the webhook's facts only`,
     );
   }
-  const targets = listCredentialsByPhoneNumberId(deps, credential.sandboxId, credential.phoneNumberId);
-  for (const target of targets.length ? targets : [credential]) applyPhoneNumberUpdate(deps, target, patch, 'webhook');
-  report.count(`phone number update(s) (${change.event})`);
+  return patch;
 }
+
+const isOwnNumber = (entryId: string, change: PhoneNumberQualityChange, credential: CredentialRecord): boolean =>
+  entryId === credential.wabaId && digits(change.displayPhoneNumber) === digits(credential.displayPhoneNumber);
 
 /** What processing decided for one delivery; written by recordOutcomes (several at once in the drain). */
 export interface Processed {
   delivery: Pick<store.DeliveryForProcessing, 'id' | 'webhookId' | 'receivedAt'>;
   result: ProcessResult;
+}
+
+/** Hands live events over to whoever commits: they go out once that commit is on disk. */
+export type DeferPublish = (publish: () => void) => void;
+
+/**
+ * A delivery read and parsed, its Meta reads done. Either its outcome is already
+ * known (a duplicate, a bad body) or `apply` writes its changes: synchronously,
+ * inside the caller's transaction, so that a drain applies many deliveries with
+ * one commit instead of one disk sync per status.
+ */
+export interface PreparedDelivery {
+  delivery: Processed['delivery'];
+  decided?: ProcessResult;
+  apply?: (deferPublish: DeferPublish) => ProcessResult;
 }
 
 /** Webhooks and credentials read once per drain batch instead of once per delivery. */
@@ -199,22 +216,21 @@ function countChanges(json: unknown): number {
 }
 
 /**
- * Applies one delivery's changes and returns its outcome without recording it:
- * the caller writes outcomes (recordOutcomes), in batches when draining. A crash
- * between the two only means the delivery is processed again, which is safe.
- * Throws only on unexpected failures (the caller retries).
+ * Reads, recognises and parses one delivery, and asks Meta what its quality
+ * updates need; writes nothing. Throws only on unexpected failures (the caller
+ * retries). Applying it twice is safe (see the top of this file).
  */
-export async function runDelivery(
+export async function prepareDelivery(
   deps: AppDeps,
   deliveryId: string,
   options: { replay?: boolean } = {},
   cache = new ProcessingCache(),
-): Promise<Processed | null> {
+): Promise<PreparedDelivery | null> {
   const delivery = store.findDeliveryForProcessing(deps.sqlite, deliveryId);
   if (!delivery) return null;
   const webhook = cache.webhook(deps, delivery.webhookId);
   if (!webhook) return null;
-  const done = (result: ProcessResult): Processed => ({ delivery, result });
+  const decided = (result: ProcessResult): PreparedDelivery => ({ delivery, decided: result });
 
   // Redeliveries are common (Meta retries, several subscribed apps): recognised before any parsing.
   const original = options.replay
@@ -227,14 +243,14 @@ export async function runDelivery(
     json = undefined;
   }
   if (original) {
-    return done({
+    return decided({
       outcome: 'DUPLICATE',
       changes: original.changes ?? countChanges(json),
       detail: 'Identical to an earlier delivery (same bytes); nothing was applied again.',
     });
   }
   if (json === undefined) {
-    return done({
+    return decided({
       outcome: 'QUARANTINED',
       changes: 0,
       detail: 'The body is not valid JSON (the signature was valid); nothing was applied.',
@@ -242,7 +258,7 @@ export async function runDelivery(
   }
   const parsed = parseWebhookPayload(json);
   if (!parsed.ok)
-    return done({
+    return decided({
       outcome: 'QUARANTINED',
       changes: countChanges(json),
       detail: `Nothing was applied: ${parsed.reason}`.slice(0, MAX_DETAIL),
@@ -252,49 +268,105 @@ export async function runDelivery(
   const credential = cache.credential(deps, webhook.sandboxId, webhook.credentialId);
   if (!credential) throw new Error('the webhook credential is missing');
   const report = new Report();
-  let index = 0;
+  const qualityPatches = new Map<PhoneNumberQualityChange, PhoneNumberPatch>();
   for (const entry of parsed.entries) {
     for (const change of entry.changes) {
-      index += 1;
-      const label = `change ${index} (${change.field})`;
-      switch (change.kind) {
-        case 'messages':
-        case 'user_preferences': {
-          if (change.metadata.phoneNumberId !== credential.phoneNumberId) {
-            report.quarantined.push(
-              `${label} is about phone number ${change.metadata.phoneNumberId}, not this webhook's ${credential.phoneNumberId}`,
-            );
-            break;
-          }
-          const ctx: WebhookContext = {
-            sandboxId: webhook.sandboxId,
-            credentialId: credential.id,
-            phoneNumberId: credential.phoneNumberId,
-            deliveryId: delivery.id,
-          };
-          if (change.kind === 'messages') applyMessages(deps, ctx, change, webhook.keywordRules, report);
-          else applyPreferences(deps, ctx, change, report);
-          break;
-        }
-        case 'phone_number_quality_update':
-          if (entry.id !== credential.wabaId || digits(change.displayPhoneNumber) !== digits(credential.displayPhoneNumber)) {
-            report.quarantined.push(`${label} is about ${change.displayPhoneNumber} of WABA ${entry.id}, not this webhook's number`);
-            break;
-          }
-          await applyQualityUpdate(deps, credential, change, report);
-          break;
-        case 'invalid':
-          report.quarantined.push(`${label} is not in a shape we know: ${change.issues.slice(0, 3).join('; ')}`);
-          break;
-        default:
-          report.ignored.push(`${label}${'event' in change ? ` ${change.event}` : ''}`);
-      }
+      if (change.kind === 'phone_number_quality_update' && isOwnNumber(entry.id, change, credential))
+        qualityPatches.set(change, await readQualityPatch(deps, credential, change, report));
     }
   }
-  return done({ outcome: report.quarantined.length ? 'QUARANTINED' : 'PROCESSED', changes, detail: report.text(changes) });
+
+  const apply = (deferPublish: DeferPublish): ProcessResult => {
+    let index = 0;
+    for (const entry of parsed.entries) {
+      for (const change of entry.changes) {
+        index += 1;
+        const label = `change ${index} (${change.field})`;
+        switch (change.kind) {
+          case 'messages':
+          case 'user_preferences': {
+            if (change.metadata.phoneNumberId !== credential.phoneNumberId) {
+              report.quarantined.push(
+                `${label} is about phone number ${change.metadata.phoneNumberId}, not this webhook's ${credential.phoneNumberId}`,
+              );
+              break;
+            }
+            const ctx: WebhookContext = {
+              sandboxId: webhook.sandboxId,
+              credentialId: credential.id,
+              phoneNumberId: credential.phoneNumberId,
+              deliveryId: delivery.id,
+              deferPublish,
+            };
+            if (change.kind === 'messages') applyMessages(deps, ctx, change, webhook.keywordRules, report);
+            else applyPreferences(deps, ctx, change, report);
+            break;
+          }
+          case 'phone_number_quality_update': {
+            const patch = qualityPatches.get(change);
+            if (!patch) {
+              report.quarantined.push(`${label} is about ${change.displayPhoneNumber} of WABA ${entry.id}, not this webhook's number`);
+              break;
+            }
+            const targets = listCredentialsByPhoneNumberId(deps, credential.sandboxId, credential.phoneNumberId);
+            for (const target of targets.length ? targets : [credential])
+              applyPhoneNumberUpdate(deps, target, patch, 'webhook', deferPublish);
+            report.count(`phone number update(s) (${change.event})`);
+            break;
+          }
+          case 'invalid':
+            report.quarantined.push(`${label} is not in a shape we know: ${change.issues.slice(0, 3).join('; ')}`);
+            break;
+          default:
+            report.ignored.push(`${label}${'event' in change ? ` ${change.event}` : ''}`);
+        }
+      }
+    }
+    return { outcome: report.quarantined.length ? 'QUARANTINED' : 'PROCESSED', changes, detail: report.text(changes) };
+  };
+  return { delivery, apply };
 }
 
-/** Writes outcomes in one transaction (one fsync for a whole drain batch). */
+/** A batch of applied deliveries: the ones that failed (their changes rolled back) and the events to publish after commit. */
+export interface AppliedBatch {
+  processed: Processed[];
+  failed: Array<{ deliveryId: string; error: unknown }>;
+  publish: () => void;
+}
+
+/**
+ * Applies prepared deliveries and writes their outcomes in ONE transaction
+ * (call it inside the commit wrapper of your choice). Each delivery runs in
+ * its own savepoint, so one that throws is rolled back alone and reported in
+ * `failed`; the others still commit.
+ */
+export function applyPrepared(deps: AppDeps, prepared: PreparedDelivery[]): AppliedBatch {
+  const batch: AppliedBatch = { processed: [], failed: [], publish: () => {} };
+  const events: Array<() => void> = [];
+  const inSavepoint = deps.sqlite.transaction((p: PreparedDelivery, own: Array<() => void>) => p.apply!((e) => own.push(e)));
+  inTransaction(deps.db, () => {
+    for (const p of prepared) {
+      if (p.decided) {
+        batch.processed.push({ delivery: p.delivery, result: p.decided });
+        continue;
+      }
+      const own: Array<() => void> = [];
+      try {
+        batch.processed.push({ delivery: p.delivery, result: inSavepoint(p, own) });
+        events.push(...own);
+      } catch (error) {
+        batch.failed.push({ deliveryId: p.delivery.id, error });
+      }
+    }
+    recordOutcomes(deps, batch.processed);
+  });
+  batch.publish = () => {
+    for (const publish of events) publish();
+  };
+  return batch;
+}
+
+/** Writes outcomes (inside the caller's transaction, or in one of its own). */
 export function recordOutcomes(deps: AppDeps, processed: Processed[]): void {
   if (!processed.length) return;
   const processedAt = new Date();
@@ -312,15 +384,19 @@ export function recordOutcomes(deps: AppDeps, processed: Processed[]): void {
   });
 }
 
-/** Processes one delivery now and records its outcome (retry jobs, replays). */
+/** Processes one delivery now and records its outcome (retry jobs, replays); throws when applying it failed. */
 export async function processDelivery(
   deps: AppDeps,
   deliveryId: string,
   options: { replay?: boolean } = {},
 ): Promise<ProcessResult | null> {
-  const processed = await runDelivery(deps, deliveryId, options);
-  if (processed) recordOutcomes(deps, [processed]);
-  return processed?.result ?? null;
+  const prepared = await prepareDelivery(deps, deliveryId, options);
+  if (!prepared) return null;
+  const batch = applyPrepared(deps, [prepared]);
+  batch.publish();
+  const failure = batch.failed[0];
+  if (failure) throw failure.error;
+  return batch.processed[0]?.result ?? null;
 }
 
 /** Marks a delivery FAILED once its retries are used up. */
