@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectWs, subscribeSse, type WsConnection } from '../helpers/live.js';
-import { sandboxIdOf } from '../credentials/helpers.js';
+import { sandboxIdOf, useWorld } from '../helpers/world.js';
 import {
   activeCredential,
   ConfigListDoc,
@@ -15,10 +15,8 @@ import {
   StatusSubDoc,
   SubmitConfigDoc,
   UpdateConfigDoc,
-  startWorld,
   waitForConfigStatus,
   waitUntil,
-  type World,
 } from './helpers.js';
 
 /**
@@ -27,7 +25,7 @@ import {
  * not mutate.
  */
 
-let w: World;
+const w = useWorld();
 let prodCredential: string;
 let otherCredential: string;
 let otherKey: string;
@@ -35,7 +33,6 @@ let prodWs: WsConnection;
 let otherWs: WsConnection;
 
 beforeAll(async () => {
-  w = await startWorld();
   otherKey = w.h.createKey({ sandbox: 'other', role: 'ADMIN' });
   prodCredential = await activeCredential(w.h, 'access prod');
   otherCredential = await activeCredential(w.h, 'access other', undefined, otherKey);
@@ -46,7 +43,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await prodWs?.dispose();
   await otherWs?.dispose();
-  await w?.stop();
 });
 
 async function listening(key: string, count: number): Promise<void> {

@@ -1,14 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../generated/index.js';
 import {
   ALL_SCOPES,
   ACME_WABAS,
   acmeInput,
   createCredential,
-  sandboxIdOf,
   UpdateDoc as UpdateCredentialDoc,
   waitForStatus,
 } from '../credentials/helpers.js';
+import { sandboxIdOf, useWorld } from '../helpers/world.js';
 import { defaultScenarioInput } from '../../src/meta-simulator/index.js';
 import {
   activeCredential,
@@ -18,7 +18,6 @@ import {
   createWebhook,
   IDS,
   NUMBERS,
-  startWorld,
   submit,
   update,
   UpdateGeneralSettingsDoc,
@@ -26,7 +25,6 @@ import {
   waitForConfig,
   waitForConfigStatus,
   type ConfigView,
-  type World,
 } from './helpers.js';
 
 /**
@@ -48,20 +46,15 @@ const CreateMarketingActionDoc = graphql(`
   }
 `);
 
-let w: World;
+const w = useWorld();
 let credentialId: string;
 
 beforeAll(async () => {
-  w = await startWorld();
   credentialId = await activeCredential(w.h, 'checks main');
 });
 
 afterEach(() => {
   w.sim.sim.clearFaults();
-});
-
-afterAll(async () => {
-  await w?.stop();
 });
 
 /** The named check FAILED with a message and a remedy; every other check PASSED (or, given, was not run). */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useWorld } from '../helpers/world.js';
 import { connectWs, type WsConnection } from '../helpers/live.js';
 import { UpdateDoc as UpdateCredentialDoc, waitForStatus } from '../credentials/helpers.js';
 import {
@@ -11,9 +12,7 @@ import {
   NUMBERS,
   readConfig,
   StatusSubDoc,
-  startWorld,
   waitForConfigStatus,
-  type World,
 } from './helpers.js';
 
 /**
@@ -23,17 +22,15 @@ import {
  * it are checked again and become ACTIVE.
  */
 
-let w: World;
+const w = useWorld();
 let ws: WsConnection;
 
 beforeAll(async () => {
-  w = await startWorld();
   ws = connectWs(w.h.wsUrl, w.h.adminKey);
 });
 
 afterAll(async () => {
   await ws?.dispose();
-  await w?.stop();
 });
 
 describe('credential status changes', () => {

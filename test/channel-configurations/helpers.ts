@@ -1,13 +1,16 @@
 import { expect } from 'vitest';
 import { graphql } from '../generated/index.js';
 import type { UpdateChannelConfigurationInput } from '../generated/graphql.js';
-import { startHarness, type Harness, type HarnessOptions } from '../helpers/harness.js';
-import { acmeInput, createCredential, waitForStatus } from '../credentials/helpers.js';
-import { DEFAULT_IDS, startMetaSimulator, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
+import type { Harness } from '../helpers/harness.js';
+import { waitFor } from '../helpers/wait.js';
+import { verifyWebhook } from '../helpers/world.js';
+import * as webhooks from '../webhooks/helpers.js';
+import type { RunningMetaSimulator } from '../../src/meta-simulator/index.js';
 
-/** Shared documents and set-up of the channel-configuration tests: the real server, the simulator playing Meta. */
+/** Shared documents and helpers of the channel-configuration tests (test/helpers/world.ts starts the server and the simulator). */
 
-export const IDS = DEFAULT_IDS;
+export { waitUntil } from '../helpers/wait.js';
+export { activeCredential, IDS, rawId, verifyWebhook } from '../helpers/world.js';
 /** The E.164 numbers of the default scenario (Meta displays them without "+"). */
 export const NUMBERS = {
   acmeGreen: '+15550100001',
@@ -65,19 +68,7 @@ export const CreateConfigDoc = graphql(`
           ...CcConfigFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
-      ... on EntitlementError {
-        entitlement
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -91,16 +82,7 @@ export const UpdateConfigDoc = graphql(`
           ...CcConfigFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -114,16 +96,7 @@ export const SubmitConfigDoc = graphql(`
           ...CcConfigFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -137,10 +110,7 @@ export const DeactivateConfigDoc = graphql(`
           ...CcConfigFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -154,10 +124,7 @@ export const ReactivateConfigDoc = graphql(`
           ...CcConfigFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -172,10 +139,7 @@ export const DeleteConfigDoc = graphql(`
           name
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -250,63 +214,11 @@ export const UpdateGeneralSettingsDoc = graphql(`
   }
 `);
 
-export const CreateWebhookDoc = graphql(`
-  mutation CcCreateWebhook($input: CreateWhatsAppWebhookInput!) {
-    createWhatsAppWebhook(input: $input) {
-      __typename
-      ... on CreateWhatsAppWebhookSuccess {
-        data {
-          id
-          name
-          callbackUrl
-          verifyToken
-          verifiedAt
-        }
-      }
-      ... on Error {
-        message
-        code
-      }
-    }
-  }
-`);
-
 export type ConfigView = Extract<
   NonNullable<Awaited<ReturnType<typeof readConfigRaw>>['data']>['node'],
   { __typename: 'ChannelConfiguration' }
 >;
 export type ConfigStatus = ConfigView['status'];
-
-export interface World {
-  sim: RunningMetaSimulator;
-  h: Harness;
-  stop(): Promise<void>;
-}
-
-export async function startWorld(options: HarnessOptions = {}): Promise<World> {
-  const sim = await startMetaSimulator({ port: 0 });
-  const h = await startHarness({ metaUrl: sim.baseUrl, ...options });
-  return {
-    sim,
-    h,
-    stop: async () => {
-      await h.stop().catch(() => undefined);
-      await sim.close();
-    },
-  };
-}
-
-/** An ACTIVE credential of the default scenario (Acme's main WABA; the green number unless told otherwise). */
-export async function activeCredential(
-  h: Harness,
-  name: string,
-  phoneNumberId: string = IDS.phone.acmeGreen,
-  key = h.adminKey,
-): Promise<string> {
-  const id = await createCredential(h, acmeInput(name, { phoneNumberId }), key);
-  await waitForStatus(h, id, 'ACTIVE', 10_000, key);
-  return id;
-}
 
 export interface ConfigInput {
   name: string;
@@ -354,22 +266,15 @@ export async function readConfig(h: Harness, id: string, key = h.adminKey): Prom
   return node && node.__typename === 'ChannelConfiguration' ? node : null;
 }
 
-/** Polls the configuration through the API until the predicate holds (deadline, no blind sleeps). */
-export async function waitForConfig(
+/** Polls the configuration through the API until the predicate holds. */
+export function waitForConfig(
   h: Harness,
   id: string,
   predicate: (c: ConfigView) => boolean,
-  timeoutMs = 10_000,
+  timeoutMs?: number,
   key = h.adminKey,
 ): Promise<ConfigView> {
-  const deadline = Date.now() + timeoutMs;
-  let last: ConfigView | null = null;
-  while (Date.now() < deadline) {
-    last = await readConfig(h, id, key);
-    if (last && predicate(last)) return last;
-    await new Promise((r) => setTimeout(r, 30));
-  }
-  throw new Error(`channel configuration ${id} did not reach the expected state; last: ${JSON.stringify(last)}`);
+  return waitFor(() => readConfig(h, id, key), predicate, { what: `channel configuration ${id}`, timeoutMs, intervalMs: 30 });
 }
 
 export const waitForConfigStatus = (h: Harness, id: string, status: ConfigStatus, timeoutMs?: number, key = h.adminKey) =>
@@ -399,38 +304,14 @@ export async function marketingActions(h: Harness, key = h.adminKey) {
   return res.data!.marketingActions;
 }
 
-/** A webhook of the credential; with `sim`, Meta's verification handshake is completed too. */
+/** A webhook of the credential without keyword rules; with `sim`, Meta's verification handshake is completed too. */
 export async function createWebhook(h: Harness, credentialId: string, name: string, sim?: RunningMetaSimulator, key = h.adminKey) {
-  const res = await h.gql(
-    CreateWebhookDoc,
-    { input: { name, apiCredentialId: credentialId, appSecret: IDS.appSecret, keywordRules: [] } },
-    key,
-  );
-  const r = res.data?.createWhatsAppWebhook;
-  if (r?.__typename !== 'CreateWhatsAppWebhookSuccess') throw new Error(`webhook create failed: ${JSON.stringify(res)}`);
-  if (sim) await verifyWebhook(h, sim, r.data);
-  return r.data;
-}
-
-export async function verifyWebhook(h: Harness, sim: RunningMetaSimulator, webhook: { callbackUrl: string; verifyToken: string }) {
-  const callbackUrl = `${h.url}${new URL(webhook.callbackUrl).pathname}`;
-  const handshake = await sim.sim.configureWebhook({ callbackUrl, verifyToken: webhook.verifyToken, appSecret: IDS.appSecret });
-  expect(handshake.verified).toBe(true);
-}
-
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  const webhook = await webhooks.createWebhook(h, { name, apiCredentialId: credentialId, keywordRules: [] }, key);
+  if (sim) await verifyWebhook(h, sim, webhook);
+  return webhook;
 }
 
 /** Jobs of the readiness checks (any status), for "nothing was checked" and retry assertions. */
 export function checkJobs(h: Harness) {
   return h.server.deps.jobs.list({ kind: 'channel-configurations.check' });
-}
-
-export function rawId(globalId: string): string {
-  return Buffer.from(globalId, 'base64').toString('utf8').split(':').slice(1).join(':');
 }

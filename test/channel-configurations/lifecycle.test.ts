@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectWs, subscribeSse, type WsConnection } from '../helpers/live.js';
-import { sandboxIdOf } from '../credentials/helpers.js';
+import { sandboxIdOf, useWorld } from '../helpers/world.js';
 import {
   activeCredential,
   check,
@@ -23,8 +23,6 @@ import {
   UpdateGeneralSettingsDoc,
   waitForConfigStatus,
   waitUntil,
-  startWorld,
-  type World,
 } from './helpers.js';
 
 /**
@@ -36,19 +34,17 @@ import {
 
 const ALL_CHECKS = ['CREDENTIAL_ACTIVE', 'SENDER_NUMBER', 'APP_SUBSCRIBED', 'WEBHOOK', 'EXECUTION_FIELD', 'MARKETING_ACTIONS'];
 
-let w: World;
+const w = useWorld();
 let credentialId: string;
 let ws: WsConnection;
 
 beforeAll(async () => {
-  w = await startWorld();
   credentialId = await activeCredential(w.h, 'lifecycle main');
   ws = connectWs(w.h.wsUrl, w.h.adminKey);
 });
 
 afterAll(async () => {
   await ws?.dispose();
-  await w?.stop();
 });
 
 describe('submission (acceptance 1)', () => {

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { useWorld } from '../helpers/world.js';
 import { startHarness } from '../helpers/harness.js';
 import { connectWs, type WsConnection } from '../helpers/live.js';
 import { startMetaSimulator } from '../../src/meta-simulator/index.js';
@@ -12,11 +13,9 @@ import {
   rawId,
   readConfig,
   StatusSubDoc,
-  startWorld,
   waitForConfig,
   waitForConfigStatus,
   waitUntil,
-  type World,
 } from './helpers.js';
 
 /**
@@ -26,12 +25,11 @@ import {
  * finishes the checks.
  */
 
-let w: World;
+const w = useWorld();
 let credentialId: string;
 let ws: WsConnection;
 
 beforeAll(async () => {
-  w = await startWorld();
   credentialId = await activeCredential(w.h, 'outage main');
   ws = connectWs(w.h.wsUrl, w.h.adminKey);
 });
@@ -42,7 +40,6 @@ afterEach(() => {
 
 afterAll(async () => {
   await ws?.dispose();
-  await w?.stop();
 });
 
 const META_CHECKS = ['SENDER_NUMBER', 'APP_SUBSCRIBED'];

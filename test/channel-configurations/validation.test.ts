@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useWorld } from '../helpers/world.js';
 import { acmeInput, createCredential } from '../credentials/helpers.js';
 import {
   activeCredential,
@@ -14,13 +15,11 @@ import {
   NUMBERS,
   ReactivateConfigDoc,
   readConfig,
-  startWorld,
   submit,
   update,
   UpdateConfigDoc,
   SubmitConfigDoc,
   type ConfigInput,
-  type World,
 } from './helpers.js';
 
 /**
@@ -30,22 +29,17 @@ import {
  * changes nothing.
  */
 
-let w: World;
+const w = useWorld();
 let credentialId: string;
 let otherKey: string;
 let foreignCredentialId: string;
 let noEntitlementKey: string;
 
 beforeAll(async () => {
-  w = await startWorld();
   credentialId = await activeCredential(w.h, 'validation main');
   otherKey = w.h.createKey({ sandbox: 'other', role: 'ADMIN' });
   foreignCredentialId = await createCredential(w.h, acmeInput('other sandbox cred'), otherKey);
   noEntitlementKey = w.h.createKey({ organization: 'noent', sandbox: 'prod', role: 'ADMIN', entitlements: [] });
-});
-
-afterAll(async () => {
-  await w?.stop();
 });
 
 async function total(): Promise<number> {

@@ -1,8 +1,8 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import type { Harness } from '../helpers/harness.js';
 import { connectWs } from '../helpers/live.js';
-import { startMetaSimulator, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
+import { cleanup, sandboxIdOf, startWorld } from '../helpers/world.js';
 import {
   acmeInput,
   CreateDoc,
@@ -14,7 +14,6 @@ import {
   NodeDoc,
   readCredential,
   RefreshDoc,
-  sandboxIdOf,
   StatusSubDoc,
   TestDoc,
   UpdateDoc,
@@ -24,26 +23,20 @@ import {
 
 // Acceptance 3: entitlement, roles and sandbox isolation (both directions).
 
-let sim: RunningMetaSimulator;
 let h: Harness;
 let keyB: string;
 let idA: string;
 let idB: string;
 
 beforeAll(async () => {
-  sim = await startMetaSimulator({ port: 0 });
-  h = await startHarness({ metaUrl: sim.baseUrl });
+  ({ h } = await startWorld());
   keyB = h.createKey({ sandbox: 'other', role: 'ADMIN' });
   idA = await createCredential(h, acmeInput('shared name'));
   idB = await createCredential(h, acmeInput('shared name'), keyB);
   await waitForStatus(h, idA, 'ACTIVE');
   await waitForStatus(h, idB, 'ACTIVE', undefined, keyB);
 });
-
-afterAll(async () => {
-  await h?.stop();
-  await sim?.close();
-});
+afterAll(cleanup);
 
 /** Every credential mutation, with inputs that would otherwise be valid for `id`. */
 function everyMutation(id: string) {

@@ -1,9 +1,12 @@
 import { expect } from 'vitest';
 import { graphql } from '../generated/index.js';
 import type { Harness } from '../helpers/harness.js';
+import { waitFor } from '../helpers/wait.js';
 import { DEFAULT_IDS, defaultScenarioInput, type ScenarioInput } from '../../src/meta-simulator/index.js';
 
 /** Shared documents and helpers of the credentials tests (the simulator's default scenario plays Meta). */
+
+export { waitUntil } from '../helpers/wait.js';
 
 export const IDS = DEFAULT_IDS;
 export const ALL_SCOPES = ['business_management', 'whatsapp_business_management', 'whatsapp_business_messaging'];
@@ -88,19 +91,7 @@ export const DiscoverDoc = graphql(`
           }
         }
       }
-      ... on Error {
-        message
-        code
-      }
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
-      ... on EntitlementError {
-        entitlement
-      }
+      ...ErrorFields
       ... on MetaApiError {
         metaCode
         metaSubcode
@@ -126,19 +117,7 @@ export const CreateDoc = graphql(`
           ...CredentialFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
-      ... on EntitlementError {
-        entitlement
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -152,19 +131,7 @@ export const UpdateDoc = graphql(`
           ...CredentialFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
-      ... on EntitlementError {
-        entitlement
-      }
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -179,13 +146,7 @@ export const DeleteDoc = graphql(`
           name
         }
       }
-      ... on Error {
-        message
-        code
-      }
-      ... on EntitlementError {
-        entitlement
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -211,13 +172,7 @@ export const TestDoc = graphql(`
           }
         }
       }
-      ... on Error {
-        message
-        code
-      }
-      ... on EntitlementError {
-        entitlement
-      }
+      ...ErrorFields
       ... on MetaApiError {
         metaCode
         remedy
@@ -235,13 +190,7 @@ export const RefreshDoc = graphql(`
           ...CredentialFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
-      ... on EntitlementError {
-        entitlement
-      }
+      ...ErrorFields
       ... on MetaApiError {
         metaCode
         metaSubcode
@@ -332,16 +281,6 @@ export const QualitySubDoc = graphql(`
   }
 `);
 
-export const SandboxIdDoc = graphql(`
-  query SandboxId {
-    viewer {
-      sandbox {
-        id
-      }
-    }
-  }
-`);
-
 export interface CreateInput {
   name: string;
   apiToken: string;
@@ -380,37 +319,16 @@ export async function readCredential(h: Harness, id: string, key = h.adminKey) {
   return node && node.__typename === 'WhatsAppApiCredential' ? node : null;
 }
 
-/** Polls the credential through the API until the predicate holds (deadline, no blind sleeps). */
-export async function waitForCredential(
+/** Polls the credential through the API until the predicate holds. */
+export function waitForCredential(
   h: Harness,
   id: string,
   predicate: (c: CredentialView) => boolean,
-  timeoutMs = 10_000,
+  timeoutMs?: number,
   key = h.adminKey,
 ): Promise<CredentialView> {
-  const deadline = Date.now() + timeoutMs;
-  let last: CredentialView | null = null;
-  while (Date.now() < deadline) {
-    last = await readCredential(h, id, key);
-    if (last && predicate(last)) return last;
-    await new Promise((r) => setTimeout(r, 40));
-  }
-  throw new Error(`credential ${id} did not reach the expected state; last: ${JSON.stringify(last)}`);
+  return waitFor(() => readCredential(h, id, key), predicate, { what: `credential ${id}`, timeoutMs, intervalMs: 40 });
 }
 
 export const waitForStatus = (h: Harness, id: string, status: 'ACTIVE' | 'FAILED' | 'PROCESSING', timeoutMs?: number, key = h.adminKey) =>
   waitForCredential(h, id, (c) => c.status === status, timeoutMs, key);
-
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-/** The caller's sandbox id (tests wait on pubsub listener counts per sandbox before triggering events). */
-export async function sandboxIdOf(h: Harness, key = h.adminKey): Promise<string> {
-  const res = await h.gql(SandboxIdDoc, {}, key);
-  return res.data!.viewer.sandbox.id;
-}

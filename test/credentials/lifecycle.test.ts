@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import type { Harness } from '../helpers/harness.js';
 import { connectWs } from '../helpers/live.js';
-import { startMetaSimulator, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
+import { cleanup, sandboxIdOf, startWorld } from '../helpers/world.js';
 import {
   acmeInput,
   createCredential,
@@ -10,7 +10,6 @@ import {
   ListDoc,
   readCredential,
   RecentCallsDoc,
-  sandboxIdOf,
   StatusSubDoc,
   waitForStatus,
   waitUntil,
@@ -18,18 +17,9 @@ import {
 
 // Acceptance 1: discover -> create -> ACTIVE, seen through a graphql-ws subscription and through queries.
 
-let sim: RunningMetaSimulator;
 let h: Harness;
-
-beforeAll(async () => {
-  sim = await startMetaSimulator({ port: 0 });
-  h = await startHarness({ metaUrl: sim.baseUrl });
-});
-
-afterAll(async () => {
-  await h?.stop();
-  await sim?.close();
-});
+beforeAll(async () => ({ h } = await startWorld()));
+afterAll(cleanup);
 
 describe('credential lifecycle', () => {
   it('discovers the portfolio WABAs (owned and client) with their numbers, quality and throughput', async () => {

@@ -2,25 +2,13 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { connectWs } from '../helpers/live.js';
+import { cleanup, onCleanup, sandboxIdOf, startWorld } from '../helpers/world.js';
 import { startMetaSimulator } from '../../src/meta-simulator/index.js';
-import {
-  acmeInput,
-  createCredential,
-  DiscoverDoc,
-  IDS,
-  readCredential,
-  sandboxIdOf,
-  StatusSubDoc,
-  waitForStatus,
-  waitUntil,
-} from './helpers.js';
+import { acmeInput, createCredential, DiscoverDoc, IDS, readCredential, StatusSubDoc, waitForStatus, waitUntil } from './helpers.js';
 
 // Acceptance 2 (continued): Meta 5xx and Meta unreachable never fail a credential; the job retries until Meta is back.
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+afterEach(cleanup);
 
 function verifyJobs(h: Harness) {
   return h.server.deps.jobs.list({ kind: 'credentials.verify' });
@@ -36,14 +24,9 @@ async function freePort(): Promise<number> {
 
 describe('Meta trouble while verifying', () => {
   it('Meta 5xx: stays PROCESSING (never FAILED), the job retries, ACTIVE once the fault clears', async () => {
-    const sim = await startMetaSimulator({ port: 0 });
-    const h = await startHarness({ metaUrl: sim.baseUrl });
-    cleanups.push(
-      () => sim.close(),
-      () => h.stop(),
-    );
+    const { sim, h } = await startWorld();
     const ws = connectWs(h.wsUrl, h.adminKey);
-    cleanups.push(() => ws.dispose());
+    onCleanup(() => ws.dispose());
     const sub = ws.subscribe(StatusSubDoc, {});
     const sandboxId = await sandboxIdOf(h);
     await waitUntil(() => h.server.deps.pubsub.listenerCount(sandboxId, 'credential:status-changed') > 0);
@@ -71,7 +54,7 @@ describe('Meta trouble while verifying', () => {
   it('Meta unreachable: discovery answers MetaUnreachableError; a created credential stays PROCESSING and goes ACTIVE when Meta comes up', async () => {
     const port = await freePort();
     const h = await startHarness({ metaUrl: `http://127.0.0.1:${port}` });
-    cleanups.push(() => h.stop());
+    onCleanup(() => h.stop());
 
     const res = await h.gql(DiscoverDoc, { input: { apiToken: IDS.token.systemUser, businessAccountId: IDS.business.acme } });
     const r = res.data!.discoverWhatsAppBusinessAccounts;
@@ -84,7 +67,7 @@ describe('Meta trouble while verifying', () => {
     expect((await readCredential(h, id))!.status).toBe('PROCESSING');
 
     const sim = await startMetaSimulator({ port });
-    cleanups.push(() => sim.close());
+    onCleanup(() => sim.close());
     const c = await waitForStatus(h, id, 'ACTIVE', 20_000);
     expect(c.phoneNumber.qualityRating).toBe('GREEN');
     expect(verifyJobs(h)[0]!.failures).toBe(0);

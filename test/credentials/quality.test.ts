@@ -1,26 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import type { Harness } from '../helpers/harness.js';
 import { connectWs } from '../helpers/live.js';
-import { startMetaSimulator, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
-import { acmeInput, createCredential, IDS, QualitySubDoc, RefreshDoc, sandboxIdOf, waitForStatus, waitUntil } from './helpers.js';
+import { cleanup, onCleanup, sandboxIdOf, startWorld } from '../helpers/world.js';
+import { acmeInput, createCredential, IDS, QualitySubDoc, RefreshDoc, waitForStatus, waitUntil } from './helpers.js';
 
 // Acceptance 5: a quality change at Meta reaches whatsAppPhoneNumberQualityChanged subscribers after a refresh,
 // whether an admin asks for it or the recurring job runs.
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function setup(env: Record<string, string> = {}): Promise<{ sim: RunningMetaSimulator; h: Harness }> {
-  const sim = await startMetaSimulator({ port: 0 });
-  const h = await startHarness({ metaUrl: sim.baseUrl, env });
-  cleanups.push(
-    () => sim.close(),
-    () => h.stop(),
-  );
-  return { sim, h };
-}
+afterEach(cleanup);
 
 function qualityRows(h: Harness) {
   return h.server.deps.sqlite
@@ -30,13 +17,13 @@ function qualityRows(h: Harness) {
 
 describe('phone number quality', () => {
   it('refreshWhatsAppPhoneNumber stores the new quality, throughput and limit, records the change and notifies subscribers once', async () => {
-    const { sim, h } = await setup();
+    const { sim, h } = await startWorld();
     const id = await createCredential(h, acmeInput('quality watch'));
     const before = await waitForStatus(h, id, 'ACTIVE');
     expect(before.phoneNumber.qualityRating).toBe('GREEN');
 
     const ws = connectWs(h.wsUrl, h.adminKey);
-    cleanups.push(() => ws.dispose());
+    onCleanup(() => ws.dispose());
     const sub = ws.subscribe(QualitySubDoc, {});
     const sandboxId = await sandboxIdOf(h);
     await waitUntil(() => h.server.deps.pubsub.listenerCount(sandboxId, 'credential:quality-changed') > 0);
@@ -88,12 +75,12 @@ describe('phone number quality', () => {
   });
 
   it('the recurring job refreshes every ACTIVE credential by itself when the interval is short, with one refresh job queued at a time', async () => {
-    const { sim, h } = await setup({ PHONE_NUMBER_REFRESH_INTERVAL_MS: '300' });
+    const { sim, h } = await startWorld({ env: { PHONE_NUMBER_REFRESH_INTERVAL_MS: '300' } });
     const id = await createCredential(h, acmeInput('auto refresh'));
     await waitForStatus(h, id, 'ACTIVE');
 
     const ws = connectWs(h.wsUrl, h.adminKey);
-    cleanups.push(() => ws.dispose());
+    onCleanup(() => ws.dispose());
     const sub = ws.subscribe(QualitySubDoc, { credentialId: id });
     const sandboxId = await sandboxIdOf(h);
     await waitUntil(() => h.server.deps.pubsub.listenerCount(sandboxId, 'credential:quality-changed') > 0);

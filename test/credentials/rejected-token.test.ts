@@ -1,7 +1,7 @@
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/harness.js';
-import { defaultScenarioInput, startMetaSimulator, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
+import type { Harness } from '../helpers/harness.js';
+import { cleanup, rawId, startWorld } from '../helpers/world.js';
+import { defaultScenarioInput, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
 import { getCredential, openMetaSession } from '../../src/credentials/service.js';
 import { acmeInput, createCredential, IDS, RecentCallsDoc, RefreshDoc, scenarioWithTokens, TestDoc, waitForStatus } from './helpers.js';
 
@@ -17,23 +17,14 @@ let sim: RunningMetaSimulator;
 let h: Harness;
 
 beforeAll(async () => {
-  sim = await startMetaSimulator({ port: 0, scenario: scenarioWithTokens(REVOKED_BY_REFRESH, REVOKED_FOR_OTHERS, REVOKED_BY_TEST) });
-  h = await startHarness({ metaUrl: sim.baseUrl });
+  ({ sim, h } = await startWorld({ scenario: scenarioWithTokens(REVOKED_BY_REFRESH, REVOKED_FOR_OTHERS, REVOKED_BY_TEST) }));
 });
-
-afterAll(async () => {
-  await h?.stop();
-  await sim?.close();
-});
+afterAll(cleanup);
 
 /** Revokes tokens at "Meta": the simulator's world is replaced with those tokens marked invalid. */
 function revoke(...values: string[]): void {
   const base = scenarioWithTokens(REVOKED_BY_REFRESH, REVOKED_FOR_OTHERS, REVOKED_BY_TEST);
   sim.sim.replaceScenario({ ...base, tokens: base.tokens!.map((t) => (values.includes(t.value) ? { ...t, isValid: false } : t)) });
-}
-
-function rawId(globalId: string): string {
-  return decodeGlobalID(globalId).id;
 }
 
 async function sandboxOf(id: string): Promise<string> {

@@ -1,9 +1,9 @@
 import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import type { Harness } from '../helpers/harness.js';
 import { connectWs } from '../helpers/live.js';
-import { startMetaSimulator, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
+import { cleanup, startWorld } from '../helpers/world.js';
 import {
   acmeInput,
   CreateDoc,
@@ -25,7 +25,6 @@ import {
 const CANARY = 'SIMcanaryToken7f3a9c1e5b2d8f4a6c0e9b7d5a3f1c8e';
 const BOGUS = 'SIMbogusTokenMetaNeverIssued00000000000042';
 
-let sim: RunningMetaSimulator;
 let h: Harness;
 const bodies: string[] = [];
 
@@ -37,15 +36,8 @@ async function call<TData, TVars>(doc: TypedDocumentNode<TData, TVars>, variable
   return json.data;
 }
 
-beforeAll(async () => {
-  sim = await startMetaSimulator({ port: 0, scenario: scenarioWithTokens(CANARY) });
-  h = await startHarness({ metaUrl: sim.baseUrl });
-});
-
-afterAll(async () => {
-  await h?.stop();
-  await sim?.close();
-});
+beforeAll(async () => ({ h } = await startWorld({ scenario: scenarioWithTokens(CANARY) })));
+afterAll(cleanup);
 
 describe('the token is write-only', () => {
   let id = '';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/harness.js';
-import { startMetaSimulator, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
+import type { Harness } from '../helpers/harness.js';
+import { cleanup, startWorld } from '../helpers/world.js';
 import {
   acmeInput,
   CreateDoc,
@@ -19,18 +19,9 @@ import {
 // Every validation rule: bad input -> ValidationError (or ConflictError for a taken name) and nothing changed.
 // Also: delete, and the step-by-step test report.
 
-let sim: RunningMetaSimulator;
 let h: Harness;
-
-beforeAll(async () => {
-  sim = await startMetaSimulator({ port: 0 });
-  h = await startHarness({ metaUrl: sim.baseUrl });
-});
-
-afterAll(async () => {
-  await h?.stop();
-  await sim?.close();
-});
+beforeAll(async () => ({ h } = await startWorld()));
+afterAll(cleanup);
 
 function snapshot() {
   const { sqlite } = h.server.deps;

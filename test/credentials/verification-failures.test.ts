@@ -1,22 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/harness.js';
-import { startMetaSimulator, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
+import type { Harness } from '../helpers/harness.js';
+import { cleanup, startWorld } from '../helpers/world.js';
 import { acmeInput, createCredential, DiscoverDoc, IDS, waitForStatus } from './helpers.js';
 
 // Acceptance 2: each failure ends FAILED or as a typed error, with its own message.
 
-let sim: RunningMetaSimulator;
 let h: Harness;
-
-beforeAll(async () => {
-  sim = await startMetaSimulator({ port: 0 });
-  h = await startHarness({ metaUrl: sim.baseUrl });
-});
-
-afterAll(async () => {
-  await h?.stop();
-  await sim?.close();
-});
+beforeAll(async () => ({ h } = await startWorld()));
+afterAll(cleanup);
 
 async function discover(apiToken: string, businessAccountId: string) {
   const res = await h.gql(DiscoverDoc, { input: { apiToken, businessAccountId } });

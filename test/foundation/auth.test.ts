@@ -53,16 +53,7 @@ const CreateActionDoc = graphql(`
           key
         }
       }
-      ... on Error {
-        message
-        code
-      }
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -76,12 +67,7 @@ const SettingsDoc = graphql(`
           whatsAppExecutionField
         }
       }
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
+      ...ErrorFields
     }
   }
 `);

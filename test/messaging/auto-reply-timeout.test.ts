@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useWorld } from '../helpers/world.js';
 import { applyStatusUpdate, OUTCOME_UNKNOWN_REASON, recordInboundMessage } from '../../src/messaging/service.js';
-import { IDS, inbound, rows, setupWorld, status, waitUntil, type World } from './helpers.js';
+import { IDS, inbound, rows, setupWorld, status, waitUntil } from './helpers.js';
 
 // Issue 5 / RELIABILITY C6: Meta takes the auto-reply but answers after the client's headers timeout. The
 // outcome is unknown, so the reply is never resent; a later status carrying its opaque data settles it.
 
-let w: World;
-beforeAll(async () => {
-  // A lease longer than the client's timeout, so the first run itself meets the timeout (auto-reply.test.ts covers a lost lease).
-  w = await setupWorld({ JOB_LEASE_MS: '30000' });
-});
-afterAll(async () => {
-  await w.cleanup();
-});
+// A lease longer than the client's timeout, so the first run itself meets the timeout (auto-reply.test.ts covers a lost lease).
+const w = useWorld(() => setupWorld({ JOB_LEASE_MS: '30000' }));
 
 describe('auto-reply whose answer times out', () => {
   it('stays QUEUED with "outcome unknown", is not resent, and is settled by its status webhook', async () => {

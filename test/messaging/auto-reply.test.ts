@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useWorld } from '../helpers/world.js';
 import { applyStatusUpdate, OUTCOME_UNKNOWN_REASON, recordInboundMessage } from '../../src/messaging/service.js';
 import { getCredential } from '../../src/credentials/service.js';
 import { sendRuntime } from '../../src/messaging/send/sender.js';
@@ -32,13 +33,7 @@ function jobFor(w: World, messageId: string) {
 }
 
 describe('auto-reply pacing', () => {
-  let w: World;
-  beforeAll(async () => {
-    w = await setupWorld();
-  });
-  afterAll(async () => {
-    await w.cleanup();
-  });
+  const w = useWorld(setupWorld);
 
   it('takes its slot from the same throughput bucket as campaign sends of the number', async () => {
     const deps = w.h.server.deps;
@@ -57,13 +52,7 @@ describe('auto-reply pacing', () => {
 });
 
 describe('auto-reply sending', () => {
-  let w: World;
-  beforeAll(async () => {
-    w = await setupWorld();
-  });
-  afterAll(async () => {
-    await w.cleanup();
-  });
+  const w = useWorld(setupWorld);
 
   it("a permanent Meta error fails the reply with Meta's code and reason, once, without retrying", async () => {
     w.sim.sim.injectFault({
@@ -132,14 +121,8 @@ describe('auto-reply sending', () => {
 });
 
 describe('auto-reply after a lost lease', () => {
-  let w: World;
-  beforeAll(async () => {
-    // A lease far shorter than Meta's answer: the queue runs the job again while the first run still waits.
-    w = await setupWorld({ JOB_LEASE_MS: '300' });
-  });
-  afterAll(async () => {
-    await w.cleanup();
-  });
+  // A lease far shorter than Meta's answer: the queue runs the job again while the first run still waits.
+  const w = useWorld(() => setupWorld({ JOB_LEASE_MS: '300' }));
 
   it("a second run of the job does not send again while the first run's send may have reached Meta", async () => {
     w.sim.sim.injectFault({ method: 'POST', path: /messages$/, recordFirst: true, delayMs: 1_500 });

@@ -1,5 +1,6 @@
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useWorld } from '../helpers/world.js';
 import { graphql } from '../generated/index.js';
 import { connectWs } from '../helpers/live.js';
 import {
@@ -9,7 +10,7 @@ import {
   recordSendOutcome,
   type WebhookContext,
 } from '../../src/messaging/service.js';
-import { count, inbound, newWamid, setupWorld, status, waitUntil, type World } from './helpers.js';
+import { count, inbound, newWamid, setupWorld, status, waitUntil } from './helpers.js';
 
 // Issue 5 (messaging core): whatsAppMessages, trackingEvents and consent as in the contract (filters, pagination,
 // validation), node(id) for messages and events, trackingEventAdded over graphql-ws with its filters, every one
@@ -150,7 +151,7 @@ const AddedDoc = graphql(`
   }
 `);
 
-let w: World;
+const w = useWorld(setupWorld);
 const listMessages = (vars: { first: number; after: string | null }) => w.h.gql(MessagesDoc, vars);
 const CHANNEL = 'CHANNELCONFIG0001';
 const channelId = encodeGlobalID('ChannelConfiguration', CHANNEL);
@@ -169,8 +170,7 @@ function accepted(ctx: WebhookContext, to: string, channelConfigurationId: strin
   return { id: message.id, wamid };
 }
 
-beforeAll(async () => {
-  w = await setupWorld();
+beforeAll(() => {
   const deps = w.h.server.deps;
   // prod: 4 inbound (one opt-out at T0 + 1 min), 2 outbound through the channel configuration (one read, one
   // failed), 1 outbound without one.
@@ -202,9 +202,6 @@ beforeAll(async () => {
   accepted(w.ctx, '+14155550602', null);
   // other: 1 inbound of the same number.
   recordInboundMessage(deps, w.otherCtx, inbound({ waId: '14155550610', text: 'other sandbox', timestamp: new Date(T0) }));
-});
-afterAll(async () => {
-  await w.cleanup();
 });
 
 describe('whatsAppMessages', () => {

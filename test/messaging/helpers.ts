@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { decodeGlobalID } from '@pothos/plugin-relay';
-import { startHarness, type Harness } from '../helpers/harness.js';
-import { acmeInput, createCredential, IDS, sandboxIdOf, waitForStatus, waitUntil } from '../credentials/helpers.js';
-import { startMetaSimulator, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
+import type { Harness } from '../helpers/harness.js';
+import { activeCredential, IDS, rawId, sandboxIdOf, startWorld, type World as BaseWorld } from '../helpers/world.js';
 import type { InboundMessageInput, StatusInput, WebhookContext } from '../../src/messaging/service.js';
 
-export { IDS, waitUntil };
+export { waitUntil } from '../helpers/wait.js';
+export { IDS };
 
 /**
  * The messaging tests drive the service functions webhook processing calls, on a
@@ -13,44 +12,28 @@ export { IDS, waitUntil };
  * simulator plays Meta for the auto-replies.
  */
 
-export interface World {
-  sim: RunningMetaSimulator;
-  h: Harness;
+export interface World extends BaseWorld {
   /** Webhook context of an ACTIVE credential in sandbox prod (org acme). */
   ctx: WebhookContext;
   /** The same for sandbox "other" of the same organization. */
   otherCtx: WebhookContext;
   otherKey: string;
   otherViewerKey: string;
-  cleanup: () => Promise<void>;
 }
 
 export async function setupWorld(env: Record<string, string> = {}): Promise<World> {
-  const sim = await startMetaSimulator({ port: 0 });
-  const h = await startHarness({ metaUrl: sim.baseUrl, env });
+  const { sim, h } = await startWorld({ env });
   const otherKey = h.createKey({ sandbox: 'other', role: 'ADMIN' });
   const otherViewerKey = h.createKey({ sandbox: 'other', role: 'VIEWER' });
   const [ctx, otherCtx] = await Promise.all([contextFor(h, h.adminKey, 'prod sender'), contextFor(h, otherKey, 'other sender')]);
-  return {
-    sim,
-    h,
-    ctx,
-    otherCtx,
-    otherKey,
-    otherViewerKey,
-    cleanup: async () => {
-      await h.stop();
-      await sim.close();
-    },
-  };
+  return { sim, h, ctx, otherCtx, otherKey, otherViewerKey };
 }
 
 async function contextFor(h: Harness, key: string, name: string): Promise<WebhookContext> {
-  const globalId = await createCredential(h, acmeInput(name), key);
-  await waitForStatus(h, globalId, 'ACTIVE', 10_000, key);
+  const globalId = await activeCredential(h, name, IDS.phone.acmeGreen, key);
   return {
     sandboxId: await sandboxIdOf(h, key),
-    credentialId: decodeGlobalID(globalId).id,
+    credentialId: rawId(globalId),
     phoneNumberId: IDS.phone.acmeGreen,
     deliveryId: `delivery-${randomBytes(4).toString('hex')}`,
   };

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useWorld } from '../helpers/world.js';
 import {
   applyMarketingPreference,
   getConsentByPhoneNumber,
@@ -6,18 +7,12 @@ import {
   type WebhookContext,
 } from '../../src/messaging/service.js';
 import { ValidationError } from '../../src/platform/errors.js';
-import { count, IDS, inbound, rows, setupWorld, waitUntil, type World } from './helpers.js';
+import { count, IDS, inbound, rows, setupWorld, waitUntil } from './helpers.js';
 
 // Issue 5 (messaging core): inbound messages are recorded once per wamid with their contact, consent change,
 // tracking events and one auto-reply, which Meta (the simulator) receives exactly once.
 
-let w: World;
-beforeAll(async () => {
-  w = await setupWorld();
-});
-afterAll(async () => {
-  await w.cleanup();
-});
+const w = useWorld(setupWorld);
 
 const messagesWith = (wamid: string) => count(w.h, 'SELECT count(*) AS n FROM whatsapp_messages WHERE wamid = ?', wamid);
 const eventsOf = (messageId: string) =>

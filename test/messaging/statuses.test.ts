@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useWorld } from '../helpers/world.js';
 import {
   applyStatusUpdate,
   getConsentByPhoneNumber,
@@ -8,19 +9,13 @@ import {
   OUTCOME_UNKNOWN_REASON,
   type WebhookContext,
 } from '../../src/messaging/service.js';
-import { count, inbound, newWamid, rows, setupWorld, status, type World } from './helpers.js';
+import { count, inbound, newWamid, rows, setupWorld, status } from './helpers.js';
 
 // Issue 5 (messaging core): statuses move outbound messages forward only, FAILED is final with Meta's code,
 // each distinct status is one tracking event however often it repeats, a status may arrive before its message,
 // an answer lost on the way back is reconciled by biz_opaque_callback_data, and 131050 opts the user out.
 
-let w: World;
-beforeAll(async () => {
-  w = await setupWorld();
-});
-afterAll(async () => {
-  await w.cleanup();
-});
+const w = useWorld(setupWorld);
 
 interface MessageView {
   status: string;

@@ -1,7 +1,7 @@
 // Every error class the client produces, from real simulator answers and
 // real sockets: rate limits, 5xx (JSON and not), timeouts, refused, DNS,
 // redirects; plus the error catalog.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   isPermissionError,
   isThrottling,
@@ -15,27 +15,17 @@ import {
   type MetaApiCallRecord,
 } from '../../src/meta/index.js';
 import { DEFAULT_IDS, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
-import { closedPort, makeClient, rejection, startSim } from './helpers.js';
+import { closedPort, makeClient, rejection, useSimClient } from './helpers.js';
 
 const ids = DEFAULT_IDS;
 let running: RunningMetaSimulator;
 let client: MetaClient;
 let records: MetaApiCallRecord[];
 
-beforeAll(async () => {
-  running = await startSim();
-  ({ client, records } = makeClient(running.baseUrl, { timeouts: { connectMs: 1_000, headersMs: 150, bodyMs: 150 } }));
+useSimClient((started) => ({ running, client, records } = started), {
+  client: { timeouts: { connectMs: 1_000, headersMs: 150, bodyMs: 150 } },
 });
-
-afterAll(async () => {
-  await client.close();
-  await running.close();
-});
-
-beforeEach(() => {
-  records.length = 0;
-  running.sim.reset();
-});
+beforeEach(() => running.sim.reset());
 
 const s = () => client.session(ids.token.systemUser, { tag: { credentialId: 'c' } });
 const once = { retry: false } as const;

@@ -1,6 +1,6 @@
 // Every typed client method against the real simulator, including pagination
 // across several pages and Meta's permission / validation errors.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   isObjectNotFound,
   isPermissionError,
@@ -14,33 +14,21 @@ import {
   type MetaApiCallRecord,
 } from '../../src/meta/index.js';
 import { DEFAULT_IDS, defaultScenarioInput, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
-import { makeClient, rejection, startSim } from './helpers.js';
+import { rejection, useSimClient } from './helpers.js';
 
 const ids = DEFAULT_IDS;
 let running: RunningMetaSimulator;
 let client: MetaClient;
 let records: MetaApiCallRecord[];
 
-beforeAll(async () => {
-  const scenario = defaultScenarioInput();
-  // Small pages so every list spans several of them.
-  scenario.settings = { maxPageSize: 2, defaultPageSize: 2 };
-  for (let i = 0; i < 3; i++) {
-    scenario.wabas!.push({ id: `31000000000000${i}`, name: `Acme Extra ${i}`, ownerBusinessId: ids.business.acme, phoneNumbers: [] });
-  }
-  running = await startSim({ scenario });
-  ({ client, records } = makeClient(running.baseUrl));
-});
-
-afterAll(async () => {
-  await client.close();
-  await running.close();
-});
-
-beforeEach(() => {
-  records.length = 0;
-  running.sim.clearRecords();
-});
+const scenario = defaultScenarioInput();
+// Small pages so every list spans several of them.
+scenario.settings = { maxPageSize: 2, defaultPageSize: 2 };
+for (let i = 0; i < 3; i++) {
+  scenario.wabas!.push({ id: `31000000000000${i}`, name: `Acme Extra ${i}`, ownerBusinessId: ids.business.acme, phoneNumbers: [] });
+}
+useSimClient((started) => ({ running, client, records } = started), { sim: { scenario } });
+beforeEach(() => running.sim.clearRecords());
 
 const session = (token: string = ids.token.systemUser) => client.session(token, { tag: { credentialId: 'cred-1' } });
 

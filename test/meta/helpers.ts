@@ -2,6 +2,7 @@
 // client with recorders, and a tiny webhook receiver playing "our server".
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { MetaClient, type MetaApiCallRecord, type MetaClientOptions, type MetaLogger } from '../../src/meta/index.js';
 import { startMetaSimulator, type RunningMetaSimulator, type StartMetaSimulatorOptions } from '../../src/meta-simulator/index.js';
 
@@ -50,6 +51,33 @@ export function makeClient(baseUrl: string, overrides: Partial<MetaClientOptions
     ...rest,
   });
   return { client, records, logs, delays };
+}
+
+export interface SimClient extends TestClient {
+  running: RunningMetaSimulator;
+}
+
+/**
+ * The simulator and one client on it for the tests of the calling file: started before them, closed after them,
+ * the client's records emptied before each test. `ready` gets them once started.
+ */
+export function useSimClient(
+  ready: (started: SimClient) => void,
+  options: { sim?: StartMetaSimulatorOptions; client?: Parameters<typeof makeClient>[1] } = {},
+): void {
+  let started: SimClient | undefined;
+  beforeAll(async () => {
+    const running = await startSim(options.sim);
+    started = { running, ...makeClient(running.baseUrl, options.client) };
+    ready(started);
+  });
+  afterAll(async () => {
+    await started?.client.close();
+    await started?.running.close();
+  });
+  beforeEach(() => {
+    started!.records.length = 0;
+  });
 }
 
 export interface ReceivedRequest {

@@ -1,6 +1,8 @@
 import type { Harness } from '../helpers/harness.js';
 import { graphql } from '../generated/index.js';
 
+export { sandboxIdOf } from '../helpers/world.js';
+
 export const UpsertProfileDoc = graphql(`
   mutation ProfilesUpsert($input: UpsertProfileInput!) {
     upsertProfile(input: $input) {
@@ -14,14 +16,7 @@ export const UpsertProfileDoc = graphql(`
           updatedAt
         }
       }
-      ... on ValidationError {
-        code
-        message
-        fieldErrors {
-          path
-          message
-        }
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -36,16 +31,7 @@ export const DeleteProfileDoc = graphql(`
           profileId
         }
       }
-      ... on Error {
-        code
-        message
-      }
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -84,16 +70,6 @@ export const ProfileNodesDoc = graphql(`
   }
 `);
 
-export const ProfilesSandboxDoc = graphql(`
-  query ProfilesSandbox {
-    viewer {
-      sandbox {
-        id
-      }
-    }
-  }
-`);
-
 export const ProfilesAuditDoc = graphql(`
   query ProfilesAudit {
     auditLog(first: 5) {
@@ -120,11 +96,6 @@ export async function readProfile(h: Harness, id: string, key?: string) {
   const res = await h.gql(ProfileQueryDoc, { id }, key);
   if (res.errors) throw new Error(JSON.stringify(res.errors));
   return res.data!.profile;
-}
-
-export async function sandboxIdOf(h: Harness, key?: string): Promise<string> {
-  const res = await h.gql(ProfilesSandboxDoc, {}, key);
-  return res.data!.viewer.sandbox.id;
 }
 
 /** Every stored profile row of the database, for "nothing changed" assertions. */

@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxIdOf } from '../credentials/helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sandboxIdOf, useWorld } from '../helpers/world.js';
 import { startHarness } from '../helpers/harness.js';
-import { insertProfiles, phoneOf, readBatch, sendBatch, startSendWorld, waitForBatch, worstWindow, type SendWorld } from './helpers.js';
+import { insertProfiles, phoneOf, readBatch, sendBatch, startSendWorld, waitForBatch, worstWindow } from './helpers.js';
 
 // Issue 8, acceptance 5: 2,000 recipients at 80 messages/s, a restart in the middle.
 
 const RECIPIENTS = 2_000;
-let w: SendWorld;
+const w = useWorld(() => startSendWorld({}));
 beforeAll(async () => {
-  w = await startSendWorld({});
   const sandboxId = await sandboxIdOf(w.h);
   insertProfiles(
     w.h,
@@ -16,7 +15,6 @@ beforeAll(async () => {
     Array.from({ length: RECIPIENTS }, (_, i) => ({ id: `r${i}`, attributes: { mobilePhone: { number: phoneOf(i) } } })),
   );
 }, 30_000);
-afterAll(async () => w?.stop());
 
 describe('a batch of 2,000 at 80 messages/s', () => {
   it('never exceeds 80 in any 1-second window, and a restart in the middle sends nobody twice and nobody zero times', async () => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxIdOf } from '../credentials/helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sandboxIdOf, useWorld } from '../helpers/world.js';
 import { configInput, createConfig, DeleteConfigDoc, waitForConfigStatus } from '../channel-configurations/helpers.js';
 import { connectWs } from '../helpers/live.js';
 import { count } from '../messaging/helpers.js';
@@ -18,13 +18,12 @@ import {
   sendBatch,
   startSendWorld,
   waitForBatch,
-  type SendWorld,
 } from './helpers.js';
 
 // Issue 8, acceptance 5 (cancel stops a batch; progress events arrive in order) and 3 (a missing
 // personalization path blocks that recipient only), batch input rules, and sandbox isolation.
 
-let w: SendWorld;
+const w = useWorld(() => startSendWorld({ openWindow: true }));
 let sandboxId: string;
 let otherKey: string;
 const template = { name: 'hello_world', languageCode: 'en_US' };
@@ -51,11 +50,9 @@ const batchSends = (batchId: string) => {
 const rawBatchId = (id: string) => Buffer.from(id, 'base64').toString('utf8').split(':')[1]!;
 
 beforeAll(async () => {
-  w = await startSendWorld({ openWindow: true });
   sandboxId = await sandboxIdOf(w.h);
   otherKey = w.h.createKey({ sandbox: 'other', role: 'ADMIN' });
 }, 30_000);
-afterAll(async () => w?.stop());
 
 describe('messageBatchProgress', () => {
   it('sends the current state first, then ordered updates at most every 500 ms, and the final state; then ends', async () => {

@@ -1,27 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useWorld } from '../helpers/world.js';
 import { configInput, createConfig, waitForConfigStatus } from '../channel-configurations/helpers.js';
-import {
-  configureSender,
-  ConsentDoc,
-  EventsDoc,
-  report,
-  sendOk,
-  startSendWorld,
-  upsertProfile,
-  waitUntil,
-  type SendWorld,
-} from './helpers.js';
+import { configureSender, ConsentDoc, EventsDoc, report, sendOk, startSendWorld, upsertProfile, waitUntil } from './helpers.js';
 
 // Issue 8, acceptance 2: opted-out recipients, failing consent policies, a missing execution-field attribute
 // and an invalid number are BLOCKED with the reason; nothing reaches Meta.
 
-let w: SendWorld;
+const w = useWorld(() => startSendWorld({ webhook: true }));
 /** A configuration carrying the seeded WhatsApp marketing action (its policy needs consents.marketing.whatsApp.val = "y"). */
 let marketingConfigId: string;
 const template = { name: 'hello_world', languageCode: 'en_US' };
 
 beforeAll(async () => {
-  w = await startSendWorld({ webhook: true });
   marketingConfigId = (await configureSender(w.h, w.sim, 'marketing', { marketingKeys: ['whatsapp_marketing'] })).configId;
   await upsertProfile(w.h, 'stopped', { mobilePhone: { number: '+16505550101' } });
   await upsertProfile(w.h, 'no-consent', { mobilePhone: { number: '+16505550102' }, consents: { marketing: { whatsApp: { val: 'n' } } } });
@@ -30,7 +20,6 @@ beforeAll(async () => {
   await upsertProfile(w.h, 'bad-number', { mobilePhone: { number: 'call me maybe' } });
   await upsertProfile(w.h, 'elsewhere', { contact: { whatsapp: '+16505550104' } });
 }, 40_000);
-afterAll(async () => w?.stop());
 
 async function expectBlocked(input: Parameters<typeof sendOk>[1], reason: RegExp) {
   const sent = w.sim.sim.sentMessages().length;

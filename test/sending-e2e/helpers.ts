@@ -1,24 +1,23 @@
 import { expect } from 'vitest';
 import { graphql } from '../generated/index.js';
 import type { SendWhatsAppMessageInput, SendWhatsAppMessagesInput } from '../generated/graphql.js';
-import type { Harness, HarnessOptions } from '../helpers/harness.js';
-import { startHarness } from '../helpers/harness.js';
+import type { Harness } from '../helpers/harness.js';
+import { waitFor } from '../helpers/wait.js';
+import { activeCredential, IDS, startWorld, type World, type WorldOptions } from '../helpers/world.js';
 import {
-  activeCredential,
   configInput,
   createConfig,
   createWebhook,
-  IDS,
   marketingActions,
   NUMBERS,
-  rawId,
   waitForConfigStatus,
-  waitUntil,
 } from '../channel-configurations/helpers.js';
 import { UpsertProfileDoc } from '../profiles/helpers.js';
-import { startMetaSimulator, type RunningMetaSimulator, type SentMessage } from '../../src/meta-simulator/index.js';
+import type { RunningMetaSimulator, SentMessage } from '../../src/meta-simulator/index.js';
 
-export { IDS, NUMBERS, rawId, waitUntil };
+export { waitUntil } from '../helpers/wait.js';
+export { rawId } from '../helpers/world.js';
+export { IDS, NUMBERS };
 
 /** Sending over the real server; the simulator plays Meta and its sentMessages() is Meta's record. */
 
@@ -58,19 +57,7 @@ export const SendDoc = graphql(`
           ...SeMessageFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
-      ... on EntitlementError {
-        entitlement
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -105,16 +92,7 @@ export const SendBatchDoc = graphql(`
           ...SeBatchFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -128,10 +106,7 @@ export const CancelBatchDoc = graphql(`
           ...SeBatchFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -240,17 +215,14 @@ export const ConsentDoc = graphql(`
   }
 `);
 
-export interface SendWorld {
-  sim: RunningMetaSimulator;
-  h: Harness;
+export interface SendWorld extends World {
   /** Global id of the ACTIVE credential and its configuration. */
   credentialId: string;
   configId: string;
   phoneNumberId: string;
-  stop(): Promise<void>;
 }
 
-export interface WorldOptions extends HarnessOptions {
+export interface SendWorldOptions extends WorldOptions {
   phoneNumberId?: string;
   senderNumber?: string;
   /** Marketing action keys the configuration carries. */
@@ -262,26 +234,23 @@ export interface WorldOptions extends HarnessOptions {
 }
 
 /** The simulator, the real service, an ACTIVE credential and an ACTIVE configuration through it. */
-export async function startSendWorld(options: WorldOptions = {}): Promise<SendWorld> {
-  const sim = await startMetaSimulator({ port: 0 });
+export async function startSendWorld(options: SendWorldOptions = {}): Promise<SendWorld> {
+  const { sim, h } = await startWorld(options);
   if (options.openWindow) {
+    // No credential exists yet, so the service has not talked to Meta.
     const input = sim.sim.scenario;
     sim.sim.replaceScenario({ ...input, settings: { ...input.settings, enforceServiceWindow: false } });
   }
-  const h = await startHarness({ metaUrl: sim.baseUrl, ...options });
-  const world = await configureSender(h, sim, 'sender', options);
-  return {
-    sim,
-    h,
-    ...world,
-    stop: async () => {
-      await h.stop().catch(() => undefined);
-      await sim.close();
-    },
-  };
+  return { sim, h, ...(await configureSender(h, sim, 'sender', options)) };
 }
 
-export async function configureSender(h: Harness, sim: RunningMetaSimulator, name: string, options: WorldOptions = {}, key = h.adminKey) {
+export async function configureSender(
+  h: Harness,
+  sim: RunningMetaSimulator,
+  name: string,
+  options: SendWorldOptions = {},
+  key = h.adminKey,
+) {
   const phoneNumberId = options.phoneNumberId ?? IDS.phone.acmeGreen;
   const credentialId = await activeCredential(h, `${name}-credential`, phoneNumberId, key);
   const webhook = options.webhook ? await createWebhook(h, credentialId, `${name}-hooks`, sim, key) : null;
@@ -366,14 +335,12 @@ export async function waitForBatch(
   timeoutMs = 20_000,
   key = h.adminKey,
 ) {
-  const deadline = Date.now() + timeoutMs;
-  let last: Awaited<ReturnType<typeof readBatch>> | null = null;
-  while (Date.now() < deadline) {
-    last = await readBatch(h, id, key);
-    if (predicate(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`batch did not reach the expected state; last: ${JSON.stringify(last && { ...last, messages: undefined })}`);
+  return waitFor(() => readBatch(h, id, key), predicate, {
+    what: 'batch',
+    timeoutMs,
+    intervalMs: 50,
+    show: (last) => JSON.stringify(last && { ...last, messages: undefined }),
+  });
 }
 
 export async function report(h: Harness, vars: { channelConfigurationId?: string; since?: string; until?: string } = {}, key = h.adminKey) {

@@ -1,19 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useWorld } from '../helpers/world.js';
 import { readCredential } from '../credentials/helpers.js';
-import { ConsentDoc, readMessage, sendOk, startSendWorld, upsertProfile, waitUntil, type SendWorld } from './helpers.js';
+import { ConsentDoc, readMessage, sendOk, startSendWorld, upsertProfile, waitUntil } from './helpers.js';
 
 // Issue 8, what Meta answers a send: throttled (130429) -> retried, lands once; no usable answer -> never
 // resent, settled by the status webhook; 131050 -> FAILED and opted out; 190 -> FAILED.
 
-let w: SendWorld;
+const w = useWorld(() => startSendWorld({ webhook: true }));
 const template = { name: 'hello_world', languageCode: 'en_US' };
 const MESSAGES_PATH = '/v*/*/messages';
 
 beforeAll(async () => {
-  w = await startSendWorld({ webhook: true });
   for (let i = 1; i <= 4; i++) await upsertProfile(w.h, `p${i}`, { mobilePhone: { number: `+1650555030${i}` } });
 }, 30_000);
-afterAll(async () => w?.stop());
 
 describe("Meta's answer to a send", () => {
   it('130429 (throughput): the send is retried after a backoff and lands exactly once', async () => {

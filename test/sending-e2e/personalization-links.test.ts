@@ -1,15 +1,15 @@
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventsDoc, MessageNodeDoc, readMessage, report, sendOk, startSendWorld, upsertProfile, type SendWorld } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useWorld } from '../helpers/world.js';
+import { EventsDoc, MessageNodeDoc, readMessage, report, sendOk, startSendWorld, upsertProfile } from './helpers.js';
 
 // Issue 8, acceptance 3 (personalization: values, defaults; a missing path is in send.test.ts and
 // batches.test.ts) and 4 (link tracking: rewritten link, 302 to the original, one CLICKED event, 404).
 
 const PUBLIC_URL = 'https://wa.example.test';
-let w: SendWorld;
+const w = useWorld(() => startSendWorld({ openWindow: true, env: { PUBLIC_URL } }));
 let otherKey: string;
 beforeAll(async () => {
-  w = await startSendWorld({ openWindow: true, env: { PUBLIC_URL } });
   otherKey = w.h.createKey({ sandbox: 'other', role: 'ADMIN' });
   await upsertProfile(w.h, 'ana', {
     firstName: 'Ana',
@@ -21,7 +21,6 @@ beforeAll(async () => {
   await upsertProfile(w.h, 'ben', { firstName: 'Ben', mobilePhone: { number: '+16505550202' } });
   await upsertProfile(w.h, 'cid', { mobilePhone: { number: '+16505550203' } });
 }, 30_000);
-afterAll(async () => w?.stop());
 
 const get = (path: string, method: 'GET' | 'HEAD' = 'GET') => request(`${w.h.url}${path}`, { method, maxRedirections: 0 } as never);
 

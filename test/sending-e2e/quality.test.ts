@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RefreshDoc, sandboxIdOf } from '../credentials/helpers.js';
-import { configureSender, insertProfiles, phoneOf, readBatch, sendBatch, startSendWorld, waitForBatch, type SendWorld } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RefreshDoc } from '../credentials/helpers.js';
+import { sandboxIdOf, useWorld } from '../helpers/world.js';
+import { configureSender, insertProfiles, phoneOf, readBatch, sendBatch, startSendWorld, waitForBatch } from './helpers.js';
 
 // Issue 8, acceptance 6: a marketing batch pauses by itself when the sender's quality turns RED and
 // resumes when it is GREEN again; a non-marketing batch is not paused.
 
-let w: SendWorld;
+const w = useWorld(() => startSendWorld({}));
 let marketingConfigId: string;
 /** The marketing configuration's own credential (same sender number). */
 let marketingCredentialId: string;
@@ -13,13 +14,11 @@ let sandboxId: string;
 const template = { name: 'hello_world', languageCode: 'en_US' };
 
 beforeAll(async () => {
-  w = await startSendWorld({});
   const marketing = await configureSender(w.h, w.sim, 'marketing', { marketingKeys: ['whatsapp_marketing'] });
   marketingConfigId = marketing.configId;
   marketingCredentialId = marketing.credentialId;
   sandboxId = await sandboxIdOf(w.h);
 }, 30_000);
-afterAll(async () => w?.stop());
 
 async function setQuality(rating: 'RED' | 'GREEN') {
   w.sim.sim.setPhoneNumber(w.phoneNumberId, { qualityRating: rating });

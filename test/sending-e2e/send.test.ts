@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useWorld } from '../helpers/world.js';
 import { graphql } from '../generated/index.js';
 import { configInput, createConfig, DeactivateConfigDoc, waitForConfigStatus } from '../channel-configurations/helpers.js';
 import { count } from '../messaging/helpers.js';
@@ -15,20 +16,17 @@ import {
   startSendWorld,
   upsertProfile,
   waitUntil,
-  type SendWorld,
 } from './helpers.js';
 
 // Issue 8, acceptance 1 (text and template through an ACTIVE configuration, statuses to READ, the report),
 // 131047, sends to a bare number, and every input rule (typed error, nothing sent, nothing recorded).
 
-let w: SendWorld;
+const w = useWorld(() => startSendWorld({ webhook: true }));
 beforeAll(async () => {
-  w = await startSendWorld({ webhook: true });
   await upsertProfile(w.h, 'ana', { firstName: 'Ana', mobilePhone: { number: '+1 650 555 0001' } });
   await upsertProfile(w.h, 'ben', { firstName: 'Ben', mobilePhone: { number: '+16505550002' } });
   await upsertProfile(w.h, 'cid', { firstName: 'Cid', mobilePhone: { number: '+16505550003' } });
 }, 30_000);
-afterAll(async () => w?.stop());
 
 const messages = () => count(w.h, 'SELECT count(*) AS n FROM whatsapp_messages');
 

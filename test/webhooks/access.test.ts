@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from '../helpers/harness.js';
 import type { RunningMetaSimulator } from '../../src/meta-simulator/index.js';
+import { activeCredential, cleanup, startWorld } from '../helpers/world.js';
 import {
-  activeCredential,
-  cleanup,
   createWebhook,
   createWebhookRaw,
   deliveries,
@@ -14,7 +13,6 @@ import {
   ReplayDoc,
   RotateDoc,
   settledDeliveries,
-  startWorld,
   TestKeywordDoc,
   UpdateWebhookDoc,
   WebhookNodeDoc,

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, connectedWorld, countRows, IDS, repliesTo, settledDeliveries, waitUntil } from './helpers.js';
+import { cleanup, connectedWorld } from '../helpers/world.js';
+import { countRows, IDS, repliesTo, settledDeliveries, waitUntil } from './helpers.js';
 
 // RELIABILITY C1: a 200 only after the raw event is committed. When the inbox cannot be written the answer is
 // 503, so Meta retries, and the retry after recovery is processed once.

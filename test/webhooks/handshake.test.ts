@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { activeCredential, cleanup, createWebhook, localCallback, RotateDoc, startWorld, WebhookNodeDoc } from './helpers.js';
+import { activeCredential, cleanup, startWorld } from '../helpers/world.js';
+import { createWebhook, localCallback, RotateDoc, WebhookNodeDoc } from './helpers.js';
 
 // Acceptance 1: Meta's GET handshake. Also: 404 for unknown paths, 405 for other methods.
 

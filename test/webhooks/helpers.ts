@@ -1,12 +1,13 @@
 import { expect } from 'vitest';
 import { request } from 'undici';
 import { graphql } from '../generated/index.js';
-import { startHarness, type Harness, type HarnessOptions } from '../helpers/harness.js';
-import { startMetaSimulator, DEFAULT_IDS, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
-import { CreateDoc as CreateCredentialDoc } from '../credentials/helpers.js';
+import type { Harness } from '../helpers/harness.js';
+import { waitUntil } from '../helpers/wait.js';
+import { DEFAULT_IDS, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
 
-/** Shared documents and set-up of the webhook tests: the real server, the simulator playing Meta. */
+/** Shared documents and helpers of the webhook tests (test/helpers/world.ts starts the server and the simulator). */
 
+export { waitUntil };
 export const IDS = DEFAULT_IDS;
 
 export const WebhookFields = graphql(`
@@ -42,19 +43,7 @@ export const CreateWebhookDoc = graphql(`
           ...WebhookFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
-      ... on EntitlementError {
-        entitlement
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -68,19 +57,7 @@ export const UpdateWebhookDoc = graphql(`
           ...WebhookFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
-      ... on EntitlementError {
-        entitlement
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -95,13 +72,7 @@ export const DeleteWebhookDoc = graphql(`
           name
         }
       }
-      ... on Error {
-        message
-        code
-      }
-      ... on EntitlementError {
-        entitlement
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -115,13 +86,7 @@ export const RotateDoc = graphql(`
           ...WebhookFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
-      ... on EntitlementError {
-        entitlement
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -140,13 +105,7 @@ export const ReplayDoc = graphql(`
           processedAt
         }
       }
-      ... on Error {
-        message
-        code
-      }
-      ... on EntitlementError {
-        entitlement
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -281,68 +240,6 @@ export const STANDARD_RULES: RuleInput[] = [
   { category: 'DEFAULT', keywords: [], replyMessage: 'Thanks for your message; we will get back to you.' },
 ];
 
-const cleanups: Array<() => Promise<void>> = [];
-
-/** Runs (in reverse order) everything set up by the test; call from afterEach. */
-export async function cleanup(): Promise<void> {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-}
-
-export function onCleanup(fn: () => Promise<void>): void {
-  cleanups.push(fn);
-}
-
-export async function startWorld(options: HarnessOptions = {}): Promise<{ sim: RunningMetaSimulator; h: Harness }> {
-  const sim = await startMetaSimulator({ port: 0 });
-  onCleanup(() => sim.close());
-  const h = await startHarness({ metaUrl: sim.baseUrl, ...options });
-  onCleanup(() => h.stop());
-  return { sim, h };
-}
-
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** An ACTIVE credential for the default scenario's green Acme number (or another). */
-export async function activeCredential(
-  h: Harness,
-  name = 'acme main',
-  phoneNumberId: string = IDS.phone.acmeGreen,
-  key = h.adminKey,
-): Promise<string> {
-  const res = await h.gql(
-    CreateCredentialDoc,
-    {
-      input: {
-        name,
-        apiToken: IDS.token.systemUser,
-        businessAccountId: IDS.business.acme,
-        whatsAppBusinessAccountId: phoneNumberId === IDS.phone.acmeSupport ? IDS.waba.acmeSupport : IDS.waba.acmeMain,
-        phoneNumberId,
-      },
-    },
-    key,
-  );
-  const r = res.data?.createWhatsAppApiCredential;
-  if (r?.__typename !== 'CreateWhatsAppApiCredentialSuccess') throw new Error(`credential create failed: ${JSON.stringify(res)}`);
-  const id = r.data.id;
-  await waitUntil(
-    () => h.server.deps.sqlite.prepare('SELECT status FROM whatsapp_api_credentials WHERE id = ?').pluck().get(decodeRaw(id)) === 'ACTIVE',
-    10_000,
-    'credential ACTIVE',
-  );
-  return id;
-}
-
-export function decodeRaw(globalId: string): string {
-  return Buffer.from(globalId, 'base64').toString('utf8').split(':').slice(1).join(':');
-}
-
 export type WebhookView = Extract<
   NonNullable<Awaited<ReturnType<typeof createWebhookRaw>>['data']>['createWhatsAppWebhook'],
   { __typename: 'CreateWhatsAppWebhookSuccess' }
@@ -379,22 +276,6 @@ export async function createWebhook(
 /** The callback URL on the test server (PUBLIC_URL defaults to port 0 in tests; the path is what counts). */
 export function localCallback(h: Harness, webhook: { callbackUrl: string }): string {
   return `${h.url}${new URL(webhook.callbackUrl).pathname}`;
-}
-
-/** Credential + webhook + Meta's handshake: the simulator then posts notifications to the webhook. */
-export async function connectedWorld(options: HarnessOptions & { keywordRules?: RuleInput[]; appSecret?: string } = {}) {
-  const { keywordRules, appSecret, ...harness } = options;
-  const { sim, h } = await startWorld(harness);
-  const credentialId = await activeCredential(h);
-  const webhook = await createWebhook(h, { apiCredentialId: credentialId, keywordRules, appSecret });
-  const url = localCallback(h, webhook);
-  const handshake = await sim.sim.configureWebhook({
-    callbackUrl: url,
-    verifyToken: webhook.verifyToken,
-    appSecret: appSecret ?? IDS.appSecret,
-  });
-  expect(handshake.verified).toBe(true);
-  return { sim, h, credentialId, webhook, url };
 }
 
 export type DeliveryView = { id: string; outcome: string; detail?: string | null; changes: number; attempts: number };

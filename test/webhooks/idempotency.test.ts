@@ -1,18 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { signWebhookBody } from '../../src/meta/index.js';
 import { statusPayload } from '../../src/meta-simulator/index.js';
-import {
-  cleanup,
-  connectedWorld,
-  deliveries,
-  IDS,
-  postRaw,
-  ReplayDoc,
-  repliesTo,
-  settledDeliveries,
-  TrackingDoc,
-  waitUntil,
-} from './helpers.js';
+import { cleanup, connectedWorld } from '../helpers/world.js';
+import { deliveries, IDS, postRaw, ReplayDoc, repliesTo, settledDeliveries, TrackingDoc, waitUntil } from './helpers.js';
 import type { Harness } from '../helpers/harness.js';
 
 // Acceptance 4: the same delivery posted 5 times, sequentially and concurrently, has its effects once.

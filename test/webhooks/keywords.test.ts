@@ -2,9 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { matchKeyword, normalizeKeyword, standardConsentMessagesEnabled } from '../../src/webhooks/keyword-matcher.js';
 import { inboundTextPayload } from '../../src/meta-simulator/index.js';
 import type { Harness } from '../helpers/harness.js';
+import { cleanup, connectedWorld } from '../helpers/world.js';
 import {
-  cleanup,
-  connectedWorld,
   ConsentDoc,
   countRows,
   IDS,

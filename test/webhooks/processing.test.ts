@@ -10,20 +10,8 @@ import {
 } from '../../src/meta-simulator/index.js';
 import { QualitySubDoc } from '../credentials/helpers.js';
 import { connectWs } from '../helpers/live.js';
-import {
-  cleanup,
-  connectedWorld,
-  ConsentDoc,
-  DeliveriesDoc,
-  IDS,
-  MessagesDoc,
-  onCleanup,
-  postRaw,
-  repliesTo,
-  settledDeliveries,
-  TrackingDoc,
-  waitUntil,
-} from './helpers.js';
+import { cleanup, connectedWorld, onCleanup } from '../helpers/world.js';
+import { ConsentDoc, DeliveriesDoc, IDS, MessagesDoc, postRaw, repliesTo, settledDeliveries, TrackingDoc, waitUntil } from './helpers.js';
 import type { Harness } from '../helpers/harness.js';
 
 // Acceptance 6: one POST with several entries and changes is processed whole; unknown fields and values are

@@ -1,17 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { startMetaSimulator } from '../../src/meta-simulator/index.js';
-import {
-  activeCredential,
-  cleanup,
-  createWebhook,
-  IDS,
-  localCallback,
-  onCleanup,
-  repliesTo,
-  settledDeliveries,
-  waitUntil,
-} from './helpers.js';
+import { activeCredential, cleanup, onCleanup } from '../helpers/world.js';
+import { createWebhook, IDS, localCallback, repliesTo, settledDeliveries, waitUntil } from './helpers.js';
 
 // Acceptance 7: a delivery acknowledged by a server that stopped before processing it is processed after a restart
 // on the same data folder (the inbox is durable; processing is a durable job).

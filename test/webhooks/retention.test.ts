@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { idFloor } from '../../src/platform/ids.js';
 import { PRUNE_JOB } from '../../src/webhooks/module.js';
-import { cleanup, connectedWorld, countRows, IDS, settledDeliveries, waitUntil } from './helpers.js';
+import { cleanup, connectedWorld } from '../helpers/world.js';
+import { countRows, IDS, settledDeliveries, waitUntil } from './helpers.js';
 
 // Deliveries carry bodies of up to 3 MB: processed ones are forgotten after the retention period (14 days by
 // default, twice Meta's retry window, so a late retry is still recognised as a duplicate). PENDING ones never are.

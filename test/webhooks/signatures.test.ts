@@ -3,18 +3,8 @@ import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { signWebhookBody } from '../../src/meta/index.js';
 import { inboundTextPayload } from '../../src/meta-simulator/index.js';
-import {
-  cleanup,
-  connectedWorld,
-  countRows,
-  deliveries,
-  IDS,
-  MessagesDoc,
-  postRaw,
-  settledDeliveries,
-  UpdateWebhookDoc,
-  WebhookNodeDoc,
-} from './helpers.js';
+import { cleanup, connectedWorld } from '../helpers/world.js';
+import { countRows, deliveries, IDS, MessagesDoc, postRaw, settledDeliveries, UpdateWebhookDoc, WebhookNodeDoc } from './helpers.js';
 
 // Acceptance 2: X-Hub-Signature-256 over the raw bytes, before anything is parsed or stored.
 // Also: the body cap (413), and an app secret change takes effect at once (the decrypted-secret cache is dropped).

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { statusPayload, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
 import type { Harness } from '../helpers/harness.js';
-import { cleanup, connectedWorld, IDS, MessagesDoc, repliesTo, settledDeliveries, TrackingDoc, waitUntil } from './helpers.js';
+import { cleanup, connectedWorld } from '../helpers/world.js';
+import { IDS, MessagesDoc, repliesTo, settledDeliveries, TrackingDoc, waitUntil } from './helpers.js';
 
 // Acceptance 5: statuses arrive shuffled (read before delivered, sent after read, failed) and the message ends in
 // the right final state without a downgrade; a status that arrives before its message is applied later.

@@ -3,19 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from '../helpers/harness.js';
 import type { RunningMetaSimulator } from '../../src/meta-simulator/index.js';
 import { CreateDoc as CreateCredentialDoc, DeleteDoc as DeleteCredentialDoc } from '../credentials/helpers.js';
+import { activeCredential, cleanup, rawId, startWorld } from '../helpers/world.js';
 import {
-  activeCredential,
   createWebhook,
   createWebhookRaw,
   DeleteWebhookDoc,
   IDS,
-  startWorld,
   STANDARD_RULES,
   UpdateWebhookDoc,
   waitUntil,
   WebhookNodeDoc,
-  cleanup,
-  decodeRaw,
   type RuleInput,
   type WebhookView,
 } from './helpers.js';
@@ -151,8 +148,7 @@ describe('createWhatsAppWebhook validation', () => {
     const failedId = (failed.data!.createWhatsAppApiCredential as { data: { id: string } }).data.id;
     await waitUntil(
       () =>
-        h.server.deps.sqlite.prepare('SELECT status FROM whatsapp_api_credentials WHERE id = ?').pluck().get(decodeRaw(failedId)) ===
-        'FAILED',
+        h.server.deps.sqlite.prepare('SELECT status FROM whatsapp_api_credentials WHERE id = ?').pluck().get(rawId(failedId)) === 'FAILED',
       10_000,
       'credential FAILED',
     );
