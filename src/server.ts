@@ -8,6 +8,7 @@ import { startMetaSimulator, type RunningMetaSimulator } from './meta-simulator/
 import { DOMAIN_MODULES, type DomainRuntime } from './modules.js';
 import { openDatabase } from './platform/db.js';
 import { startWalCheckpointer } from './platform/wal-checkpointer.js';
+import { walSyncOf } from './platform/wal-sync.js';
 import { DomainEvents } from './platform/events.js';
 import { JobQueue } from './platform/jobs/queue.js';
 import { createLogger } from './platform/logger.js';
@@ -140,6 +141,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         await meta.close();
         await simulator?.close();
         for (const runtime of runtimes) await runtime.onStop?.();
+        // The last deferred syncs (inbox, processing, sends, call log) finish before the connection closes.
+        await walSyncOf(deps.sqlite).close();
         await checkpointer?.stop();
         database.close();
         logger.info('stopped');

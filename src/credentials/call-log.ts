@@ -2,6 +2,7 @@ import type { AppDeps } from '../deps.js';
 import type { MetaApiCallRecord } from '../meta/index.js';
 import { inTransaction } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
+import { walSyncOf } from '../platform/wal-sync.js';
 import { tokenRejectedMessage } from './meta-errors.js';
 import { failOnRejectedToken } from './service.js';
 import * as store from './store.js';
@@ -37,29 +38,11 @@ export class MetaCallLog {
     const batch = this.buffer;
     if (!batch.length) return;
     this.buffer = [];
+    const wal = walSyncOf(this.deps.sqlite);
     try {
-      inTransaction(this.deps.db, (tx) => {
-        // A call may finish after its credential was deleted; its record has nowhere to go.
-        const live = store.existingCredentialIds(tx, [...new Set(batch.map((r) => r.tag.credentialId!))]);
-        const rows = batch
-          .filter((r) => live.has(r.tag.credentialId!))
-          .map((r): store.MetaApiCallRow => ({
-            id: newId(r.at.getTime()),
-            sandboxId: r.tag.sandboxId!,
-            credentialId: r.tag.credentialId!,
-            at: r.at,
-            method: r.method,
-            path: r.path,
-            httpStatus: r.httpStatus,
-            metaCode: r.metaCode,
-            fbtraceId: r.fbtraceId,
-            durationMs: Math.round(r.durationMs),
-            outcome: r.outcome,
-          }));
-        store.insertApiCalls(tx, rows);
-        for (const credentialId of new Set(rows.map((r) => r.credentialId)))
-          store.pruneApiCalls(tx, credentialId, KEEP_CALLS_PER_CREDENTIAL);
-      });
+      // Diagnostics: nobody waits for them to reach the disk (the next sync, or any FULL commit, takes them along).
+      wal.commitDeferred(() => this.insert(batch));
+      wal.sync(() => undefined);
     } catch (err) {
       // Losing log lines must never break the calls they describe (nor the shutdown that closed the database).
       this.deps.logger.error({ err, records: batch.length }, 'could not store Meta call records');
@@ -77,5 +60,29 @@ export class MetaCallLog {
         this.deps.logger.error({ err, credentialId: rec.tag.credentialId }, 'could not mark credential FAILED after a 190');
       }
     }
+  }
+
+  private insert(batch: MetaApiCallRecord[]): void {
+    inTransaction(this.deps.db, (tx) => {
+      // A call may finish after its credential was deleted; its record has nowhere to go.
+      const live = store.existingCredentialIds(tx, [...new Set(batch.map((r) => r.tag.credentialId!))]);
+      const rows = batch
+        .filter((r) => live.has(r.tag.credentialId!))
+        .map((r): store.MetaApiCallRow => ({
+          id: newId(r.at.getTime()),
+          sandboxId: r.tag.sandboxId!,
+          credentialId: r.tag.credentialId!,
+          at: r.at,
+          method: r.method,
+          path: r.path,
+          httpStatus: r.httpStatus,
+          metaCode: r.metaCode,
+          fbtraceId: r.fbtraceId,
+          durationMs: Math.round(r.durationMs),
+          outcome: r.outcome,
+        }));
+      store.insertApiCalls(tx, rows);
+      for (const credentialId of new Set(rows.map((r) => r.credentialId))) store.pruneApiCalls(tx, credentialId, KEEP_CALLS_PER_CREDENTIAL);
+    });
   }
 }

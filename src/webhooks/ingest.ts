@@ -3,7 +3,7 @@ import type { AppDeps } from '../deps.js';
 import { inTransaction } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
 import * as store from './store.js';
-import { WalSync } from './wal-sync.js';
+import { walSyncOf, type WalSync } from '../platform/wal-sync.js';
 
 /**
  * Group commit for the inbox. Every verified POST that completes in one
@@ -13,7 +13,7 @@ import { WalSync } from './wal-sync.js';
  * delay when traffic is light (PERFORMANCE.md §3-4).
  *
  * The disk sync that synchronous=FULL would do inside COMMIT runs on libuv's
- * thread pool instead (wal-sync.ts), so the event loop keeps reading and
+ * thread pool instead (platform/wal-sync.ts), so the event loop keeps reading and
  * verifying requests meanwhile; rows that arrive during a sync are committed
  * together when it ends (they would have waited for the next sync anyway).
  */
@@ -50,7 +50,7 @@ export class InboxWriter {
   private readonly insertOnly: (rows: store.NewDelivery[]) => void;
 
   constructor(private readonly deps: AppDeps) {
-    this.wal = new WalSync(deps.sqlite);
+    this.wal = walSyncOf(deps.sqlite);
     const insert = deps.sqlite.transaction((rows: store.NewDelivery[]) => store.insertDeliveries(deps.sqlite, rows));
     this.insertOnly = (rows) => insert.immediate(rows);
   }
@@ -81,7 +81,11 @@ export class InboxWriter {
     // While a sync is in flight, rows committed now would wait for the next sync anyway: gather them into one
     // bigger commit when it ends (a commit's cost is mostly its fixed page writes, not its rows).
     if (this.wal.busy && this.queue.length < MAX_BATCH) {
-      this.afterSync = true;
+      if (!this.afterSync) {
+        this.afterSync = true;
+        // The sync in flight may be another writer's (sends, processing, the call log): resume when it ends.
+        this.wal.onSyncEnd(() => this.resume());
+      }
       return;
     }
     let enqueued = false;
@@ -106,7 +110,6 @@ export class InboxWriter {
     if (!committed.length) return;
     // Committed but not yet on disk: answer (and wake processing) only after the WAL is synced.
     this.wal.sync((err) => {
-      this.resume();
       for (const w of committed) settle(w, err);
       if (err) return;
       // Waking the job loop costs a lease query per job kind: only when a drain was newly enqueued.
@@ -155,10 +158,7 @@ export class InboxWriter {
    */
   commitInBackground<T>(fn: () => T, afterSync?: (result: T) => void): void {
     const result = this.wal.commitDeferred(fn);
-    this.wal.sync(() => {
-      this.resume();
-      afterSync?.(result);
-    });
+    this.wal.sync(() => afterSync?.(result));
   }
 
   /** A flush that found a sync in flight runs when it ends. */
@@ -166,11 +166,6 @@ export class InboxWriter {
     if (!this.afterSync) return;
     this.afterSync = false;
     this.schedule();
-  }
-
-  /** Waits for the last syncs and stops deferring them (called before the database closes). */
-  close(): Promise<void> {
-    return this.wal.close();
   }
 
   /** One transaction (its fsync deferred to WalSync); returns whether a drain job was newly enqueued. */

@@ -153,7 +153,6 @@ export const webhooksModule: DomainModule = (deps) => {
 
   return {
     routes: [webhookRoute(deps, inbox)],
-    onStop: () => inbox.close(),
     onStart: () => {
       // Safety net: rows left PENDING without a queued drain (e.g. a restored database) are picked up.
       if (store.hasPendingDeliveries(deps.db)) {

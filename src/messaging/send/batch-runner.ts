@@ -19,7 +19,7 @@ import * as store from './store.js';
 
 /**
  * Runs batches. A slice job works through a batch's pending recipients for
- * about a second (so shutdown never waits long), then queues its successor.
+ * a few seconds (see sliceMs), then queues its successor.
  * Each recipient: policy and personalization decided right before its turn
  * (BLOCKED ones are recorded without using a send slot), then the shared send
  * path, whose begin transaction re-reads the batch: a send never starts after a
@@ -28,7 +28,13 @@ import * as store from './store.js';
  * attempt began but whose outcome was not recorded is never sent again.
  */
 
-const SLICE_MS = 1_000;
+/**
+ * How long one slice job sends before it hands over to its successor. Every
+ * handover waits for the slice's sends in flight, which leaves the pacing
+ * bucket idle for a moment, so slices are long; but a slice must end well
+ * inside its job lease (no lease renewal), or a second runner would take over.
+ */
+const sliceMs = (deps: AppDeps): number => Math.min(5_000, Math.max(250, Math.floor(deps.config.jobs.leaseMs / 4)));
 /** A paused batch looks again this often (quality back to YELLOW/GREEN, configuration ACTIVE again). */
 export const PAUSE_POLL_MS = 1_000;
 
@@ -121,6 +127,7 @@ export async function runBatchSlice(deps: AppDeps, payload: BatchJobPayload, ctx
   // Every send waiting for a pacing slot listens on it (up to a few hundred at 1,000 messages/s).
   setMaxListeners(0, waitSignal, ctx.signal);
   const started = Date.now();
+  const slice = sliceMs(deps);
   let next: { delayMs: number } | null = null;
   // A pause condition may change mid-slice (quality RED, configuration no longer ACTIVE): look again before the next send.
   const watching = new AbortController();
@@ -131,7 +138,7 @@ export async function runBatchSlice(deps: AppDeps, payload: BatchJobPayload, ctx
   }
   try {
     const env: SliceEnv = { deps, rt, batch: first, state, compiled: compiledOf(deps, first), signal: ctx.signal, waitSignal };
-    next = await drive(env, started);
+    next = await drive(env, started, slice);
     await state.settleAll();
   } finally {
     watching.abort();
@@ -141,7 +148,7 @@ export async function runBatchSlice(deps: AppDeps, payload: BatchJobPayload, ctx
   if (next && !ctx.signal.aborted) scheduleSlice(deps, payload, next.delayMs);
 }
 
-async function drive(env: SliceEnv, started: number): Promise<{ delayMs: number } | null> {
+async function drive(env: SliceEnv, started: number, slice: number): Promise<{ delayMs: number } | null> {
   const { deps, rt, state } = env;
   const signal = env.waitSignal;
   let batch = env.batch;
@@ -164,7 +171,7 @@ async function drive(env: SliceEnv, started: number): Promise<{ delayMs: number 
       return { delayMs: PAUSE_POLL_MS };
     }
     if (batch.status !== 'RUNNING') batch = move(deps, batch, 'RUNNING', null);
-    if (Date.now() - started >= SLICE_MS || signal.aborted) return { delayMs: 0 };
+    if (Date.now() - started >= slice || signal.aborted) return { delayMs: 0 };
 
     const cap = Math.min(256, Math.max(8, Math.ceil(rt.pacerFor(cond.credential).bucket.rate / 4)));
     const ready = store
@@ -173,7 +180,7 @@ async function drive(env: SliceEnv, started: number): Promise<{ delayMs: number 
       .slice(0, cap * 2);
     if (!ready.length) {
       if (state.tasks.size) {
-        await Promise.race([...state.tasks, sleep(Math.max(1, SLICE_MS - (Date.now() - started)))]);
+        await Promise.race([...state.tasks, sleep(Math.max(1, slice - (Date.now() - started)))]);
         continue;
       }
       const pending = store.pendingState(deps.db, batch.id);
@@ -182,7 +189,7 @@ async function drive(env: SliceEnv, started: number): Promise<{ delayMs: number 
         return null;
       }
       const wait = Math.max(0, (pending.nextNotBefore?.getTime() ?? Date.now()) - Date.now());
-      const left = SLICE_MS - (Date.now() - started);
+      const left = slice - (Date.now() - started);
       if (wait >= left) return { delayMs: wait };
       await sleep(Math.max(1, wait), undefined, { signal }).catch(() => undefined);
       continue;
@@ -193,7 +200,7 @@ async function drive(env: SliceEnv, started: number): Promise<{ delayMs: number 
       ready.filter((r) => !r.messageId).map((r) => r.profileId),
     );
     for (const recipient of ready) {
-      if (state.recheck || signal.aborted || Date.now() - started >= SLICE_MS) break;
+      if (state.recheck || signal.aborted || Date.now() - started >= slice) break;
       while (state.tasks.size >= cap) await Promise.race(state.tasks);
       if (state.recheck || signal.aborted) break;
       state.track(

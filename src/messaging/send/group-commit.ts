@@ -1,12 +1,14 @@
 import type { AppDeps } from '../../deps.js';
 import { inTransaction, type Tx } from '../../platform/db.js';
+import { walSyncOf, type WalSync } from '../../platform/wal-sync.js';
 
 /**
  * Group commit for the send path. With synchronous=FULL every commit waits for
  * an fsync (about 0.4 ms here), so one commit per state change would cap a
  * sender far below Meta's 1,000 messages/s. Writes queued during one
- * event-loop turn share one transaction. A write's promise resolves only after
- * the commit: "marked as attempted" is durable before the message goes to Meta.
+ * event-loop turn share one transaction, and its disk sync runs off the event
+ * loop (platform/wal-sync.ts). A write's promise resolves only after that sync:
+ * "marked as attempted" is on disk before the message goes to Meta.
  *
  * If any write throws, the group's transaction is rolled back and every write
  * of the group runs again in a transaction of its own, so one failing write
@@ -32,13 +34,18 @@ const MAX_WRITES_PER_COMMIT = 500;
 
 class GroupFailed extends Error {}
 
+type Outcome = { ok: true; value: unknown; after: Array<() => void> } | { ok: false; error: unknown };
+
 export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
+  private readonly wal: WalSync;
 
-  constructor(private readonly deps: AppDeps) {}
+  constructor(private readonly deps: AppDeps) {
+    this.wal = walSyncOf(deps.sqlite);
+  }
 
-  /** Runs write in the next group transaction; resolves with its result once that transaction committed. */
+  /** Runs write in the next group transaction; resolves with its result once that transaction is on disk. */
   run<T>(write: GroupWrite<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ write: write as GroupWrite<unknown>, resolve: resolve as (value: unknown) => void, reject });
@@ -59,40 +66,51 @@ export class GroupCommit {
     const batch = this.queue.splice(0, MAX_WRITES_PER_COMMIT);
     if (this.queue.length) this.schedule();
     if (!batch.length) return;
-    let results: Array<{ value: unknown; after: Array<() => void> }>;
-    try {
-      results = this.commit(batch);
-    } catch (err) {
-      if (!(err instanceof GroupFailed) || batch.length === 1) {
-        const cause = err instanceof GroupFailed ? err.cause : err;
-        for (const item of batch) item.reject(cause);
-        return;
-      }
-      // Someone's write failed: each one again on its own, so only that one fails.
-      for (const item of batch) {
-        try {
-          this.settle(item, this.commit([item])[0]!);
-        } catch (inner) {
-          item.reject(inner instanceof GroupFailed ? inner.cause : inner);
-        }
-      }
-      return;
-    }
-    batch.forEach((item, i) => this.settle(item, results[i]!));
-  }
-
-  private commit(batch: Pending[]): Array<{ value: unknown; after: Array<() => void> }> {
-    return inTransaction(this.deps.db, (tx) => {
-      const memo: TxMemo = new Map();
-      return batch.map((item) => {
-        const after: Array<() => void> = [];
-        try {
-          return { value: item.write(tx, (fn) => after.push(fn), memo), after };
-        } catch (error) {
-          throw new GroupFailed('a write of the group failed', { cause: error });
-        }
+    const outcomes = this.commitGroup(batch);
+    // Nothing is answered before the commits are on disk; a failed sync fails the writes it covers.
+    this.wal.sync((syncError) => {
+      batch.forEach((item, i) => {
+        const outcome = outcomes[i]!;
+        if (!outcome.ok) item.reject(outcome.error);
+        else if (syncError) item.reject(syncError);
+        else this.settle(item, outcome);
       });
     });
+  }
+
+  /** The whole group in one transaction; if a write throws, each again in its own, so only that one fails. */
+  private commitGroup(batch: Pending[]): Outcome[] {
+    try {
+      return this.commit(batch);
+    } catch (err) {
+      if (!(err instanceof GroupFailed) || batch.length === 1) {
+        const error = err instanceof GroupFailed ? err.cause : err;
+        return batch.map(() => ({ ok: false, error }));
+      }
+      return batch.map((item) => {
+        try {
+          return this.commit([item])[0]!;
+        } catch (inner) {
+          return { ok: false, error: inner instanceof GroupFailed ? inner.cause : inner };
+        }
+      });
+    }
+  }
+
+  private commit(batch: Pending[]): Outcome[] {
+    return this.wal.commitDeferred(() =>
+      inTransaction(this.deps.db, (tx) => {
+        const memo: TxMemo = new Map();
+        return batch.map((item): Outcome => {
+          const after: Array<() => void> = [];
+          try {
+            return { ok: true, value: item.write(tx, (fn) => after.push(fn), memo), after };
+          } catch (error) {
+            throw new GroupFailed('a write of the group failed', { cause: error });
+          }
+        });
+      }),
+    );
   }
 
   private settle(item: Pending, result: { value: unknown; after: Array<() => void> }): void {

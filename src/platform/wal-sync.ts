@@ -9,22 +9,23 @@ import type Sqlite from 'better-sqlite3';
 const MAX_IN_FLIGHT = 1;
 
 /**
- * Makes the inbox's group commits durable without blocking the event loop.
+ * Makes group commits durable without blocking the event loop (the webhook
+ * inbox and processing, the send path's group commit, the Meta call log).
  *
  * Under synchronous=FULL, SQLite in WAL mode fdatasyncs the -wal file inside
  * COMMIT; better-sqlite3 is synchronous, so the whole event loop waits for the
- * disk (a third of the service's time under webhook load). Here the inbox's
- * transaction commits with synchronous=NORMAL (frames written to the WAL, not
+ * disk (a third of the service's time under webhook load). Here a group
+ * commit's transaction commits with synchronous=NORMAL (frames written to the WAL, not
  * yet synced) and this class then fdatasyncs the same -wal file on libuv's
  * thread pool; the caller acknowledges only after that sync succeeded. That is
  * exactly the sync FULL would have done, done on another thread.
  *
  * Why it is as safe as FULL:
- * - The connection stays at FULL for every other transaction; only the inbox's
- *   commit is switched to NORMAL, and back, synchronously around it.
+ * - The connection stays at FULL for every other transaction; only the group
+ *   commits are switched to NORMAL, and back, synchronously around them.
  * - WAL frames are appended in order, so a sync covers this commit and all
  *   before it; any later FULL commit (a job, a mutation) also syncs our frames
- *   first, so nothing durable can depend on an inbox row that is not.
+ *   first, so nothing durable can depend on a row that is not.
  * - NORMAL still syncs the WAL before every checkpoint and the WAL header when
  *   the file is reused, so a checkpoint never copies or discards unsynced frames.
  * - SQLite keeps no POSIX locks on the -wal file (WAL locks live in -shm), so our
@@ -44,6 +45,7 @@ export class WalSync {
   private pending: Array<(err: Error | null) => void> = [];
   private closed = false;
   private idleWaiters: Array<() => void> = [];
+  private syncEndListeners: Array<() => void> = [];
   private readonly walFile: string | null;
   private readonly toNormal: Sqlite.Statement | null;
   private readonly toFull: Sqlite.Statement | null;
@@ -72,6 +74,16 @@ export class WalSync {
     return this.inFlight >= MAX_IN_FLIGHT;
   }
 
+  /**
+   * Calls listener once the sync in flight ends (at once when none is), whoever
+   * started it: a writer that held its commit back while the disk was busy
+   * resumes then, not only after syncs of its own.
+   */
+  onSyncEnd(listener: () => void): void {
+    if (this.inFlight) this.syncEndListeners.push(listener);
+    else listener();
+  }
+
   /** Calls done once everything committed so far is on disk (err when the sync failed: nothing may be acknowledged). */
   sync(done: (err: Error | null) => void): void {
     if (!this.walFile || this.closed) return done(null);
@@ -87,6 +99,7 @@ export class WalSync {
     const finish = (err: Error | null) => {
       this.inFlight -= 1;
       for (const done of batch) done(err);
+      for (const listener of this.syncEndListeners.splice(0)) listener();
       if (this.pending.length && this.inFlight < MAX_IN_FLIGHT) this.start();
       else if (!this.inFlight && !this.pending.length) for (const wake of this.idleWaiters.splice(0)) wake();
     };
@@ -109,4 +122,16 @@ export class WalSync {
       await new Promise<void>((resolve) => fs.close(fd, () => resolve()));
     }
   }
+}
+
+const byConnection = new WeakMap<Sqlite.Database, WalSync>();
+
+/** The one WalSync of a connection, shared by its group commits so that they coalesce into the same syncs. */
+export function walSyncOf(sqlite: Sqlite.Database): WalSync {
+  let wal = byConnection.get(sqlite);
+  if (!wal) {
+    wal = new WalSync(sqlite);
+    byConnection.set(sqlite, wal);
+  }
+  return wal;
 }

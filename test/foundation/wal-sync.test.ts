@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Sqlite from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { walSyncOf } from '../../src/platform/wal-sync.js';
+
+// The deferred disk sync shared by every group commit of a connection (inbox, processing, sends, call log).
+// A writer that held its commit back while another writer's sync was in flight must be woken when that sync
+// ends: the inbox once waited only for syncs of its own, and its requests hung while only sends were syncing.
+
+const opened: Array<{ db: Sqlite.Database; dir: string }> = [];
+afterEach(() => {
+  for (const { db, dir } of opened.splice(0)) {
+    if (db.open) db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+function walDatabase(): Sqlite.Database {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-walsync-'));
+  const db = new Sqlite(path.join(dir, 'test.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE t (v INTEGER)');
+  opened.push({ db, dir });
+  return db;
+}
+
+const insert = (db: Sqlite.Database, v: number) => db.prepare('INSERT INTO t (v) VALUES (?)').run(v);
+const synchronous = (db: Sqlite.Database) => db.pragma('synchronous', { simple: true });
+
+describe('WalSync', () => {
+  it('commits at NORMAL, restores FULL at once (also when the commit throws), and answers after the sync', async () => {
+    const db = walDatabase();
+    const wal = walSyncOf(db);
+    expect(walSyncOf(db)).toBe(wal); // one per connection
+    wal.commitDeferred(() => insert(db, 1));
+    expect(synchronous(db)).toBe(2);
+    expect(() =>
+      wal.commitDeferred(() => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(synchronous(db)).toBe(2);
+    const err = await new Promise<Error | null>((resolve) => wal.sync(resolve));
+    expect(err).toBeNull();
+    expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(1);
+  });
+
+  it('wakes a writer waiting on the disk when a sync started by another writer ends', async () => {
+    const db = walDatabase();
+    const wal = walSyncOf(db);
+    const order: string[] = [];
+    wal.commitDeferred(() => insert(db, 1));
+    wal.sync(() => order.push('other writer synced'));
+    expect(wal.busy).toBe(true);
+    const woken = new Promise<void>((resolve) =>
+      wal.onSyncEnd(() => {
+        order.push('held-back writer woken');
+        resolve();
+      }),
+    );
+    await woken;
+    expect(order).toEqual(['other writer synced', 'held-back writer woken']);
+    expect(wal.busy).toBe(false);
+    // With no sync in flight, the listener runs at once.
+    let ranAtOnce = false;
+    wal.onSyncEnd(() => (ranAtOnce = true));
+    expect(ranAtOnce).toBe(true);
+  });
+
+  it('close waits for the sync in flight; afterwards commits stay FULL and sync answers at once', async () => {
+    const db = walDatabase();
+    const wal = walSyncOf(db);
+    wal.commitDeferred(() => insert(db, 1));
+    let synced = false;
+    wal.sync(() => (synced = true));
+    await wal.close();
+    expect(synced).toBe(true);
+    wal.commitDeferred(() => insert(db, 2));
+    expect(synchronous(db)).toBe(2);
+    let answered = false;
+    wal.sync(() => (answered = true));
+    expect(answered).toBe(true);
+  });
+});
