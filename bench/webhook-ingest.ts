@@ -5,7 +5,7 @@
  * same run on the same machine. Each server runs in its own child process;
  * autocannon runs here, so client and server do not share a core.
  *
- *   npx tsx bench/webhook-ingest.ts                          # 3 rounds x (raw, service, ack path), ~2.5 min
+ *   npx tsx bench/webhook-ingest.ts                          # 3 rounds x (raw, service, ack path, distinct bodies), ~3 min
  *   BENCH_REPS=1 BENCH_SECONDS=5 npx tsx bench/webhook-ingest.ts
  *   BENCH_CASES=service BENCH_REPS=1 BENCH_CHILD_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npx tsx bench/webhook-ingest.ts
  *
