@@ -17,7 +17,14 @@ export interface Spawned {
 export function spawnProcess(command: string, args: string[], env: Record<string, string>, cwd = ROOT): Spawned {
   const child = spawn(command, args, {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      // The spawned service, CLI or demo may not reach the internet either (npm's update check would try).
+      NODE_OPTIONS: `--import ${path.join(ROOT, 'test/setup/no-internet.mjs')}`,
+      npm_config_update_notifier: 'false',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
