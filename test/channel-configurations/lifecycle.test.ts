@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectWs, subscribeSse, type WsConnection } from '../helpers/live.js';
+import { DeleteDoc as DeleteCredentialDoc } from '../credentials/helpers.js';
 import { sandboxIdOf, useWorld } from '../helpers/world.js';
 import {
   activeCredential,
@@ -331,6 +332,18 @@ describe('edits', () => {
     expect(rows).toBe(0);
     const again = await w.h.gql(DeleteConfigDoc, { input: { id: created.id } });
     expect(again.data!.deleteChannelConfiguration).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+  });
+
+  it('a credential used by a configuration (even a draft) cannot be deleted: ConflictError; it can once the configuration is gone', async () => {
+    const own = await activeCredential(w.h, 'used by a draft');
+    const draft = await createConfig(w.h, { ...configInput('uses-credential', own), saveAsDraft: true });
+    const refused = await w.h.gql(DeleteCredentialDoc, { input: { id: own } });
+    expect(refused.data!.deleteWhatsAppApiCredential).toMatchObject({ __typename: 'ConflictError', code: 'CONFLICT' });
+    expect((await readConfig(w.h, draft.id))!.whatsApp.apiCredential).toMatchObject({ id: own });
+
+    await w.h.gql(DeleteConfigDoc, { input: { id: draft.id } });
+    const deleted = await w.h.gql(DeleteCredentialDoc, { input: { id: own } });
+    expect(deleted.data!.deleteWhatsAppApiCredential.__typename).toBe('DeleteWhatsAppApiCredentialSuccess');
   });
 });
 
