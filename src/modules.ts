@@ -17,8 +17,6 @@ export interface DomainRuntime {
   onMetaCall?: (record: MetaApiCallRecord) => void;
   /** Runs after the server listens and jobs start (e.g. schedule recurring jobs). */
   onStart?: () => void;
-  /** Runs at shutdown after HTTP and jobs stopped, before the database closes (flush, close descriptors). */
-  onStop?: () => Promise<void>;
 }
 
 export type DomainModule = (deps: AppDeps) => DomainRuntime;

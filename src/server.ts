@@ -140,7 +140,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         await deps.jobs.stop(config.shutdownTimeoutMs);
         await meta.close();
         await simulator?.close();
-        for (const runtime of runtimes) await runtime.onStop?.();
         // The last deferred syncs (inbox, processing, sends, call log) finish before the connection closes.
         await walSyncOf(deps.sqlite).close();
         await checkpointer?.stop();
