@@ -124,7 +124,11 @@ async function serve(metaUrl: string): Promise<void> {
   const ready: Ready = { ready: true, url: server.url, key, configs };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
   process.on('SIGTERM', () => {
-    void server.stop().finally(() => process.exit(0));
+    // A clean stop, then the temporary database goes.
+    void server.stop().finally(() => {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      process.exit(0);
+    });
   });
 }
 
