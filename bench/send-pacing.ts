@@ -16,7 +16,6 @@
  * per send (process.cpuUsage of the service process over the batch / sends).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,30 +46,13 @@ async function serve(metaUrl: string): Promise<void> {
   process.on('message', (msg) => {
     if (msg === 'cpu') process.send?.({ cpu: process.cpuUsage() });
   });
-  const { loadConfig } = await import('../src/config.js');
-  const { startServer } = await import('../src/server.js');
-  const tenancy = await import('../src/platform/tenancy/service.js');
+  const { startBenchService } = await import('./bench-service.js');
   const credentials = await import('../src/credentials/service.js');
   const configurations = await import('../src/channel-configurations/service.js');
   const { DEFAULT_IDS } = await import('../src/meta-simulator/index.js');
   const { encodeGlobalID } = await import('@pothos/plugin-relay');
 
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-bench-send-'));
-  const config = loadConfig({
-    NODE_ENV: 'development',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: `file:${path.join(dataDir, 'wcs.sqlite')}`,
-    LOG_LEVEL: 'warn',
-    LOG_PRETTY: 'false',
-    META_GRAPH_URL: metaUrl,
-    JOB_POLL_INTERVAL_MS: '100',
-  });
-  const server = await startServer({ config });
-  const { deps } = server;
-  tenancy.createOrganization(deps.db, 'bench', ['cjm_whatsapp']);
-  const key = tenancy.createApiKey(deps.db, { organization: 'bench', sandbox: 'prod', role: 'ADMIN' }).key;
-  const viewer = tenancy.authenticate(deps.db, `Bearer ${key}`)!;
+  const { server, deps, key, viewer } = await startBenchService({ META_GRAPH_URL: metaUrl, JOB_POLL_INTERVAL_MS: '100' });
   const waitFor = async (check: () => boolean, what: string) => {
     const deadline = Date.now() + 30_000;
     while (!check()) {
@@ -123,13 +105,6 @@ async function serve(metaUrl: string): Promise<void> {
   })();
   const ready: Ready = { ready: true, url: server.url, key, configs };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
-  process.on('SIGTERM', () => {
-    // A clean stop, then the temporary database goes.
-    void server.stop().finally(() => {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-      process.exit(0);
-    });
-  });
 }
 
 // ---- the orchestrator -------------------------------------------------------------------

@@ -88,29 +88,23 @@ function serveRaw(): void {
 
 /** The real service with one sandbox, credential and webhook; prints the callback URL. */
 async function serveService(startJobs: boolean): Promise<void> {
-  const { loadConfig } = await import('../src/config.js');
-  const { startServer } = await import('../src/server.js');
-  const tenancy = await import('../src/platform/tenancy/service.js');
+  const { startBenchService } = await import('./bench-service.js');
   const credentials = await import('../src/credentials/service.js');
   const webhooks = await import('../src/webhooks/service.js');
   const { DEFAULT_IDS } = await import('../src/meta-simulator/index.js');
   const { readPragmas } = await import('../src/platform/db.js');
 
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-bench-'));
-  const config = loadConfig({
-    NODE_ENV: 'development',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: `file:${path.join(dataDir, 'wcs.sqlite')}`,
-    LOG_LEVEL: 'warn',
-    LOG_PRETTY: 'false',
-  });
   // No META_GRAPH_URL: the service runs its built-in Meta simulator for the credential check.
-  const server = await startServer({ config, startJobs });
-  const { deps } = server;
-  tenancy.createOrganization(deps.db, 'bench', ['cjm_whatsapp']);
-  const key = tenancy.createApiKey(deps.db, { organization: 'bench', sandbox: 'prod', role: 'ADMIN' }).key;
-  const viewer = tenancy.authenticate(deps.db, `Bearer ${key}`)!;
+  const { server, deps, viewer } = await startBenchService(
+    {},
+    {
+      startJobs,
+      onStop: () => {
+        const counts = deps.sqlite.prepare('SELECT outcome, count(*) AS n FROM webhook_deliveries GROUP BY outcome').all();
+        process.stdout.write(`${JSON.stringify({ counts })}\n`);
+      },
+    },
+  );
   const credential = credentials.createCredential(deps, viewer, {
     name: 'bench',
     apiToken: DEFAULT_IDS.token.systemUser,
@@ -129,15 +123,6 @@ async function serveService(startJobs: boolean): Promise<void> {
   const url = `${server.url}${new URL(webhooks.callbackUrl(deps, webhook)).pathname}`;
   const pragmas = readPragmas(deps.sqlite);
   process.stdout.write(`${JSON.stringify({ ready: true, url, synchronous: pragmas.synchronous, journal: pragmas.journal_mode })}\n`);
-  process.on('SIGTERM', () => {
-    const counts = deps.sqlite.prepare('SELECT outcome, count(*) AS n FROM webhook_deliveries GROUP BY outcome').all();
-    process.stdout.write(`${JSON.stringify({ counts })}\n`);
-    // A clean stop (the WAL is checkpointed and removed), then the temporary database goes.
-    void server.stop().finally(() => {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-      process.exit(0);
-    });
-  });
 }
 
 // ---- orchestrator ------------------------------------------------------------------

@@ -1,0 +1,39 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * The real service for a benchmark child process: a temporary SQLite file
+ * (synchronous=FULL like production), quiet logs, an organization entitled to
+ * WhatsApp with one ADMIN viewer. On SIGTERM it stops cleanly (the WAL is
+ * checkpointed), runs `onStop` and removes the temporary database.
+ */
+export async function startBenchService(env: Record<string, string>, options: { startJobs?: boolean; onStop?: () => void } = {}) {
+  const { loadConfig } = await import('../src/config.js');
+  const { startServer } = await import('../src/server.js');
+  const tenancy = await import('../src/platform/tenancy/service.js');
+
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-bench-'));
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: `file:${path.join(dataDir, 'wcs.sqlite')}`,
+    LOG_LEVEL: 'warn',
+    LOG_PRETTY: 'false',
+    ...env,
+  });
+  const server = await startServer({ config, startJobs: options.startJobs });
+  const { deps } = server;
+  tenancy.createOrganization(deps.db, 'bench', ['cjm_whatsapp']);
+  const key = tenancy.createApiKey(deps.db, { organization: 'bench', sandbox: 'prod', role: 'ADMIN' }).key;
+  const viewer = tenancy.authenticate(deps.db, `Bearer ${key}`)!;
+  process.on('SIGTERM', () => {
+    options.onStop?.();
+    void server.stop().finally(() => {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      process.exit(0);
+    });
+  });
+  return { server, deps, key, viewer };
+}
