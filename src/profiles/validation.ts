@@ -50,7 +50,15 @@ export function checkAttributes(value: unknown, errors: FieldErrors, base: strin
     errors.add(base, `must be a JSON object, not ${kind}`);
     return;
   }
-  const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
+  let bytes: number;
+  try {
+    bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
+  } catch (err) {
+    // Only a document nested thousands of levels deep overflows the stack here (a cycle cannot come from JSON).
+    if (!(err instanceof RangeError)) throw err;
+    errors.add(base, `nests deeper than ${ATTRIBUTES_MAX_DEPTH} levels of objects and arrays`);
+    return;
+  }
   if (bytes > ATTRIBUTES_MAX_BYTES) {
     errors.add(base, `must be at most ${ATTRIBUTES_MAX_BYTES} bytes as JSON (is ${bytes})`);
     return;

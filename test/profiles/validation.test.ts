@@ -107,6 +107,21 @@ describe('upsertProfile validation', () => {
     });
   });
 
+  it('a document nested far too deep to even serialise is a ValidationError, not an unexpected error', async () => {
+    // Built as text: JSON.stringify would overflow the stack on it here too. 200,000 levels stay under the body cap.
+    const depth = 200_000;
+    const attributes = `{"a":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    const body = `{"query":${JSON.stringify(print(UpsertProfileDoc))},"variables":{"input":{"id":"deep","attributes":${attributes}}}}`;
+    const before = profileRows(h);
+    const res = await h.post(body, { authorization: `Bearer ${h.adminKey}` });
+    expect(res.status).toBe(200);
+    const r = (JSON.parse(res.body) as { data: { upsertProfile: { __typename: string; fieldErrors: Array<{ path: string[] }> } } }).data
+      .upsertProfile;
+    expect(r.__typename).toBe('ValidationError');
+    expect(r.fieldErrors[0]!.path).toEqual(['attributes']);
+    expect(profileRows(h)).toEqual(before);
+  });
+
   it('reports at most 20 bad keys, so a broken document does not produce a giant answer', async () => {
     const attributes = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`bad-${i}`, i]));
     const res = await h.gql(UpsertProfileDoc, { input: { id: 'ok', attributes } });
