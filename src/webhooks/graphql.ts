@@ -1,3 +1,4 @@
+import { requireWhatsAppEntitlement } from '../credentials/service.js';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import { decodeCredentialId } from '../credentials/graphql.js';
@@ -100,7 +101,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateInput, required: true }) },
     errors: { types: [ValidationError, NotFoundError, ConflictError, EntitlementError] },
     resolve: (_root, { input }, ctx) => {
-      service.requireWhatsAppEntitlement(ctx.viewer);
+      requireWhatsAppEntitlement(ctx.viewer);
       return service.createWebhook(ctx.deps, ctx.viewer, { ...input, apiCredentialId: decodeCredentialId(input.apiCredentialId) });
     },
   }),
@@ -110,7 +111,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpdateInput, required: true }) },
     errors: { types: [ValidationError, NotFoundError, ConflictError, EntitlementError] },
     resolve: (_root, { input }, ctx) => {
-      service.requireWhatsAppEntitlement(ctx.viewer);
+      requireWhatsAppEntitlement(ctx.viewer);
       return service.updateWebhook(ctx.deps, ctx.viewer, { ...input, id: decodeWebhookId(input.id) });
     },
   }),
@@ -120,7 +121,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DeleteInput, required: true }) },
     errors: { types: [NotFoundError, EntitlementError] },
     resolve: (_root, { input }, ctx) => {
-      service.requireWhatsAppEntitlement(ctx.viewer);
+      requireWhatsAppEntitlement(ctx.viewer);
       const deleted = service.deleteWebhook(ctx.deps, ctx.viewer, decodeWebhookId(input.id));
       return { id: encodeGlobalID(WEBHOOK_TYPE, deleted.id), name: deleted.name };
     },
@@ -131,7 +132,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: RotateInput, required: true }) },
     errors: { types: [NotFoundError, EntitlementError] },
     resolve: (_root, { input }, ctx) => {
-      service.requireWhatsAppEntitlement(ctx.viewer);
+      requireWhatsAppEntitlement(ctx.viewer);
       return service.rotateVerifyToken(ctx.deps, ctx.viewer, decodeWebhookId(input.id));
     },
   }),
@@ -141,7 +142,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ReplayInput, required: true }) },
     errors: { types: [NotFoundError, EntitlementError] },
     resolve: async (_root, { input }, ctx) => {
-      service.requireWhatsAppEntitlement(ctx.viewer);
+      requireWhatsAppEntitlement(ctx.viewer);
       return replayDelivery(ctx.deps, ctx.viewer, decodeDeliveryId(input.id));
     },
   }),

@@ -3,6 +3,7 @@ import {
   applyPhoneNumberUpdate,
   getCredential,
   listCredentialsByPhoneNumberId,
+  requireWhatsAppEntitlement,
   openMetaSession,
   type CredentialRecord,
   type PhoneNumberPatch,
@@ -28,7 +29,7 @@ import { inTransaction } from '../platform/db.js';
 import { NotFoundError } from '../platform/errors.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
 import { matchKeyword } from './keyword-matcher.js';
-import { requireWhatsAppEntitlement, type DeliveryRecord } from './service.js';
+import type { DeliveryRecord } from './service.js';
 import * as store from './store.js';
 import type { DeliveryOutcome } from './tables.js';
 
@@ -52,7 +53,6 @@ export interface ProcessResult {
 }
 
 class Report {
-  readonly applied: string[] = [];
   readonly ignored: string[] = [];
   readonly quarantined: string[] = [];
   readonly notes: string[] = [];
@@ -171,7 +171,7 @@ async function readQualityPatch(
 const isOwnNumber = (entryId: string, change: PhoneNumberQualityChange, credential: CredentialRecord): boolean =>
   entryId === credential.wabaId && digits(change.displayPhoneNumber) === digits(credential.displayPhoneNumber);
 
-/** What processing decided for one delivery; written by recordOutcomes (several at once in the drain). */
+/** What processing decided for one delivery; its outcome is written with the others of its turn (applyPrepared). */
 export interface Processed {
   delivery: Pick<store.DeliveryForProcessing, 'id' | 'webhookId' | 'receivedAt'>;
   result: ProcessResult;
@@ -366,22 +366,19 @@ export function applyPrepared(deps: AppDeps, prepared: PreparedDelivery[]): Appl
   return batch;
 }
 
-/** Writes outcomes (inside the caller's transaction, or in one of its own). */
-export function recordOutcomes(deps: AppDeps, processed: Processed[]): void {
-  if (!processed.length) return;
+/** Writes outcomes; call inside the transaction that applied them. */
+function recordOutcomes(deps: AppDeps, processed: Processed[]): void {
   const processedAt = new Date();
-  inTransaction(deps.db, () => {
-    store.writeOutcomes(
-      deps.sqlite,
-      processed.map(({ delivery, result }) => ({
-        id: delivery.id,
-        webhookId: delivery.webhookId,
-        receivedAt: delivery.receivedAt,
-        processedAt,
-        ...result,
-      })),
-    );
-  });
+  store.writeOutcomes(
+    deps.sqlite,
+    processed.map(({ delivery, result }) => ({
+      id: delivery.id,
+      webhookId: delivery.webhookId,
+      receivedAt: delivery.receivedAt,
+      processedAt,
+      ...result,
+    })),
+  );
 }
 
 /** Processes one delivery now and records its outcome (retry jobs, replays); throws when applying it failed. */

@@ -1,12 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { getCredential } from '../credentials/service.js';
+import { getCredential, requireWhatsAppEntitlement } from '../credentials/service.js';
 import type { AppDeps } from '../deps.js';
 import { inTransaction, type DbOrTx } from '../platform/db.js';
-import { ConflictError, EntitlementError, FieldErrors, NotFoundError, ValidationError } from '../platform/errors.js';
+import { ConflictError, FieldErrors, NotFoundError, ValidationError } from '../platform/errors.js';
 import { newId, randomToken } from '../platform/ids.js';
 import { toPage, type Page, type PageWindow } from '../platform/pagination.js';
 import { last4 } from '../platform/secrets.js';
-import { WHATSAPP_ENTITLEMENT, type Viewer } from '../platform/tenancy/viewer.js';
+import type { Viewer } from '../platform/tenancy/viewer.js';
 import { matchKeyword, standardConsentMessagesEnabled, type KeywordMatch } from './keyword-matcher.js';
 import { checkAppSecret, checkKeywordRules, checkName, type KeywordRuleInput } from './rules.js';
 import { forgetRoute } from './route-cache.js';
@@ -30,10 +30,6 @@ export const APP_SECRET_COLUMN = 'app_secret_enc';
 const NOT_FOUND = 'WhatsApp webhook';
 const VERIFY_TOKEN_BYTES = 32;
 const PATH_ID_BYTES = 24;
-
-export function requireWhatsAppEntitlement(viewer: Viewer): void {
-  if (!viewer.entitlements.includes(WHATSAPP_ENTITLEMENT)) throw new EntitlementError(WHATSAPP_ENTITLEMENT);
-}
 
 // ---- for other slices ------------------------------------------------------------
 

@@ -203,6 +203,7 @@ async function drive(env: SliceEnv, started: number, slice: number): Promise<{ d
       if (state.recheck || signal.aborted || Date.now() - started >= slice) break;
       while (state.tasks.size >= cap) await Promise.race(state.tasks);
       if (state.recheck || signal.aborted) break;
+      if (state.inflight.has(recipient.position)) continue; // taken meanwhile by another slice of this batch
       state.track(
         recipient.position,
         sendRecipient(env, batch, cond, recipient, profiles.get(recipient.profileId)).catch((err: unknown) =>
@@ -344,7 +345,8 @@ async function sendRecipient(
       ...common,
       recipientKey: check.phoneE164,
       begin: (tx, _after, memo) => {
-        if (!stillRunning(tx, memo, batch)) return null;
+        // Two runs of one batch (a lease taken over) may both reach this recipient: the first one takes it.
+        if (!stillRunning(tx, memo, batch) || !store.recipientUntaken(tx, batch.id, recipient.position)) return null;
         const recorded = recordOutboundMessage(
           deps,
           {

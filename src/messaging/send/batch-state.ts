@@ -77,11 +77,6 @@ export class BatchRunners {
     state.halt.abort();
     await state.settleAll();
   }
-
-  /** A pause or cancel condition may have changed: re-check before the next send of every running batch. */
-  recheckAll(): void {
-    for (const state of this.states.values()) state.recheck = true;
-  }
 }
 
 const runnersOf = new WeakMap<AppDeps, BatchRunners>();

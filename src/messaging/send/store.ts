@@ -155,6 +155,7 @@ function preparedFor(db: DbOrTx) {
       .set({ done: true, messageId: sql`${sql.placeholder('messageId')}` })
       .where(at)
       .prepare(),
+    state: db.select({ messageId: r.messageId, done: r.done }).from(r).where(at).prepare(),
     batch: db
       .select()
       .from(messageBatches)
@@ -181,6 +182,12 @@ export function markRecipientDone(db: DbOrTx, batchId: string, position: number,
   else statements(db).done.run({ batchId, position });
 }
 
+/** Neither done nor given a message yet: nobody else (another run of the batch) has taken this recipient. */
+export function recipientUntaken(db: DbOrTx, batchId: string, position: number): boolean {
+  const row = statements(db).state.get({ batchId, position });
+  return Boolean(row && !row.done && !row.messageId);
+}
+
 export function setRecipientMessage(db: DbOrTx, batchId: string, position: number, messageId: string): void {
   statements(db).message.run({ batchId, position, messageId });
 }
@@ -188,14 +195,6 @@ export function setRecipientMessage(db: DbOrTx, batchId: string, position: numbe
 /** findBatch through a prepared statement (the send guard reads it for every group commit). */
 export function readBatch(db: DbOrTx, sandboxId: string, id: string): BatchRow | undefined {
   return statements(db).batch.get({ sandboxId, id });
-}
-
-export function findRecipient(db: DbOrTx, batchId: string, position: number): RecipientRow | undefined {
-  return db
-    .select()
-    .from(messageBatchRecipients)
-    .where(and(eq(messageBatchRecipients.batchId, batchId), eq(messageBatchRecipients.position, position)))
-    .get();
 }
 
 export function updateRecipient(db: DbOrTx, batchId: string, position: number, patch: RecipientPatch): void {
@@ -244,10 +243,6 @@ export function countClick(db: DbOrTx, id: string, at: Date): void {
     })
     .where(eq(messageLinks.id, id))
     .run();
-}
-
-export function findLink(db: DbOrTx, id: string): LinkRow | undefined {
-  return db.select().from(messageLinks).where(eq(messageLinks.id, id)).get();
 }
 
 export function listLinks(db: DbOrTx, sandboxId: string, messageIds: string[]): LinkRow[] {
