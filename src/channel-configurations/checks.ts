@@ -1,10 +1,10 @@
+import { toE164 } from '../credentials/checks.js';
 import { getCredential, openMetaSession, type CredentialRecord } from '../credentials/service.js';
 import type { AppDeps } from '../deps.js';
-import { MetaApiError, MetaError, MetaUnreachableError, type MetaCallOptions, type MetaSession } from '../meta/index.js';
+import { isTokenInvalid, MetaApiError, MetaError, MetaUnreachableError, type MetaCallOptions, type MetaSession } from '../meta/index.js';
 import { attributePathProblem } from '../settings/attribute-path.js';
 import { findMarketingActions } from '../settings/service.js';
 import { getWebhook } from '../webhooks/service.js';
-import { displayToE164 } from './rules.js';
 import type { ChannelConfigurationRecord } from './service.js';
 import { effectiveExecutionField } from './service.js';
 import type { CheckName } from './status.js';
@@ -25,6 +25,8 @@ export interface CheckResult {
   remedy: string | null;
   /** Set when the check must be tried again later; never a verdict. */
   retry?: { reason: string; retryAfterMs?: number };
+  /** Meta rejected the credential's token (190): a credential failure, not this check's. */
+  tokenRejected?: boolean;
 }
 
 const passed = (name: CheckName, message: string): CheckResult => ({ name, status: 'PASSED', message, remedy: null });
@@ -41,7 +43,7 @@ function wabaLabel(c: CredentialRecord): string {
 }
 
 function credentialNumber(c: CredentialRecord): string {
-  return c.displayPhoneNumber ? displayToE164(c.displayPhoneNumber)! : `phone number id ${c.phoneNumberId}`;
+  return c.displayPhoneNumber ? toE164(c.displayPhoneNumber)! : `phone number id ${c.phoneNumberId}`;
 }
 
 /** Meta trouble that says "try later": never a reason to fail a configuration. */
@@ -68,6 +70,7 @@ function metaFailure(name: CheckName, err: unknown, what: string, hint?: string)
       retry: transient,
     };
   }
+  if (isTokenInvalid(err)) return { ...failed(name, err.message, err.remedy), tokenRejected: true };
   if (err instanceof MetaError) {
     const code = err instanceof MetaApiError && err.metaCode !== null ? ` (code ${err.metaCode})` : '';
     return failed(name, `${what} failed: Meta answered${code}: ${err.message.slice(0, 500)}`, hint ? `${err.remedy} ${hint}` : err.remedy);
@@ -124,9 +127,9 @@ async function checkSenderNumber(session: MetaSession, c: CredentialRecord, send
   } catch (err) {
     return metaFailure(name, err, `Listing the phone numbers of the WhatsApp Business Account ${wabaLabel(c)}`);
   }
-  const match = numbers.find((n) => displayToE164(n.displayPhoneNumber) === sender);
+  const match = numbers.find((n) => toE164(n.displayPhoneNumber) === sender);
   if (!match) {
-    const listed = numbers.map((n) => displayToE164(n.displayPhoneNumber)).filter(Boolean);
+    const listed = numbers.map((n) => toE164(n.displayPhoneNumber)).filter(Boolean);
     return failed(
       name,
       `${sender} is not a phone number of the WhatsApp Business Account ${wabaLabel(c)}${listed.length ? `; its numbers are ${listed.join(', ')}` : ''}.`,
@@ -283,12 +286,22 @@ export async function runReadinessChecks(deps: AppDeps, config: ChannelConfigura
     session && credential ? checkSenderNumber(session, credential, sender, call) : notRun('SENDER_NUMBER', gate),
     session && credential ? checkAppSubscribed(session, credential, call) : notRun('APP_SUBSCRIBED', gate),
   ]);
-  return [
-    gate,
-    senderResult,
-    appResult,
-    checkWebhook(deps, config, credential),
-    checkExecutionField(deps, config),
-    checkMarketingActions(deps, config),
-  ];
+  // A token Meta rejects now is the credential's failure (the credential is failed by the call log as well):
+  // reported as CREDENTIAL_ACTIVE, so the configuration is checked again by itself once the credential is fixed.
+  const rejected = [senderResult, appResult].find((r) => r.tokenRejected);
+  if (rejected && credential) {
+    const label = credentialLabel(credential, null);
+    const tokenGate = failed(
+      'CREDENTIAL_ACTIVE',
+      `Meta rejected the access token of the WhatsApp API credential ${label}: ${rejected.message ?? 'error 190'}`.slice(0, 800),
+      `Give the credential ${label} a new token with updateWhatsAppApiCredential. This configuration is checked again automatically once the credential is ACTIVE.`,
+    );
+    return [tokenGate, notRun('SENDER_NUMBER', tokenGate), notRun('APP_SUBSCRIBED', tokenGate), ...localChecks(deps, config, credential)];
+  }
+  return [gate, senderResult, appResult, ...localChecks(deps, config, credential)];
+}
+
+/** The checks that need no call to Meta. */
+function localChecks(deps: AppDeps, config: ChannelConfigurationRecord, credential: CredentialRecord | undefined): CheckResult[] {
+  return [checkWebhook(deps, config, credential), checkExecutionField(deps, config), checkMarketingActions(deps, config)];
 }

@@ -21,17 +21,7 @@ import {
 import * as service from './service.js';
 import type { ChannelConfigurationRecord } from './service.js';
 
-/** Root fields of channel configurations. Other slices reference the types exported here. */
-export {
-  ChannelConfigurationRef,
-  ChannelConfigurationStatusEnum,
-  ChannelEnum,
-  CheckStatusEnum,
-  ConfigurationCheckRef,
-  WhatsAppChannelSettingsRef,
-  decodeChannelConfigurationId,
-  loadChannelConfiguration,
-} from './graphql-types.js';
+/** Root fields of channel configurations (other slices use the types in graphql-types.ts). */
 
 // ---- queries -------------------------------------------------------------------------
 

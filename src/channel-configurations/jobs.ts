@@ -3,7 +3,7 @@ import type { AppDeps } from '../deps.js';
 import type { DomainEventMap } from '../platform/events.js';
 import { inTransaction } from '../platform/db.js';
 import { TransientJobError } from '../platform/jobs/queue.js';
-import { runReadinessChecks, type CheckResult } from './checks.js';
+import { checkCredential, runReadinessChecks, type CheckResult } from './checks.js';
 import { beginChecks, publishStatus, transition, type CheckPayload, type StatusEvent } from './status.js';
 import * as store from './store.js';
 
@@ -78,26 +78,18 @@ export function checkJobExhausted(deps: AppDeps, payload: CheckPayload): void {
   publishStatus(deps, event);
 }
 
-function credentialFailedMessage(c: CredentialRecord): string {
-  return `The WhatsApp API credential "${c.name}" is FAILED: ${c.statusMessage ?? 'see the credential for details.'}`;
-}
-
 /** The credential failed: its ACTIVE and PROCESSING configurations fail with it, naming the credential. */
 function failConfigurationsOf(deps: AppDeps, credential: CredentialRecord): void {
   const now = new Date();
   const events = inTransaction(deps.db, (tx) => {
     const out: (StatusEvent | null)[] = [];
+    // The same verdict, message and remedy as the CREDENTIAL_ACTIVE check gives a FAILED credential.
+    const { message, remedy } = checkCredential(credential, now.getTime());
     for (const config of store.listConfigurationsByCredential(tx, credential.sandboxId, credential.id, ['ACTIVE', 'PROCESSING'])) {
-      const message = credentialFailedMessage(credential);
       const event = transition(tx, config, 'FAILED', `CREDENTIAL_ACTIVE: ${message}`, {}, now);
       if (!event) continue;
       if (config.checkRun > 0) {
-        store.updateCheck(tx, config.id, config.checkRun, 'CREDENTIAL_ACTIVE', {
-          status: 'FAILED',
-          message,
-          remedy: `Fix the credential "${credential.name}" (for example give it a new token with updateWhatsAppApiCredential). This configuration is checked again automatically once the credential is ACTIVE.`,
-          checkedAt: now,
-        });
+        store.updateCheck(tx, config.id, config.checkRun, 'CREDENTIAL_ACTIVE', { status: 'FAILED', message, remedy, checkedAt: now });
       }
       out.push(event);
     }

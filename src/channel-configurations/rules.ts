@@ -43,10 +43,3 @@ export function normalizeSenderNumber(raw: string): { e164: string } | { problem
   }
   return { e164: parsed.number };
 }
-
-/** E.164 from Meta's display form ("+1 555-010-0001", "15550100001"). */
-export function displayToE164(display: string | null | undefined): string | null {
-  if (!display) return null;
-  const digits = display.replace(/\D/g, '');
-  return digits ? `+${digits}` : null;
-}

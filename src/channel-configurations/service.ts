@@ -47,16 +47,6 @@ export function effectiveExecutionField(deps: AppDeps, record: ChannelConfigurat
   return record.executionField ?? getGeneralSettings(deps, record.sandboxId).whatsAppExecutionField;
 }
 
-/** Configurations that use a credential, in the given statuses. */
-export function listChannelConfigurationsByCredential(
-  deps: AppDeps,
-  sandboxId: string,
-  credentialId: string,
-  statuses: ConfigurationStatus[] = ['DRAFT', 'PROCESSING', 'ACTIVE', 'FAILED', 'DEACTIVATED'],
-): ChannelConfigurationRecord[] {
-  return store.listConfigurationsByCredential(deps.db, sandboxId, credentialId, statuses);
-}
-
 // ---- reads -------------------------------------------------------------------
 
 export function listChannelConfigurations(
@@ -72,11 +62,6 @@ export function listChannelConfigurations(
 
 export function listAllChannelConfigurations(deps: AppDeps, sandboxId: string): ChannelConfigurationRecord[] {
   return store.listAllConfigurations(deps.db, sandboxId);
-}
-
-/** The check rows of the configuration's current run (empty for a draft that was never submitted). */
-export function checksOf(deps: AppDeps, record: ChannelConfigurationRecord): ConfigurationCheckRecord[] {
-  return record.checkRun > 0 ? store.listChecks(deps.db, record.id, record.checkRun) : [];
 }
 
 export function checksOfMany(deps: AppDeps, records: ChannelConfigurationRecord[]): ConfigurationCheckRecord[] {

@@ -91,6 +91,28 @@ describe('CREDENTIAL_ACTIVE', () => {
     expect(active.checks.every((c) => c.status === 'PASSED')).toBe(true);
   });
 
+  it('Meta rejecting the token during the checks (190) fails CREDENTIAL_ACTIVE; a new token re-checks the configuration by itself', async () => {
+    const own = await activeCredential(w.h, 'revoked during checks');
+    // The token is revoked after the credential was verified: Meta answers 190 to the checks' calls.
+    w.sim.sim.injectFault({
+      path: `/${IDS.waba.acmeMain}/phone_numbers`,
+      times: 1,
+      status: 401,
+      metaError: { code: 190, message: 'Error validating access token: The session has been invalidated.', type: 'OAuthException' },
+    });
+    const created = await createConfig(w.h, configInput('token-revoked', own));
+    const failed = await waitForConfigStatus(w.h, created.id, 'FAILED');
+    const { message, remedy } = expectFailedAlone(failed, 'CREDENTIAL_ACTIVE', ['SENDER_NUMBER', 'APP_SUBSCRIBED']);
+    expect(message).toContain('rejected the access token of the WhatsApp API credential "revoked during checks"');
+    expect(remedy).toMatch(/new token/);
+
+    // As for any credential failure: a new token, and the configuration is checked again without a resubmit.
+    const fixed = await w.h.gql(UpdateCredentialDoc, { input: { id: own, apiToken: IDS.token.systemUser } });
+    expect(fixed.data!.updateWhatsAppApiCredential.__typename).toBe('UpdateWhatsAppApiCredentialSuccess');
+    const active = await waitForConfigStatus(w.h, created.id, 'ACTIVE');
+    expect(active.checks.every((c) => c.status === 'PASSED')).toBe(true);
+  });
+
   it('an expired token fails the check even while the credential still says ACTIVE', async () => {
     const expiring = 'SIMexpiringSoonToken000000000000000000009';
     const base = defaultScenarioInput();
