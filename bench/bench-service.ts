@@ -28,12 +28,19 @@ export async function startBenchService(env: Record<string, string>, options: { 
   tenancy.createOrganization(deps.db, 'bench', ['cjm_whatsapp']);
   const key = tenancy.createApiKey(deps.db, { organization: 'bench', sandbox: 'prod', role: 'ADMIN' }).key;
   const viewer = tenancy.authenticate(deps.db, `Bearer ${key}`)!;
+  const exitAfterCleanup = (code: number) => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    process.exit(code);
+  };
   process.on('SIGTERM', () => {
     options.onStop?.();
-    void server.stop().finally(() => {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-      process.exit(0);
-    });
+    void server.stop().then(
+      () => exitAfterCleanup(0),
+      (err: unknown) => {
+        console.error('the service did not stop cleanly:', err);
+        exitAfterCleanup(1);
+      },
+    );
   });
   return { server, deps, key, viewer };
 }
