@@ -74,14 +74,16 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
         },
     batching: false,
     logging: {
-      debug: (...args) => logger.debug({ yoga: args.map(String) }, 'yoga'),
-      info: (...args) => logger.info({ yoga: args.map(String) }, 'yoga'),
-      warn: (...args) => logger.warn({ yoga: args.map(String) }, 'yoga'),
-      error: (...args) => logger.error({ yoga: args.map(String) }, 'yoga'),
+      debug: (...args) => logger.debug({ yoga: yogaLogArgs(args) }, 'yoga'),
+      info: (...args) => logger.info({ yoga: yogaLogArgs(args) }, 'yoga'),
+      warn: (...args) => logger.warn({ yoga: yogaLogArgs(args) }, 'yoga'),
+      error: (...args) => logger.error({ yoga: yogaLogArgs(args) }, 'yoga'),
     },
     maskedErrors: {
       // Unexpected errors become "Unexpected error." with the request id; the original is logged, never returned.
       maskError(error, message) {
+        const withoutValue = withoutEchoedVariable(error);
+        if (withoutValue) return withoutValue;
         const masked = yogaMaskError(error, message, false);
         if (masked === error) return masked;
         const requestId = currentRequestId();
@@ -315,4 +317,26 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * graphql-js reports a variable it cannot coerce with the whole value printed
+ * ("Variable "$input" got invalid value { apiToken: "EAAB…", … }; Field … was
+ * not provided."): an API token or app secret would go back in the response.
+ * Keep the path and the reason, drop the value.
+ */
+/** Yoga's own log lines carry the original errors: without the echoed variable values too. */
+const yogaLogArgs = (args: unknown[]): string[] => args.map((a) => String(withoutEchoedVariable(a) ?? a));
+
+function withoutEchoedVariable(error: unknown): GraphQLError | null {
+  if (!(error instanceof GraphQLError)) return null;
+  const head = /^Variable "(\$[^"]+)" got invalid value /.exec(error.message);
+  const reason = error.originalError?.message;
+  if (!head || !reason || !error.message.endsWith(`; ${reason}`)) return null;
+  const beforeReason = error.message.slice(0, -(reason.length + 2));
+  const at = / at "([^"]*)"$/.exec(beforeReason)?.[1];
+  return new GraphQLError(`Variable "${head[1]}" got an invalid value${at ? ` at "${at}"` : ''}; ${reason}`, {
+    nodes: error.nodes,
+    extensions: error.extensions,
+  });
 }

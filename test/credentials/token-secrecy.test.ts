@@ -134,3 +134,21 @@ describe('the token is write-only', () => {
     }
   });
 });
+
+describe('input errors never echo the token', () => {
+  it('an input GraphQL rejects (a required field missing, a wrong type) names the field, not the values sent', async () => {
+    const headers = { authorization: `Bearer ${h.adminKey}` };
+    const { phoneNumberId: _dropped, ...missing } = acmeInput('echo', { apiToken: CANARY });
+    const wrongType = { ...acmeInput('echo', { apiToken: CANARY }), name: 42 };
+    for (const input of [missing, wrongType]) {
+      const res = await h.post({ query: print(CreateDoc), variables: { input } }, headers);
+      const json = JSON.parse(res.body) as { errors?: Array<{ message: string }> };
+      expect(res.status).toBe(400);
+      expect(json.errors![0]!.message).toMatch(/^Variable "\$input" got an invalid value/);
+      expect(res.body).not.toContain(CANARY);
+    }
+    const body = await h.post({ query: print(CreateDoc), variables: { input: missing } }, headers);
+    expect(body.body).toContain('phoneNumberId');
+    expect(h.logs.text()).not.toContain(CANARY);
+  });
+});
