@@ -133,6 +133,15 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
     context: Pick<ServerContext, 'viewer' | 'requestId'>,
   ) => Promise<void>;
 
+  /** Live streams re-check their key: a revoked key stops receiving within streamKeyRecheckMs (WebSocket and SSE alike). */
+  function watchKey(authorization: string | undefined, onRevoked: () => void): () => void {
+    const timer = setInterval(() => {
+      if (!authenticate(deps.db, authorization)) onRevoked();
+    }, config.limits.streamKeyRecheckMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
     const method = req.method ?? 'GET';
     const wantsGraphiQL = method === 'GET' && !url.searchParams.has('query') && String(req.headers.accept ?? '').includes('text/html');
@@ -150,6 +159,11 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
     }
     const viewer = authenticate(deps.db, req.headers.authorization);
     if (!viewer) return sendJson(res, 401, UNAUTHENTICATED_BODY, { 'www-authenticate': 'Bearer' });
+    if (req.headers.accept?.includes('text/event-stream')) {
+      // An SSE stream lives as long as a WebSocket does: it ends too when its key is revoked.
+      const stop = watchKey(req.headers.authorization, () => res.destroy());
+      res.once('close', stop);
+    }
     await serveYoga(req, res, { viewer, requestId });
   }
 
@@ -217,7 +231,7 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
 
   type WsExtra = {
     viewer?: Viewer;
-    revalidate?: NodeJS.Timeout;
+    stopWatchingKey?: () => void;
   };
   type EnvelopedRoot = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
 
@@ -231,16 +245,10 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
         const viewer = authenticate(deps.db, typeof raw === 'string' ? raw : undefined);
         if (!viewer) return false; // graphql-ws closes with 4403 Forbidden
         ctx.extra.viewer = viewer;
-        // A key revoked mid-stream stops receiving within a minute.
-        ctx.extra.revalidate = setInterval(() => {
-          if (!authenticate(deps.db, typeof raw === 'string' ? raw : undefined)) ctx.extra.socket.close(4403, 'Forbidden');
-        }, 60_000);
-        ctx.extra.revalidate.unref();
+        ctx.extra.stopWatchingKey = watchKey(typeof raw === 'string' ? raw : undefined, () => ctx.extra.socket.close(4403, 'Forbidden'));
         return true;
       },
-      onClose: (ctx) => {
-        if (ctx.extra.revalidate) clearInterval(ctx.extra.revalidate);
-      },
+      onClose: (ctx) => ctx.extra.stopWatchingKey?.(),
       onSubscribe: async (ctx, _id, payload) => {
         if (Object.keys(ctx.subscriptions).length > config.limits.wsMaxSubscriptionsPerConnection) {
           return [

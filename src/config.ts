@@ -44,6 +44,7 @@ const envSchema = z.object({
   WEBHOOK_MAX_BODY_BYTES: positiveInt.default(3 * 1024 * 1024 + 64 * 1024),
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt.default(20),
   WS_MAX_PAYLOAD_BYTES: positiveInt.default(64 * 1024),
+  STREAM_KEY_RECHECK_MS: positiveInt.default(60_000),
   JOB_LEASE_MS: positiveInt.default(60_000),
   JOB_POLL_INTERVAL_MS: positiveInt.default(500),
   PHONE_NUMBER_REFRESH_INTERVAL_MS: positiveInt.default(15 * 60_000),
@@ -84,6 +85,8 @@ export interface Config {
     webhookMaxBodyBytes: number;
     wsMaxSubscriptionsPerConnection: number;
     wsMaxPayloadBytes: number;
+    /** How often a live stream (WebSocket, SSE) checks that its API key is still active. */
+    streamKeyRecheckMs: number;
   };
   jobs: { leaseMs: number; pollIntervalMs: number };
   phoneNumberRefreshIntervalMs: number;
@@ -152,6 +155,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       webhookMaxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
       wsMaxSubscriptionsPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
       wsMaxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES,
+      streamKeyRecheckMs: env.STREAM_KEY_RECHECK_MS,
     },
     jobs: { leaseMs: env.JOB_LEASE_MS, pollIntervalMs: env.JOB_POLL_INTERVAL_MS },
     phoneNumberRefreshIntervalMs: env.PHONE_NUMBER_REFRESH_INTERVAL_MS,

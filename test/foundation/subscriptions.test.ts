@@ -1,4 +1,7 @@
+import { print } from 'graphql';
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { revokeApiKey } from '../../src/platform/tenancy/service.js';
 import WebSocket from 'ws';
 import { graphql } from '../generated/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
@@ -143,3 +146,37 @@ async function waitForListener(harness: Harness, n = 1): Promise<void> {
   }
   throw new Error('subscription listener not registered');
 }
+
+describe('a key revoked while its streams run', () => {
+  it('ends its graphql-ws connection (4403) and its SSE stream at the next key check', async () => {
+    const own = await startHarness({ env: { STREAM_KEY_RECHECK_MS: '200' } });
+    try {
+      const key = own.createKey({ sandbox: 'prod', role: 'ADMIN' });
+      const conn = connectWs(own.wsUrl, key);
+      conn.subscribe(AuditAddedDoc);
+      const sse = await request(`${own.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query: print(AuditAddedDoc) }),
+      });
+      expect(sse.statusCode).toBe(200);
+      const sseEnded = (async () => {
+        try {
+          for await (const _chunk of sse.body) {
+            // keep-alive pings until the server ends the stream
+          }
+        } catch {
+          // a destroyed connection ends the loop with an error: ended all the same
+        }
+        return Date.now();
+      })();
+      await new Promise((r) => setTimeout(r, 500));
+      const revokedAt = Date.now();
+      revokeApiKey(own.server.deps.db, key.split('_').slice(0, 2).join('_'));
+      expect((await conn.closed).code).toBe(4403);
+      expect((await sseEnded) - revokedAt).toBeLessThan(5_000);
+    } finally {
+      await own.stop();
+    }
+  });
+});
