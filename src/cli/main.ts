@@ -28,6 +28,7 @@ Commands:
   secrets rotate [--new-key <base64>]           Re-encrypt every stored secret under a new key
   meta-simulator [--port <n>] [--scenario <file.json>]
                                                 Run the Meta Graph API simulator alone
+  demo [--keep] [--scenario <file.json>]        Set up a whole channel against the simulator, step by step
 
 Settings come from the environment (DATABASE_URL, ENCRYPTION_KEY, ...); see the README.`;
 
@@ -185,19 +186,29 @@ function rotate(config: Config, newKeyArg: string | undefined, io: Out): number 
     throw new UsageError('--new-key must be base64 of exactly 32 bytes (openssl rand -base64 32)');
   }
   const current = loadSecretBox({ encryptionKey: config.encryptionKey, dataDir: config.database.dataDir, allowGenerate: false });
-  const newKey = newKeyArg ?? generateKey();
-  const next = SecretBox.fromBase64(newKey);
   const fileMode = current.source === 'data-folder';
   const nextFile = path.join(config.database.dataDir, NEXT_KEY_FILE);
+  // A next-key file left by an interrupted rotation may be the only copy of the key the data now uses: finish
+  // that rotation with it, never overwrite it.
+  const leftover = fileMode && fs.existsSync(nextFile) ? fs.readFileSync(nextFile, 'utf8').trim() : null;
+  if (leftover && newKeyArg !== undefined && newKeyArg !== leftover) {
+    throw new UsageError(`${nextFile} holds the key of an interrupted rotation: run "wcs secrets rotate" without --new-key to finish it`);
+  }
+  const newKey = leftover ?? newKeyArg ?? generateKey();
+  const next = SecretBox.fromBase64(newKey);
   // Write the new key before the data moves to it, so a crash in between loses nothing.
-  if (fileMode) fs.writeFileSync(nextFile, `${newKey}\n`, { mode: 0o600 });
-  const count = withDatabase(config, (db) => {
-    const n = rotateSecrets(db.sqlite, SECRET_COLUMNS, current.box, next);
-    const usage = secretKeyUsage(db.sqlite, SECRET_COLUMNS);
-    const stale = Object.keys(usage).filter((kid) => kid !== next.currentKid);
-    if (stale.length) throw new Error(`secrets still use old keys ${stale.join(', ')}`);
-    return n;
-  });
+  if (fileMode && !leftover) fs.writeFileSync(nextFile, `${newKey}\n`, { mode: 0o600 });
+  const count = withDatabase(config, (db) =>
+    // The check that nothing still uses an old key is part of the rotation's transaction: if it fails, nothing moved.
+    db.sqlite
+      .transaction(() => {
+        const n = rotateSecrets(db.sqlite, SECRET_COLUMNS, current.box, next);
+        const stale = Object.keys(secretKeyUsage(db.sqlite, SECRET_COLUMNS)).filter((kid) => kid !== next.currentKid);
+        if (stale.length) throw new Error(`secrets still use old keys ${stale.join(', ')}`);
+        return n;
+      })
+      .immediate(),
+  );
   if (fileMode) {
     fs.renameSync(nextFile, path.join(config.database.dataDir, DEV_KEY_FILE));
     io.err(`re-encrypted ${count} secret(s) under key ${keyId(Buffer.from(newKey, 'base64'))}; the data folder key file was replaced`);

@@ -87,4 +87,21 @@ describe('the wcs command', () => {
     expect(fs.readFileSync(keyFile, 'utf8').trim()).not.toBe(Buffer.alloc(32, 1).toString('base64'));
     expect(fs.existsSync(path.join(dataDir, 'encryption.key.next'))).toBe(false);
   });
+
+  it('finishes an interrupted rotation with the key it left behind, never a new one', async () => {
+    const keyFile = path.join(dataDir, 'encryption.key');
+    const nextFile = path.join(dataDir, 'encryption.key.next');
+    const leftover = Buffer.alloc(32, 7).toString('base64');
+    fs.writeFileSync(nextFile, `${leftover}\n`);
+    const other = Buffer.alloc(32, 9).toString('base64');
+    const refused = await wcs('secrets', 'rotate', '--new-key', other);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('interrupted rotation');
+    expect(fs.readFileSync(nextFile, 'utf8').trim()).toBe(leftover);
+
+    const res = await wcs('secrets', 'rotate');
+    expect(res.code).toBe(0);
+    expect(fs.readFileSync(keyFile, 'utf8').trim()).toBe(leftover);
+    expect(fs.existsSync(nextFile)).toBe(false);
+  });
 });
