@@ -31,12 +31,3 @@ export function toMetaFailure(err: unknown): MetaApiFailure | MetaUnreachableFai
   }
   throw err;
 }
-
-/** Runs a Meta call and converts its failure into a typed product error. */
-export async function callMeta<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw toMetaFailure(err);
-  }
-}

@@ -3,7 +3,6 @@ import {
   isPermissionError as permissionError,
   isTokenInvalid as tokenInvalid,
   MetaApiError,
-  MetaError,
   MetaUnreachableError,
 } from '../meta/index.js';
 
@@ -27,10 +26,6 @@ export function retryAfterOf(err: unknown): number | undefined {
 export const isTokenInvalid = (err: unknown): boolean => tokenInvalid(err);
 export const isPermissionError = (err: unknown): boolean => permissionError(err);
 export const isObjectNotFound = (err: unknown): boolean => objectNotFound(err);
-
-export function isMetaError(err: unknown): err is MetaError {
-  return err instanceof MetaError;
-}
 
 const WRONG_NODE = /nonexisting field \((?:owned|client)_whatsapp_business_accounts\) on node type \((\w+)\)/i;
 

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, lt } from 'drizzle-orm';
 import type { DbOrTx } from '../platform/db.js';
 import { windowQuery, type PageWindow } from '../platform/pagination.js';
 import { metaApiCalls, phoneQualityChanges, whatsappApiCredentials, type CredentialStatus } from './tables.js';
@@ -131,16 +131,6 @@ export function findQualityChange(db: DbOrTx, sandboxId: string, id: string): Qu
     .get();
 }
 
-export function listQualityChanges(db: DbOrTx, sandboxId: string, credentialId: string, limit: number): QualityChangeRow[] {
-  return db
-    .select()
-    .from(phoneQualityChanges)
-    .where(and(eq(phoneQualityChanges.sandboxId, sandboxId), eq(phoneQualityChanges.credentialId, credentialId)))
-    .orderBy(desc(phoneQualityChanges.id))
-    .limit(limit)
-    .all();
-}
-
 // ---- Meta call log --------------------------------------------------------
 
 /** Which of these credential ids still exist (a call may land after its credential was deleted). */
@@ -186,14 +176,4 @@ export function listRecentApiCalls(db: DbOrTx, sandboxId: string, credentialId: 
     .orderBy(desc(metaApiCalls.id))
     .limit(limit)
     .all();
-}
-
-export function countApiCalls(db: DbOrTx, credentialId: string): number {
-  return (
-    db
-      .select({ n: sql<number>`count(*)` })
-      .from(metaApiCalls)
-      .where(eq(metaApiCalls.credentialId, credentialId))
-      .get()?.n ?? 0
-  );
 }

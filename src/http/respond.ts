@@ -21,23 +21,6 @@ export function sendText(res: ServerResponse, status: number, text: string, head
   res.end(text);
 }
 
-export class BodyTooLargeError extends Error {}
-
-/** Reads a whole request body as raw bytes, refusing more than maxBytes (413 territory). */
-export async function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) throw new BodyTooLargeError();
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    total += buf.length;
-    if (total > maxBytes) throw new BodyTooLargeError();
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks, total);
-}
-
 /** A route served by the thin HTTP edge (webhooks, link redirects, health). */
 export interface HttpRoute {
   name: string;
@@ -52,16 +35,4 @@ export interface HttpRoute {
    * request. The handler must answer its own errors; a throw answers 500.
    */
   fast?: { prefix: string; handle(req: IncomingMessage, res: ServerResponse): boolean };
-}
-
-export function prefixRoute(
-  name: string,
-  prefix: string,
-  handle: (req: IncomingMessage, res: ServerResponse, rest: string, url: URL) => Promise<void> | void,
-): HttpRoute {
-  return {
-    name,
-    match: (pathname) => (pathname.startsWith(prefix) ? { rest: pathname.slice(prefix.length) } : null),
-    handle: (req, res, params, url) => handle(req, res, params.rest ?? '', url),
-  };
 }

@@ -36,15 +36,3 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
   }
   return out.replace(SECRET_PARAM_RE, '$1[redacted]').replace(BEARER_RE, '$1[redacted]');
 }
-
-/** Deep copy of JSON-ish data with every string passed through {@link redactText}. */
-export function redactValue<T>(value: T, secrets: readonly string[]): T {
-  if (typeof value === 'string') return redactText(value, secrets) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => redactValue(v, secrets)) as T;
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactValue(v, secrets);
-    return out as T;
-  }
-  return value;
-}

@@ -81,10 +81,6 @@ export class SecretBox {
       throw new SecretDecryptionError('authentication failed');
     }
   }
-
-  kidOf(stored: string): string | undefined {
-    return stored.split('.')[1];
-  }
 }
 
 /** The visible tail of a secret; short secrets show less so they cannot be guessed from it. */

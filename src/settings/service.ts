@@ -32,9 +32,8 @@ const SEED_MARKETING_ACTIONS: Array<Pick<store.MarketingActionRecord, 'key' | 'n
   },
 ];
 
-/** Seeds the catalog the first time a sandbox reads it; idempotent. */
-function ensureSeeded(deps: AppDeps, sandboxId: string): void {
-  if (store.listMarketingActions(deps.db, sandboxId).length) return;
+/** Seeds the catalog of a sandbox that has none yet; idempotent. */
+function seed(deps: AppDeps, sandboxId: string): void {
   inTransaction(deps.db, (tx) => {
     const now = Date.now();
     SEED_MARKETING_ACTIONS.forEach((action, i) => {
@@ -43,13 +42,16 @@ function ensureSeeded(deps: AppDeps, sandboxId: string): void {
   });
 }
 
+/** The catalog; seeded the first time a sandbox reads it. */
 export function listMarketingActions(deps: AppDeps, viewer: Viewer): store.MarketingActionRecord[] {
-  ensureSeeded(deps, viewer.sandboxId);
+  const actions = store.listMarketingActions(deps.db, viewer.sandboxId);
+  if (actions.length) return actions;
+  seed(deps, viewer.sandboxId);
   return store.listMarketingActions(deps.db, viewer.sandboxId);
 }
 
+/** Actions by id. No seeding here: seeded actions get new ids, so seeding could never add one of `ids`. */
 export function findMarketingActions(deps: AppDeps, sandboxId: string, ids: string[]): store.MarketingActionRecord[] {
-  ensureSeeded(deps, sandboxId);
   return store.findMarketingActionsByIds(deps.db, sandboxId, ids);
 }
 
@@ -77,7 +79,8 @@ export function createMarketingAction(deps: AppDeps, viewer: Viewer, input: Crea
     }
   }
   errors.throwIfAny();
-  ensureSeeded(deps, viewer.sandboxId);
+  // Seeded first, so that an action created before the first read does not stand in for the whole catalog.
+  if (!store.listMarketingActions(deps.db, viewer.sandboxId).length) seed(deps, viewer.sandboxId);
   return inTransaction(deps.db, (tx) => {
     if (store.findMarketingActionByKey(tx, viewer.sandboxId, input.key)) {
       throw new ConflictError(`a marketing action with key "${input.key}" already exists`);

@@ -187,16 +187,6 @@ export class JobQueue {
       .all();
   }
 
-  /** Cancels queued jobs matching a dedupe-key prefix or ids; running ones finish. Returns how many. */
-  cancelQueued(tx: DbOrTx, ids: string[]): number {
-    if (!ids.length) return 0;
-    return tx
-      .update(jobs)
-      .set({ status: 'cancelled', finishedAt: new Date(), updatedAt: new Date() })
-      .where(and(inArray(jobs.id, ids), eq(jobs.status, 'queued')))
-      .run().changes;
-  }
-
   /** Resolves when nothing is running and nothing is ready to run (tests and graceful drains). */
   async idle(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
