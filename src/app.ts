@@ -134,12 +134,20 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
   ) => Promise<void>;
 
   /** Live streams re-check their key: a revoked key stops receiving within streamKeyRecheckMs (WebSocket and SSE alike). */
+  const keyWatches = new Set<NodeJS.Timeout>();
   function watchKey(authorization: string | undefined, onRevoked: () => void): () => void {
+    const stop = () => {
+      clearInterval(timer);
+      keyWatches.delete(timer);
+    };
     const timer = setInterval(() => {
-      if (!authenticate(deps.db, authorization)) onRevoked();
+      if (authenticate(deps.db, authorization)) return;
+      stop();
+      onRevoked();
     }, config.limits.streamKeyRecheckMs);
     timer.unref();
-    return () => clearInterval(timer);
+    keyWatches.add(timer);
+    return stop;
   }
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
@@ -314,6 +322,9 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
         });
       }),
     close: async (timeoutMs = 10_000) => {
+      // No key check may run once the service stops (the database closes after this).
+      for (const timer of keyWatches) clearInterval(timer);
+      keyWatches.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const ws of wss.clients as Set<WebSocket>) ws.close(1001, 'Server shutting down');
       await wsDisposable.dispose();
