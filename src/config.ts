@@ -38,6 +38,9 @@ const envSchema = z.object({
   META_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
   META_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
   META_BODY_TIMEOUT_MS: positiveInt.default(10_000),
+  META_CALL_TIMEOUT_MS: positiveInt.default(30_000),
+  META_SEND_RETRY_DEADLINE_MS: positiveInt.default(15 * 60_000),
+  SEND_OUTCOME_UNKNOWN_DEADLINE_MS: positiveInt.default(60 * 60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: booleanish.optional(),
   GRAPHQL_MAX_BODY_BYTES: positiveInt.default(1_048_576),
@@ -77,7 +80,12 @@ export interface Config {
     /** undefined outside production means "run the simulator in-process". */
     graphUrl: string | undefined;
     apiVersion: string;
-    timeouts: { connectMs: number; headersMs: number; bodyMs: number };
+    /** callMs: overall deadline of one HTTP call, whatever the other timers say (a drip-fed body resets them). */
+    timeouts: { connectMs: number; headersMs: number; bodyMs: number; callMs: number };
+    /** A send Meta refused for now (5xx, throttled, unreachable before writing) is retried until this long after its first try. */
+    sendRetryDeadlineMs: number;
+    /** A send whose outcome is unknown becomes UNKNOWN when no status webhook settled it this long after it was tried. */
+    outcomeUnknownDeadlineMs: number;
   };
   log: { level: Env['LOG_LEVEL']; pretty: boolean };
   limits: {
@@ -147,7 +155,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     meta: {
       graphUrl: env.META_GRAPH_URL?.replace(/\/+$/, '') ?? (isProduction ? 'https://graph.facebook.com' : undefined),
       apiVersion: env.META_GRAPH_API_VERSION,
-      timeouts: { connectMs: env.META_CONNECT_TIMEOUT_MS, headersMs: env.META_HEADERS_TIMEOUT_MS, bodyMs: env.META_BODY_TIMEOUT_MS },
+      timeouts: {
+        connectMs: env.META_CONNECT_TIMEOUT_MS,
+        headersMs: env.META_HEADERS_TIMEOUT_MS,
+        bodyMs: env.META_BODY_TIMEOUT_MS,
+        callMs: env.META_CALL_TIMEOUT_MS,
+      },
+      sendRetryDeadlineMs: env.META_SEND_RETRY_DEADLINE_MS,
+      outcomeUnknownDeadlineMs: env.SEND_OUTCOME_UNKNOWN_DEADLINE_MS,
     },
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? (!isProduction && Boolean(process.stdout.isTTY)) },
     limits: {

@@ -57,7 +57,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
   // A job whose lease runs out while it still waits for Meta is taken over, and a send it made then counts as an
   // unknown outcome (never resent): keep the lease longer than one whole Meta call.
-  const metaCallMs = config.meta.timeouts.connectMs + config.meta.timeouts.headersMs + config.meta.timeouts.bodyMs;
+  const metaCallMs = Math.min(
+    config.meta.timeouts.callMs,
+    config.meta.timeouts.connectMs + config.meta.timeouts.headersMs + config.meta.timeouts.bodyMs,
+  );
   if (config.jobs.leaseMs <= metaCallMs) {
     logger.warn(
       { leaseMs: config.jobs.leaseMs, metaCallMs },

@@ -1,6 +1,7 @@
 // Scripted misbehaviour per endpoint: Meta errors, raw 5xx bodies,
 // Retry-After, slow answers, dropped connections, and "record the send, then
-// misbehave" to prove a timed-out send is never sent twice.
+// misbehave" to prove a timed-out send is never sent twice, and bodies
+// drip-fed a byte at a time.
 import { z } from 'zod';
 
 export interface FaultSpec {
@@ -22,6 +23,8 @@ export interface FaultSpec {
   dropConnection?: boolean;
   /** POST …/messages only: run the real send (recorded as accepted) before misbehaving. */
   recordFirst?: boolean;
+  /** Answer at once but drip-feed the body one byte every this many ms (keeps a per-chunk body timer alive forever). */
+  dripMs?: number;
 }
 
 export interface ActiveFault extends FaultSpec {
@@ -54,6 +57,7 @@ export const faultJsonSchema = z.object({
   delayMs: z.number().int().nonnegative().optional(),
   dropConnection: z.boolean().optional(),
   recordFirst: z.boolean().optional(),
+  dripMs: z.number().int().positive().optional(),
 });
 
 export function faultFromJson(input: unknown): FaultSpec {

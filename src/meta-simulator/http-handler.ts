@@ -77,6 +77,19 @@ const wait = (ms: number, res: ServerResponse): Promise<void> =>
     res.on('close', done);
   });
 
+/** Headers now, then the body one byte per `everyMs` until it is out or the client hung up. */
+async function drip(res: ServerResponse, status: number, headers: Record<string, string>, body: string, everyMs: number): Promise<void> {
+  const bytes = Buffer.from(body);
+  res.writeHead(status, { ...headers, 'content-length': bytes.length });
+  res.flushHeaders();
+  for (let i = 0; i < bytes.length; i++) {
+    await wait(everyMs, res);
+    if (res.destroyed || res.writableEnded) return;
+    res.write(bytes.subarray(i, i + 1));
+  }
+  res.end();
+}
+
 function faultReply(f: ActiveFault): GraphReply {
   if (f.metaError) {
     return graphError(
@@ -159,17 +172,23 @@ export async function handleRequest(sim: MetaSimulator, req: IncomingMessage, re
       return;
     }
     if (fault.rawBody !== undefined && !fault.metaError) {
-      res.writeHead(fault.status ?? 502, {
+      const headers = {
         'content-type': 'text/html; charset=utf-8',
         ...(fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {}),
         ...fault.headers,
-      });
+      };
+      if (fault.dripMs) return drip(res, fault.status ?? 502, headers, fault.rawBody, fault.dripMs);
+      res.writeHead(fault.status ?? 502, headers);
       res.end(fault.rawBody);
       return;
     }
     reply = fault.metaError || fault.status ? faultReply(fault) : (recorded ?? compute());
     if (fault.retryAfter !== undefined) reply = { ...reply, headers: { ...reply.headers, 'retry-after': String(fault.retryAfter) } };
     if (fault.headers) reply = { ...reply, headers: { ...reply.headers, ...fault.headers } };
+    if (fault.dripMs) {
+      const headers = { 'content-type': 'application/json; charset=UTF-8', ...reply.headers };
+      return drip(res, reply.status, headers, JSON.stringify(reply.body), fault.dripMs);
+    }
   }
   sim.logger?.debug({ method, path: redactPath(`${url.pathname}${url.search}`), status: reply.status }, 'simulator request');
   writeJson(res, reply);

@@ -21,7 +21,7 @@ import type {
   MetaTimeouts,
 } from './types.js';
 
-export const DEFAULT_TIMEOUTS: MetaTimeouts = { connectMs: 5_000, headersMs: 10_000, bodyMs: 10_000 };
+export const DEFAULT_TIMEOUTS: MetaTimeouts = { connectMs: 5_000, headersMs: 10_000, bodyMs: 10_000, callMs: 30_000 };
 
 export interface GraphRequest {
   method: 'GET' | 'POST' | 'DELETE';
@@ -170,6 +170,7 @@ export class MetaClient {
           body,
           headersTimeoutMs: this.timeouts.headersMs,
           bodyTimeoutMs: this.timeouts.bodyMs,
+          totalTimeoutMs: this.timeouts.callMs,
           maxResponseBytes: this.maxResponseBytes,
           signal: callOpts.signal,
         });
@@ -292,9 +293,11 @@ export class MetaClient {
         path: safePath,
       });
     }
-    // A 5xx without Meta's envelope is a proxy or gateway speaking: for a send
-    // (e.g. 504 after Meta took it) the outcome is unknown.
-    if (req.kind === 'send' && res.status >= 500) {
+    // A 5xx without Meta's envelope is Meta's edge answering for an origin that
+    // did not take the request (an HTML 500/502/503 during an outage): an answer,
+    // so the send is retried. Only a 504 says the edge forwarded the send and
+    // got no answer back: that outcome is unknown and is never resent.
+    if (req.kind === 'send' && res.status === 504) {
       return this.unknownOutcome(
         req,
         'gateway',
@@ -304,7 +307,10 @@ export class MetaClient {
     }
     const snippet = redactText(text.slice(0, 200), [token]).replace(/\s+/g, ' ').trim();
     return new MetaApiError({
-      message: `Meta answered HTTP ${res.status} without a Graph error body`,
+      message:
+        req.kind === 'send' && res.status >= 500
+          ? `Meta's edge answered HTTP ${res.status} without a Graph error body (Meta did not take the message)`
+          : `Meta answered HTTP ${res.status} without a Graph error body`,
       httpStatus: res.status,
       metaCode: null,
       metaSubcode: null,

@@ -12,6 +12,8 @@ export interface HttpAttempt {
   body?: string;
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
+  /** Overall deadline of this attempt (connect to last byte); undici's own timers restart per chunk. */
+  totalTimeoutMs?: number;
   maxResponseBytes: number;
   signal?: AbortSignal;
 }
@@ -110,7 +112,26 @@ export function performHttp(dispatcher: Dispatcher, attempt: HttpAttempt): Promi
         fail(err);
       }
     };
-    const cleanup = (): void => attempt.signal?.removeEventListener('abort', onAbortSignal);
+    // The overall deadline: aborts the socket like undici's own timeouts do, so
+    // it is classified the same way (a send already written -> outcome unknown).
+    let deadline: NodeJS.Timeout | undefined;
+    if (attempt.totalTimeoutMs !== undefined) {
+      deadline = setTimeout(() => {
+        const err = Object.assign(new Error(`Meta did not finish answering within ${attempt.totalTimeoutMs} ms`), {
+          code: 'ETIMEDOUT',
+        });
+        if (abortFn) abortFn(err);
+        else {
+          pendingAbort = err;
+          fail(err);
+        }
+      }, attempt.totalTimeoutMs);
+      deadline.unref();
+    }
+    const cleanup = (): void => {
+      if (deadline) clearTimeout(deadline);
+      attempt.signal?.removeEventListener('abort', onAbortSignal);
+    };
     const fail = (err: unknown): void => {
       if (settled) return;
       settled = true;

@@ -40,6 +40,11 @@ export interface MetaTimeouts {
   headersMs: number;
   /** Gap between body chunks. Default 10 000 ms. */
   bodyMs: number;
+  /**
+   * The whole call, connect to last body byte. Default 30 000 ms. undici's body
+   * timer restarts with every chunk, so only this bounds an answer drip-fed a byte at a time.
+   */
+  callMs: number;
 }
 
 export interface MetaRetryOptions {

@@ -34,10 +34,31 @@ const PAIR_RATE_CODE = 131056;
 const REENGAGEMENT_CODE = 131047;
 /** Longer pair-rate waits give the job or recipient back instead of holding a slot. */
 const PAIR_WAIT_MAX_MS = 1_000;
-/** Meta refusing for now (not throttling) this often in a row: give up on that message. */
-export const MAX_REFUSALS = 8;
-/** Throttling and pair-rate refusals are pacing signals, not failures: a much higher cap. */
+/** Throttling and pair-rate refusals are pacing signals, not failures: a high cap on top of the deadline. */
 export const MAX_THROTTLED = 40;
+/** A last try closer to the retry deadline than this is not worth a job run. */
+const LAST_TRY_MIN_MS = 250;
+
+/**
+ * When to try a refused message again, or null to give up: Meta refused it for
+ * now (an edge outage's HTML 5xx, throttling, unreachable before writing), so
+ * it is retried with the backoff and Retry-After given, until
+ * META_SEND_RETRY_DEADLINE_MS after the message was created. A backoff that
+ * would overshoot the deadline is shortened to one last try at it; a
+ * Retry-After that overshoots it is honoured, so the message gives up now.
+ */
+export function retryDelayWithin(
+  deadlineMs: number,
+  createdAt: Date,
+  delayMs: number,
+  retryAfterMs: number | undefined,
+  now = Date.now(),
+): number | null {
+  const left = createdAt.getTime() + deadlineMs - now;
+  if (delayMs <= left) return delayMs;
+  if ((retryAfterMs ?? 0) > left || left < LAST_TRY_MIN_MS) return null;
+  return left;
+}
 
 export const REENGAGEMENT_REASON =
   'Outside the 24-hour customer service window: the recipient has not written to this number in the last 24 hours, so WhatsApp only accepts an approved template. Send a template instead.';
@@ -47,7 +68,7 @@ export type Delivery =
   | { kind: 'failed'; metaErrorCode: number | null; reason: string }
   | { kind: 'unknown'; reason: string }
   /** Meta certainly did not take it; try again after delayMs. throttled: a pacing signal (higher retry cap). */
-  | { kind: 'refused'; delayMs: number; throttled: boolean; reason: string; pairLimited?: boolean }
+  | { kind: 'refused'; delayMs: number; throttled: boolean; reason: string; pairLimited?: boolean; retryAfterMs?: number }
   /** Stopped before the request was written (shutdown, cancel). */
   | { kind: 'aborted' };
 
@@ -247,7 +268,13 @@ export class SendRuntime {
     if ((code !== null && THROUGHPUT_CODES.has(code)) || (code === null && err.httpStatus === 429)) {
       const penalty = Math.max(err.retryAfterMs ?? 0, DEFAULT_THROUGHPUT_PENALTY_MS);
       this.pacers.penalize(credential.phoneNumberId, penalty);
-      return { kind: 'refused', delayMs: penalty, throttled: true, reason: `Meta throttled the sender (${code ?? err.httpStatus})` };
+      return {
+        kind: 'refused',
+        delayMs: penalty,
+        throttled: true,
+        retryAfterMs: err.retryAfterMs,
+        reason: `Meta throttled the sender (${code ?? err.httpStatus})`,
+      };
     }
     if (code === PAIR_RATE_CODE) {
       const delayMs = this.pacers.backoff(credential.phoneNumberId, recipientKey, refusals);
@@ -259,6 +286,7 @@ export class SendRuntime {
         kind: 'refused',
         delayMs: Math.max(err.retryAfterMs ?? 0, 1_000 * 2 ** Math.min(refusals, 6)),
         throttled: false,
+        retryAfterMs: err.retryAfterMs,
         reason: `Meta refused for now (${code ?? err.httpStatus}): ${err.message}`,
       };
     }
@@ -272,14 +300,19 @@ export class SendRuntime {
     else if (delivery.kind === 'failed') outcome = { kind: 'failed', metaErrorCode: delivery.metaErrorCode, reason: delivery.reason };
     else if (delivery.kind === 'unknown') outcome = { kind: 'unknown' };
     else if (delivery.kind === 'refused') {
-      const cap = delivery.throttled ? MAX_THROTTLED : MAX_REFUSALS;
-      if (spec.refusals + 1 >= cap) {
+      const deadlineMs = this.deps.config.meta.sendRetryDeadlineMs;
+      const delay = retryDelayWithin(deadlineMs, message.createdAt, delivery.delayMs, delivery.retryAfterMs);
+      if (delay === null || (delivery.throttled && spec.refusals + 1 >= MAX_THROTTLED)) {
+        const tries = spec.refusals + 1;
         outcome = {
           kind: 'failed',
           metaErrorCode: null,
-          reason: `Not sent: Meta refused it ${spec.refusals + 1} times in a row (last: ${delivery.reason}).`,
+          reason:
+            delay === null
+              ? `Not sent: Meta refused it ${tries} time${tries === 1 ? '' : 's'} and kept refusing past the retry deadline of ${Math.round(deadlineMs / 1000)} s (META_SEND_RETRY_DEADLINE_MS); last answer: ${delivery.reason}`.slice(0, 1000)
+              : `Not sent: Meta refused it ${tries} times in a row (last: ${delivery.reason}).`,
         };
-      }
+      } else delivery.delayMs = delay;
     }
     if (delivery.kind === 'unknown') {
       this.deps.logger.warn(
