@@ -23,8 +23,7 @@ function profiles(from: number, n: number): string[] {
   return list.map((i) => `o${i}`);
 }
 
-const sendsTo = (from: number, n: number) =>
-  Array.from({ length: n }, (_, k) => w.sim.sim.sentMessages({ to: phoneOf(from + k) }).length);
+const sendsTo = (from: number, n: number) => Array.from({ length: n }, (_, k) => w.sim.sim.sentMessages({ to: phoneOf(from + k) }).length);
 
 beforeAll(async () => {
   sandboxId = await sandboxIdOf(w.h);
@@ -44,7 +43,13 @@ describe('Meta edge outage (HTML 5xx) during a batch', () => {
 
   it('HTML 500 without Retry-After that outlasts the deadline: FAILED with the reason, never COMPLETED with sent: 0 silently', async () => {
     const n = 3;
-    w.sim.sim.injectFault({ method: 'POST', path: MESSAGES_PATH, status: 500, rawBody: '<html>Internal Server Error</html>', times: Infinity });
+    w.sim.sim.injectFault({
+      method: 'POST',
+      path: MESSAGES_PATH,
+      status: 500,
+      rawBody: '<html>Internal Server Error</html>',
+      times: Infinity,
+    });
     const batch = await sendBatch(w.h, { channelConfigurationId: w.configId, profileIds: profiles(200, n), template });
     const done = await waitForBatch(w.h, batch.id, (b) => b.status === 'COMPLETED', DEADLINE_MS + 20_000);
     const hits = w.sim.sim.faults.list()[0]!.hits;

@@ -309,7 +309,10 @@ export class SendRuntime {
           metaErrorCode: null,
           reason:
             delay === null
-              ? `Not sent: Meta refused it ${tries} time${tries === 1 ? '' : 's'} and kept refusing past the retry deadline of ${Math.round(deadlineMs / 1000)} s (META_SEND_RETRY_DEADLINE_MS); last answer: ${delivery.reason}`.slice(0, 1000)
+              ? `Not sent: Meta refused it ${tries} time${tries === 1 ? '' : 's'} and kept refusing past the retry deadline of ${Math.round(deadlineMs / 1000)} s (META_SEND_RETRY_DEADLINE_MS); last answer: ${delivery.reason}`.slice(
+                  0,
+                  1000,
+                )
               : `Not sent: Meta refused it ${tries} times in a row (last: ${delivery.reason}).`,
         };
       } else delivery.delayMs = delay;
