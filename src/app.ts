@@ -10,7 +10,9 @@ import type { AppDeps } from './deps.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { armorPlugin } from './graphql/limits.js';
 import { getSchema } from './graphql/schema.js';
+import { applyBrowserRules, judgeOrigin, postContentTypeProblem, sendUnsupportedContentType } from './http/browser-edge.js';
 import { currentRequestId, newRequestId, requestContext } from './http/request-context.js';
+import { attachBody, readBodyUpTo } from './http/request-body.js';
 import { sendJson, type HttpRoute } from './http/respond.js';
 import { migrationsApplied } from './platform/db.js';
 import { authenticate } from './platform/tenancy/service.js';
@@ -57,9 +59,46 @@ function requestIdHeaderPlugin(): Plugin<ServerContext> {
   };
 }
 
+/** Responses yoga streams (SSE, incremental delivery): they live as long as a WebSocket does. */
+const STREAMED_CONTENT_TYPES = /^(text\/event-stream|multipart\/mixed)/i;
+
+/**
+ * Every streamed response is watched, whatever the request's Accept said: yoga streams a subscription to a client
+ * that sent no Accept or "*\/*" too, and such a stream must also end when its key is revoked.
+ */
+function streamKeyWatchPlugin(watch: (authorization: string | undefined, onRevoked: () => void) => () => void): Plugin<ServerContext> {
+  return {
+    onResponse({ response, serverContext }) {
+      if (!STREAMED_CONTENT_TYPES.test(response.headers.get('content-type') ?? '')) return;
+      const { req, res } = serverContext as Partial<ServerContext>;
+      if (!req || !res) return;
+      const stop = watch(req.headers.authorization, () => res.destroy());
+      res.once('close', stop);
+    },
+  };
+}
+
 export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
   const { config, logger } = deps;
   const production = config.isProduction;
+  const originPolicy = { corsOrigins: config.corsOrigins, publicUrl: config.publicUrl };
+
+  /** Live streams re-check their key: a revoked key stops receiving within streamKeyRecheckMs (WebSocket and SSE alike). */
+  const keyWatches = new Set<NodeJS.Timeout>();
+  function watchKey(authorization: string | undefined, onRevoked: () => void): () => void {
+    const stop = () => {
+      clearInterval(timer);
+      keyWatches.delete(timer);
+    };
+    const timer = setInterval(() => {
+      if (authenticate(deps.db, authorization)) return;
+      stop();
+      onRevoked();
+    }, config.limits.streamKeyRecheckMs);
+    timer.unref();
+    keyWatches.add(timer);
+    return stop;
+  }
 
   const yoga = createYoga<ServerContext, GraphQLContext>({
     schema: getSchema(),
@@ -77,7 +116,12 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
       debug: (...args) => logger.debug({ yoga: yogaLogArgs(args) }, 'yoga'),
       info: (...args) => logger.info({ yoga: yogaLogArgs(args) }, 'yoga'),
       warn: (...args) => logger.warn({ yoga: yogaLogArgs(args) }, 'yoga'),
-      error: (...args) => logger.error({ yoga: yogaLogArgs(args) }, 'yoga'),
+      // Yoga logs at error every error our maskError rewrites, a client's invalid variable included: that one is the
+      // client's mistake, not the operator's (unexpected errors are logged at error by maskError itself).
+      error: (...args) =>
+        args.length > 0 && args.every((a) => withoutEchoedVariable(a) !== null)
+          ? logger.info({ yoga: yogaLogArgs(args) }, 'yoga: invalid variables (client error)')
+          : logger.error({ yoga: yogaLogArgs(args) }, 'yoga'),
     },
     maskedErrors: {
       // Unexpected errors become "Unexpected error." with the request id; the original is logged, never returned.
@@ -91,15 +135,17 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
         return new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } });
       },
     },
-    cors: config.corsOrigins.length
-      ? { origin: config.corsOrigins, credentials: false, allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf'] }
-      : false,
+    // CORS is answered by the edge (applyBrowserRules) before the key is checked: preflights never carry one.
+    cors: false,
     context: ({ viewer, requestId }): GraphQLContext => ({ viewer, requestId, deps }),
     plugins: [
       armorPlugin({ exposeLimits: !production, production }),
-      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      // A cross-site page cannot send Authorization without a preflight that CORS_ORIGINS must allow: the key is the
+      // CSRF proof (GET from @urql/core, EventSource clients, graphql-sse work). The edge requires it before yoga.
+      useCSRFPrevention({ requestHeaders: ['authorization', 'x-graphql-yoga-csrf'] }),
       ...(production ? [useDisableIntrospection()] : []),
       requestIdHeaderPlugin(),
+      streamKeyWatchPlugin(watchKey),
     ],
   });
 
@@ -133,24 +179,8 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
     context: Pick<ServerContext, 'viewer' | 'requestId'>,
   ) => Promise<void>;
 
-  /** Live streams re-check their key: a revoked key stops receiving within streamKeyRecheckMs (WebSocket and SSE alike). */
-  const keyWatches = new Set<NodeJS.Timeout>();
-  function watchKey(authorization: string | undefined, onRevoked: () => void): () => void {
-    const stop = () => {
-      clearInterval(timer);
-      keyWatches.delete(timer);
-    };
-    const timer = setInterval(() => {
-      if (authenticate(deps.db, authorization)) return;
-      stop();
-      onRevoked();
-    }, config.limits.streamKeyRecheckMs);
-    timer.unref();
-    keyWatches.add(timer);
-    return stop;
-  }
-
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
+    if (applyBrowserRules(req, res, originPolicy)) return;
     const method = req.method ?? 'GET';
     const wantsGraphiQL = method === 'GET' && !url.searchParams.has('query') && String(req.headers.accept ?? '').includes('text/html');
     if (wantsGraphiQL && !production) {
@@ -158,19 +188,24 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
       await serveYoga(req, res, { viewer: undefined as unknown as Viewer, requestId });
       return;
     }
-    if (method === 'POST') {
-      const length = req.headers['content-length'];
-      if (length === undefined) return sendJson(res, 411, { errors: [{ message: 'Content-Length is required.' }] });
-      if (Number(length) > config.limits.graphqlMaxBodyBytes) {
-        return sendJson(res, 413, { errors: [{ message: `Request body larger than ${config.limits.graphqlMaxBodyBytes} bytes.` }] });
-      }
-    }
     const viewer = authenticate(deps.db, req.headers.authorization);
     if (!viewer) return sendJson(res, 401, UNAUTHENTICATED_BODY, { 'www-authenticate': 'Bearer' });
-    if (req.headers.accept?.includes('text/event-stream')) {
-      // An SSE stream lives as long as a WebSocket does: it ends too when its key is revoked.
-      const stop = watchKey(req.headers.authorization, () => res.destroy());
-      res.once('close', stop);
+    if (method === 'POST') {
+      const problem = postContentTypeProblem(req);
+      if (problem) return sendUnsupportedContentType(res, problem);
+      const tooLarge = () =>
+        sendJson(
+          res,
+          413,
+          { errors: [{ message: `Request body larger than ${config.limits.graphqlMaxBodyBytes} bytes.` }] },
+          { connection: 'close' },
+        );
+      if (Number(req.headers['content-length'] ?? 0) > config.limits.graphqlMaxBodyBytes) return tooLarge();
+      // Chunked bodies (no Content-Length) are counted as they arrive, against the same limit.
+      const read = await readBodyUpTo(req, config.limits.graphqlMaxBodyBytes);
+      if (read.kind === 'aborted') return;
+      if (read.kind === 'too-large') return tooLarge();
+      attachBody(req, read.body);
     }
     await serveYoga(req, res, { viewer, requestId });
   }
@@ -228,8 +263,8 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
   });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const origin = req.headers.origin;
-    if (url.pathname !== '/graphql' || (origin && config.corsOrigins.length && !config.corsOrigins.includes(origin))) {
+    // A browser page may open a WebSocket to any site (no CORS for WebSockets): the Origin rule of HTTP applies here.
+    if (url.pathname !== '/graphql' || judgeOrigin(req, originPolicy) === 'refused') {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;

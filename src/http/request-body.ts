@@ -1,0 +1,39 @@
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * A GraphQL POST body read by the edge, with the same limit whether the client sent Content-Length or a chunked
+ * body (browsers' streaming uploads, some proxies): yoga then parses it from memory instead of the socket.
+ */
+export type BodyRead = { kind: 'ok'; body: Buffer } | { kind: 'too-large' } | { kind: 'aborted' };
+
+export function readBodyUpTo(req: IncomingMessage, maxBytes: number): Promise<BodyRead> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (result: BodyRead) => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onAborted);
+      req.off('close', onAborted);
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      // Past the limit nothing more is kept; the 413 goes out with "Connection: close" so the rest is never read.
+      if (size > maxBytes) finish({ kind: 'too-large' });
+      else chunks.push(chunk);
+    };
+    const onEnd = () => finish({ kind: 'ok', body: Buffer.concat(chunks, size) });
+    // A client that goes away mid-body is not a server error: there is no one left to answer.
+    const onAborted = () => finish({ kind: 'aborted' });
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', onAborted);
+    req.once('close', onAborted);
+  });
+}
+
+/** Hands a body read by the edge to yoga (@whatwg-node/server uses `req.body` when a framework already read it). */
+export function attachBody(req: IncomingMessage, body: Buffer): void {
+  (req as IncomingMessage & { body?: Uint8Array }).body = body;
+}
