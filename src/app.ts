@@ -2,15 +2,17 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { getOperationAST, GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, maskError as yogaMaskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppDeps } from './deps.js';
 import type { GraphQLContext } from './graphql/context.js';
+import { fanoutKey, SharedFanout, type FanoutTarget } from './graphql/fanout.js';
 import { armorPlugin } from './graphql/limits.js';
 import { getSchema } from './graphql/schema.js';
 import { applyBrowserRules, judgeOrigin, postContentTypeProblem, sendUnsupportedContentType } from './http/browser-edge.js';
+import { ConnectionCaps, KeyWatcher } from './http/live-connections.js';
 import { currentRequestId, newRequestId, requestContext } from './http/request-context.js';
 import { attachBody, readBodyUpTo } from './http/request-body.js';
 import { sendJson, type HttpRoute } from './http/respond.js';
@@ -35,6 +37,9 @@ interface ServerContext {
 export interface App {
   server: http.Server;
   yoga: YogaServerInstance<ServerContext, GraphQLContext>;
+  /** graphql-ws subscriptions sharing one execution per event (counts for tests and metrics). */
+  fanout: SharedFanout;
+  keyWatcher: KeyWatcher;
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting, closes WebSockets, and waits for in-flight HTTP requests. */
   close(timeoutMs?: number): Promise<void>;
@@ -84,21 +89,10 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
   const originPolicy = { corsOrigins: config.corsOrigins, publicUrl: config.publicUrl };
 
   /** Live streams re-check their key: a revoked key stops receiving within streamKeyRecheckMs (WebSocket and SSE alike). */
-  const keyWatches = new Set<NodeJS.Timeout>();
-  function watchKey(authorization: string | undefined, onRevoked: () => void): () => void {
-    const stop = () => {
-      clearInterval(timer);
-      keyWatches.delete(timer);
-    };
-    const timer = setInterval(() => {
-      if (authenticate(deps.db, authorization)) return;
-      stop();
-      onRevoked();
-    }, config.limits.streamKeyRecheckMs);
-    timer.unref();
-    keyWatches.add(timer);
-    return stop;
-  }
+  const keyWatcher = new KeyWatcher(config.limits.streamKeyRecheckMs, (authorization) => !!authenticate(deps.db, authorization));
+  const watchKey = (authorization: string | undefined, onRevoked: () => void) => keyWatcher.watch(authorization, onRevoked);
+  const caps = new ConnectionCaps({ total: config.limits.wsMaxConnections, perKey: config.limits.wsMaxConnectionsPerKey });
+  const fanout = new SharedFanout();
 
   const yoga = createYoga<ServerContext, GraphQLContext>({
     schema: getSchema(),
@@ -269,30 +263,50 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    const refusal = caps.refuseUpgrade(wss.clients.size);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (refusal) ws.close(refusal.code, refusal.reason);
+      else wss.emit('connection', ws, req);
+    });
   });
 
   type WsExtra = {
     viewer?: Viewer;
     stopWatchingKey?: () => void;
   };
-  type EnvelopedRoot = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
+  type EnvelopedRoot = {
+    execute: (args: ExecutionArgs) => unknown;
+    subscribe: (args: ExecutionArgs) => unknown;
+    fanout?: FanoutTarget;
+  };
 
   const wsDisposable = useServer<{ authorization?: unknown; Authorization?: unknown }, WsExtra>(
     {
       connectionInitWaitTimeout: 3_000,
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
-      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+      subscribe: (args) => {
+        // Subscribers of the same operation, variables and visibility share one execution per event (fanout.ts).
+        const root = args.rootValue as EnvelopedRoot;
+        return (root.fanout ? fanout.subscribe(args, root.subscribe, root.fanout) : root.subscribe(args)) as never;
+      },
       onConnect: (ctx) => {
         const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const viewer = authenticate(deps.db, typeof raw === 'string' ? raw : undefined);
         if (!viewer) return false; // graphql-ws closes with 4403 Forbidden
+        const refusal = caps.acquire(viewer.apiKeyId);
+        if (refusal) {
+          ctx.extra.socket.close(refusal.code, refusal.reason);
+          return false;
+        }
         ctx.extra.viewer = viewer;
         ctx.extra.stopWatchingKey = watchKey(typeof raw === 'string' ? raw : undefined, () => ctx.extra.socket.close(4403, 'Forbidden'));
         return true;
       },
-      onClose: (ctx) => ctx.extra.stopWatchingKey?.(),
-      onSubscribe: async (ctx, _id, payload) => {
+      onClose: (ctx) => {
+        ctx.extra.stopWatchingKey?.();
+        if (ctx.extra.viewer) caps.release(ctx.extra.viewer.apiKeyId);
+      },
+      onSubscribe: async (ctx, id, payload) => {
         if (Object.keys(ctx.subscriptions).length > config.limits.wsMaxSubscriptionsPerConnection) {
           return [
             new GraphQLError(`At most ${config.limits.wsMaxSubscriptionsPerConnection} operations may run at once on one connection.`, {
@@ -331,7 +345,14 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
           document,
           variableValues: payload.variables,
           contextValue: await enveloped.contextFactory(),
-          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+          rootValue: {
+            execute: enveloped.execute,
+            subscribe: enveloped.subscribe,
+            fanout:
+              getOperationAST(document, payload.operationName)?.operation === 'subscription'
+                ? { key: fanoutKey(ctx.extra.viewer!, payload), socket: ctx.extra.socket, id }
+                : undefined,
+          } satisfies EnvelopedRoot,
         };
       },
     },
@@ -348,6 +369,8 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
   return {
     server,
     yoga,
+    fanout,
+    keyWatcher,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -358,8 +381,7 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
       }),
     close: async (timeoutMs = 10_000) => {
       // No key check may run once the service stops (the database closes after this).
-      for (const timer of keyWatches) clearInterval(timer);
-      keyWatches.clear();
+      keyWatcher.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const ws of wss.clients as Set<WebSocket>) ws.close(1001, 'Server shutting down');
       await wsDisposable.dispose();

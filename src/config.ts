@@ -48,6 +48,8 @@ const envSchema = z.object({
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt.default(20),
   WS_MAX_PAYLOAD_BYTES: positiveInt.default(64 * 1024),
   STREAM_KEY_RECHECK_MS: positiveInt.default(60_000),
+  WS_MAX_CONNECTIONS: positiveInt.default(10_000),
+  WS_MAX_CONNECTIONS_PER_KEY: positiveInt.default(1_000),
   JOB_LEASE_MS: positiveInt.default(60_000),
   JOB_POLL_INTERVAL_MS: positiveInt.default(500),
   PHONE_NUMBER_REFRESH_INTERVAL_MS: positiveInt.default(15 * 60_000),
@@ -95,6 +97,9 @@ export interface Config {
     wsMaxPayloadBytes: number;
     /** How often a live stream (WebSocket, SSE) checks that its API key is still active. */
     streamKeyRecheckMs: number;
+    /** Open graphql-ws connections, in total and per API key. */
+    wsMaxConnections: number;
+    wsMaxConnectionsPerKey: number;
   };
   jobs: { leaseMs: number; pollIntervalMs: number };
   phoneNumberRefreshIntervalMs: number;
@@ -171,6 +176,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       wsMaxSubscriptionsPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
       wsMaxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES,
       streamKeyRecheckMs: env.STREAM_KEY_RECHECK_MS,
+      wsMaxConnections: env.WS_MAX_CONNECTIONS,
+      wsMaxConnectionsPerKey: env.WS_MAX_CONNECTIONS_PER_KEY,
     },
     jobs: { leaseMs: env.JOB_LEASE_MS, pollIntervalMs: env.JOB_POLL_INTERVAL_MS },
     phoneNumberRefreshIntervalMs: env.PHONE_NUMBER_REFRESH_INTERVAL_MS,

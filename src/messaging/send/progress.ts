@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppDeps } from '../../deps.js';
+import { customLive, type LiveMode, type LiveTag } from '../../graphql/live.js';
 import { getBatch, isTerminal, type BatchView } from './batches.js';
 
 /**
@@ -16,15 +17,30 @@ function fingerprint(b: BatchView): string {
   return JSON.stringify([b.status, b.statusReason, b.queued, b.sent, b.blocked, b.failed]);
 }
 
-export async function* batchProgress(deps: AppDeps, sandboxId: string, batchId: string): AsyncGenerator<BatchView> {
+export function batchProgress(deps: AppDeps, sandboxId: string, batchId: string): AsyncGenerator<BatchView> {
   const events = deps.pubsub.subscribe(sandboxId, 'message-batch:updated');
+  return customLive(events, (mode, tag) => progressGenerator(deps, sandboxId, batchId, events, mode, tag));
+}
+
+async function* progressGenerator(
+  deps: AppDeps,
+  sandboxId: string,
+  batchId: string,
+  events: AsyncIterableIterator<{ batchId: string }>,
+  mode: LiveMode | undefined,
+  tag: (tag: LiveTag) => void,
+): AsyncGenerator<BatchView> {
   try {
     let current = getBatch(deps, sandboxId, batchId);
     if (!current) return;
-    yield current;
     let last = fingerprint(current);
+    // The shared stream (mode 'events') starts from the state each subscriber was sent on its own.
+    if (mode !== 'events') {
+      tag({ key: batchId, version: last });
+      yield current;
+    }
     let lastAt = Date.now();
-    if (isTerminal(current.status)) return;
+    if (isTerminal(current.status) || mode === 'initial') return;
     for (;;) {
       const event = await events.next();
       if (event.done) return;
@@ -36,6 +52,7 @@ export async function* batchProgress(deps: AppDeps, sandboxId: string, batchId: 
       if (!current) return;
       const print = fingerprint(current);
       if (print === last) continue;
+      tag({ key: batchId, version: print });
       yield current;
       last = print;
       lastAt = Date.now();
