@@ -55,19 +55,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     logger.warn({ file: keys.generatedFile }, 'generated a development encryption key; set ENCRYPTION_KEY in production and keep it safe');
   }
 
-  // A job whose lease runs out while it still waits for Meta is taken over, and a send it made then counts as an
-  // unknown outcome (never resent): keep the lease longer than one whole Meta call.
-  const metaCallMs = Math.min(
-    config.meta.timeouts.callMs,
-    config.meta.timeouts.connectMs + config.meta.timeouts.headersMs + config.meta.timeouts.bodyMs,
-  );
-  if (config.jobs.leaseMs <= metaCallMs) {
-    logger.warn(
-      { leaseMs: config.jobs.leaseMs, metaCallMs },
-      'JOB_LEASE_MS is shorter than one Meta call; slow sends will be reported as outcome unknown',
-    );
-  }
-
   let simulator: RunningMetaSimulator | undefined;
   let metaUrl: string;
   if (!config.meta.graphUrl) {
@@ -90,7 +77,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     },
   });
 
-  const jobs = new JobQueue(database.db, logger, { leaseMs: config.jobs.leaseMs, pollIntervalMs: config.jobs.pollIntervalMs });
+  // SQLite has one writer process: a lease found at start belongs to a process that died.
+  const jobs = new JobQueue(database.db, logger, {
+    leaseMs: config.jobs.leaseMs,
+    pollIntervalMs: config.jobs.pollIntervalMs,
+    reclaimAtStart: config.database.kind === 'sqlite',
+  });
   const deps: AppDeps = {
     config,
     db: database.db,

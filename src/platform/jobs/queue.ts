@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db, DbOrTx } from '../db.js';
 import { newId } from '../ids.js';
@@ -7,9 +8,16 @@ import { jobs, type JobRecord, type JobStatus } from './tables.js';
 
 /**
  * A durable job queue in the database. Jobs are enqueued in the same transaction
- * as the write that needs them, leased with a timeout (a job whose process died is
- * leased again when its lease runs out), retried with capped exponential backoff
- * and full jitter, and kept visible with their last error when they fail for good.
+ * as the write that needs them, leased with a timeout, retried with capped
+ * exponential backoff and full jitter, and kept visible with their last error
+ * when they fail for good.
+ *
+ * A lease names its owner (this queue instance) and is kept alive by the
+ * owner's heartbeat, so it runs out only when the owner died. With one
+ * instance per database (SQLite) every lease found at start belongs to a dead
+ * process and is released at once (reclaimAtStart): a restart resumes work in
+ * a poll interval, not a lease later. Several instances leave it off and take
+ * over a lease when its heartbeat stops.
  */
 
 export interface JobContext {
@@ -70,6 +78,10 @@ export interface JobQueueOptions {
   random?: () => number;
   /** Succeeded and cancelled jobs older than this are pruned. */
   retentionMs?: number;
+  /** Release every lease held by another owner at start: true when this is the only instance using the database. */
+  reclaimAtStart?: boolean;
+  /** How often the owner renews its leases; default a third of leaseMs. */
+  heartbeatMs?: number;
 }
 
 interface Registered {
@@ -89,6 +101,9 @@ export class JobQueue {
   private abort = new AbortController();
   private lastPrune = 0;
   private idleWaiters: Array<() => void> = [];
+  private heartbeat: NodeJS.Timeout | undefined;
+  /** Names this instance on its leases. */
+  readonly owner = `${process.pid}:${randomUUID()}`;
 
   constructor(
     private readonly db: Db,
@@ -141,8 +156,44 @@ export class JobQueue {
     if (this.started) return;
     this.started = true;
     this.abort = new AbortController();
+    if (this.options.reclaimAtStart) this.reclaimLeases();
+    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs ?? Math.max(50, Math.floor(this.options.leaseMs / 3)));
+    this.heartbeat.unref();
     for (const { def } of this.kinds.values()) if (def.every) this.scheduleNext(def, def.every());
     this.tick();
+  }
+
+  /** Puts the jobs leased by other (dead) owners back in the queue, ready now. */
+  private reclaimLeases(): void {
+    const now = new Date();
+    const released = this.db
+      .update(jobs)
+      .set({ status: 'queued', leaseUntil: null, leaseOwner: null, heartbeatAt: null, updatedAt: now })
+      .where(and(eq(jobs.status, 'running'), or(isNull(jobs.leaseOwner), ne(jobs.leaseOwner, this.owner))))
+      .returning({ id: jobs.id, kind: jobs.kind })
+      .all();
+    if (released.length) {
+      this.logger.warn(
+        { released: released.length, kinds: [...new Set(released.map((r) => r.kind))] },
+        'released the job leases of a previous process; they run again now',
+      );
+    }
+  }
+
+  /** Renews this owner's leases: they run out only when this process stops beating. */
+  private beat(): void {
+    if (!this.inflight.size) return;
+    const now = Date.now();
+    try {
+      this.db
+        .update(jobs)
+        .set({ leaseUntil: new Date(now + this.options.leaseMs), heartbeatAt: new Date(now) })
+        .where(and(eq(jobs.status, 'running'), eq(jobs.leaseOwner, this.owner), inArray(jobs.id, [...this.inflight.keys()])))
+        .run();
+    } catch (err) {
+      // A missed beat only shortens the lease; the next one renews it.
+      this.logger.error({ err }, 'job lease heartbeat failed');
+    }
   }
 
   /** Queues the next run of a recurring kind unless one is already queued or running. */
@@ -156,6 +207,8 @@ export class JobQueue {
     this.started = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
     const all = Promise.allSettled([...this.inflight.values()]);
     let timeout: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
@@ -252,6 +305,8 @@ export class JobQueue {
         status: 'running',
         attempts: sql`${jobs.attempts} + 1`,
         leaseUntil: new Date(now.getTime() + this.options.leaseMs),
+        leaseOwner: this.owner,
+        heartbeatAt: now,
         updatedAt: now,
       })
       .where(inArray(jobs.id, ready))
@@ -287,7 +342,7 @@ export class JobQueue {
     return (
       this.db
         .update(jobs)
-        .set({ ...patch, leaseUntil: null, updatedAt: now, ...(terminal ? { finishedAt: now } : {}) })
+        .set({ ...patch, leaseUntil: null, leaseOwner: null, heartbeatAt: null, updatedAt: now, ...(terminal ? { finishedAt: now } : {}) })
         .where(and(eq(jobs.id, job.id), eq(jobs.status, 'running'), eq(jobs.attempts, job.attempts)))
         .run().changes === 1
     );

@@ -19,6 +19,10 @@ export const jobs = sqliteTable(
     maxFailures: integer('max_failures').notNull(),
     runAt: integer('run_at', { mode: 'timestamp_ms' }).notNull(),
     leaseUntil: integer('lease_until', { mode: 'timestamp_ms' }),
+    /** The queue instance (process) holding the lease; its heartbeat keeps leaseUntil ahead while it lives. */
+    leaseOwner: text('lease_owner'),
+    /** The owner's last heartbeat on this lease: a stale one means a dead owner, whose lease another instance may take. */
+    heartbeatAt: integer('heartbeat_at', { mode: 'timestamp_ms' }),
     lastError: text('last_error'),
     /** At most one queued-or-running job per key (recurring jobs, one check run per object). */
     dedupeKey: text('dedupe_key'),
