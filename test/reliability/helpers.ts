@@ -1,0 +1,131 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { request } from 'undici';
+import { startHarness } from '../helpers/harness.js';
+import { spawnProcess, type Spawned } from '../helpers/spawn.js';
+import { onCleanup, sandboxIdOf } from '../helpers/world.js';
+import { createWebhook } from '../channel-configurations/helpers.js';
+import { configureSender, insertProfiles, phoneOf } from '../sending-e2e/helpers.js';
+import type { RunningMetaSimulator } from '../../src/meta-simulator/index.js';
+
+/**
+ * Crash tests: the set-up is done by an in-process service that then stops;
+ * the service that gets killed is a real child process (kill -9 of its whole
+ * process group) on the same data folder.
+ */
+
+export interface Prepared {
+  dataDir: string;
+  adminKey: string;
+  configId: string;
+  sandboxId: string;
+  webhookPath: string;
+  verifyToken: string;
+  profileIds: string[];
+}
+
+/** An ACTIVE credential, a verified webhook and an ACTIVE configuration, plus `profiles` profiles p0..p(n-1). */
+export async function prepare(sim: RunningMetaSimulator, profiles: number): Promise<Prepared> {
+  const input = sim.sim.scenario;
+  sim.sim.replaceScenario({ ...input, settings: { ...input.settings, enforceServiceWindow: false } });
+  const h = await startHarness({ metaUrl: sim.baseUrl });
+  try {
+    const { configId, credentialId } = await configureSender(h, sim, 'crash');
+    const webhook = await createWebhook(h, credentialId, 'crash-hooks', sim);
+    const sandboxId = await sandboxIdOf(h);
+    const profileIds = Array.from({ length: profiles }, (_, i) => `p${i}`);
+    insertProfiles(
+      h,
+      sandboxId,
+      profileIds.map((id, i) => ({ id, attributes: { mobilePhone: { number: phoneOf(i) } } })),
+    );
+    const callback = sim.sim.webhookCallbackUrl();
+    if (!callback) throw new Error('no verified webhook');
+    return {
+      dataDir: h.dataDir,
+      adminKey: h.adminKey,
+      configId,
+      sandboxId,
+      webhookPath: new URL(callback).pathname,
+      verifyToken: webhook.verifyToken,
+      profileIds,
+    };
+  } finally {
+    await h.stop();
+  }
+}
+
+export interface Service {
+  proc: Spawned;
+  url: string;
+}
+
+/** The real service as a child process on the data folder, with the simulator as Meta. */
+export async function spawnService(dataDir: string, sim: RunningMetaSimulator, env: Record<string, string> = {}): Promise<Service> {
+  const proc = spawnProcess(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    NODE_ENV: 'test',
+    DATABASE_URL: `file:${path.join(dataDir, 'wcs.sqlite')}`,
+    META_GRAPH_URL: sim.baseUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_PRETTY: 'false',
+    LOG_LEVEL: 'info',
+    JOB_POLL_INTERVAL_MS: '50',
+    JOB_LEASE_MS: '60000',
+    ...env,
+  });
+  onCleanup(async () => {
+    proc.kill('SIGKILL');
+    await proc.exited;
+  });
+  const [, url] = await proc.waitFor(/"url":"(http:\/\/[^"]+)"/, 60_000);
+  return { proc, url: url! };
+}
+
+/** kill -9 of the service's process group; resolves when it is gone. */
+export async function crash(service: Service): Promise<void> {
+  service.proc.kill('SIGKILL');
+  await service.proc.exited;
+}
+
+/** Points the simulator's webhook at a (re)started service: Meta's handshake on its new port. */
+export async function pointWebhookAt(sim: RunningMetaSimulator, url: string, p: Prepared): Promise<void> {
+  const result = await sim.sim.configureWebhook({ callbackUrl: `${url}${p.webhookPath}`, verifyToken: p.verifyToken });
+  if (!result.verified) throw new Error('webhook handshake failed');
+}
+
+export async function gqlAt<T>(url: string, key: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await request(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.body.json()) as { data?: T; errors?: unknown };
+  if (!body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+/** Read-only look at the data folder's database (WAL readers do not disturb a live writer). */
+export function peek<T>(dataDir: string, fn: (db: Database.Database) => T): T {
+  const db = new Database(path.join(dataDir, 'wcs.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+export const START_BATCH = `mutation($input: SendWhatsAppMessagesInput!) {
+  sendWhatsAppMessages(input: $input) { __typename ... on SendWhatsAppMessagesSuccess { data { id } } }
+}`;
+export const BATCH = `query($id: ID!) { node(id: $id) { ... on MessageBatch { id status statusReason total queued sent failed blocked } } }`;
+export interface BatchView {
+  id: string;
+  status: string;
+  statusReason: string | null;
+  total: number;
+  queued: number;
+  sent: number;
+  failed: number;
+  blocked: number;
+}
