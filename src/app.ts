@@ -14,6 +14,7 @@ import { getSchema } from './graphql/schema.js';
 import { applyBrowserRules, judgeOrigin, postContentTypeProblem, sendUnsupportedContentType } from './http/browser-edge.js';
 import { ConnectionCaps, KeyWatcher } from './http/live-connections.js';
 import { currentRequestId, newRequestId, requestContext } from './http/request-context.js';
+import { consoleRoutes } from './http/console-route.js';
 import { attachBody, readBodyUpTo } from './http/request-body.js';
 import { sendJson, type HttpRoute } from './http/respond.js';
 import { migrationsApplied } from './platform/db.js';
@@ -164,7 +165,7 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
       },
     },
   ];
-  const allRoutes = [...healthRoutes, ...routes];
+  const allRoutes = [...healthRoutes, ...consoleRoutes({ rootRedirect: config.consoleRootRedirect }), ...routes];
 
   // requestListener sends the response (handleNodeRequestAndResponse only builds it); its typing omits the server context.
   const serveYoga = yoga.requestListener as unknown as (

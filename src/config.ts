@@ -56,6 +56,7 @@ const envSchema = z.object({
   WEBHOOK_DELIVERY_RETENTION_DAYS: positiveInt.default(14),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   CORS_ORIGINS: z.string().optional(),
+  CONSOLE_ROOT_REDIRECT: booleanish.optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -107,6 +108,8 @@ export interface Config {
   webhookDeliveryRetentionMs: number;
   shutdownTimeoutMs: number;
   corsOrigins: string[];
+  /** `/` redirects to the admin console at /console (default outside production). */
+  consoleRootRedirect: boolean;
 }
 
 export class ConfigError extends Error {
@@ -188,5 +191,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           .map((s) => s.trim())
           .filter(Boolean)
       : [],
+    consoleRootRedirect: env.CONSOLE_ROOT_REDIRECT ?? !isProduction,
   };
 }
