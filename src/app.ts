@@ -12,9 +12,9 @@ import { fanoutKey, SharedFanout, type FanoutTarget } from './graphql/fanout.js'
 import { armorPlugin } from './graphql/limits.js';
 import { getSchema } from './graphql/schema.js';
 import { applyBrowserRules, judgeOrigin, postContentTypeProblem, sendUnsupportedContentType } from './http/browser-edge.js';
+import { consoleRoutes } from './http/console-route.js';
 import { ConnectionCaps, KeyWatcher } from './http/live-connections.js';
 import { currentRequestId, newRequestId, requestContext } from './http/request-context.js';
-import { consoleRoutes } from './http/console-route.js';
 import { attachBody, readBodyUpTo } from './http/request-body.js';
 import { sendJson, type HttpRoute } from './http/respond.js';
 import { migrationsApplied } from './platform/db.js';
