@@ -1,10 +1,9 @@
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import DataLoader from 'dataloader';
 import { WhatsAppApiCredentialRef } from '../credentials/graphql.js';
 import { getCredential } from '../credentials/service.js';
 import { builder } from '../graphql/builder.js';
 import type { GraphQLContext } from '../graphql/context.js';
-import { NotFoundError } from '../graphql/errors.js';
+import { decodeId, decodeIds } from '../graphql/ids.js';
 import { TrackingEventRef, WhatsAppMessageRef } from '../messaging/graphql.js';
 import { MarketingActionRef } from '../settings/graphql.js';
 import { findMarketingActions } from '../settings/service.js';
@@ -17,39 +16,28 @@ import type { Channel, CheckStatus, ConfigurationStatus } from './tables.js';
 /** The GraphQL types of channel configurations (root fields are in graphql.ts). */
 
 export const TYPE_NAME = 'ChannelConfiguration';
-const NOT_FOUND = 'Channel configuration';
-
-/** A global id of a channel configuration → its raw id; anything else (bad id, other type) is simply not found. */
-export function decodeChannelConfigurationId(globalId: string): string {
-  try {
-    const { typename, id } = decodeGlobalID(globalId);
-    if (typename === TYPE_NAME && id) return id;
-  } catch {
-    // not a global id at all
-  }
-  throw new NotFoundError(NOT_FOUND);
+/** A global id of a channel configuration → its raw id; malformed or another type is BAD_USER_INPUT (graphql/ids.ts). */
+export function decodeChannelConfigurationId(globalId: string, argument = 'input.id'): string {
+  return decodeId(globalId, TYPE_NAME, argument);
 }
 
 /**
- * A referenced object's global id → raw id. undefined stays undefined (unchanged),
- * null or "" is "none", and an id of another type becomes INVALID_REFERENCE so the
- * service reports it as a field error like an id that does not exist.
+ * A referenced object's global id → raw id, by the rule of graphql/ids.ts. undefined stays
+ * undefined (unchanged); null or a blank string is "none" (drafts may clear a reference).
  */
-export function decodeReference(globalId: string | null | undefined, typename: string): string | null | undefined {
+export function decodeReference(globalId: string | null | undefined, typename: string, argument: string): string | null | undefined {
   if (globalId === undefined || globalId === null) return globalId;
   if (globalId.trim() === '') return null;
-  try {
-    const decoded = decodeGlobalID(globalId);
-    if (decoded.typename === typename && decoded.id) return decoded.id;
-  } catch {
-    // not a global id at all
-  }
-  return service.INVALID_REFERENCE;
+  return decodeId(globalId, typename, argument);
 }
 
-export function decodeReferences(globalIds: readonly string[] | null | undefined, typename: string): string[] | null | undefined {
+export function decodeReferences(
+  globalIds: readonly string[] | null | undefined,
+  typename: string,
+  argument: string,
+): string[] | null | undefined {
   if (globalIds === undefined || globalIds === null) return globalIds;
-  return globalIds.map((id) => decodeReference(id, typename) ?? service.INVALID_REFERENCE);
+  return decodeIds(globalIds, typename, argument);
 }
 
 // ---- per-request loaders -----------------------------------------------------------

@@ -116,8 +116,8 @@ function settingsOf(input: {
   executionField?: string | null;
 }): service.WhatsAppSettingsInput {
   return {
-    apiCredentialId: decodeReference(input.apiCredentialId, 'WhatsAppApiCredential'),
-    webhookId: decodeReference(input.webhookId, 'WhatsAppWebhook'),
+    apiCredentialId: decodeReference(input.apiCredentialId, 'WhatsAppApiCredential', 'input.whatsApp.apiCredentialId'),
+    webhookId: decodeReference(input.webhookId, 'WhatsAppWebhook', 'input.whatsApp.webhookId'),
     senderPhoneNumber: input.senderPhoneNumber,
     executionField: input.executionField,
   };
@@ -136,7 +136,7 @@ builder.mutationFields((t) => ({
         name: input.name,
         description: input.description,
         channel: input.channel,
-        marketingActionIds: decodeReferences(input.marketingActionIds, 'MarketingAction'),
+        marketingActionIds: decodeReferences(input.marketingActionIds, 'MarketingAction', 'input.marketingActionIds'),
         whatsApp: settingsOf(input.whatsApp),
         saveAsDraft: input.saveAsDraft,
       });
@@ -155,7 +155,7 @@ builder.mutationFields((t) => ({
         name: input.name,
         description: input.description,
         channel: input.channel,
-        marketingActionIds: decodeReferences(input.marketingActionIds, 'MarketingAction'),
+        marketingActionIds: decodeReferences(input.marketingActionIds, 'MarketingAction', 'input.marketingActionIds'),
         whatsApp: input.whatsApp ? settingsOf(input.whatsApp) : input.whatsApp,
       });
     },
@@ -215,16 +215,11 @@ function statusItem(r: ChannelConfigurationRecord): StatusEventItem {
   };
 }
 
-/** A subscription to an id that is not in the caller's sandbox fails like node(id) would: not found. */
+/** A malformed id is BAD_USER_INPUT (graphql/ids.ts); an id not in the caller's sandbox is NOT_FOUND. */
 function subscribedId(ctx: GraphQLContext, raw: string | null | undefined): string | null {
   if (raw === null || raw === undefined) return null;
-  let id: string | null = null;
-  try {
-    id = decodeChannelConfigurationId(raw);
-  } catch {
-    id = null;
-  }
-  if (!id || !service.getChannelConfiguration(ctx.deps, ctx.viewer.sandboxId, id)) {
+  const id = decodeChannelConfigurationId(raw, 'id');
+  if (!service.getChannelConfiguration(ctx.deps, ctx.viewer.sandboxId, id)) {
     throw new GraphQLError('Channel configuration not found', { extensions: { code: 'NOT_FOUND' } });
   }
   return id;

@@ -26,12 +26,6 @@ export type { Channel, ConfigurationStatus };
 
 const NOT_FOUND = 'Channel configuration';
 
-/**
- * Stands for a reference id that was not a global id of the expected type
- * (decided by the GraphQL layer); it is reported like an id that does not exist.
- */
-export const INVALID_REFERENCE = '\u0000invalid-reference';
-
 // ---- for other slices ------------------------------------------------------
 
 export function getChannelConfiguration(deps: AppDeps, sandboxId: string, id: string): ChannelConfigurationRecord | undefined {
@@ -74,7 +68,7 @@ export function checksOfMany(deps: AppDeps, records: ChannelConfigurationRecord[
 // ---- validation ----------------------------------------------------------------
 
 export interface WhatsAppSettingsInput {
-  /** Raw credential id (or INVALID_REFERENCE); null or "" = none (drafts only). */
+  /** Raw credential id; null or "" = none (drafts only). */
   apiCredentialId?: string | null;
   webhookId?: string | null;
   senderPhoneNumber?: string | null;
@@ -122,13 +116,12 @@ function resolveSettings(
     const { apiCredentialId, webhookId, senderPhoneNumber, executionField } = whatsApp;
     if (apiCredentialId !== undefined) {
       if (blank(apiCredentialId)) out.credentialId = null;
-      else if (apiCredentialId !== INVALID_REFERENCE && getCredential(deps, sandboxId, apiCredentialId!))
-        out.credentialId = apiCredentialId!;
+      else if (getCredential(deps, sandboxId, apiCredentialId!)) out.credentialId = apiCredentialId!;
       else errors.add(['whatsApp', 'apiCredentialId'], 'no WhatsApp API credential with this id exists in your sandbox');
     }
     if (webhookId !== undefined) {
       if (blank(webhookId)) out.webhookId = null;
-      else if (webhookId !== INVALID_REFERENCE && getWebhook(deps, sandboxId, webhookId!)) out.webhookId = webhookId!;
+      else if (getWebhook(deps, sandboxId, webhookId!)) out.webhookId = webhookId!;
       else errors.add(['whatsApp', 'webhookId'], 'no WhatsApp webhook with this id exists in your sandbox');
     }
     if (senderPhoneNumber !== undefined) {
@@ -153,13 +146,7 @@ function resolveSettings(
     if (ids.length > MARKETING_ACTIONS_MAX)
       errors.add('marketingActionIds', `must list at most ${MARKETING_ACTIONS_MAX} marketing actions`);
     else {
-      const found = new Set(
-        findMarketingActions(
-          deps,
-          sandboxId,
-          ids.filter((id) => id !== INVALID_REFERENCE),
-        ).map((a) => a.id),
-      );
+      const found = new Set(findMarketingActions(deps, sandboxId, ids).map((a) => a.id));
       (marketingActionIds ?? []).forEach((id, i) => {
         if (!found.has(id)) errors.add(['marketingActionIds', String(i)], 'no marketing action with this id exists in your sandbox');
       });

@@ -1,7 +1,6 @@
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import { builder } from '../graphql/builder.js';
-import { NotFoundError } from '../graphql/errors.js';
+import { decodeId } from '../graphql/ids.js';
 import type { CHECK_STEPS, CheckStep } from './checks.js';
 import * as service from './service.js';
 import type { CredentialRecord } from './service.js';
@@ -16,15 +15,9 @@ import { phoneViewOf, wabaViewOf, type PhoneNumberView, type WabaView } from './
 export const TYPE_NAME = 'WhatsAppApiCredential';
 const DEFAULT_RECENT_CALLS = 20;
 
-/** A global id of a credential → its raw id; anything else (bad id, other type) is simply not found. */
-export function decodeCredentialId(globalId: string): string {
-  try {
-    const { typename, id } = decodeGlobalID(globalId);
-    if (typename === TYPE_NAME && id) return id;
-  } catch {
-    // not a global id at all
-  }
-  throw new NotFoundError('WhatsApp API credential');
+/** A global id of a credential → its raw id; a malformed id or one of another type is BAD_USER_INPUT (graphql/ids.ts). */
+export function decodeCredentialId(globalId: string, argument = 'input.id'): string {
+  return decodeId(globalId, TYPE_NAME, argument);
 }
 
 export const CredentialStatusEnum = builder.enumType('CredentialStatus', {

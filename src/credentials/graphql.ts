@@ -151,7 +151,7 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFoundError, EntitlementError, MetaApiFailure, MetaUnreachableFailure] },
     resolve: (_root, { input }, ctx) => {
       service.requireWhatsAppEntitlement(ctx.viewer);
-      return refreshPhoneNumber(ctx.deps, ctx.viewer, decodeCredentialId(input.credentialId));
+      return refreshPhoneNumber(ctx.deps, ctx.viewer, decodeCredentialId(input.credentialId, 'input.credentialId'));
     },
   }),
 }));
@@ -160,19 +160,15 @@ function statusItem(c: CredentialRecord): StatusEventItem {
   return { credential: c, previousStatus: c.previousStatus, status: c.status, at: c.statusChangedAt, statusVersion: c.statusVersion };
 }
 
-/** A subscription to an id that is not in the caller's sandbox fails like node(id) would: not found. */
+/** A malformed id is BAD_USER_INPUT (graphql/ids.ts); an id not in the caller's sandbox is NOT_FOUND. */
 function subscribedCredentialId(
   ctx: { deps: Parameters<typeof service.getCredential>[0]; viewer: { sandboxId: string } },
   raw: string | null | undefined,
+  argument: string,
 ): string | null {
   if (raw === null || raw === undefined) return null;
-  let id: string | null = null;
-  try {
-    id = decodeCredentialId(raw);
-  } catch {
-    id = null;
-  }
-  if (!id || !service.getCredential(ctx.deps, ctx.viewer.sandboxId, id)) {
+  const id = decodeCredentialId(raw, argument);
+  if (!service.getCredential(ctx.deps, ctx.viewer.sandboxId, id)) {
     throw new GraphQLError('WhatsApp API credential not found', { extensions: { code: 'NOT_FOUND' } });
   }
   return id;
@@ -184,7 +180,7 @@ builder.subscriptionFields((t) => ({
     description: 'The current status first, then every transition, for one credential or (no id) every credential of the sandbox.',
     args: { id: t.arg.id({ required: false, description: 'One credential; omit for all.' }) },
     subscribe: (_root, args, ctx) => {
-      const id = subscribedCredentialId(ctx, args.id);
+      const id = subscribedCredentialId(ctx, args.id, 'id');
       const sandboxId = ctx.viewer.sandboxId;
       return liveStream({
         events: ctx.deps.pubsub.subscribe(sandboxId, 'credential:status-changed'),
@@ -210,7 +206,7 @@ builder.subscriptionFields((t) => ({
     description: "Each change of a sender's quality rating in the sandbox (from the periodic refresh, a manual refresh or Meta's webhook).",
     args: { credentialId: t.arg.id({ required: false, description: 'Only this credential; omit for all.' }) },
     subscribe: (_root, args, ctx) => {
-      const only = subscribedCredentialId(ctx, args.credentialId);
+      const only = subscribedCredentialId(ctx, args.credentialId, 'credentialId');
       const sandboxId = ctx.viewer.sandboxId;
       return mapEvents(ctx.deps.pubsub.subscribe(sandboxId, 'credential:quality-changed'), (e): QualityEventItem | null => {
         if (only && e.credentialId !== only) return null;

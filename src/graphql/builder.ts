@@ -61,8 +61,9 @@ export const builder = new SchemaBuilder<SchemaTypesShape>({
     endCursorFieldOptions: { description: 'Cursor of the last item of this page; pass it as `after` for the next page.' },
     nodeTypeOptions: { description: 'An object with a global id; fetch any of them with node(id:).' },
     pageInfoTypeOptions: { description: 'Where a page sits in a cursor-paginated list.' },
-    nodeQueryOptions: { description: 'Fetches any object of your sandbox by its global id; null when it does not exist for you.' },
-    nodesQueryOptions: { description: 'Fetches several objects by global id; null for each id that does not exist for you.' },
+    // node/nodes are defined in node-fields.ts: the plugin's versions fail the whole field on one malformed id.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
   },
   scopeAuth: {
     authScopes: (ctx) => ({

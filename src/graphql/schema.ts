@@ -2,6 +2,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { builder } from './builder.js';
 import './errors.js';
 import './viewer.js';
+import './node-fields.js';
 import '../settings/graphql.js';
 import '../credentials/graphql.js';
 import '../webhooks/graphql.js';

@@ -21,18 +21,26 @@ export const RoleEnum = builder.enumType('Role', {
   } as const,
 });
 
-const OrganizationRef = builder.objectRef<{ id: string; name: string }>('Organization').implement({
+interface Named {
+  id: string;
+  name: string;
+}
+
+/** Organization and Sandbox are nodes so caches can key them; node(id:) only ever finds the caller's own. */
+const OrganizationRef = builder.node(builder.objectRef<Named>('Organization'), {
   description: 'The organization that owns the API key.',
+  id: { resolve: (o) => o.id },
+  loadOne: (id, ctx) => (id === ctx.viewer.organizationId ? { id, name: ctx.viewer.organizationName } : null),
   fields: (t) => ({
-    id: t.exposeID('id', { description: 'Organization id.' }),
     name: t.exposeString('name', { description: 'Organization name.' }),
   }),
 });
 
-const SandboxRef = builder.objectRef<{ id: string; name: string }>('Sandbox').implement({
+const SandboxRef = builder.node(builder.objectRef<Named>('Sandbox'), {
   description: 'The sandbox the API key is scoped to; everything the key sees lives here.',
+  id: { resolve: (s) => s.id },
+  loadOne: (id, ctx) => (id === ctx.viewer.sandboxId ? { id, name: ctx.viewer.sandboxName } : null),
   fields: (t) => ({
-    id: t.exposeID('id', { description: 'Sandbox id.' }),
     name: t.exposeString('name', { description: 'Sandbox name, e.g. prod.' }),
   }),
 });

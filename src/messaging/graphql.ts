@@ -1,10 +1,9 @@
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import { builder } from '../graphql/builder.js';
 import { pageWindow, toConnection } from '../graphql/connection.js';
+import { decodeOptionalId } from '../graphql/ids.js';
 import { mapEvents } from '../graphql/live.js';
 import { ValidationError } from '../platform/errors.js';
-import type { Page } from '../platform/pagination.js';
 import * as service from './service.js';
 import type { ConsentStatus, MessageStatus, TrackingEventType } from './tables.js';
 
@@ -156,20 +155,12 @@ const WhatsAppConsentRef = builder.objectRef<service.ConsentView>('WhatsAppConse
 });
 
 /**
- * A ChannelConfiguration global id -> its raw id. undefined: no filter; null: an id
- * that cannot match anything here (malformed, or of another type), so the result is empty.
+ * A ChannelConfiguration filter → its raw id (undefined: no filter). A malformed id is BAD_USER_INPUT
+ * (graphql/ids.ts); another sandbox's id simply matches nothing.
  */
-function channelConfigurationFilter(raw: string | null | undefined): string | null | undefined {
-  if (raw === null || raw === undefined) return undefined;
-  try {
-    const { typename, id } = decodeGlobalID(raw);
-    return typename === 'ChannelConfiguration' && id ? id : null;
-  } catch {
-    return null;
-  }
+function channelConfigurationFilter(raw: string | null | undefined): string | undefined {
+  return decodeOptionalId(raw ?? undefined, 'ChannelConfiguration', 'channelConfigurationId');
 }
-
-const emptyPage = <T>(): Page<T> => ({ items: [], hasNextPage: false, hasPreviousPage: false, totalCount: 0 });
 
 builder.queryFields((t) => ({
   whatsAppMessages: t.connection(
@@ -183,7 +174,6 @@ builder.queryFields((t) => ({
       resolve: (_root, args, ctx) => {
         const window = pageWindow(args);
         const channelConfigurationId = channelConfigurationFilter(args.channelConfigurationId);
-        if (channelConfigurationId === null) return toConnection(emptyPage<service.WhatsAppMessageRecord>());
         return toConnection(service.listMessages(ctx.deps, ctx.viewer.sandboxId, window, { channelConfigurationId, status: args.status }));
       },
     },
@@ -206,7 +196,6 @@ builder.queryFields((t) => ({
       resolve: (_root, args, ctx) => {
         const window = pageWindow(args);
         const channelConfigurationId = channelConfigurationFilter(args.channelConfigurationId);
-        if (channelConfigurationId === null) return toConnection(emptyPage<service.TrackingEventRecord>());
         return toConnection(
           service.listTrackingEvents(ctx.deps, ctx.viewer.sandboxId, window, {
             type: args.type,
@@ -252,7 +241,6 @@ builder.subscriptionFields((t) => ({
       const sandboxId = ctx.viewer.sandboxId;
       const channelConfigurationId = channelConfigurationFilter(args.channelConfigurationId);
       return mapEvents(ctx.deps.pubsub.subscribe(sandboxId, 'tracking:event-added'), (e) => {
-        if (channelConfigurationId === null) return null;
         const event = service.getTrackingEvent(ctx.deps, sandboxId, e.trackingEventId);
         if (!event) return null;
         if (args.type && event.type !== args.type) return null;

@@ -1,9 +1,8 @@
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import { WhatsAppApiCredentialRef } from '../credentials/graphql.js';
 import { getCredential } from '../credentials/service.js';
 import { builder } from '../graphql/builder.js';
 import { pageWindow, toConnection } from '../graphql/connection.js';
-import { NotFoundError } from '../graphql/errors.js';
+import { decodeId } from '../graphql/ids.js';
 import { ConsentStatusEnum } from '../messaging/graphql.js';
 import type { KeywordMatch } from './keyword-matcher.js';
 import * as service from './service.js';
@@ -15,19 +14,9 @@ import type { DELIVERY_OUTCOMES, KEYWORD_CATEGORIES, KeywordRule } from './table
 export const WEBHOOK_TYPE = 'WhatsAppWebhook';
 export const DELIVERY_TYPE = 'WhatsAppWebhookDelivery';
 
-function decodeId(globalId: string, typename: string, what: string): string {
-  try {
-    const decoded = decodeGlobalID(globalId);
-    if (decoded.typename === typename && decoded.id) return decoded.id;
-  } catch {
-    // not a global id at all
-  }
-  throw new NotFoundError(what);
-}
-
-/** A global id of a webhook → its raw id; anything else is simply not found. */
-export const decodeWebhookId = (globalId: string): string => decodeId(globalId, WEBHOOK_TYPE, 'WhatsApp webhook');
-export const decodeDeliveryId = (globalId: string): string => decodeId(globalId, DELIVERY_TYPE, 'WhatsApp webhook delivery');
+/** Global id → raw id; a malformed id or one of another type is BAD_USER_INPUT (graphql/ids.ts). */
+export const decodeWebhookId = (globalId: string, argument = 'input.id'): string => decodeId(globalId, WEBHOOK_TYPE, argument);
+export const decodeDeliveryId = (globalId: string, argument = 'input.id'): string => decodeId(globalId, DELIVERY_TYPE, argument);
 
 export const KeywordCategoryEnum = builder.enumType('InboundKeywordCategory', {
   description: 'What an inbound keyword does.',

@@ -47,7 +47,7 @@ builder.queryFields((t) => ({
     },
     resolve: (_root, args, ctx) => {
       try {
-        return { match: service.testInboundKeyword(ctx.deps, ctx.viewer, decodeWebhookId(args.webhookId), args.text) };
+        return { match: service.testInboundKeyword(ctx.deps, ctx.viewer, decodeWebhookId(args.webhookId, 'webhookId'), args.text) };
       } catch (err) {
         // Like node(id): a webhook of another sandbox simply does not exist (a query has no error union).
         if (err instanceof NotFoundError) throw new GraphQLError(err.message, { extensions: { code: 'NOT_FOUND' } });
@@ -102,7 +102,10 @@ builder.mutationFields((t) => ({
     errors: { types: [ValidationError, NotFoundError, ConflictError, EntitlementError] },
     resolve: (_root, { input }, ctx) => {
       requireWhatsAppEntitlement(ctx.viewer);
-      return service.createWebhook(ctx.deps, ctx.viewer, { ...input, apiCredentialId: decodeCredentialId(input.apiCredentialId) });
+      return service.createWebhook(ctx.deps, ctx.viewer, {
+        ...input,
+        apiCredentialId: decodeCredentialId(input.apiCredentialId, 'input.apiCredentialId'),
+      });
     },
   }),
   updateWhatsAppWebhook: t.field({

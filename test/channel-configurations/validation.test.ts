@@ -189,35 +189,44 @@ describe('the other fields', () => {
     await expectRejected(draft('exec-bad', { executionField: field }), ['whatsApp.executionField']);
   });
 
-  it('references must be ids of the right type in the caller sandbox (a field error, never another sandbox)', async () => {
+  it('references must be ids of the right type (else BAD_USER_INPUT) in the caller sandbox (a field error, never another sandbox)', async () => {
     const actions = await marketingActions(w.h);
-    await expectRejected(draft('ref-type', { apiCredentialId: actions[0]!.id }), ['whatsApp.apiCredentialId']);
-    await expectRejected(draft('ref-garbage', { apiCredentialId: 'not-an-id' }), ['whatsApp.apiCredentialId']);
+    const badId = async (input: ConfigInput, argument: string) => {
+      const before = await total();
+      const res = await createConfigRaw(w.h, input);
+      expect(res.errors?.[0]?.extensions, JSON.stringify(input)).toMatchObject({ code: 'BAD_USER_INPUT', argument });
+      expect(await total()).toBe(before);
+    };
+    await badId(draft('ref-type', { apiCredentialId: actions[0]!.id }), 'input.whatsApp.apiCredentialId');
+    await badId(draft('ref-garbage', { apiCredentialId: 'not-an-id' }), 'input.whatsApp.apiCredentialId');
+    await badId(draft('hook-type', { webhookId: credentialId }), 'input.whatsApp.webhookId');
+    await badId({ ...draft('ma-junk'), marketingActionIds: [actions[0]!.id, 'junk'] }, 'input.marketingActionIds.1');
     await expectRejected(draft('ref-foreign', { apiCredentialId: foreignCredentialId }), ['whatsApp.apiCredentialId']);
-    await expectRejected(draft('hook-type', { webhookId: credentialId }), ['whatsApp.webhookId']);
     const foreignHook = await createWebhook(w.h, foreignCredentialId, 'other-sandbox-hook', undefined, otherKey);
     await expectRejected(draft('hook-foreign', { webhookId: foreignHook.id }), ['whatsApp.webhookId']);
     const otherActions = await marketingActions(w.h, otherKey);
-    await expectRejected({ ...draft('ma-foreign'), marketingActionIds: [actions[0]!.id, otherActions[0]!.id, 'junk'] }, [
-      'marketingActionIds.1',
-      'marketingActionIds.2',
-    ]);
+    await expectRejected({ ...draft('ma-foreign'), marketingActionIds: [actions[0]!.id, otherActions[0]!.id] }, ['marketingActionIds.1']);
     // Every problem at once, nothing stored.
     await expectRejected(
       {
         name: '9lives',
         channel: 'WHATSAPP',
         description: 'x'.repeat(1001),
-        whatsApp: { apiCredentialId: 'junk', senderPhoneNumber: 'junk', executionField: 'a b' },
+        whatsApp: { apiCredentialId: foreignCredentialId, senderPhoneNumber: 'junk', executionField: 'a b' },
       },
       ['name', 'description', 'whatsApp.apiCredentialId', 'whatsApp.senderPhoneNumber', 'whatsApp.executionField'],
     );
   });
 
-  it('a configuration id of another type or another sandbox is NotFoundError', async () => {
+  it('a configuration id of another type is BAD_USER_INPUT; one of another sandbox is NotFoundError', async () => {
     const mine = await createConfig(w.h, draft('not-yours'));
+    for (const doc of [SubmitConfigDoc, DeactivateConfigDoc, ReactivateConfigDoc, DeleteConfigDoc]) {
+      for (const id of [credentialId, 'junk']) {
+        const res = await w.h.gql(doc as typeof SubmitConfigDoc, { input: { id } });
+        expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.id' });
+      }
+    }
     for (const run of Object.values(byId)) {
-      for (const id of [credentialId, 'junk']) expect(await run(id)).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
       expect(await run(mine.id, otherKey)).toMatchObject({ __typename: 'NotFoundError' });
     }
     const upd = await w.h.gql(UpdateConfigDoc, { input: { id: mine.id, name: 'stolen' } }, otherKey);

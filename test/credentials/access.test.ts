@@ -136,11 +136,13 @@ describe('sandbox isolation', () => {
     }
   });
 
-  it('ids of another type or garbage are not found', async () => {
+  it('ids of another type or garbage are BAD_USER_INPUT; an unknown credential id is not found', async () => {
     const wrongType = encodeGlobalID('MarketingAction', '01ABC');
     for (const id of [wrongType, 'not-a-global-id']) {
       const res = await h.gql(TestDoc, { input: { id } });
-      expect(resultOf(res)).toMatchObject({ __typename: 'NotFoundError' });
+      expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.id' });
     }
+    const unknown = await h.gql(TestDoc, { input: { id: encodeGlobalID('WhatsAppApiCredential', '01ABC') } });
+    expect(resultOf(unknown)).toMatchObject({ __typename: 'NotFoundError' });
   });
 });

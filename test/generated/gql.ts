@@ -14,6 +14,16 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query IdsNode($id: ID!) {\n    node(id: $id) {\n      __typename\n      id\n      ... on WhatsAppApiCredential {\n        name\n      }\n      ... on Sandbox {\n        name\n      }\n      ... on Organization {\n        name\n      }\n    }\n  }\n": typeof types.IdsNodeDocument,
+    "\n  query IdsNodes($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      __typename\n      id\n    }\n  }\n": typeof types.IdsNodesDocument,
+    "\n  query IdsViewer {\n    viewer {\n      organization {\n        id\n        name\n      }\n      sandbox {\n        id\n        name\n      }\n    }\n  }\n": typeof types.IdsViewerDocument,
+    "\n  query IdsFilters($id: ID) {\n    whatsAppMessages(channelConfigurationId: $id) {\n      totalCount\n    }\n  }\n": typeof types.IdsFiltersDocument,
+    "\n  query IdsReport($id: ID) {\n    messageReport(channelConfigurationId: $id) {\n      sent\n    }\n  }\n": typeof types.IdsReportDocument,
+    "\n  query IdsBatches($id: ID) {\n    messageBatches(channelConfigurationId: $id) {\n      totalCount\n    }\n  }\n": typeof types.IdsBatchesDocument,
+    "\n  query IdsKeyword($id: ID!) {\n    testInboundKeyword(webhookId: $id, text: \"stop\") {\n      category\n    }\n  }\n": typeof types.IdsKeywordDocument,
+    "\n  mutation IdsRename($input: UpdateWhatsAppApiCredentialInput!) {\n    updateWhatsAppApiCredential(input: $input) {\n      __typename\n      ... on Error {\n        code\n      }\n    }\n  }\n": typeof types.IdsRenameDocument,
+    "\n  mutation IdsDeleteHook($input: DeleteWhatsAppWebhookInput!) {\n    deleteWhatsAppWebhook(input: $input) {\n      __typename\n    }\n  }\n": typeof types.IdsDeleteHookDocument,
+    "\n  subscription IdsStatus($id: ID) {\n    whatsAppApiCredentialStatusChanged(id: $id) {\n      status\n    }\n  }\n": typeof types.IdsStatusDocument,
     "\n  mutation CcCreateMarketingAction($input: CreateMarketingActionInput!) {\n    createMarketingAction(input: $input) {\n      __typename\n      ... on CreateMarketingActionSuccess {\n        data {\n          id\n        }\n      }\n    }\n  }\n": typeof types.CcCreateMarketingActionDocument,
     "\n  fragment CcConfigFields on ChannelConfiguration {\n    id\n    name\n    description\n    channel\n    status\n    statusReason\n    statusChangedAt\n    createdAt\n    updatedAt\n    marketingActions {\n      id\n      key\n      name\n    }\n    whatsApp {\n      apiCredential {\n        id\n        name\n        status\n      }\n      webhook {\n        id\n        name\n      }\n      senderPhoneNumber\n      executionField\n      effectiveExecutionField\n    }\n    checks {\n      name\n      status\n      message\n      remedy\n      checkedAt\n    }\n  }\n": typeof types.CcConfigFieldsFragmentDoc,
     "\n  mutation CcCreate($input: CreateChannelConfigurationInput!) {\n    createChannelConfiguration(input: $input) {\n      __typename\n      ... on CreateChannelConfigurationSuccess {\n        data {\n          ...CcConfigFields\n        }\n      }\n      ...ErrorFields\n    }\n  }\n": typeof types.CcCreateDocument,
@@ -89,6 +99,16 @@ type Documents = {
     "\n  query WebhookTracking($type: TrackingEventType) {\n    trackingEvents(first: 100, type: $type) {\n      totalCount\n      edges {\n        node {\n          id\n          type\n          phoneNumber\n        }\n      }\n    }\n  }\n": typeof types.WebhookTrackingDocument,
 };
 const documents: Documents = {
+    "\n  query IdsNode($id: ID!) {\n    node(id: $id) {\n      __typename\n      id\n      ... on WhatsAppApiCredential {\n        name\n      }\n      ... on Sandbox {\n        name\n      }\n      ... on Organization {\n        name\n      }\n    }\n  }\n": types.IdsNodeDocument,
+    "\n  query IdsNodes($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      __typename\n      id\n    }\n  }\n": types.IdsNodesDocument,
+    "\n  query IdsViewer {\n    viewer {\n      organization {\n        id\n        name\n      }\n      sandbox {\n        id\n        name\n      }\n    }\n  }\n": types.IdsViewerDocument,
+    "\n  query IdsFilters($id: ID) {\n    whatsAppMessages(channelConfigurationId: $id) {\n      totalCount\n    }\n  }\n": types.IdsFiltersDocument,
+    "\n  query IdsReport($id: ID) {\n    messageReport(channelConfigurationId: $id) {\n      sent\n    }\n  }\n": types.IdsReportDocument,
+    "\n  query IdsBatches($id: ID) {\n    messageBatches(channelConfigurationId: $id) {\n      totalCount\n    }\n  }\n": types.IdsBatchesDocument,
+    "\n  query IdsKeyword($id: ID!) {\n    testInboundKeyword(webhookId: $id, text: \"stop\") {\n      category\n    }\n  }\n": types.IdsKeywordDocument,
+    "\n  mutation IdsRename($input: UpdateWhatsAppApiCredentialInput!) {\n    updateWhatsAppApiCredential(input: $input) {\n      __typename\n      ... on Error {\n        code\n      }\n    }\n  }\n": types.IdsRenameDocument,
+    "\n  mutation IdsDeleteHook($input: DeleteWhatsAppWebhookInput!) {\n    deleteWhatsAppWebhook(input: $input) {\n      __typename\n    }\n  }\n": types.IdsDeleteHookDocument,
+    "\n  subscription IdsStatus($id: ID) {\n    whatsAppApiCredentialStatusChanged(id: $id) {\n      status\n    }\n  }\n": types.IdsStatusDocument,
     "\n  mutation CcCreateMarketingAction($input: CreateMarketingActionInput!) {\n    createMarketingAction(input: $input) {\n      __typename\n      ... on CreateMarketingActionSuccess {\n        data {\n          id\n        }\n      }\n    }\n  }\n": types.CcCreateMarketingActionDocument,
     "\n  fragment CcConfigFields on ChannelConfiguration {\n    id\n    name\n    description\n    channel\n    status\n    statusReason\n    statusChangedAt\n    createdAt\n    updatedAt\n    marketingActions {\n      id\n      key\n      name\n    }\n    whatsApp {\n      apiCredential {\n        id\n        name\n        status\n      }\n      webhook {\n        id\n        name\n      }\n      senderPhoneNumber\n      executionField\n      effectiveExecutionField\n    }\n    checks {\n      name\n      status\n      message\n      remedy\n      checkedAt\n    }\n  }\n": types.CcConfigFieldsFragmentDoc,
     "\n  mutation CcCreate($input: CreateChannelConfigurationInput!) {\n    createChannelConfiguration(input: $input) {\n      __typename\n      ... on CreateChannelConfigurationSuccess {\n        data {\n          ...CcConfigFields\n        }\n      }\n      ...ErrorFields\n    }\n  }\n": types.CcCreateDocument,
@@ -178,6 +198,46 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IdsNode($id: ID!) {\n    node(id: $id) {\n      __typename\n      id\n      ... on WhatsAppApiCredential {\n        name\n      }\n      ... on Sandbox {\n        name\n      }\n      ... on Organization {\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query IdsNode($id: ID!) {\n    node(id: $id) {\n      __typename\n      id\n      ... on WhatsAppApiCredential {\n        name\n      }\n      ... on Sandbox {\n        name\n      }\n      ... on Organization {\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IdsNodes($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      __typename\n      id\n    }\n  }\n"): (typeof documents)["\n  query IdsNodes($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      __typename\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IdsViewer {\n    viewer {\n      organization {\n        id\n        name\n      }\n      sandbox {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query IdsViewer {\n    viewer {\n      organization {\n        id\n        name\n      }\n      sandbox {\n        id\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IdsFilters($id: ID) {\n    whatsAppMessages(channelConfigurationId: $id) {\n      totalCount\n    }\n  }\n"): (typeof documents)["\n  query IdsFilters($id: ID) {\n    whatsAppMessages(channelConfigurationId: $id) {\n      totalCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IdsReport($id: ID) {\n    messageReport(channelConfigurationId: $id) {\n      sent\n    }\n  }\n"): (typeof documents)["\n  query IdsReport($id: ID) {\n    messageReport(channelConfigurationId: $id) {\n      sent\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IdsBatches($id: ID) {\n    messageBatches(channelConfigurationId: $id) {\n      totalCount\n    }\n  }\n"): (typeof documents)["\n  query IdsBatches($id: ID) {\n    messageBatches(channelConfigurationId: $id) {\n      totalCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IdsKeyword($id: ID!) {\n    testInboundKeyword(webhookId: $id, text: \"stop\") {\n      category\n    }\n  }\n"): (typeof documents)["\n  query IdsKeyword($id: ID!) {\n    testInboundKeyword(webhookId: $id, text: \"stop\") {\n      category\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation IdsRename($input: UpdateWhatsAppApiCredentialInput!) {\n    updateWhatsAppApiCredential(input: $input) {\n      __typename\n      ... on Error {\n        code\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation IdsRename($input: UpdateWhatsAppApiCredentialInput!) {\n    updateWhatsAppApiCredential(input: $input) {\n      __typename\n      ... on Error {\n        code\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation IdsDeleteHook($input: DeleteWhatsAppWebhookInput!) {\n    deleteWhatsAppWebhook(input: $input) {\n      __typename\n    }\n  }\n"): (typeof documents)["\n  mutation IdsDeleteHook($input: DeleteWhatsAppWebhookInput!) {\n    deleteWhatsAppWebhook(input: $input) {\n      __typename\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription IdsStatus($id: ID) {\n    whatsAppApiCredentialStatusChanged(id: $id) {\n      status\n    }\n  }\n"): (typeof documents)["\n  subscription IdsStatus($id: ID) {\n    whatsAppApiCredentialStatusChanged(id: $id) {\n      status\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -446,6 +446,108 @@ export type WhatsAppThroughputLevel =
   /** Up to 80 messages per second. */
   | 'STANDARD';
 
+export type IdsNodeQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type IdsNodeQuery = { node:
+    | { __typename: 'ChannelConfiguration', id: string }
+    | { __typename: 'MarketingAction', id: string }
+    | { __typename: 'MessageBatch', id: string }
+    | { __typename: 'Organization', name: string, id: string }
+    | { __typename: 'Profile', id: string }
+    | { __typename: 'Sandbox', name: string, id: string }
+    | { __typename: 'TrackingEvent', id: string }
+    | { __typename: 'WhatsAppApiCredential', name: string, id: string }
+    | { __typename: 'WhatsAppMessage', id: string }
+    | { __typename: 'WhatsAppWebhook', id: string }
+    | { __typename: 'WhatsAppWebhookDelivery', id: string }
+   | null };
+
+export type IdsNodesQueryVariables = Exact<{
+  ids: Array<string> | string;
+}>;
+
+
+export type IdsNodesQuery = { nodes: Array<
+    | { __typename: 'ChannelConfiguration', id: string }
+    | { __typename: 'MarketingAction', id: string }
+    | { __typename: 'MessageBatch', id: string }
+    | { __typename: 'Organization', id: string }
+    | { __typename: 'Profile', id: string }
+    | { __typename: 'Sandbox', id: string }
+    | { __typename: 'TrackingEvent', id: string }
+    | { __typename: 'WhatsAppApiCredential', id: string }
+    | { __typename: 'WhatsAppMessage', id: string }
+    | { __typename: 'WhatsAppWebhook', id: string }
+    | { __typename: 'WhatsAppWebhookDelivery', id: string }
+   | null> };
+
+export type IdsViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type IdsViewerQuery = { viewer: { organization: { id: string, name: string }, sandbox: { id: string, name: string } } };
+
+export type IdsFiltersQueryVariables = Exact<{
+  id?: string | null | undefined;
+}>;
+
+
+export type IdsFiltersQuery = { whatsAppMessages: { totalCount: number } };
+
+export type IdsReportQueryVariables = Exact<{
+  id?: string | null | undefined;
+}>;
+
+
+export type IdsReportQuery = { messageReport: { sent: number } };
+
+export type IdsBatchesQueryVariables = Exact<{
+  id?: string | null | undefined;
+}>;
+
+
+export type IdsBatchesQuery = { messageBatches: { totalCount: number } };
+
+export type IdsKeywordQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type IdsKeywordQuery = { testInboundKeyword: { category: InboundKeywordCategory | null } };
+
+export type IdsRenameMutationVariables = Exact<{
+  input: UpdateWhatsAppApiCredentialInput;
+}>;
+
+
+export type IdsRenameMutation = { updateWhatsAppApiCredential:
+    | { __typename: 'ConflictError', code: ErrorCode }
+    | { __typename: 'EntitlementError', code: ErrorCode }
+    | { __typename: 'NotFoundError', code: ErrorCode }
+    | { __typename: 'UpdateWhatsAppApiCredentialSuccess' }
+    | { __typename: 'ValidationError', code: ErrorCode }
+   };
+
+export type IdsDeleteHookMutationVariables = Exact<{
+  input: DeleteWhatsAppWebhookInput;
+}>;
+
+
+export type IdsDeleteHookMutation = { deleteWhatsAppWebhook:
+    | { __typename: 'DeleteWhatsAppWebhookSuccess' }
+    | { __typename: 'EntitlementError' }
+    | { __typename: 'NotFoundError' }
+   };
+
+export type IdsStatusSubscriptionVariables = Exact<{
+  id?: string | null | undefined;
+}>;
+
+
+export type IdsStatusSubscription = { whatsAppApiCredentialStatusChanged: { status: CredentialStatus } };
+
 export type CcCreateMarketingActionMutationVariables = Exact<{
   input: CreateMarketingActionInput;
 }>;
@@ -542,7 +644,9 @@ export type CcNodeQuery = { node:
     | { __typename: 'ChannelConfiguration', id: string, name: string, description: string | null, channel: Channel, status: ChannelConfigurationStatus, statusReason: string | null, statusChangedAt: string, createdAt: string, updatedAt: string, marketingActions: Array<{ id: string, key: string, name: string }>, whatsApp: { senderPhoneNumber: string | null, executionField: string | null, effectiveExecutionField: string, apiCredential: { id: string, name: string, status: CredentialStatus } | null, webhook: { id: string, name: string } | null }, checks: Array<{ name: string, status: CheckStatus, message: string | null, remedy: string | null, checkedAt: string | null }> }
     | { __typename: 'MarketingAction' }
     | { __typename: 'MessageBatch' }
+    | { __typename: 'Organization' }
     | { __typename: 'Profile' }
+    | { __typename: 'Sandbox' }
     | { __typename: 'TrackingEvent' }
     | { __typename: 'WhatsAppApiCredential' }
     | { __typename: 'WhatsAppMessage' }
@@ -670,7 +774,9 @@ export type CredentialNodeQuery = { node:
     | { __typename: 'ChannelConfiguration' }
     | { __typename: 'MarketingAction' }
     | { __typename: 'MessageBatch' }
+    | { __typename: 'Organization' }
     | { __typename: 'Profile' }
+    | { __typename: 'Sandbox' }
     | { __typename: 'TrackingEvent' }
     | { __typename: 'WhatsAppApiCredential', id: string, name: string, businessAccountId: string, status: CredentialStatus, statusMessage: string | null, apiTokenLast4: string, apiTokenType: string | null, apiTokenExpiresAt: string | null, apiTokenScopes: Array<string>, phoneNumberRefreshedAt: string | null, createdAt: string, updatedAt: string, warnings: Array<{ code: string, message: string }>, whatsAppBusinessAccount: { id: string, name: string, ownership: WhatsAppBusinessAccountOwnership | null }, phoneNumber: { id: string, displayPhoneNumber: string, verifiedName: string, qualityRating: WhatsAppQualityRating, throughputLevel: WhatsAppThroughputLevel, messagesPerSecond: number | null, messagingLimitTier: string | null, status: string | null, canSendMessage: boolean | null } }
     | { __typename: 'WhatsAppMessage' }
@@ -731,13 +837,17 @@ export type NodeByIdQuery = { node:
     | { __typename: 'ChannelConfiguration', id: string }
     | { __typename: 'MarketingAction', id: string }
     | { __typename: 'MessageBatch', id: string }
+    | { __typename: 'Organization', id: string }
     | { __typename: 'Profile', id: string }
+    | { __typename: 'Sandbox', id: string }
     | { __typename: 'TrackingEvent', id: string }
     | { __typename: 'WhatsAppApiCredential', id: string }
     | { __typename: 'WhatsAppMessage', id: string }
     | { __typename: 'WhatsAppWebhook', id: string }
     | { __typename: 'WhatsAppWebhookDelivery', id: string }
    | null, nodes: Array<
+    | { id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -865,7 +975,9 @@ export type MessagingNodeQuery = { node:
     | { __typename: 'ChannelConfiguration', id: string }
     | { __typename: 'MarketingAction', id: string }
     | { __typename: 'MessageBatch', id: string }
+    | { __typename: 'Organization', id: string }
     | { __typename: 'Profile', id: string }
+    | { __typename: 'Sandbox', id: string }
     | { __typename: 'TrackingEvent', type: TrackingEventType, id: string }
     | { __typename: 'WhatsAppApiCredential', id: string }
     | { __typename: 'WhatsAppMessage', wamid: string | null, status: MessageStatus, id: string }
@@ -918,7 +1030,9 @@ export type ProfilesNodeQuery = { node:
     | { __typename: 'ChannelConfiguration', id: string }
     | { __typename: 'MarketingAction', id: string }
     | { __typename: 'MessageBatch', id: string }
+    | { __typename: 'Organization', id: string }
     | { __typename: 'Profile', profileId: string, attributes: unknown, id: string }
+    | { __typename: 'Sandbox', id: string }
     | { __typename: 'TrackingEvent', id: string }
     | { __typename: 'WhatsAppApiCredential', id: string }
     | { __typename: 'WhatsAppMessage', id: string }
@@ -935,7 +1049,9 @@ export type ProfilesNodesQuery = { nodes: Array<
     | { __typename: 'ChannelConfiguration', id: string }
     | { __typename: 'MarketingAction', id: string }
     | { __typename: 'MessageBatch', id: string }
+    | { __typename: 'Organization', id: string }
     | { __typename: 'Profile', id: string }
+    | { __typename: 'Sandbox', id: string }
     | { __typename: 'TrackingEvent', id: string }
     | { __typename: 'WhatsAppApiCredential', id: string }
     | { __typename: 'WhatsAppMessage', id: string }
@@ -999,7 +1115,9 @@ export type SeBatchNodeQuery = { node:
     | { __typename: 'ChannelConfiguration' }
     | { __typename: 'MarketingAction' }
     | { __typename: 'MessageBatch', id: string, status: MessageBatchStatus, statusReason: string | null, total: number, queued: number, sent: number, blocked: number, failed: number, marketing: boolean, trackLinks: boolean, createdAt: string, startedAt: string | null, finishedAt: string | null, messages: { totalCount: number, edges: Array<{ node: { id: string, status: MessageStatus, statusReason: string | null, to: string | null, text: string | null } }> }, channelConfiguration: { id: string } }
+    | { __typename: 'Organization' }
     | { __typename: 'Profile' }
+    | { __typename: 'Sandbox' }
     | { __typename: 'TrackingEvent' }
     | { __typename: 'WhatsAppApiCredential' }
     | { __typename: 'WhatsAppMessage' }
@@ -1016,7 +1134,9 @@ export type SeMessageNodeQuery = { node:
     | { __typename: 'ChannelConfiguration' }
     | { __typename: 'MarketingAction' }
     | { __typename: 'MessageBatch' }
+    | { __typename: 'Organization' }
     | { __typename: 'Profile' }
+    | { __typename: 'Sandbox' }
     | { __typename: 'TrackingEvent' }
     | { __typename: 'WhatsAppApiCredential' }
     | { __typename: 'WhatsAppMessage', id: string, wamid: string | null, direction: string, to: string | null, from: string | null, text: string | null, template: unknown, status: MessageStatus, statusReason: string | null, metaErrorCode: number | null, createdAt: string, channelConfiguration: { id: string } | null, batch: { id: string } | null, trackedLinks: Array<{ url: string, clicks: number, firstClickedAt: string | null }> }
@@ -1138,7 +1258,9 @@ export type WebhookNodeQuery = { node:
     | { __typename: 'ChannelConfiguration' }
     | { __typename: 'MarketingAction' }
     | { __typename: 'MessageBatch' }
+    | { __typename: 'Organization' }
     | { __typename: 'Profile' }
+    | { __typename: 'Sandbox' }
     | { __typename: 'TrackingEvent' }
     | { __typename: 'WhatsAppApiCredential' }
     | { __typename: 'WhatsAppMessage' }
@@ -1201,6 +1323,16 @@ export const ErrorFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":
 export const SeMessageFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeMessageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"WhatsAppMessage"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"wamid"}},{"kind":"Field","name":{"kind":"Name","value":"direction"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"template"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusReason"}},{"kind":"Field","name":{"kind":"Name","value":"metaErrorCode"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"channelConfiguration"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"batch"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"trackedLinks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"clicks"}},{"kind":"Field","name":{"kind":"Name","value":"firstClickedAt"}}]}}]}}]} as unknown as DocumentNode<SeMessageFieldsFragment, unknown>;
 export const SeBatchFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeBatchFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageBatch"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusReason"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"queued"}},{"kind":"Field","name":{"kind":"Name","value":"sent"}},{"kind":"Field","name":{"kind":"Name","value":"blocked"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}},{"kind":"Field","name":{"kind":"Name","value":"marketing"}},{"kind":"Field","name":{"kind":"Name","value":"trackLinks"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"channelConfiguration"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<SeBatchFieldsFragment, unknown>;
 export const WebhookFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"WebhookFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"WhatsAppWebhook"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"callbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"verifyToken"}},{"kind":"Field","name":{"kind":"Name","value":"appSecretLast4"}},{"kind":"Field","name":{"kind":"Name","value":"standardConsentMessagesEnabled"}},{"kind":"Field","name":{"kind":"Name","value":"verifiedAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastEventAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"apiCredential"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"keywordRules"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"keywords"}},{"kind":"Field","name":{"kind":"Name","value":"replyMessage"}}]}}]}}]} as unknown as DocumentNode<WebhookFieldsFragment, unknown>;
+export const IdsNodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"IdsNode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"WhatsAppApiCredential"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Sandbox"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Organization"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<IdsNodeQuery, IdsNodeQueryVariables>;
+export const IdsNodesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"IdsNodes"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"ids"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"ids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"ids"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<IdsNodesQuery, IdsNodesQueryVariables>;
+export const IdsViewerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"IdsViewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"organization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"sandbox"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<IdsViewerQuery, IdsViewerQueryVariables>;
+export const IdsFiltersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"IdsFilters"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"whatsAppMessages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"channelConfigurationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}}]}}]}}]} as unknown as DocumentNode<IdsFiltersQuery, IdsFiltersQueryVariables>;
+export const IdsReportDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"IdsReport"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageReport"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"channelConfigurationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sent"}}]}}]}}]} as unknown as DocumentNode<IdsReportQuery, IdsReportQueryVariables>;
+export const IdsBatchesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"IdsBatches"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageBatches"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"channelConfigurationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}}]}}]}}]} as unknown as DocumentNode<IdsBatchesQuery, IdsBatchesQueryVariables>;
+export const IdsKeywordDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"IdsKeyword"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"testInboundKeyword"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"webhookId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"text"},"value":{"kind":"StringValue","value":"stop","block":false}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"category"}}]}}]}}]} as unknown as DocumentNode<IdsKeywordQuery, IdsKeywordQueryVariables>;
+export const IdsRenameDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"IdsRename"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateWhatsAppApiCredentialInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateWhatsAppApiCredential"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<IdsRenameMutation, IdsRenameMutationVariables>;
+export const IdsDeleteHookDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"IdsDeleteHook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DeleteWhatsAppWebhookInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteWhatsAppWebhook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}}]}}]}}]} as unknown as DocumentNode<IdsDeleteHookMutation, IdsDeleteHookMutationVariables>;
+export const IdsStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"IdsStatus"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"whatsAppApiCredentialStatusChanged"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]} as unknown as DocumentNode<IdsStatusSubscription, IdsStatusSubscriptionVariables>;
 export const CcCreateMarketingActionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CcCreateMarketingAction"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateMarketingActionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createMarketingAction"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CreateMarketingActionSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CcCreateMarketingActionMutation, CcCreateMarketingActionMutationVariables>;
 export const CcCreateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CcCreate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateChannelConfigurationInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createChannelConfiguration"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CreateChannelConfigurationSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CcConfigFields"}}]}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ErrorFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CcConfigFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ChannelConfiguration"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"channel"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusReason"}},{"kind":"Field","name":{"kind":"Name","value":"statusChangedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"marketingActions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"whatsApp"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"apiCredential"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"webhook"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"senderPhoneNumber"}},{"kind":"Field","name":{"kind":"Name","value":"executionField"}},{"kind":"Field","name":{"kind":"Name","value":"effectiveExecutionField"}}]}},{"kind":"Field","name":{"kind":"Name","value":"checks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"remedy"}},{"kind":"Field","name":{"kind":"Name","value":"checkedAt"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fieldErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"EntitlementError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"entitlement"}}]}}]}}]} as unknown as DocumentNode<CcCreateMutation, CcCreateMutationVariables>;
 export const CcUpdateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CcUpdate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateChannelConfigurationInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateChannelConfiguration"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateChannelConfigurationSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CcConfigFields"}}]}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ErrorFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CcConfigFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ChannelConfiguration"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"channel"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusReason"}},{"kind":"Field","name":{"kind":"Name","value":"statusChangedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"marketingActions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"whatsApp"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"apiCredential"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"webhook"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"senderPhoneNumber"}},{"kind":"Field","name":{"kind":"Name","value":"executionField"}},{"kind":"Field","name":{"kind":"Name","value":"effectiveExecutionField"}}]}},{"kind":"Field","name":{"kind":"Name","value":"checks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"remedy"}},{"kind":"Field","name":{"kind":"Name","value":"checkedAt"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fieldErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"EntitlementError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"entitlement"}}]}}]}}]} as unknown as DocumentNode<CcUpdateMutation, CcUpdateMutationVariables>;

@@ -123,8 +123,8 @@ const SandboxIdDoc = graphql(`
   }
 `);
 
-/** The caller's sandbox id (tests wait on pubsub listener counts per sandbox before triggering events). */
+/** The caller's raw sandbox id (tests wait on pubsub listener counts per sandbox before triggering events). */
 export async function sandboxIdOf(h: Harness, key = h.adminKey): Promise<string> {
   const res = await h.gql(SandboxIdDoc, {}, key);
-  return res.data!.viewer.sandbox.id;
+  return rawId(res.data!.viewer.sandbox.id);
 }

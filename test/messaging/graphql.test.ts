@@ -243,7 +243,7 @@ describe('whatsAppMessages', () => {
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
-  it('filters by status and by channel configuration; an id that is not a channel configuration matches nothing', async () => {
+  it('filters by status and by channel configuration; a malformed or wrong-type id is BAD_USER_INPUT, an unknown one matches nothing', async () => {
     const failed = (await w.h.gql(MessagesDoc, { status: 'FAILED' })).data!.whatsAppMessages;
     expect(failed.totalCount).toBe(1);
     expect(failed.edges[0]!.node.to).toBe('+14155550601');
@@ -254,11 +254,14 @@ describe('whatsAppMessages', () => {
     const both = (await w.h.gql(MessagesDoc, { channelConfigurationId: channelId, status: 'READ' })).data!.whatsAppMessages;
     expect(both.edges.map((e) => e.node.to)).toEqual(['+14155550600']);
 
-    for (const wrong of [encodeGlobalID('WhatsAppMessage', CHANNEL), 'not-a-global-id', encodeGlobalID('ChannelConfiguration', 'nope')]) {
+    for (const wrong of [encodeGlobalID('WhatsAppMessage', CHANNEL), 'not-a-global-id']) {
       const res = await w.h.gql(MessagesDoc, { channelConfigurationId: wrong });
-      expect(res.errors).toBeUndefined();
-      expect(res.data!.whatsAppMessages).toMatchObject({ totalCount: 0, edges: [] });
+      expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'channelConfigurationId' });
+      expect(res.data ?? null).toBeNull();
     }
+    const unknown = await w.h.gql(MessagesDoc, { channelConfigurationId: encodeGlobalID('ChannelConfiguration', 'nope') });
+    expect(unknown.errors).toBeUndefined();
+    expect(unknown.data!.whatsAppMessages).toMatchObject({ totalCount: 0, edges: [] });
   });
 });
 
@@ -295,7 +298,8 @@ describe('trackingEvents', () => {
     const next = (await w.h.gql(EventsDoc, { first: 100, after: page.pageInfo.endCursor })).data!.trackingEvents;
     expect(page.pageInfo.hasNextPage).toBe(true);
     expect([...page.edges, ...next.edges].map((e) => e.node.id)).toEqual(all.edges.map((e) => e.node.id));
-    expect((await w.h.gql(EventsDoc, { channelConfigurationId: 'garbage' })).data!.trackingEvents.totalCount).toBe(0);
+    const garbage = await w.h.gql(EventsDoc, { channelConfigurationId: 'garbage' });
+    expect(garbage.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'channelConfigurationId' });
   });
 });
 

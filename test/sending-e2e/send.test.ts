@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { useWorld } from '../helpers/world.js';
 import { graphql } from '../generated/index.js';
 import { configInput, createConfig, DeactivateConfigDoc, waitForConfigStatus } from '../channel-configurations/helpers.js';
@@ -191,10 +192,17 @@ describe('input rules: a typed error, nothing sent, nothing recorded', () => {
     const before = messages();
     const profile = await send(w.h, { channelConfigurationId: w.configId, profileId: 'nobody', text: 'hi' });
     expect(profile).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
-    const config = await send(w.h, { channelConfigurationId: w.credentialId, profileId: 'ana', text: 'hi' });
+    const config = await send(w.h, {
+      channelConfigurationId: encodeGlobalID('ChannelConfiguration', 'nope'),
+      profileId: 'ana',
+      text: 'hi',
+    });
     expect(config).toMatchObject({ __typename: 'NotFoundError' });
-    const garbage = await send(w.h, { channelConfigurationId: 'not-an-id', profileId: 'ana', text: 'hi' });
-    expect(garbage).toMatchObject({ __typename: 'NotFoundError' });
+    // Not a channel configuration id at all: the id rule (docs/api.md) makes it a BAD_USER_INPUT error.
+    for (const id of [w.credentialId, 'not-an-id']) {
+      const res = await w.h.gql(SendDoc, { input: { channelConfigurationId: id, profileId: 'ana', text: 'hi' } });
+      expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.channelConfigurationId' });
+    }
     expect(messages()).toBe(before);
   });
 });

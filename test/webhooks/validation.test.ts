@@ -132,9 +132,12 @@ describe('createWhatsAppWebhook validation', () => {
   it('a credential that does not exist, is of another type or is FAILED is refused, nothing stored', async () => {
     const before = webhookRows();
     const input = (apiCredentialId: string) => ({ name: 'x', apiCredentialId, appSecret: IDS.appSecret, keywordRules: [] });
-    for (const id of [encodeGlobalID('WhatsAppApiCredential', '01NOPE'), existing.id, 'not-a-global-id']) {
+    const unknown = await createWebhookRaw(h, input(encodeGlobalID('WhatsAppApiCredential', '01NOPE')));
+    expect(unknown.data!.createWhatsAppWebhook).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+    // Not a credential id at all: the id rule (docs/api.md) makes it a BAD_USER_INPUT error.
+    for (const id of [existing.id, 'not-a-global-id']) {
       const res = await createWebhookRaw(h, input(id));
-      expect(res.data!.createWhatsAppWebhook, id).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+      expect(res.errors?.[0]?.extensions, id).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.apiCredentialId' });
     }
     const failed = await h.gql(CreateCredentialDoc, {
       input: {
@@ -179,13 +182,14 @@ describe('updateWhatsAppWebhook validation', () => {
       ],
       ['valid name, bad rules together', { id: existing.id, name: 'fine', keywordRules: rules(optOut([])) }, 'ValidationError'],
       ['unknown id', { id: encodeGlobalID('WhatsAppWebhook', '01NOPE'), name: 'x' }, 'NotFoundError'],
-      ['id of another type', { id: credentialId, name: 'x' }, 'NotFoundError'],
     ];
     for (const [what, input, typename] of bad) {
       const res = await h.gql(UpdateWebhookDoc, { input: input as { id: string } });
       expect(res.errors, what).toBeUndefined();
       expect(res.data!.updateWhatsAppWebhook.__typename, what).toBe(typename);
     }
+    const wrongType = await h.gql(UpdateWebhookDoc, { input: { id: credentialId, name: 'x' } });
+    expect(wrongType.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.id' });
     expect(webhookRows()).toEqual(before);
 
     // A valid update keeps the rest; renaming to its own name in another case is fine.

@@ -1,4 +1,3 @@
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import {
   ChannelConfigurationRef,
@@ -9,6 +8,7 @@ import { requireWhatsAppEntitlement } from '../../credentials/service.js';
 import { builder } from '../../graphql/builder.js';
 import { pageWindow, toConnection } from '../../graphql/connection.js';
 import type { GraphQLContext } from '../../graphql/context.js';
+import { decodeId } from '../../graphql/ids.js';
 import { EntitlementError, InvalidStateError, NotFoundError, ValidationError } from '../../graphql/errors.js';
 import { MessageStatusEnum, WhatsAppMessageRef } from '../graphql.js';
 import * as messages from '../service.js';
@@ -206,15 +206,9 @@ const CancelInput = builder.inputType('CancelMessageBatchInput', {
   fields: (t) => ({ id: t.id({ required: true, description: 'The batch.' }) }),
 });
 
-/** A MessageBatch global id → its raw id; anything else is simply not found. */
-export function decodeBatchId(globalId: string): string {
-  try {
-    const { typename, id } = decodeGlobalID(globalId);
-    if (typename === BATCH_TYPE && id) return id;
-  } catch {
-    // not a global id at all
-  }
-  throw new NotFoundError('Message batch');
+/** A MessageBatch global id → its raw id; malformed or another type is BAD_USER_INPUT (graphql/ids.ts). */
+export function decodeBatchId(globalId: string, argument = 'input.id'): string {
+  return decodeId(globalId, BATCH_TYPE, argument);
 }
 
 function templateOf(
@@ -235,7 +229,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) => {
       requireWhatsAppEntitlement(ctx.viewer);
       return sendWhatsAppMessage(ctx.deps, ctx.viewer, {
-        channelConfigurationId: decodeChannelConfigurationId(input.channelConfigurationId),
+        channelConfigurationId: decodeChannelConfigurationId(input.channelConfigurationId, 'input.channelConfigurationId'),
         profileId: input.profileId,
         phoneNumber: input.phoneNumber,
         text: input.text,
@@ -253,7 +247,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) => {
       requireWhatsAppEntitlement(ctx.viewer);
       return batches.sendWhatsAppMessages(ctx.deps, ctx.viewer, {
-        channelConfigurationId: decodeChannelConfigurationId(input.channelConfigurationId),
+        channelConfigurationId: decodeChannelConfigurationId(input.channelConfigurationId, 'input.channelConfigurationId'),
         profileIds: input.profileIds,
         text: input.text,
         template: templateOf(input.template),
@@ -276,14 +270,10 @@ builder.mutationFields((t) => ({
 
 // ---- queries --------------------------------------------------------------------------------
 
-/** A configuration filter of a query: another sandbox's (or a malformed) id is not found, like node(id:). */
+/** A configuration filter of a query: a malformed id is BAD_USER_INPUT (graphql/ids.ts). */
 function configurationFilter(raw: string | null | undefined): string | null {
   if (raw === null || raw === undefined) return null;
-  try {
-    return decodeChannelConfigurationId(raw);
-  } catch {
-    throw new GraphQLError('Channel configuration not found', { extensions: { code: 'NOT_FOUND' } });
-  }
+  return decodeChannelConfigurationId(raw, 'channelConfigurationId');
 }
 
 function asGraphQLError(err: unknown): never {
@@ -336,13 +326,8 @@ builder.queryFields((t) => ({
 }));
 
 function subscribedBatchId(ctx: GraphQLContext, raw: string): string {
-  let id: string | null;
-  try {
-    id = decodeBatchId(raw);
-  } catch {
-    id = null;
-  }
-  if (!id || !batches.getBatch(ctx.deps, ctx.viewer.sandboxId, id)) {
+  const id = decodeBatchId(raw, 'id');
+  if (!batches.getBatch(ctx.deps, ctx.viewer.sandboxId, id)) {
     throw new GraphQLError('Message batch not found', { extensions: { code: 'NOT_FOUND' } });
   }
   return id;
