@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import type { BigCase, Stall } from './webhook-big-delivery.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -38,13 +39,14 @@ const CASES = {
   service: 'service, processing on',
   ack: 'service, ack path only (jobs paused)',
   distinct: 'service, processing on, distinct bodies',
+  big: 'service, one big delivery at a time, other requests meanwhile',
 } as const;
 type CaseName = keyof typeof CASES;
 
 // ---- children ----------------------------------------------------------------------
 
 interface ChildQuery {
-  q: 'cpu' | 'backlog';
+  q: 'cpu' | 'backlog' | 'stall';
 }
 
 /** CPU time of the main (event-loop) thread alone, in µs (Linux /proc; 0 elsewhere): the budget that decides req/s. */
@@ -59,10 +61,11 @@ function mainThreadCpuUs(): number {
 }
 
 /** The orchestrator asks each server for its CPU time (µs per request is the load-independent figure) and backlog. */
-function answerQueries(backlog: () => number): void {
+function answerQueries(backlog: () => number, stall: () => unknown = () => null): void {
   process.on('message', (msg: ChildQuery) => {
     if (msg.q === 'cpu') process.send?.({ cpu: process.cpuUsage(), mainThreadUs: mainThreadCpuUs() });
     if (msg.q === 'backlog') process.send?.({ backlog: backlog() });
+    if (msg.q === 'stall') process.send?.({ stall: stall() });
   });
 }
 
@@ -95,7 +98,9 @@ async function serveService(startJobs: boolean): Promise<void> {
   const { readPragmas } = await import('../src/platform/db.js');
 
   // No META_GRAPH_URL: the service runs its built-in Meta simulator for the credential check.
-  const { server, deps, viewer } = await startBenchService(
+  const { loopStallProbe } = await import('./webhook-big-delivery.js');
+  const stall = loopStallProbe();
+  const { server, deps, viewer, key } = await startBenchService(
     {},
     {
       startJobs,
@@ -119,17 +124,18 @@ async function serveService(startJobs: boolean): Promise<void> {
     keywordRules: [],
   });
   const pending = deps.sqlite.prepare("SELECT count(*) FROM webhook_deliveries WHERE outcome = 'PENDING'").pluck();
-  answerQueries(() => pending.get() as number);
+  answerQueries(() => pending.get() as number, stall);
   const url = `${server.url}${new URL(webhooks.callbackUrl(deps, webhook)).pathname}`;
   const pragmas = readPragmas(deps.sqlite);
-  process.stdout.write(`${JSON.stringify({ ready: true, url, synchronous: pragmas.synchronous, journal: pragmas.journal_mode })}\n`);
+  const ready = { ready: true, url, base: server.url, key, synchronous: pragmas.synchronous, journal: pragmas.journal_mode };
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
 }
 
 // ---- orchestrator ------------------------------------------------------------------
 
 interface Child {
   proc: ChildProcess;
-  info: { url: string; synchronous?: number; journal?: string };
+  info: { url: string; base?: string; key?: string; synchronous?: number; journal?: string };
   lines: string[];
 }
 
@@ -306,12 +312,15 @@ async function main(): Promise<void> {
   const requests = await buildRequests();
   const distinctRequest = await buildDistinctRequest();
   const bytes = requests.reduce((n, r) => n + Buffer.byteLength(String(r.body)), 0) / requests.length;
-  const cases = (process.env.BENCH_CASES ?? 'raw,service,ack,distinct').split(',').filter((c): c is CaseName => c in CASES);
+  const chosen = (process.env.BENCH_CASES ?? 'raw,service,ack,distinct,big').split(',');
+  const cases = chosen.filter((c): c is Exclude<CaseName, 'big'> => c in CASES && c !== 'big');
   console.log(
     `webhook ingest: ${CONNECTIONS} connections, ${REPS} round(s) of ${SECONDS} s per case after a ${WARMUP_SECONDS} s warm-up, ${DISTINCT_BODIES} signed bodies of ~${fmt(bytes)} bytes, ${os.cpus().length} CPUs, Node ${process.version}`,
   );
   console.log('CPU µs/req: all server threads; loop µs/req: the event-loop thread alone; other: cores used by other processes meanwhile');
 
+  if (chosen.includes('big')) await runBig();
+  if (!cases.length) return;
   const results = new Map<CaseName, Measured[]>(cases.map((c) => [c, []]));
   const ratios = new Map<CaseName, number[]>(cases.map((c) => [c, []]));
   let info: Child['info'] | undefined;
@@ -368,6 +377,37 @@ async function main(): Promise<void> {
   }
   console.log(`total ${fmt((Date.now() - started) / 1000, 1)} s`);
   if ([...results.values()].flat().some((m) => m.non2xx > 0)) process.exitCode = 1;
+}
+
+/** Big deliveries one at a time against one service child (bench/webhook-big-delivery.ts). */
+async function runBig(): Promise<void> {
+  const big = await import('./webhook-big-delivery.js');
+  const { signWebhookBody } = await import('../src/meta/index.js');
+  const { DEFAULT_IDS } = await import('../src/meta-simulator/index.js');
+  const ref = { wabaId: DEFAULT_IDS.waba.acmeMain, phoneNumberId: DEFAULT_IDS.phone.acmeGreen, displayPhoneNumber: '15550100001' };
+  const names = (process.env.BENCH_BIG ?? big.BIG_CASES.join(','))
+    .split(',')
+    .filter((n): n is BigCase => big.BIG_CASES.includes(n as BigCase));
+  await waitForQuiet();
+  const child = await startChild('big');
+  const target = {
+    base: child.info.base!,
+    webhookUrl: child.info.url,
+    key: child.info.key!,
+    sign: (body: string) => signWebhookBody(body, APP_SECRET),
+    backlog: async () => (await ask<{ backlog: number }>(child, 'backlog')).backlog,
+    stall: async () => (await ask<{ stall: Stall }>(child, 'stall')).stall,
+  };
+  const results = [];
+  try {
+    for (const [i, name] of names.entries()) {
+      const { body, items } = await big.bigBody(name, ref, `R${i}`);
+      results.push(await big.measureBig(target, name, body, items));
+    }
+  } finally {
+    await stopChild(child);
+  }
+  if (!big.printBig(results)) process.exitCode = 1;
 }
 
 /** Realistic Meta status notifications (~1.5 KB): two statuses with pricing and conversation, BSUID contact. */

@@ -3,15 +3,10 @@ import type { DomainModule } from '../modules.js';
 import { inTransaction } from '../platform/db.js';
 import { idFloor } from '../platform/ids.js';
 import type { JobContext } from '../platform/jobs/queue.js';
+import { TurnBudget, yieldToIo } from '../platform/turns.js';
 import { DRAIN_JOB, drainKey, InboxWriter, type DrainPayload } from './ingest.js';
-import {
-  applyPrepared,
-  markDeliveryFailed,
-  prepareDelivery,
-  processDelivery,
-  ProcessingCache,
-  type PreparedDelivery,
-} from './processor.js';
+import { applyPrepared } from './apply-slices.js';
+import { markDeliveryFailed, prepareDelivery, processDelivery, ProcessingCache, SLICE_MS, type PreparedDelivery } from './processor.js';
 import { webhookRoute } from './routes.js';
 import * as store from './store.js';
 
@@ -37,10 +32,6 @@ const DELIVERIES_PER_COMMIT = 50;
 const TURN_MS = 2;
 const LINGER_MS = 100;
 
-function yieldToIo(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 function handOver(deps: AppDeps, deliveryId: string, err: unknown): void {
   const error = err instanceof Error ? err : new Error(String(err));
   deps.logger.warn({ deliveryId, error: error.message }, 'webhook delivery processing failed; will retry');
@@ -56,19 +47,24 @@ async function drain(deps: AppDeps, inbox: InboxWriter, payload: DrainPayload, c
   let idleSince: number | null = null;
   // A turn's deliveries are applied with their outcomes in one transaction whose disk sync runs off the event
   // loop (InboxWriter.commitInBackground); their live events go out once it is on disk. A lost commit only means
-  // the deliveries are processed again, which is idempotent.
-  const commit = (prepared: PreparedDelivery[]) => {
-    if (!prepared.length) return;
-    let failed: Array<{ deliveryId: string; error: unknown }> = [];
-    inbox.commitInBackground(
-      () => {
-        const batch = applyPrepared(deps, prepared);
-        failed = batch.failed;
-        return batch.publish;
-      },
-      (publish) => publish(),
-    );
-    for (const f of failed) handOver(deps, f.deliveryId, f.error);
+  // the deliveries are processed again, which is idempotent. A big delivery takes several transactions of
+  // SLICE_MS each, with the event loop free in between (other requests, acks of new deliveries).
+  const budget = new TurnBudget(SLICE_MS);
+  const commit = async (queue: PreparedDelivery[]) => {
+    // Stopped (shutdown): what is not applied yet stays PENDING and is applied again after the restart.
+    while (queue.length && !ctx.signal.aborted) {
+      let failed: Array<{ deliveryId: string; error: unknown }> = [];
+      inbox.commitInBackground(
+        () => {
+          const batch = applyPrepared(deps, queue, budget.deadline);
+          failed = batch.failed;
+          return batch.publish;
+        },
+        (publish) => publish(),
+      );
+      for (const f of failed) handOver(deps, f.deliveryId, f.error);
+      if (queue.length) await budget.yield();
+    }
   };
   for (;;) {
     // Synchronous from this read to the return below: nothing can commit in between unseen.
@@ -89,20 +85,20 @@ async function drain(deps: AppDeps, inbox: InboxWriter, payload: DrainPayload, c
     for (const id of ids) {
       if (ctx.signal.aborted) break;
       try {
-        const prepared = await prepareDelivery(deps, id, {}, cache);
+        const prepared = await prepareDelivery(deps, id, {}, cache, budget);
         if (prepared) turn.push(prepared);
       } catch (err) {
         handOver(deps, id, err);
       }
       // A turn's deliveries share one commit; then ingest gets the event loop back.
       if (turn.length >= DELIVERIES_PER_COMMIT || Date.now() - turnStarted >= TURN_MS) {
-        commit(turn);
+        await commit(turn);
         turn = [];
-        await yieldToIo();
+        await budget.yield();
         turnStarted = Date.now();
       }
     }
-    commit(turn);
+    await commit(turn);
     if (ctx.signal.aborted) return;
     if (Date.now() - started > DRAIN_SLICE_MS) {
       const next = payload.slot === 0 ? 1 : 0;

@@ -18,16 +18,17 @@ import {
 } from '../messaging/service.js';
 import {
   normalizeQualityRating,
-  parseWebhookPayload,
   type MessagesChange,
   type PhoneNumberQualityChange,
   type UserPreferencesChange,
   type WebhookError,
   type WebhookMessage,
 } from '../meta/index.js';
-import { inTransaction } from '../platform/db.js';
+import { parseWebhookPayloadInSlices } from '../meta/webhook-payload-slices.js';
 import { NotFoundError } from '../platform/errors.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
+import { TurnBudget } from '../platform/turns.js';
+import { applyPrepared } from './apply-slices.js';
 import { matchKeyword } from './keyword-matcher.js';
 import type { DeliveryRecord } from './service.js';
 import * as store from './store.js';
@@ -45,6 +46,12 @@ import type { DeliveryOutcome } from './tables.js';
 /** Message types whose text is a person's words or taps: these go through the keyword rules. */
 const KEYWORD_TYPES = new Set(['text', 'button', 'interactive']);
 const MAX_DETAIL = 2000;
+/**
+ * A big delivery (Meta batches up to 1,000 updates; a body may reach 3 MB) is
+ * parsed and applied a slice of this many milliseconds at a time, each slice
+ * its own transaction, so that other requests wait for one slice at most.
+ */
+export const SLICE_MS = 10;
 
 export interface ProcessResult {
   outcome: Exclude<DeliveryOutcome, 'PENDING' | 'FAILED'>;
@@ -98,17 +105,21 @@ function inboundInput(change: MessagesChange, m: WebhookMessage, rules: Paramete
   };
 }
 
-function applyMessages(
+/** Applying steps: the applier may end its transaction (and yield the event loop) at any `yield`. */
+type Steps<T = void> = Generator<void, T, void>;
+
+function* applyMessages(
   deps: AppDeps,
   ctx: WebhookContext,
   change: MessagesChange,
   rules: Parameters<typeof matchKeyword>[0],
   report: Report,
-): void {
+): Steps {
   for (const m of change.messages) {
     const result = recordInboundMessage(deps, ctx, inboundInput(change, m, rules));
     report.count(result.duplicate ? 'inbound message(s) already recorded' : 'inbound message(s) recorded');
     if (m.errors.length) report.notes.push(`message ${m.id} carried Meta errors: ${describeErrors(m.errors)}`);
+    yield;
   }
   for (const s of change.statuses) {
     const outcome = applyStatusUpdate(deps, ctx, {
@@ -121,11 +132,12 @@ function applyMessages(
       bizOpaqueCallbackData: s.bizOpaqueCallbackData,
     });
     report.count(`status(es) ${outcome}`);
+    yield;
   }
   if (change.errors.length) report.notes.push(`Meta reported errors: ${describeErrors(change.errors)}`);
 }
 
-function applyPreferences(deps: AppDeps, ctx: WebhookContext, change: UserPreferencesChange, report: Report): void {
+function* applyPreferences(deps: AppDeps, ctx: WebhookContext, change: UserPreferencesChange, report: Report): Steps {
   for (const p of change.preferences) {
     const outcome = applyMarketingPreference(deps, ctx, {
       waId: p.waId,
@@ -135,6 +147,7 @@ function applyPreferences(deps: AppDeps, ctx: WebhookContext, change: UserPrefer
       timestamp: p.timestamp,
     });
     report.count(`marketing preference(s) ${outcome}`);
+    yield;
   }
 }
 
@@ -184,12 +197,16 @@ export type DeferPublish = (publish: () => void) => void;
  * A delivery read and parsed, its Meta reads done. Either its outcome is already
  * known (a duplicate, a bad body) or `apply` writes its changes: synchronously,
  * inside the caller's transaction, so that a drain applies many deliveries with
- * one commit instead of one disk sync per status.
+ * one commit instead of one disk sync per status. `apply` is a generator: it
+ * yields after every message, status or change, and applyPrepared may commit
+ * there and go on in a later transaction (a big delivery spans several).
  */
 export interface PreparedDelivery {
   delivery: Processed['delivery'];
   decided?: ProcessResult;
-  apply?: (deferPublish: DeferPublish) => ProcessResult;
+  apply?: (deferPublish: DeferPublish) => Steps<ProcessResult>;
+  /** Once applying began: the steps left and the live events of the steps applied in the current transaction. */
+  applying?: { steps: Steps<ProcessResult>; events: Array<() => void> };
 }
 
 /** Webhooks and credentials read once per drain batch instead of once per delivery. */
@@ -225,6 +242,7 @@ export async function prepareDelivery(
   deliveryId: string,
   options: { replay?: boolean } = {},
   cache = new ProcessingCache(),
+  budget = new TurnBudget(SLICE_MS),
 ): Promise<PreparedDelivery | null> {
   const delivery = store.findDeliveryForProcessing(deps.sqlite, deliveryId);
   if (!delivery) return null;
@@ -256,7 +274,8 @@ export async function prepareDelivery(
       detail: 'The body is not valid JSON (the signature was valid); nothing was applied.',
     });
   }
-  const parsed = parseWebhookPayload(json);
+  await budget.pause();
+  const parsed = await parseWebhookPayloadInSlices(json, budget);
   if (!parsed.ok)
     return decided({
       outcome: 'QUARANTINED',
@@ -276,7 +295,7 @@ export async function prepareDelivery(
     }
   }
 
-  const apply = (deferPublish: DeferPublish): ProcessResult => {
+  const apply = function* (deferPublish: DeferPublish): Steps<ProcessResult> {
     let index = 0;
     for (const entry of parsed.entries) {
       for (const change of entry.changes) {
@@ -298,8 +317,8 @@ export async function prepareDelivery(
               deliveryId: delivery.id,
               deferPublish,
             };
-            if (change.kind === 'messages') applyMessages(deps, ctx, change, webhook.keywordRules, report);
-            else applyPreferences(deps, ctx, change, report);
+            if (change.kind === 'messages') yield* applyMessages(deps, ctx, change, webhook.keywordRules, report);
+            else yield* applyPreferences(deps, ctx, change, report);
             break;
           }
           case 'phone_number_quality_update': {
@@ -320,65 +339,12 @@ export async function prepareDelivery(
           default:
             report.ignored.push(`${label}${'event' in change ? ` ${change.event}` : ''}`);
         }
+        yield;
       }
     }
     return { outcome: report.quarantined.length ? 'QUARANTINED' : 'PROCESSED', changes, detail: report.text(changes) };
   };
   return { delivery, apply };
-}
-
-/** A batch of applied deliveries: the ones that failed (their changes rolled back) and the events to publish after commit. */
-export interface AppliedBatch {
-  processed: Processed[];
-  failed: Array<{ deliveryId: string; error: unknown }>;
-  publish: () => void;
-}
-
-/**
- * Applies prepared deliveries and writes their outcomes in ONE transaction
- * (call it inside the commit wrapper of your choice). Each delivery runs in
- * its own savepoint, so one that throws is rolled back alone and reported in
- * `failed`; the others still commit.
- */
-export function applyPrepared(deps: AppDeps, prepared: PreparedDelivery[]): AppliedBatch {
-  const batch: AppliedBatch = { processed: [], failed: [], publish: () => {} };
-  const events: Array<() => void> = [];
-  const inSavepoint = deps.sqlite.transaction((p: PreparedDelivery, own: Array<() => void>) => p.apply!((e) => own.push(e)));
-  inTransaction(deps.db, () => {
-    for (const p of prepared) {
-      if (p.decided) {
-        batch.processed.push({ delivery: p.delivery, result: p.decided });
-        continue;
-      }
-      const own: Array<() => void> = [];
-      try {
-        batch.processed.push({ delivery: p.delivery, result: inSavepoint(p, own) });
-        events.push(...own);
-      } catch (error) {
-        batch.failed.push({ deliveryId: p.delivery.id, error });
-      }
-    }
-    recordOutcomes(deps, batch.processed);
-  });
-  batch.publish = () => {
-    for (const publish of events) publish();
-  };
-  return batch;
-}
-
-/** Writes outcomes; call inside the transaction that applied them. */
-function recordOutcomes(deps: AppDeps, processed: Processed[]): void {
-  const processedAt = new Date();
-  store.writeOutcomes(
-    deps.sqlite,
-    processed.map(({ delivery, result }) => ({
-      id: delivery.id,
-      webhookId: delivery.webhookId,
-      receivedAt: delivery.receivedAt,
-      processedAt,
-      ...result,
-    })),
-  );
 }
 
 /** Processes one delivery now and records its outcome (retry jobs, replays); throws when applying it failed. */
@@ -387,13 +353,18 @@ export async function processDelivery(
   deliveryId: string,
   options: { replay?: boolean } = {},
 ): Promise<ProcessResult | null> {
-  const prepared = await prepareDelivery(deps, deliveryId, options);
+  const budget = new TurnBudget(SLICE_MS);
+  const prepared = await prepareDelivery(deps, deliveryId, options, undefined, budget);
   if (!prepared) return null;
-  const batch = applyPrepared(deps, [prepared]);
-  batch.publish();
-  const failure = batch.failed[0];
-  if (failure) throw failure.error;
-  return batch.processed[0]?.result ?? null;
+  const queue = [prepared];
+  for (;;) {
+    await budget.pause();
+    const batch = applyPrepared(deps, queue, budget.deadline);
+    batch.publish();
+    const failure = batch.failed[0];
+    if (failure) throw failure.error;
+    if (!queue.length) return batch.processed[0]?.result ?? null;
+  }
 }
 
 /** Marks a delivery FAILED once its retries are used up. */
