@@ -14,6 +14,7 @@ import { getSchema } from './graphql/schema.js';
 import { applyBrowserRules, judgeOrigin, postContentTypeProblem, sendUnsupportedContentType } from './http/browser-edge.js';
 import { consoleRoutes } from './http/console-route.js';
 import { ConnectionCaps, KeyWatcher } from './http/live-connections.js';
+import { GRAPHIQL_OPTIONS, renderOwnGraphiQL } from './http/graphiql.js';
 import { currentRequestId, newRequestId, requestContext } from './http/request-context.js';
 import { attachBody, readBodyUpTo } from './http/request-body.js';
 import { sendJson, type HttpRoute } from './http/respond.js';
@@ -99,13 +100,8 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
     schema: getSchema(),
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: production
-      ? false
-      : {
-          title: 'whatsapp-channel-service',
-          headers: JSON.stringify({ Authorization: 'Bearer <paste your API key>' }),
-          subscriptionsProtocol: 'WS',
-        },
+    graphiql: production ? false : GRAPHIQL_OPTIONS,
+    renderGraphiQL: renderOwnGraphiQL,
     batching: false,
     logging: {
       debug: (...args) => logger.debug({ yoga: yogaLogArgs(args) }, 'yoga'),
@@ -174,10 +170,11 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
     context: Pick<ServerContext, 'viewer' | 'requestId'>,
   ) => Promise<void>;
 
-  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     if (applyBrowserRules(req, res, originPolicy)) return;
     const method = req.method ?? 'GET';
-    const wantsGraphiQL = method === 'GET' && !url.searchParams.has('query') && String(req.headers.accept ?? '').includes('text/html');
+    // As yoga decides: a browser navigating here (a ?query= link included) gets GraphiQL, never a result.
+    const wantsGraphiQL = method === 'GET' && String(req.headers.accept ?? '').includes('text/html');
     if (wantsGraphiQL && !production) {
       // The GraphiQL page itself needs no key; every request it sends does.
       await serveYoga(req, res, { viewer: undefined as unknown as Viewer, requestId });
@@ -230,7 +227,7 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
       };
       try {
         if (url.pathname === '/graphql') {
-          handleGraphQL(req, res, url, requestId).catch(done);
+          handleGraphQL(req, res, requestId).catch(done);
           return;
         }
         for (const route of allRoutes) {
