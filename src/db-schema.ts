@@ -3,6 +3,7 @@ export * from './platform/tenancy/tables.js';
 export * from './platform/jobs/tables.js';
 export * from './settings/tables.js';
 export * from './credentials/tables.js';
+export * from './credentials/account/tables.js';
 export * from './webhooks/tables.js';
 export * from './messaging/tables.js';
 export * from './profiles/tables.js';

@@ -11,6 +11,7 @@ import {
   ValidationError,
 } from '../graphql/errors.js';
 import { liveStream, mapEvents } from '../graphql/live.js';
+import './account/graphql.js';
 import { discoverBusinessAccounts } from './discovery.js';
 import {
   CredentialStatusEnum,

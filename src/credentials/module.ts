@@ -1,4 +1,5 @@
 import type { DomainModule } from '../modules.js';
+import { expireRestriction, RESTRICTION_EXPIRED_JOB, type RestrictionExpiredPayload } from './account/service.js';
 import { MetaCallLog } from './call-log.js';
 import { VERIFY_JOB, type VerifyPayload } from './service.js';
 import { refreshAllPhoneNumbers, runVerification, verificationExhausted } from './verification.js';
@@ -15,6 +16,12 @@ export const credentialsModule: DomainModule = (deps) => {
     backoff: { baseMs: 500, capMs: 60_000 },
     run: (payload, ctx) => runVerification(deps, payload, ctx.signal),
     onExhausted: (payload) => verificationExhausted(deps, payload),
+  });
+
+  deps.jobs.define<RestrictionExpiredPayload>({
+    kind: RESTRICTION_EXPIRED_JOB,
+    concurrency: 1,
+    run: (payload) => Promise.resolve(expireRestriction(deps, payload)),
   });
 
   deps.jobs.define<Record<string, never>>({

@@ -53,6 +53,10 @@ export function listCredentialsByPhoneNumberId(deps: AppDeps, sandboxId: string,
   return store.listCredentialsByPhoneNumberId(deps.db, sandboxId, phoneNumberId);
 }
 
+export function listCredentialsByWabaId(deps: AppDeps, sandboxId: string, wabaId: string): CredentialRecord[] {
+  return store.listCredentialsByWabaId(deps.db, sandboxId, wabaId);
+}
+
 export function decryptToken(deps: AppDeps, credential: CredentialRecord): string {
   return deps.secrets.decrypt(credential.apiTokenEnc, { table: SECRET_AAD_TABLE, column: SECRET_AAD_COLUMN, rowId: credential.id });
 }

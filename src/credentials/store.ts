@@ -74,6 +74,15 @@ export function listAllCredentials(db: DbOrTx, sandboxId: string): CredentialRow
     .all();
 }
 
+export function listCredentialsByWabaId(db: DbOrTx, sandboxId: string, wabaId: string): CredentialRow[] {
+  return db
+    .select()
+    .from(whatsappApiCredentials)
+    .where(and(eq(whatsappApiCredentials.sandboxId, sandboxId), eq(whatsappApiCredentials.wabaId, wabaId)))
+    .orderBy(whatsappApiCredentials.id)
+    .all();
+}
+
 export function listCredentialsByPhoneNumberId(db: DbOrTx, sandboxId: string, phoneNumberId: string): CredentialRow[] {
   return db
     .select()

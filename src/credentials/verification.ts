@@ -5,6 +5,7 @@ import { inTransaction } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
 import { TransientJobError } from '../platform/jobs/queue.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
+import { failedBlockMessage } from './account/service.js';
 import { runCredentialChecks, tokenWarnings, toPhoneFacts, mergePhoneWarnings, type CheckStep, type TokenFacts } from './checks.js';
 import {
   isObjectNotFound,
@@ -69,6 +70,9 @@ export async function runVerification(deps: AppDeps, payload: VerifyPayload, sig
     if (run.outcome === 'failed') {
       return transition(deps, tx, current, 'FAILED', run.message, run.token ? tokenPatch(run.token) : {}, now);
     }
+    // Meta's account_update said the account is gone for this app: a token that still works does not undo that.
+    const blocked = failedBlockMessage(tx, current.id);
+    if (blocked) return transition(deps, tx, current, 'FAILED', blocked, tokenPatch(run.token), now);
     const { token, waba, phone } = run;
     const warnings = mergePhoneWarnings(tokenWarnings(token, now.getTime()), {
       qualityRating: phone.qualityRating,

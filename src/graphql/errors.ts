@@ -1,4 +1,5 @@
 import {
+  AccountBlockedError,
   ConflictError,
   EntitlementError,
   InvalidStateError,
@@ -23,6 +24,9 @@ export const ErrorCode = builder.enumType('ErrorCode', {
     META_API_ERROR: { description: 'Meta answered with an error; see metaCode and remedy.' },
     META_UNREACHABLE: { description: 'Meta could not be reached (DNS, refused connection or timeout).' },
     INVALID_STATE: { description: 'The object is not in a state that allows this operation.' },
+    ACCOUNT_BLOCKED: {
+      description: "Meta reported (account_update) that the sender's WhatsApp Business Account cannot send this now; see event.",
+    },
   } as const satisfies Record<ErrorCodeValue, unknown>,
 });
 
@@ -86,7 +90,28 @@ builder.objectType(InvalidStateError, {
   fields: () => ({}),
 });
 
-export { ConflictError, EntitlementError, InvalidStateError, NotFoundError, ValidationError };
+builder.objectType(AccountBlockedError, {
+  name: 'WhatsAppAccountBlockedError',
+  description:
+    "Meta reported (account_update webhook) that the sender's WhatsApp Business Account is deleted, banned, offboarded, uninstalled from the app, or restricted: nothing was sent.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (e) => e instanceof AccountBlockedError,
+  fields: (t) => ({
+    event: t.exposeString('event', {
+      description: "Meta's account_update event, e.g. ACCOUNT_RESTRICTION, DISABLED_UPDATE, ACCOUNT_DELETED.",
+    }),
+    restrictionTypes: t.exposeStringList('restrictionTypes', {
+      description: 'For ACCOUNT_RESTRICTION: the restriction types in force, e.g. RESTRICTED_BIZ_INITIATED_MESSAGING.',
+    }),
+    restrictedUntil: t.expose('restrictedUntil', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the restriction ends by itself; null when only Meta can lift it.',
+    }),
+  }),
+});
+
+export { AccountBlockedError, ConflictError, EntitlementError, InvalidStateError, NotFoundError, ValidationError };
 
 builder.objectType(MetaApiFailure, {
   name: 'MetaApiError',

@@ -47,6 +47,10 @@ export const TrackingEventTypeEnum = builder.enumType('TrackingEventType', {
     OPT_OUT: { description: 'A user opted out (keyword, marketing stop, or Meta error 131050).' },
     HELP: { description: 'A user sent a HELP keyword.' },
     BLOCKED: { description: 'An outbound message was refused before reaching Meta.' },
+    SYSTEM: {
+      description:
+        'A notice from Meta about a user, not a message they wrote: a number change or a WhatsApp user id change (detail.systemType, detail.body).',
+    },
   } as const satisfies Record<TrackingEventType, unknown>,
 });
 
@@ -85,6 +89,20 @@ export const WhatsAppMessageRef = builder.node(builder.objectRef<service.WhatsAp
     deliveredAt: t.expose('deliveredAt', { type: 'DateTime', nullable: true, description: 'When it was delivered.' }),
     readAt: t.expose('readAt', { type: 'DateTime', nullable: true, description: 'When it was read.' }),
     failedAt: t.expose('failedAt', { type: 'DateTime', nullable: true, description: 'When it failed.' }),
+    groupId: t.exposeString('groupId', {
+      nullable: true,
+      description: "Inbound group traffic: Meta's group id (the message was written in a group, not a 1:1 chat). Null otherwise.",
+    }),
+    editedText: t.exposeString('editedText', {
+      nullable: true,
+      description: "The text after the user edited this inbound message (Meta's `edit` notice); `text` keeps what was first received.",
+    }),
+    editedAt: t.expose('editedAt', { type: 'DateTime', nullable: true, description: 'When the user edited this inbound message.' }),
+    revokedAt: t.expose('revokedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: "When the user deleted this inbound message for everyone (Meta's `revoke` notice).",
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was recorded.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it last changed.' }),
   }),

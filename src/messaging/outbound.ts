@@ -71,6 +71,10 @@ export function outboundRow(input: OutboundRowInput): store.MessageRow {
     deliveredAt: null,
     readAt: null,
     failedAt: null,
+    groupId: null,
+    editedText: null,
+    editedAt: null,
+    revokedAt: null,
     createdAt: input.now,
     updatedAt: input.now,
   };

@@ -79,6 +79,8 @@ export interface InboundMessageInput {
   consentChange: 'OPTED_IN' | 'OPTED_OUT' | null;
   /** Auto-reply to send, if any. */
   replyText: string | null;
+  /** Meta's group id when the message was written in a group: kept, and it never changes consent nor gets a reply. */
+  groupId?: string | null;
 }
 
 const validDate = (d: Date, fallback: Date): Date => (Number.isNaN(d.getTime()) ? fallback : d);
@@ -133,11 +135,17 @@ export function recordInboundMessage(
       deliveredAt: at,
       readAt: null,
       failedAt: null,
+      groupId: input.groupId ?? null,
+      editedText: null,
+      editedAt: null,
+      revokedAt: null,
       createdAt: now,
       updatedAt: now,
     });
+    // Group traffic is not a 1:1 conversation: a STOP typed in a group is not that person's request to us.
+    const oneToOne = !input.groupId;
     let consentChanged = false;
-    if (contact && input.consentChange) {
+    if (contact && input.consentChange && oneToOne) {
       const outcome = changeConsent(
         tx,
         contact,
@@ -161,7 +169,7 @@ export function recordInboundMessage(
         dedupeKey: `keyword:${input.wamid}`,
       });
     }
-    if (input.replyText && contact) {
+    if (input.replyText && contact && oneToOne) {
       const replyId = newId(now.getTime());
       store.insertMessage(
         tx,

@@ -7,7 +7,7 @@ export const CONSENT_STATUSES = ['OPTED_IN', 'OPTED_OUT', 'UNKNOWN'] as const;
 export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
 
 /** What changed a contact's consent: a keyword rule, Meta's marketing stop/resume, a 131050 failure, or an API call. */
-export const CONSENT_SOURCES = ['KEYWORD', 'USER_PREFERENCES', 'META_ERROR_131050', 'API'] as const;
+export const CONSENT_SOURCES = ['KEYWORD', 'USER_PREFERENCES', 'META_ERROR_131050', 'API', 'NUMBER_CHANGE'] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
 
 export const MESSAGE_STATUSES = ['QUEUED', 'SENT', 'DELIVERED', 'READ', 'FAILED', 'BLOCKED'] as const;
@@ -27,6 +27,7 @@ export const TRACKING_EVENT_TYPES = [
   'OPT_OUT',
   'HELP',
   'BLOCKED',
+  'SYSTEM',
 ] as const;
 export type TrackingEventType = (typeof TRACKING_EVENT_TYPES)[number];
 
@@ -135,6 +136,13 @@ export const whatsappMessages = sqliteTable(
     deliveredAt: timestamp('delivered_at'),
     readAt: timestamp('read_at'),
     failedAt: timestamp('failed_at'),
+    /** Inbound group traffic: Meta's group id (the message came from a group, not a 1:1 chat). */
+    groupId: text('group_id'),
+    /** The user edited this inbound message (Meta's `edit` notice): the new text and when. */
+    editedText: text('edited_text'),
+    editedAt: timestamp('edited_at'),
+    /** The user deleted this inbound message for everyone (Meta's `revoke` notice). */
+    revokedAt: timestamp('revoked_at'),
     createdAt: timestamp('created_at').notNull(),
     updatedAt: timestamp('updated_at').notNull(),
   },

@@ -82,6 +82,24 @@ const schemas = {
     })
     .partial()
     .strict(),
+  accountUpdate: z.object({
+    wabaId: z.string(),
+    event: z.string(),
+    banState: z.string().optional(),
+    banDate: z.string().optional(),
+    restrictions: z.array(z.object({ type: z.string(), expiration: z.coerce.date().optional() })).optional(),
+    violationType: z.string().optional(),
+    wabaInfo: z.object({ wabaId: z.string(), ownerBusinessId: z.string().optional(), partnerAppId: z.string().optional() }).optional(),
+    entryId: z.string().optional(),
+  }),
+  inbound: z.object({
+    phoneNumberId: z.string(),
+    from: contact,
+    type: z.string(),
+    body: z.record(z.string(), z.unknown()).optional(),
+    groupId: z.string().optional(),
+    contextWamid: z.string().optional(),
+  }),
   autoStatuses: z.union([z.literal(false), z.object({ read: z.boolean().optional(), delayMs: z.number().int().nonnegative().optional() })]),
 };
 
@@ -160,6 +178,17 @@ export async function handleControl(sim: MetaSimulator, method: string, url: URL
       case 'POST /__simulator/webhook/user-preference': {
         const p = schemas.preference.parse(input);
         send(res, 200, { delivery: delivery(await sim.emitUserPreference(p.phoneNumberId, p.contact, p.value)) });
+        return;
+      }
+      case 'POST /__simulator/webhook/account-update': {
+        const { wabaId, ...u } = schemas.accountUpdate.parse(input);
+        send(res, 200, { delivery: delivery(await sim.shapes.accountUpdate(wabaId, u)) });
+        return;
+      }
+      case 'POST /__simulator/webhook/inbound': {
+        const { phoneNumberId, from, ...shape } = schemas.inbound.parse(input);
+        const r = await sim.shapes.inbound(phoneNumberId, from, shape);
+        send(res, 200, { wamid: r.wamid, delivery: delivery(r.delivery) });
         return;
       }
       default:

@@ -15,6 +15,7 @@ import {
   type ScenarioWaba,
 } from './scenario.js';
 import { PairRateLimiter, SlidingWindowLimiter } from './throughput.js';
+import { WebhookShapes } from './webhook-shapes.js';
 import { WebhookEmitter, type DeliveryResult, type HandshakeResult, type WebhookConfigInput } from './webhook-emitter.js';
 import {
   emitQualityUpdate,
@@ -99,6 +100,8 @@ export class MetaSimulator {
   readonly pairLimiter = new PairRateLimiter();
   readonly faults = new FaultTable();
   readonly webhook: WebhookEmitter;
+  /** account_update, every inbound type, groups, system/revoke/edit notices, user_id_update. */
+  readonly shapes = new WebhookShapes(this);
   autoStatuses: AutoStatusOptions | false;
 
   private initial: Scenario;

@@ -3,7 +3,14 @@
  * members of each mutation's result union (never a top-level error, never a 500).
  */
 export type ErrorCode =
-  'VALIDATION_FAILED' | 'NOT_FOUND' | 'CONFLICT' | 'ENTITLEMENT_MISSING' | 'META_API_ERROR' | 'META_UNREACHABLE' | 'INVALID_STATE';
+  | 'VALIDATION_FAILED'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'ENTITLEMENT_MISSING'
+  | 'META_API_ERROR'
+  | 'META_UNREACHABLE'
+  | 'INVALID_STATE'
+  | 'ACCOUNT_BLOCKED';
 
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
@@ -62,6 +69,24 @@ export class InvalidStateError extends DomainError {
   constructor(message: string) {
     super(message);
     this.name = 'InvalidStateError';
+  }
+}
+
+/**
+ * Meta reported (account_update webhook) that the WhatsApp Business Account of
+ * the sender cannot send this now: `event` is Meta's event name
+ * (ACCOUNT_DELETED, DISABLED_UPDATE, ACCOUNT_RESTRICTION …). Nothing was sent.
+ */
+export class AccountBlockedError extends DomainError {
+  readonly code = 'ACCOUNT_BLOCKED' as const;
+  constructor(
+    message: string,
+    readonly event: string,
+    readonly restrictionTypes: string[],
+    readonly restrictedUntil: Date | null,
+  ) {
+    super(message);
+    this.name = 'AccountBlockedError';
   }
 }
 

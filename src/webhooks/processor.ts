@@ -9,6 +9,7 @@ import {
   type PhoneNumberPatch,
 } from '../credentials/service.js';
 import type { AppDeps } from '../deps.js';
+import { applyAccountChange } from './account-updates.js';
 import {
   applyMarketingPreference,
   applyStatusUpdate,
@@ -331,6 +332,18 @@ export async function prepareDelivery(
             for (const target of targets.length ? targets : [credential])
               applyPhoneNumberUpdate(deps, target, patch, 'webhook', deferPublish);
             report.count(`phone number update(s) (${change.event})`);
+            break;
+          }
+          case 'account_update': {
+            const r = applyAccountChange(
+              deps,
+              { sandboxId: webhook.sandboxId, entryId: entry.id, deliveryId: delivery.id },
+              change,
+              deferPublish,
+            );
+            if ('applied' in r) report.count(r.applied);
+            else if ('ignored' in r) report.ignored.push(`${label} ${r.ignored}`);
+            else report.quarantined.push(`${label}: ${r.quarantined}`);
             break;
           }
           case 'invalid':

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getChannelConfiguration, type ChannelConfigurationRecord } from '../../channel-configurations/service.js';
 import { getCredential, type CredentialRecord } from '../../credentials/service.js';
+import { accountSendRefusal } from '../../credentials/account/service.js';
 import type { AppDeps } from '../../deps.js';
 import { inTransaction, type Tx } from '../../platform/db.js';
 import { FieldErrors } from '../../platform/errors.js';
@@ -65,6 +66,8 @@ function conditions(deps: AppDeps, batch: BatchRecord): Conditions {
       reason: `Paused: the WhatsApp API credential is ${credential.status}${credential.statusMessage ? ` (${credential.statusMessage})` : ''}.`,
     };
   }
+  const refusal = accountSendRefusal(deps, credential.id, { template: batch.content.template != null });
+  if (refusal) return { kind: 'pause', reason: `Paused: ${refusal.message.replace(/^Not sent: /, '')}` };
   const policy = policyContext(deps, config);
   // Marketing when created, or since (the configuration's marketing actions are read now).
   if ((batch.marketing || policy.marketing) && credential.qualityRating === 'RED') return { kind: 'pause', reason: QUALITY_RED_REASON };

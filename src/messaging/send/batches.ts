@@ -8,6 +8,7 @@ import type { Viewer } from '../../platform/tenancy/viewer.js';
 import { profileIdProblem } from '../../profiles/validation.js';
 import { OUTCOME_UNKNOWN_REASON } from '../service.js';
 import { compileContent, policyContext, type ContentInput } from './compose.js';
+import { refuseBlockedAccount } from './account-gate.js';
 import { requireActiveConfiguration } from './single.js';
 import * as store from './store.js';
 import type { BatchStatus } from './tables.js';
@@ -132,6 +133,7 @@ export function sendWhatsAppMessages(deps: AppDeps, viewer: Viewer, input: SendB
   }
   const compiled = compileContent(errors, input, deps.config.publicUrl);
   errors.throwIfAny();
+  refuseBlockedAccount(deps, viewer.sandboxId, input.channelConfigurationId, Boolean(input.template));
   const config = requireActiveConfiguration(deps, viewer.sandboxId, input.channelConfigurationId);
   const profileIds = [...new Set(ids)];
   const now = new Date();

@@ -9,7 +9,7 @@ import { builder } from '../../graphql/builder.js';
 import { pageWindow, toConnection } from '../../graphql/connection.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { decodeId } from '../../graphql/ids.js';
-import { EntitlementError, InvalidStateError, NotFoundError, ValidationError } from '../../graphql/errors.js';
+import { AccountBlockedError, EntitlementError, InvalidStateError, NotFoundError, ValidationError } from '../../graphql/errors.js';
 import { MessageStatusEnum, WhatsAppMessageRef } from '../graphql.js';
 import * as messages from '../service.js';
 import { batchRunners } from './batch-state.js';
@@ -225,7 +225,7 @@ builder.mutationFields((t) => ({
     description:
       'Sends one message through an ACTIVE configuration. Consent and policy are checked first (BLOCKED messages never reach Meta); returns the message once Meta answered (usually SENT), or as it stands after 15 s.',
     args: { input: t.arg({ type: SendInput, required: true }) },
-    errors: { types: [ValidationError, NotFoundError, InvalidStateError, EntitlementError] },
+    errors: { types: [ValidationError, NotFoundError, InvalidStateError, EntitlementError, AccountBlockedError] },
     resolve: (_root, { input }, ctx) => {
       requireWhatsAppEntitlement(ctx.viewer);
       return sendWhatsAppMessage(ctx.deps, ctx.viewer, {
@@ -243,7 +243,7 @@ builder.mutationFields((t) => ({
     description:
       "Sends one message to many profiles: a batch queued durably, paced to the sender's throughput, resumable after a restart; follow it with messageBatchProgress.",
     args: { input: t.arg({ type: BatchInput, required: true }) },
-    errors: { types: [ValidationError, NotFoundError, InvalidStateError, EntitlementError] },
+    errors: { types: [ValidationError, NotFoundError, InvalidStateError, EntitlementError, AccountBlockedError] },
     resolve: (_root, { input }, ctx) => {
       requireWhatsAppEntitlement(ctx.viewer);
       return batches.sendWhatsAppMessages(ctx.deps, ctx.viewer, {

@@ -28,6 +28,7 @@ import {
   type ContentInput,
   type NewLink,
 } from './compose.js';
+import { refuseBlockedAccount } from './account-gate.js';
 import { sendRuntime } from './sender.js';
 import * as store from './store.js';
 
@@ -120,6 +121,7 @@ export async function sendWhatsAppMessage(deps: AppDeps, viewer: Viewer, input: 
   const compiled = compileContent(errors, input, publicUrl);
   errors.throwIfAny();
 
+  refuseBlockedAccount(deps, viewer.sandboxId, input.channelConfigurationId, Boolean(input.template));
   const config = requireActiveConfiguration(deps, viewer.sandboxId, input.channelConfigurationId);
   let attributes: unknown = {};
   if (hasProfile) {
