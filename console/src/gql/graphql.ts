@@ -113,6 +113,8 @@ export type DiscoverWhatsAppBusinessAccountsInput = {
 
 /** A stable, machine-readable error category. */
 export type ErrorCode =
+  /** Meta reported (account_update) that the sender's WhatsApp Business Account cannot send this now; see event. */
+  | 'ACCOUNT_BLOCKED'
   /** The change conflicts with the current state (a duplicate, or an object still in use). */
   | 'CONFLICT'
   /** Your organization lacks the entitlement this feature needs. */
@@ -210,7 +212,9 @@ export type TrackingEventType =
   /** An outbound message was read (or played). */
   | 'READ'
   /** An outbound message was sent. */
-  | 'SENT';
+  | 'SENT'
+  /** A notice from Meta about a user, not a message they wrote: a number change or a WhatsApp user id change (detail.systemType, detail.body). */
+  | 'SYSTEM';
 
 /** New values for a webhook; omitted fields stay as they are. */
 export type UpdateWhatsAppWebhookInput = {
