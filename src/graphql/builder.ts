@@ -4,9 +4,10 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { GraphQLError } from 'graphql';
-import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { DateTimeResolver } from 'graphql-scalars';
 import './audit-plugin.js';
 import type { GraphQLContext } from './context.js';
+import { JSONScalar } from './json-scalar.js';
 
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
@@ -100,7 +101,7 @@ export const builder = new SchemaBuilder<SchemaTypesShape>({
 });
 
 builder.addScalarType('DateTime', DateTimeResolver, { description: 'An ISO-8601 date-time in UTC.' });
-builder.addScalarType('JSON', JSONResolver, { description: 'Any JSON value.' });
+builder.addScalarType('JSON', JSONScalar, { description: 'Any JSON value.' });
 
 builder.queryType({ description: 'Everything a key can read in its sandbox.' });
 builder.mutationType({
