@@ -1,8 +1,11 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../graphql/builder.js';
+import type { GraphQLContext } from '../graphql/context.js';
 import { NotFoundError, ValidationError } from '../graphql/errors.js';
+import { parseGlobalId } from '../graphql/ids.js';
 import * as service from './service.js';
 import type { ProfileRecord } from './service.js';
+import { profileIdProblem } from './validation.js';
 
 export const PROFILE_TYPE_NAME = 'Profile';
 
@@ -35,13 +38,29 @@ const DeletedProfileRef = builder.objectRef<{ id: string; profileId: string }>('
   }),
 });
 
+/**
+ * profile(id:) and deleteProfile take your id for the person (profileId), and also the global Profile.id
+ * that node(id:) and the Profile type hand out (issue 12 point 12). Your id wins if both could match.
+ */
+function profileByRef(ctx: GraphQLContext, ref: string): { record?: ProfileRecord; given: string } {
+  const own = service.getProfile(ctx.deps, ctx.viewer.sandboxId, ref);
+  if (own) return { record: own, given: `your id ${JSON.stringify(ref)}` };
+  const global = parseGlobalId(ref);
+  if (global?.typename === PROFILE_TYPE_NAME) {
+    const [record] = service.findProfilesByIds(ctx.deps, ctx.viewer.sandboxId, [global.id]);
+    return { record, given: `the global id ${JSON.stringify(ref)} (a Profile.id)` };
+  }
+  if (global) return { given: `${JSON.stringify(ref)}, a ${global.typename} id (not a profile)` };
+  return { given: `your id ${JSON.stringify(ref)}` };
+}
+
 builder.queryFields((t) => ({
   profile: t.field({
     type: ProfileRef,
     nullable: true,
-    description: 'The profile with your id for the person; null when the sandbox has none.',
-    args: { id: t.arg.string({ required: true, description: 'Your id for the person (profileId), not the global id.' }) },
-    resolve: (_root, args, ctx) => service.getProfile(ctx.deps, ctx.viewer.sandboxId, args.id) ?? null,
+    description: 'The profile with your id for the person (or its global Profile.id); null when the sandbox has none.',
+    args: { id: t.arg.string({ required: true, description: 'Your id for the person (profileId); the global Profile.id works too.' }) },
+    resolve: (_root, args, ctx) => profileByRef(ctx, args.id).record ?? null,
   }),
 }));
 
@@ -60,7 +79,9 @@ const UpsertProfileInput = builder.inputType('UpsertProfileInput', {
 
 const DeleteProfileInput = builder.inputType('DeleteProfileInput', {
   description: 'The profile to delete.',
-  fields: (t) => ({ id: t.string({ required: true, description: 'Your id for the person.' }) }),
+  fields: (t) => ({
+    id: t.string({ required: true, description: 'Your id for the person (profileId); the global Profile.id works too.' }),
+  }),
 });
 
 builder.mutationFields((t) => ({
@@ -77,7 +98,10 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DeleteProfileInput, required: true }) },
     errors: { types: [ValidationError, NotFoundError] },
     resolve: (_root, { input }, ctx) => {
-      const deleted = service.deleteProfile(ctx.deps, ctx.viewer, input);
+      const found = profileByRef(ctx, input.id);
+      // Neither your id nor a Profile.id of this sandbox: say which kind of id was given.
+      if (!found.record && !profileIdProblem(input.id)) throw new NotFoundError(`Profile with ${found.given}`);
+      const deleted = service.deleteProfile(ctx.deps, ctx.viewer, { id: found.record?.profileId ?? input.id });
       return { id: encodeGlobalID(PROFILE_TYPE_NAME, deleted.id), profileId: deleted.profileId };
     },
   }),

@@ -131,7 +131,7 @@ export type DeleteChannelConfigurationInput = {
 
 /** The profile to delete. */
 export type DeleteProfileInput = {
-  /** Your id for the person. */
+  /** Your id for the person (profileId); the global Profile.id works too. */
   id: string;
 };
 

@@ -87,7 +87,11 @@ describe('upsertProfile / profile / deleteProfile', () => {
     expect(await readProfile(h, 'to-delete')).toBeNull();
     expect((await h.gql(ProfileNodeDoc, { id: p.id })).data!.node).toBeNull();
     const again = await h.gql(DeleteProfileDoc, { input: { id: 'to-delete' } });
-    expect(again.data!.deleteProfile).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND', message: 'Profile "to-delete" not found' });
+    expect(again.data!.deleteProfile).toEqual({
+      __typename: 'NotFoundError',
+      code: 'NOT_FOUND',
+      message: 'Profile with your id "to-delete" not found',
+    });
   });
 
   it('after a delete, the same id can be created again as a new object', async () => {
