@@ -68,6 +68,14 @@ const schemas = {
     maxDailyConversationsPerBusiness: z.string().optional(),
   }),
   preference: z.object({ phoneNumberId: z.string(), contact, value: z.string() }),
+  templateStatus: z.object({
+    wabaId: z.string(),
+    templateId: z.string(),
+    event: z.string(),
+    reason: z.string().optional(),
+    rejectionInfo: z.object({ reason: z.string(), recommendation: z.string() }).optional(),
+  }),
+  templateCategory: z.object({ wabaId: z.string(), templateId: z.string(), newCategory: z.string(), impending: z.boolean().optional() }),
   phonePatch: scenarioPhoneNumberSchema
     .pick({
       qualityRating: true,
@@ -191,6 +199,12 @@ export async function handleControl(sim: MetaSimulator, method: string, url: URL
         send(res, 200, { wamid: r.wamid, delivery: delivery(r.delivery) });
         return;
       }
+      case 'POST /__simulator/webhook/template-status':
+        send(res, 200, { delivery: delivery(await sim.emitTemplateStatus(schemas.templateStatus.parse(input))) });
+        return;
+      case 'POST /__simulator/webhook/template-category':
+        send(res, 200, { delivery: delivery(await sim.emitTemplateCategory(schemas.templateCategory.parse(input))) });
+        return;
       default:
         send(res, 404, { error: { message: `No simulator control route ${route}` } });
     }

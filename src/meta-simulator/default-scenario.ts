@@ -95,6 +95,94 @@ const TEMPLATES: ScenarioTemplateInput[] = [
     status: 'PENDING',
     components: [{ type: 'BODY', text: 'Olá {{1}}!' }],
   },
+  // Created in WhatsApp Manager with named variables: every parameter of a send needs parameter_name.
+  {
+    id: '5000000000000006',
+    name: 'order_confirmation',
+    language: 'en_US',
+    category: 'UTILITY',
+    status: 'APPROVED',
+    parameterFormat: 'NAMED',
+    components: [
+      {
+        type: 'HEADER',
+        format: 'TEXT',
+        text: 'Order {{order_id}}',
+        example: { header_text_named_params: [{ param_name: 'order_id', example: 'A-1042' }] },
+      },
+      {
+        type: 'BODY',
+        text: 'Hi {{first_name}}, we received {{total}} for your order. It ships on {{ship_date}}.',
+        example: {
+          body_text_named_params: [
+            { param_name: 'first_name', example: 'Pablo' },
+            { param_name: 'total', example: '$35.00' },
+            { param_name: 'ship_date', example: 'May 2' },
+          ],
+        },
+      },
+      {
+        type: 'BUTTONS',
+        buttons: [
+          { type: 'URL', text: 'Track order', url: 'https://shop.example/track/{{1}}', example: ['https://shop.example/track/A-1042'] },
+          { type: 'COPY_CODE', text: 'Copy code', example: 'THANKS10' },
+          { type: 'QUICK_REPLY', text: 'Talk to us' },
+        ],
+      },
+    ],
+  },
+  {
+    id: '5000000000000007',
+    name: 'parcel_photo',
+    language: 'en_US',
+    category: 'UTILITY',
+    status: 'APPROVED',
+    parameterFormat: 'POSITIONAL',
+    components: [
+      { type: 'HEADER', format: 'IMAGE', example: { header_handle: ['4::aW1hZ2UvanBlZw==:ARb'] } },
+      { type: 'BODY', text: 'Your parcel {{1}} is at your door.', example: { body_text: [['A-1042']] } },
+      {
+        type: 'BUTTONS',
+        buttons: [
+          { type: 'QUICK_REPLY', text: 'Got it' },
+          { type: 'QUICK_REPLY', text: 'Not mine' },
+        ],
+      },
+    ],
+  },
+  {
+    id: '5000000000000008',
+    name: 'invoice_pdf',
+    language: 'en_US',
+    category: 'UTILITY',
+    status: 'APPROVED',
+    parameterFormat: 'POSITIONAL',
+    components: [
+      { type: 'HEADER', format: 'DOCUMENT', example: { header_handle: ['4::YXBwbGljYXRpb24vcGRm:ARb'] } },
+      { type: 'BODY', text: 'Invoice {{1}}, due {{2}}.', example: { body_text: [['INV-7', 'June 1']] } },
+    ],
+  },
+  {
+    id: '5000000000000009',
+    name: 'product_video',
+    language: 'en_US',
+    category: 'MARKETING',
+    status: 'APPROVED',
+    parameterFormat: 'POSITIONAL',
+    components: [
+      { type: 'HEADER', format: 'VIDEO', example: { header_handle: ['4::dmlkZW8vbXA0:ARb'] } },
+      { type: 'BODY', text: 'See what is new this season.' },
+    ],
+  },
+  {
+    id: '5000000000000010',
+    name: 'abandoned_cart',
+    language: 'en',
+    category: 'MARKETING',
+    status: 'REJECTED',
+    parameterFormat: 'POSITIONAL',
+    components: [{ type: 'BODY', text: 'You left {{1}}{{2}} in your cart.' }],
+  },
 ];
 
 export function defaultScenarioInput(): ScenarioInput {

@@ -199,7 +199,17 @@ const PHONE_DEFAULT = ['id', 'display_phone_number', 'verified_name', 'quality_r
 const TEMPLATE_DEFAULT = ['name', 'components', 'language', 'status', 'category', 'id'];
 
 function templateJson(t: ScenarioWaba['templates'][number]): Record<string, unknown> {
-  return { name: t.name, components: t.components, language: t.language, status: t.status, category: t.category, id: t.id };
+  const json: Record<string, unknown> = {
+    name: t.name,
+    components: t.components,
+    language: t.language,
+    status: t.status,
+    category: t.category,
+    id: t.id,
+    parameter_format: t.parameterFormat ?? undefined,
+    previous_category: t.previousCategory ?? undefined,
+  };
+  return json;
 }
 
 function debugToken(sim: MetaSimulator, ctx: GraphCtx): GraphReply {

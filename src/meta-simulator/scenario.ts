@@ -13,6 +13,10 @@ export const scenarioTemplateSchema = z.object({
   category: z.string().default('UTILITY'),
   /** APPROVED | PENDING | REJECTED | PAUSED | DISABLED … */
   status: z.string().default('APPROVED'),
+  /** NAMED | POSITIONAL (Meta's parameter_format); null = as Meta answers for older templates: not stated. */
+  parameterFormat: z.enum(['NAMED', 'POSITIONAL']).nullable().default(null),
+  /** The category before Meta last changed it (previous_category), when it did. */
+  previousCategory: z.string().nullable().default(null),
   /** Meta's template components (HEADER/BODY/FOOTER/BUTTONS); body params are counted from BODY text. */
   components: z.array(z.record(z.string(), z.unknown())).default([]),
 });

@@ -1,10 +1,10 @@
 // POST /{phone-number-id}/messages: sends and mark-as-read, validated the
 // way Meta validates them (FACTS §6, §7.2, §8). Accepted sends are recorded
 // with their exact body; rejected ones are recorded separately.
-import { templatePlaceholders } from '../meta/graph-responses.js';
 import { graphError, errors, type GraphReply } from './graph-errors.js';
 import { hasScope, seesWaba, type GraphCtx } from './graph-api.js';
 import type { ScenarioPhoneNumber, ScenarioTemplate, ScenarioWaba } from './scenario.js';
+import { templateProblem } from './template-validation.js';
 import type { MetaSimulator } from './simulator.js';
 import { mpsForLevel } from './throughput.js';
 
@@ -20,89 +20,6 @@ function rec(v: unknown): Record<string, unknown> | null {
 
 export function normaliseDigits(to: string): string {
   return to.replace(/[\s()+-]/g, '');
-}
-
-function templateProblem(waba: ScenarioWaba, t: Record<string, unknown>): { reply: GraphReply | null; template?: ScenarioTemplate } {
-  const name = t.name;
-  const code = rec(t.language)?.code;
-  if (typeof name !== 'string' || !name) return { reply: missing('template.name') };
-  if (typeof code !== 'string' || !code) return { reply: missing('template.language.code') };
-  const tpl = waba.templates.find((x) => x.name === name && x.language === code);
-  const notFound = graphError({
-    code: 132001,
-    message: '(#132001) Template name does not exist in the translation',
-    details: `template name (${name}) does not exist in ${code}`,
-  });
-  if (!tpl) return { reply: notFound };
-  const status = tpl.status.toUpperCase();
-  if (status === 'PAUSED')
-    return {
-      reply: graphError({
-        code: 132015,
-        message: '(#132015) Template is Paused',
-        details: 'Template is paused due to low quality so it cannot be sent in a template message.',
-      }),
-    };
-  if (status === 'DISABLED')
-    return {
-      reply: graphError({
-        code: 132016,
-        message: '(#132016) Template is Disabled',
-        details: 'Template has been paused too many times due to low quality and is now permanently disabled.',
-      }),
-    };
-  if (status !== 'APPROVED') return { reply: notFound };
-
-  const sent = Array.isArray(t.components) ? t.components.map(rec).filter((c): c is Record<string, unknown> => c !== null) : [];
-  const params = (type: string): Record<string, unknown>[] =>
-    sent
-      .filter((c) => c.type === type)
-      .flatMap((c) => (Array.isArray(c.parameters) ? c.parameters.map(rec).filter((p): p is Record<string, unknown> => p !== null) : []));
-  const defined = (type: string): Record<string, unknown> | undefined => tpl.components.find((c) => String(c.type).toUpperCase() === type);
-
-  const bodyDef = templatePlaceholders(String(defined('BODY')?.text ?? ''));
-  const bodyParams = params('body');
-  if (bodyDef.named.length > 0) {
-    const names = bodyParams.map((p) => p.parameter_name);
-    const mismatch = names.length !== bodyDef.named.length || bodyDef.named.some((n) => !names.includes(n));
-    if (mismatch) {
-      return {
-        reply: graphError({
-          code: 132000,
-          message: '(#132000) Number of parameters does not match the expected number of params',
-          details: `body: expected named params (${bodyDef.named.join(', ')}), got (${names.map(String).join(', ')})`,
-        }),
-      };
-    }
-  } else if (bodyParams.length !== bodyDef.positional) {
-    return {
-      reply: graphError({
-        code: 132000,
-        message: '(#132000) Number of parameters does not match the expected number of params',
-        details: `body: number of localizable_params (${bodyParams.length}) does not match the expected number of params (${bodyDef.positional})`,
-      }),
-    };
-  }
-  const header = defined('HEADER');
-  const headerText =
-    header && String(header.format ?? 'TEXT').toUpperCase() === 'TEXT' ? templatePlaceholders(String(header.text ?? '')).positional : 0;
-  const headerParams = params('header').filter((p) => p.type === 'text');
-  if (headerParams.length !== headerText) {
-    return {
-      reply: graphError({
-        code: 132000,
-        message: '(#132000) Number of parameters does not match the expected number of params',
-        details: `header: number of localizable_params (${headerParams.length}) does not match the expected number of params (${headerText})`,
-      }),
-    };
-  }
-  const buttons = Array.isArray(defined('BUTTONS')?.buttons) ? (defined('BUTTONS')?.buttons as unknown[]) : [];
-  for (const c of sent.filter((x) => x.type === 'button')) {
-    const index = Number(c.index);
-    if (!Number.isInteger(index) || index < 0 || index >= buttons.length)
-      return { reply: invalid(`Button at index ${String(c.index)} does not exist in template ${name}`) };
-  }
-  return { reply: null, template: tpl };
 }
 
 function contentProblem(body: Record<string, unknown>, type: string): GraphReply | null {

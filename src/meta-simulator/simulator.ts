@@ -14,6 +14,7 @@ import {
   type ScenarioToken,
   type ScenarioWaba,
 } from './scenario.js';
+import { emitTemplateCategory, emitTemplateStatus, type TemplateCategoryEvent, type TemplateStatusEvent } from './template-events.js';
 import { PairRateLimiter, SlidingWindowLimiter } from './throughput.js';
 import { WebhookShapes } from './webhook-shapes.js';
 import { WebhookEmitter, type DeliveryResult, type HandshakeResult, type WebhookConfigInput } from './webhook-emitter.js';
@@ -350,6 +351,16 @@ export class MetaSimulator {
 
   emitUserPreference(phoneNumberId: string, contact: ContactRef, value: 'stop' | 'resume' | string): Promise<DeliveryResult> {
     return emitUserPreference(this, phoneNumberId, contact, value);
+  }
+
+  /** Meta changes a template's status (PAUSED, REJECTED, APPROVED …): applied, then announced by webhook. */
+  emitTemplateStatus(e: TemplateStatusEvent): Promise<DeliveryResult> {
+    return emitTemplateStatus(this, e);
+  }
+
+  /** Meta re-categorises a template (or announces it will): applied, then announced by webhook. */
+  emitTemplateCategory(e: TemplateCategoryEvent): Promise<DeliveryResult> {
+    return emitTemplateCategory(this, e);
   }
 
   /** POSTs any payload (e.g. a batchPayload(...)) to the configured webhook. */

@@ -221,6 +221,8 @@ export function toTemplate(raw: unknown): MetaTemplate {
     language: r.language,
     status: r.status,
     category: str(r.category),
+    previousCategory: str(r.previous_category),
+    parameterFormat: str(r.parameter_format),
     components,
     bodyPositionalParams: ph.positional,
     bodyNamedParams: ph.named,

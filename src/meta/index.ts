@@ -36,6 +36,7 @@ export type {
   PhoneNumberQualityChange,
   AccountUpdateChange,
   TemplateStatusChange,
+  TemplateCategoryChange,
   UnknownChange,
   InvalidChange,
   WebhookMessage,
@@ -55,6 +56,7 @@ export type {
   TemplateSpec,
   TemplateParameter,
   TemplateComponent,
+  TemplateMedia,
   ReplyButton,
   ReplyButtonsSpec,
 } from './message-builders.js';

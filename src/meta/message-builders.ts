@@ -26,16 +26,23 @@ export interface TextMessageBody extends SendBase {
   text: { body: string; preview_url?: boolean };
 }
 
+/** A media object of a template header: an uploaded media id or a public link. */
+export type TemplateMedia = { id: string } | { link: string };
+
+/** Named templates (`parameter_format: NAMED`) carry `parameter_name` on every header and body parameter. */
 export type TemplateParameter =
   | { type: 'text'; text: string; parameter_name?: string }
+  | { type: 'currency'; currency: { fallback_value: string; code: string; amount_1000: number }; parameter_name?: string }
+  | { type: 'date_time'; date_time: { fallback_value: string }; parameter_name?: string }
   | { type: 'payload'; payload: string }
-  | { type: 'image'; image: { id: string } | { link: string } }
-  | { type: 'document'; document: { id: string } | { link: string }; filename?: string }
-  | { type: 'video'; video: { id: string } | { link: string } };
+  | { type: 'coupon_code'; coupon_code: string }
+  | { type: 'image'; image: TemplateMedia }
+  | { type: 'document'; document: TemplateMedia & { filename?: string } }
+  | { type: 'video'; video: TemplateMedia };
 
 export interface TemplateComponent {
   type: 'header' | 'body' | 'button';
-  sub_type?: 'quick_reply' | 'url';
+  sub_type?: 'quick_reply' | 'url' | 'copy_code';
   index?: string;
   parameters: TemplateParameter[];
 }
@@ -86,6 +93,8 @@ export interface TemplateSpec {
   headerParameters?: (string | TemplateParameter)[];
   /** One payload per QUICK_REPLY button, in button order. */
   quickReplyPayloads?: string[];
+  /** Ready components (header, body, buttons) instead of the shorthands above. */
+  components?: TemplateComponent[];
 }
 
 function textParam(p: string | TemplateParameter): TemplateParameter {
@@ -93,7 +102,7 @@ function textParam(p: string | TemplateParameter): TemplateParameter {
 }
 
 export function templateMessage(to: Recipient, spec: TemplateSpec, opts?: SendCommonOptions): TemplateMessageBody {
-  const components: TemplateComponent[] = [];
+  const components: TemplateComponent[] = [...(spec.components ?? [])];
   if (spec.headerParameters?.length) {
     components.push({ type: 'header', parameters: spec.headerParameters.map(textParam) });
   }

@@ -48,7 +48,7 @@ export const PHONE_NUMBER_FIELDS = [
 export const WABA_LIST_FIELDS =
   'id,name,currency,timezone_id,message_template_namespace,account_review_status,business_verification_status,country,ownership_type';
 export const WABA_FIELDS = `${WABA_LIST_FIELDS},owner_business_info{id,name}`;
-export const TEMPLATE_FIELDS = 'id,name,language,status,category,components';
+export const TEMPLATE_FIELDS = 'id,name,language,status,category,previous_category,parameter_format,components';
 
 const PAGE_LIMIT = '100';
 const MAX_PAGES = 1000;

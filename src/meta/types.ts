@@ -190,6 +190,9 @@ export interface MetaTemplate {
   language: string;
   status: string;
   category: string | null;
+  previousCategory: string | null;
+  /** `NAMED` | `POSITIONAL`, when Meta says (older templates and older API versions may not). */
+  parameterFormat: string | null;
   components: unknown[];
   /** `{{1}}`-style placeholders in the BODY component. */
   bodyPositionalParams: number;

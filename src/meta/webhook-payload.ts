@@ -136,6 +136,16 @@ const templateStatusValueSchema = z.looseObject({
   other_info: z.looseObject({ title: optStr, description: optStr }).optional(),
 });
 
+// Impending changes carry correct_category (new_category is then still the current one); completed ones previous_category.
+const templateCategoryValueSchema = z.looseObject({
+  message_template_id: idSchema,
+  message_template_name: z.string(),
+  message_template_language: z.string(),
+  new_category: z.string(),
+  previous_category: optStr,
+  correct_category: optStr,
+});
+
 const envelopeSchema = z.looseObject({
   object: z.literal('whatsapp_business_account'),
   entry: z.array(z.looseObject({ id: idSchema, time: z.number().optional(), changes: z.array(z.unknown()) })),
@@ -336,6 +346,22 @@ function parseChange(change: unknown): WebhookChange {
           ? { reason: v.rejection_info.reason ?? null, recommendation: v.rejection_info.recommendation ?? null }
           : null,
         otherInfo: v.other_info ? { title: v.other_info.title ?? null, description: v.other_info.description ?? null } : null,
+        raw: value,
+      };
+    }
+    case 'template_category_update': {
+      const r = templateCategoryValueSchema.safeParse(value);
+      if (!r.success) return invalid(r.error);
+      const v = r.data;
+      return {
+        kind: 'template_category_update',
+        field,
+        templateId: v.message_template_id,
+        templateName: v.message_template_name,
+        templateLanguage: v.message_template_language,
+        newCategory: v.new_category,
+        previousCategory: v.previous_category ?? null,
+        correctCategory: v.correct_category ?? null,
         raw: value,
       };
     }

@@ -115,6 +115,19 @@ export interface TemplateStatusChange {
   raw: unknown;
 }
 
+/** A template's category changed (previousCategory) or is about to (correctCategory; newCategory is then the current one). */
+export interface TemplateCategoryChange {
+  kind: 'template_category_update';
+  field: 'template_category_update';
+  templateId: string;
+  templateName: string;
+  templateLanguage: string;
+  newCategory: string;
+  previousCategory: string | null;
+  correctCategory: string | null;
+  raw: unknown;
+}
+
 export interface UnknownChange {
   kind: 'unknown';
   field: string;
@@ -134,6 +147,7 @@ export type WebhookChange =
   | PhoneNumberQualityChange
   | AccountUpdateChange
   | TemplateStatusChange
+  | TemplateCategoryChange
   | UnknownChange
   | InvalidChange;
 

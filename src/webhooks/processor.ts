@@ -30,6 +30,7 @@ import { NotFoundError } from '../platform/errors.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
 import { TurnBudget } from '../platform/turns.js';
 import { applyPrepared } from './apply-slices.js';
+import { applyTemplateWebhook } from '../messaging/templates/catalog.js';
 import { matchKeyword } from './keyword-matcher.js';
 import type { DeliveryRecord } from './service.js';
 import * as store from './store.js';
@@ -346,6 +347,11 @@ export async function prepareDelivery(
             else report.quarantined.push(`${label}: ${r.quarantined}`);
             break;
           }
+          case 'message_template_status_update':
+          case 'template_category_update':
+            // Templates belong to the WABA (entry id): the sandbox's cached list of it is refreshed.
+            report.count(applyTemplateWebhook(deps, webhook.sandboxId, entry.id, change));
+            break;
           case 'invalid':
             report.quarantined.push(`${label} is not in a shape we know: ${change.issues.slice(0, 3).join('; ')}`);
             break;

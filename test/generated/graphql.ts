@@ -436,17 +436,149 @@ export type WhatsAppQualityRating =
   /** Medium quality: Meta may restrict the number if it drops further. */
   | 'YELLOW';
 
-/** An approved template: name, language and its parameters in order; each parameter may use {{profile.<path>}}. */
+/** A button's parameter, by the button's index in the template: exactly one of quickReplyPayload, urlSuffix, copyCode. */
+export type WhatsAppTemplateButtonInput = {
+  /** The code of a COPY_CODE button (at most 15 characters). May use {{profile.<path>}}. */
+  copyCode?: string | null | undefined;
+  /** The button's position in the template, from 0. */
+  index: number;
+  /** What a QUICK_REPLY button sends back when tapped. May use {{profile.<path>}}. */
+  quickReplyPayload?: string | null | undefined;
+  /** The variable end of a URL button's address. May use {{profile.<path>}}. */
+  urlSuffix?: string | null | undefined;
+};
+
+/** A template's category; MARKETING templates go only through a configuration with a marketing action. */
+export type WhatsAppTemplateCategory =
+  /** AUTHENTICATION. */
+  | 'AUTHENTICATION'
+  /** MARKETING. */
+  | 'MARKETING'
+  /** Not stated, or a category this service does not know. */
+  | 'UNKNOWN'
+  /** UTILITY. */
+  | 'UTILITY';
+
+/** A currency parameter: Meta formats the amount for the recipient’s locale. */
+export type WhatsAppTemplateCurrencyInput = {
+  /** The amount times 1000, e.g. 35000 for 35.00. */
+  amount1000: number;
+  /** ISO 4217 code, e.g. USD. */
+  code: string;
+  /** The text shown where Meta cannot format it, e.g. $35.00. May use {{profile.<path>}}. */
+  fallbackValue: string;
+};
+
+/** A date_time parameter. */
+export type WhatsAppTemplateDateTimeInput = {
+  /** The date as text, e.g. May 2, 2026. May use {{profile.<path>}}. */
+  fallbackValue: string;
+};
+
+/** The header's parameter: exactly one of text, image, video, document (as the template's header format). */
+export type WhatsAppTemplateHeaderInput = {
+  /** A DOCUMENT header. */
+  document?: WhatsAppTemplateMediaInput | null | undefined;
+  /** An IMAGE header. */
+  image?: WhatsAppTemplateMediaInput | null | undefined;
+  /** The variable name of a NAMED text header. */
+  name?: string | null | undefined;
+  /** The text header's variable value (at most 60 characters). May use {{profile.<path>}}. */
+  text?: string | null | undefined;
+  /** A VIDEO header. */
+  video?: WhatsAppTemplateMediaInput | null | undefined;
+};
+
+/** An approved template: name, language and its parameters. POSITIONAL templates take bodyParameters (or body without names); NAMED templates take body with a name on every parameter. Text values may use {{profile.<path>}}. */
 export type WhatsAppTemplateInput = {
-  /** Values of the body's variables {{1}}, {{2}} … in order (at most 100). */
+  /** Body parameters with names (NAMED templates), currency or date_time values; instead of bodyParameters. */
+  body?: Array<WhatsAppTemplateParameterInput> | null | undefined;
+  /** Values of a POSITIONAL body's variables {{1}}, {{2}} … in order (at most 100); or use body. */
   bodyParameters?: Array<string> | null | undefined;
-  /** The value of a text header's variable (at most 1). */
+  /** Button parameters: quick-reply payloads, URL suffixes, copy codes. */
+  buttons?: Array<WhatsAppTemplateButtonInput> | null | undefined;
+  /** The header's parameter (text or media); instead of headerParameters. */
+  header?: WhatsAppTemplateHeaderInput | null | undefined;
+  /** The value of a text header's variable (at most 1); or use header. */
   headerParameters?: Array<string> | null | undefined;
   /** The language it was approved in, e.g. en_US. */
   languageCode: string;
   /** The template's name as approved by Meta, e.g. order_update. */
   name: string;
 };
+
+/** A header media: exactly one of link (a public http(s) URL) and id (a media id from Meta’s upload). */
+export type WhatsAppTemplateMediaInput = {
+  /** The file name shown for a document. */
+  filename?: string | null | undefined;
+  /** A media id returned by Meta’s media upload. */
+  id?: string | null | undefined;
+  /** A public http(s) URL Meta downloads. */
+  link?: string | null | undefined;
+};
+
+/** How a template names its variables, and so how a send gives its parameters. */
+export type WhatsAppTemplateParameterFormat =
+  /** Variables like {{first_name}}: every header and body parameter with its name. */
+  | 'NAMED'
+  /** Variables {{1}}, {{2}} …: parameters in order, without names. */
+  | 'POSITIONAL';
+
+/** One body parameter: exactly one of text, currency, dateTime; name is required for a NAMED template and absent otherwise. */
+export type WhatsAppTemplateParameterInput = {
+  /** A currency value. */
+  currency?: WhatsAppTemplateCurrencyInput | null | undefined;
+  /** A date_time value. */
+  dateTime?: WhatsAppTemplateDateTimeInput | null | undefined;
+  /** The variable name of a NAMED template, e.g. first_name for {{first_name}}. */
+  name?: string | null | undefined;
+  /** A text value. May use {{profile.<path>}}. */
+  text?: string | null | undefined;
+};
+
+/** Why a template send was refused before it reached Meta. */
+export type WhatsAppTemplateProblem =
+  /** Meta disabled the template for good. */
+  | 'DISABLED'
+  /** A MARKETING template through a configuration without a marketing action. */
+  | 'MARKETING_NOT_ALLOWED'
+  /** The template is not APPROVED yet (e.g. PENDING, IN_APPEAL). */
+  | 'NOT_APPROVED'
+  /** The WABA has no template with that name in that language. */
+  | 'NOT_FOUND'
+  /** Meta paused the template for low quality. */
+  | 'PAUSED'
+  /** Meta rejected the template. */
+  | 'REJECTED';
+
+/** A template's review status at Meta; only APPROVED templates can be sent. */
+export type WhatsAppTemplateStatus =
+  /** Meta's APPROVED status. */
+  | 'APPROVED'
+  /** Meta's ARCHIVED status. */
+  | 'ARCHIVED'
+  /** Meta's DELETED status. */
+  | 'DELETED'
+  /** Meta's DISABLED status. */
+  | 'DISABLED'
+  /** Meta's FLAGGED status. */
+  | 'FLAGGED'
+  /** Meta's IN_APPEAL status. */
+  | 'IN_APPEAL'
+  /** Meta's LIMIT_EXCEEDED status. */
+  | 'LIMIT_EXCEEDED'
+  /** Meta's LOCKED status. */
+  | 'LOCKED'
+  /** Meta's PAUSED status. */
+  | 'PAUSED'
+  /** Meta's PENDING status. */
+  | 'PENDING'
+  /** Meta's PENDING_DELETION status. */
+  | 'PENDING_DELETION'
+  /** Meta's REJECTED status. */
+  | 'REJECTED'
+  /** A status this service does not know yet. */
+  | 'UNKNOWN';
 
 /** How many messages per second Meta lets the number send. */
 export type WhatsAppThroughputLevel =
@@ -932,6 +1064,8 @@ type ErrorFields_ValidationError_Fragment = { __typename: 'ValidationError', mes
 
 type ErrorFields_WhatsAppAccountBlockedError_Fragment = { __typename: 'WhatsAppAccountBlockedError', message: string, code: ErrorCode };
 
+type ErrorFields_WhatsAppTemplateError_Fragment = { __typename: 'WhatsAppTemplateError', message: string, code: ErrorCode };
+
 export type ErrorFieldsFragment =
   | ErrorFields_ConflictError_Fragment
   | ErrorFields_EntitlementError_Fragment
@@ -941,6 +1075,7 @@ export type ErrorFieldsFragment =
   | ErrorFields_NotFoundError_Fragment
   | ErrorFields_ValidationError_Fragment
   | ErrorFields_WhatsAppAccountBlockedError_Fragment
+  | ErrorFields_WhatsAppTemplateError_Fragment
 ;
 
 export type SandboxIdQueryVariables = Exact<{ [key: string]: never; }>;
@@ -1092,6 +1227,7 @@ export type SeSendMutation = { sendWhatsAppMessage:
     | { __typename: 'SendWhatsAppMessageSuccess', data: { id: string, wamid: string | null, direction: string, to: string | null, from: string | null, text: string | null, template: unknown, status: MessageStatus, statusReason: string | null, metaErrorCode: number | null, createdAt: string, channelConfiguration: { id: string } | null, batch: { id: string } | null, trackedLinks: Array<{ url: string, clicks: number, firstClickedAt: string | null }> } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'WhatsAppAccountBlockedError', message: string, code: ErrorCode }
+    | { __typename: 'WhatsAppTemplateError', message: string, code: ErrorCode }
    };
 
 export type SeBatchFieldsFragment = { id: string, status: MessageBatchStatus, statusReason: string | null, total: number, queued: number, sent: number, blocked: number, failed: number, marketing: boolean, trackLinks: boolean, createdAt: string, startedAt: string | null, finishedAt: string | null, channelConfiguration: { id: string } };
@@ -1108,6 +1244,7 @@ export type SeSendBatchMutation = { sendWhatsAppMessages:
     | { __typename: 'SendWhatsAppMessagesSuccess', data: { id: string, status: MessageBatchStatus, statusReason: string | null, total: number, queued: number, sent: number, blocked: number, failed: number, marketing: boolean, trackLinks: boolean, createdAt: string, startedAt: string | null, finishedAt: string | null, channelConfiguration: { id: string } } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'WhatsAppAccountBlockedError', message: string, code: ErrorCode }
+    | { __typename: 'WhatsAppTemplateError', message: string, code: ErrorCode }
    };
 
 export type SeCancelBatchMutationVariables = Exact<{
@@ -1204,6 +1341,33 @@ export type SeSandboxQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type SeSandboxQuery = { viewer: { role: Role } };
 
+export type TplListQueryVariables = Exact<{
+  id: string;
+  refresh?: boolean | null | undefined;
+  name?: string | null | undefined;
+}>;
+
+
+export type TplListQuery = { node:
+    | { templates: Array<{ id: string, name: string, language: string, category: WhatsAppTemplateCategory, previousCategory: WhatsAppTemplateCategory | null, status: WhatsAppTemplateStatus, parameterFormat: WhatsAppTemplateParameterFormat, components: unknown, parameters: Array<{ component: string, kind: string, name: string | null, position: number | null, buttonIndex: number | null, required: boolean, example: string | null }> }> }
+    | Record<PropertyKey, never>
+   | null };
+
+export type TplSendMutationVariables = Exact<{
+  input: SendWhatsAppMessageInput;
+}>;
+
+
+export type TplSendMutation = { sendWhatsAppMessage:
+    | { __typename: 'EntitlementError', entitlement: string, message: string, code: ErrorCode }
+    | { __typename: 'InvalidStateError', message: string, code: ErrorCode }
+    | { __typename: 'NotFoundError', message: string, code: ErrorCode }
+    | { __typename: 'SendWhatsAppMessageSuccess', data: { id: string, status: MessageStatus, statusReason: string | null, metaErrorCode: number | null, template: unknown } }
+    | { __typename: 'ValidationError', message: string, code: ErrorCode, fieldErrors: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'WhatsAppAccountBlockedError', message: string, code: ErrorCode }
+    | { __typename: 'WhatsAppTemplateError', message: string, code: ErrorCode, problem: WhatsAppTemplateProblem, templateName: string, languageCode: string, templateStatus: WhatsAppTemplateStatus | null, category: WhatsAppTemplateCategory | null }
+   };
+
 export type AccountBlockOfQueryVariables = Exact<{
   id: string;
 }>;
@@ -1226,6 +1390,7 @@ export type AccountGateSendMutation = { sendWhatsAppMessage:
     | { __typename: 'SendWhatsAppMessageSuccess', data: { id: string, status: MessageStatus } }
     | { __typename: 'ValidationError', message: string, code: ErrorCode }
     | { __typename: 'WhatsAppAccountBlockedError', message: string, code: ErrorCode, event: string, restrictionTypes: Array<string>, restrictedUntil: string | null }
+    | { __typename: 'WhatsAppTemplateError', message: string, code: ErrorCode }
    };
 
 export type CredentialMovesSubscriptionVariables = Exact<{
@@ -1435,6 +1600,8 @@ export const SeEventsDocument = {"kind":"Document","definitions":[{"kind":"Opera
 export const SeProgressDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"SeProgress"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageBatchProgress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeBatchFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeBatchFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageBatch"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusReason"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"queued"}},{"kind":"Field","name":{"kind":"Name","value":"sent"}},{"kind":"Field","name":{"kind":"Name","value":"blocked"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}},{"kind":"Field","name":{"kind":"Name","value":"marketing"}},{"kind":"Field","name":{"kind":"Name","value":"trackLinks"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"channelConfiguration"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<SeProgressSubscription, SeProgressSubscriptionVariables>;
 export const SeConsentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SeConsent"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"phoneNumber"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"consent"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"phoneNumber"},"value":{"kind":"Variable","name":{"kind":"Name","value":"phoneNumber"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"history"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"5"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"source"}}]}}]}}]}}]} as unknown as DocumentNode<SeConsentQuery, SeConsentQueryVariables>;
 export const SeSandboxDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SeSandbox"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]} as unknown as DocumentNode<SeSandboxQuery, SeSandboxQueryVariables>;
+export const TplListDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TplList"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"refresh"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"WhatsAppApiCredential"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"templates"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"refresh"},"value":{"kind":"Variable","name":{"kind":"Name","value":"refresh"}}},{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"language"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"previousCategory"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"parameterFormat"}},{"kind":"Field","name":{"kind":"Name","value":"components"}},{"kind":"Field","name":{"kind":"Name","value":"parameters"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"component"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"buttonIndex"}},{"kind":"Field","name":{"kind":"Name","value":"required"}},{"kind":"Field","name":{"kind":"Name","value":"example"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<TplListQuery, TplListQueryVariables>;
+export const TplSendDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TplSend"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SendWhatsAppMessageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendWhatsAppMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SendWhatsAppMessageSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusReason"}},{"kind":"Field","name":{"kind":"Name","value":"metaErrorCode"}},{"kind":"Field","name":{"kind":"Name","value":"template"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"WhatsAppTemplateError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"problem"}},{"kind":"Field","name":{"kind":"Name","value":"templateName"}},{"kind":"Field","name":{"kind":"Name","value":"languageCode"}},{"kind":"Field","name":{"kind":"Name","value":"templateStatus"}},{"kind":"Field","name":{"kind":"Name","value":"category"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ErrorFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fieldErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"EntitlementError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"entitlement"}}]}}]}}]} as unknown as DocumentNode<TplSendMutation, TplSendMutationVariables>;
 export const AccountBlockOfDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AccountBlockOf"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"WhatsAppApiCredential"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusMessage"}},{"kind":"Field","name":{"kind":"Name","value":"warnings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"accountBlock"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"event"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}},{"kind":"Field","name":{"kind":"Name","value":"restrictionTypes"}},{"kind":"Field","name":{"kind":"Name","value":"until"}}]}}]}}]}}]}}]} as unknown as DocumentNode<AccountBlockOfQuery, AccountBlockOfQueryVariables>;
 export const AccountGateSendDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AccountGateSend"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SendWhatsAppMessageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendWhatsAppMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SendWhatsAppMessageSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"WhatsAppAccountBlockedError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"event"}},{"kind":"Field","name":{"kind":"Name","value":"restrictionTypes"}},{"kind":"Field","name":{"kind":"Name","value":"restrictedUntil"}}]}}]}}]}}]} as unknown as DocumentNode<AccountGateSendMutation, AccountGateSendMutationVariables>;
 export const CredentialMovesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"CredentialMoves"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"whatsAppApiCredentialStatusChanged"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"credential"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accountBlock"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"event"}},{"kind":"Field","name":{"kind":"Name","value":"until"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CredentialMovesSubscription, CredentialMovesSubscriptionVariables>;

@@ -202,8 +202,20 @@ describe('subscribed apps and templates', () => {
 
   it('lists every template page with parameter counts', async () => {
     const templates = await session().listTemplates(ids.waba.acmeMain);
-    expect(templates.map((t) => t.name)).toEqual(['hello_world', 'order_update', 'welcome_discount', 'promo_paused', 'pending_review']);
-    expect(records).toHaveLength(3);
+    expect(templates.map((t) => t.name)).toEqual([
+      'hello_world',
+      'order_update',
+      'welcome_discount',
+      'promo_paused',
+      'pending_review',
+      'order_confirmation',
+      'parcel_photo',
+      'invoice_pdf',
+      'product_video',
+      'abandoned_cart',
+    ]);
+    expect(records).toHaveLength(5);
+    expect(templates[5]).toMatchObject({ parameterFormat: 'NAMED', bodyNamedParams: ['first_name', 'total', 'ship_date'] });
     expect(templates[1]).toMatchObject({ bodyPositionalParams: 2, status: 'APPROVED', category: 'UTILITY' });
     expect(templates[2]?.bodyNamedParams).toEqual(['first_name', 'discount_code', 'discount_amount']);
   });

@@ -10,6 +10,7 @@ import { OUTCOME_UNKNOWN_REASON } from '../service.js';
 import { compileContent, policyContext, type ContentInput } from './compose.js';
 import { refuseBlockedAccount } from './account-gate.js';
 import { requireActiveConfiguration } from './single.js';
+import { checkTemplateSend } from './template-check.js';
 import * as store from './store.js';
 import type { BatchStatus } from './tables.js';
 
@@ -115,7 +116,7 @@ export interface SendBatchInput extends ContentInput {
  * Creates the batch QUEUED with one work row per distinct profile id (in the
  * order given) and its first slice job, in one transaction.
  */
-export function sendWhatsAppMessages(deps: AppDeps, viewer: Viewer, input: SendBatchInput): BatchView {
+export async function sendWhatsAppMessages(deps: AppDeps, viewer: Viewer, input: SendBatchInput): Promise<BatchView> {
   requireWhatsAppEntitlement(viewer);
   const errors = new FieldErrors();
   const ids = input.profileIds;
@@ -135,6 +136,9 @@ export function sendWhatsAppMessages(deps: AppDeps, viewer: Viewer, input: SendB
   errors.throwIfAny();
   refuseBlockedAccount(deps, viewer.sandboxId, input.channelConfigurationId, Boolean(input.template));
   const config = requireActiveConfiguration(deps, viewer.sandboxId, input.channelConfigurationId);
+  const marketing = policyContext(deps, config).marketing;
+  // Checked once for the whole batch: a template Meta would refuse would otherwise fail once per recipient.
+  if (compiled!.content.template) await checkTemplateSend(deps, { ...config, marketing }, compiled!.content.template);
   const profileIds = [...new Set(ids)];
   const now = new Date();
   const batch: BatchRecord = {
@@ -143,7 +147,7 @@ export function sendWhatsAppMessages(deps: AppDeps, viewer: Viewer, input: SendB
     channelConfigurationId: config.id,
     content: compiled!.content,
     trackLinks: compiled!.trackLinks,
-    marketing: policyContext(deps, config).marketing,
+    marketing,
     status: 'QUEUED',
     statusReason: null,
     statusVersion: 1,

@@ -10,6 +10,7 @@ import { findLinks, newLinkToken, rewriteLinks, trackedLinkUrl } from '../sendin
 import { compilePersonalization, PersonalizationError, type CompiledPersonalization } from '../sending/personalization.js';
 import { normalizePhoneNumber, recipientFromProfile } from '../sending/recipient.js';
 import type { MessageContent, TemplateContent } from './tables.js';
+import { compileTemplateInput, templateSlots, type TemplateInput } from './template-content.js';
 
 /**
  * What a send says and to whom: the input rules (checked once per request), the
@@ -21,20 +22,8 @@ import type { MessageContent, TemplateContent } from './tables.js';
 export const TEXT_MAX = 4096;
 /** A raw text may be longer than the limit (placeholders can render shorter), but not absurdly so. */
 const RAW_TEXT_MAX = 2 * TEXT_MAX;
-const TEMPLATE_NAME = /^[a-z0-9_]{1,512}$/;
-const LANGUAGE_CODE = /^[a-z]{2,3}(_[A-Za-z]{2,4})?$/;
-export const BODY_PARAMETERS_MAX = 100;
-const BODY_PARAMETER_MAX = 1024;
-// A text header has at most one variable (Meta's template rules), at most 60 characters long.
-export const HEADER_PARAMETERS_MAX = 1;
-const HEADER_PARAMETER_MAX = 60;
 
-export interface TemplateInput {
-  name: string;
-  languageCode: string;
-  bodyParameters?: readonly string[] | null;
-  headerParameters?: readonly string[] | null;
-}
+export type { TemplateInput } from './template-content.js';
 
 export interface ContentInput {
   text?: string | null;
@@ -46,7 +35,7 @@ export interface ContentInput {
 export interface CompiledContent {
   content: MessageContent;
   trackLinks: boolean;
-  /** Every personalizable text of the message, in order: the text, or body parameters then header parameters. */
+  /** Every personalizable text of the message, in order: the text, or the template's slots (templateSlots). */
   parts: Array<{ path: string[]; compiled: CompiledPersonalization; max: number }>;
   /** True when no part has a placeholder: every recipient gets the same text. */
   constant: boolean;
@@ -81,27 +70,13 @@ export function compileContent(errors: FieldErrors, input: ContentInput, publicU
     else compile(['text'], text, TEXT_MAX);
     content = { text, template: null };
   } else {
-    const t = input.template!;
-    const bodyParameters = [...(t.bodyParameters ?? [])];
-    const headerParameters = [...(t.headerParameters ?? [])];
-    if (!TEMPLATE_NAME.test(t.name))
-      errors.add(['template', 'name'], "must be the template's name as approved by Meta: lower-case letters, digits and _");
-    if (!LANGUAGE_CODE.test(t.languageCode))
-      errors.add(['template', 'languageCode'], 'must be a Meta template language code such as en, en_US or pt_BR');
-    if (bodyParameters.length > BODY_PARAMETERS_MAX)
-      errors.add(['template', 'bodyParameters'], `must list at most ${BODY_PARAMETERS_MAX} values`);
-    if (headerParameters.length > HEADER_PARAMETERS_MAX)
-      errors.add(['template', 'headerParameters'], `must list at most ${HEADER_PARAMETERS_MAX} value (a text header has one variable)`);
-    const param = (kind: 'bodyParameters' | 'headerParameters', value: string, i: number, max: number): void => {
-      const path = ['template', kind, String(i)];
-      if (!value.trim()) errors.add(path, 'must not be empty (Meta refuses empty template parameters)');
-      else if (length(value) > 2 * max) errors.add(path, `must be at most ${max} characters`);
-      else compile(path, value, max);
-    };
-    if (bodyParameters.length <= BODY_PARAMETERS_MAX) bodyParameters.forEach((v, i) => param('bodyParameters', v, i, BODY_PARAMETER_MAX));
-    if (headerParameters.length <= HEADER_PARAMETERS_MAX)
-      headerParameters.forEach((v, i) => param('headerParameters', v, i, HEADER_PARAMETER_MAX));
-    content = { text: null, template: { name: t.name, languageCode: t.languageCode, bodyParameters, headerParameters } };
+    const template = compileTemplateInput(errors, input.template!);
+    for (const slot of templateSlots(template)) {
+      if (!slot.value.trim()) errors.add(slot.path, 'must not be empty (Meta refuses empty template parameters)');
+      else if (length(slot.value) > 2 * slot.max) errors.add(slot.path, `must be at most ${slot.max} characters`);
+      else compile(slot.path, slot.value, slot.max);
+    }
+    content = { text: null, template };
   }
   if (failed || !errors.isEmpty) return null;
   const compiled: CompiledContent = {
@@ -192,18 +167,10 @@ export function renderContent(compiled: CompiledContent, attributes: unknown, pu
     };
   }
   if (compiled.content.text !== null) return { ok: true, text: finals[0]!, template: null, links };
-  const t = compiled.content.template!;
-  return {
-    ok: true,
-    text: null,
-    template: {
-      name: t.name,
-      languageCode: t.languageCode,
-      bodyParameters: finals.slice(0, t.bodyParameters.length),
-      headerParameters: finals.slice(t.bodyParameters.length),
-    },
-    links,
-  };
+  // Every personalizable text of the template is one part, in templateSlots order: put each back where it came from.
+  const template = structuredClone(compiled.content.template!);
+  templateSlots(template).forEach((slot, i) => slot.set(template, finals[i]!));
+  return { ok: true, text: null, template, links };
 }
 
 /** ValidationError for a single send whose rendering failed: names the missing paths. */

@@ -17,6 +17,8 @@ import * as batches from './batches.js';
 import { batchProgress } from './progress.js';
 import { messageReport, type MessageReport } from './reports.js';
 import { sendWhatsAppMessage } from './single.js';
+import { TemplateInputType, templateOf } from './template-inputs.js';
+import { TemplateRefusedError } from '../templates/graphql.js';
 import * as store from './store.js';
 import type { BatchStatus } from './tables.js';
 
@@ -158,16 +160,6 @@ const MessageReportRef = builder.objectRef<MessageReport>('MessageReport').imple
 
 // ---- inputs -----------------------------------------------------------------------------
 
-const TemplateInput = builder.inputType('WhatsAppTemplateInput', {
-  description: 'An approved template: name, language and its parameters in order; each parameter may use {{profile.<path>}}.',
-  fields: (t) => ({
-    name: t.string({ required: true, description: "The template's name as approved by Meta, e.g. order_update." }),
-    languageCode: t.string({ required: true, description: 'The language it was approved in, e.g. en_US.' }),
-    bodyParameters: t.stringList({ required: false, description: "Values of the body's variables {{1}}, {{2}} … in order (at most 100)." }),
-    headerParameters: t.stringList({ required: false, description: "The value of a text header's variable (at most 1)." }),
-  }),
-});
-
 const contentFields = {
   text: 'Free text, 1-4096 characters after personalization; {{profile.<path>}} and {{profile.<path> | default: "…"}} are filled in per recipient. Outside the 24-hour window Meta accepts only templates.',
   template: 'An approved template instead of text (exactly one of text and template).',
@@ -185,7 +177,7 @@ const SendInput = builder.inputType('SendWhatsAppMessageInput', {
       description: 'A number with its country code instead of a profile (no profile attributes, so policies needing one fail).',
     }),
     text: t.string({ required: false, description: contentFields.text }),
-    template: t.field({ type: TemplateInput, required: false, description: contentFields.template }),
+    template: t.field({ type: TemplateInputType, required: false, description: contentFields.template }),
     trackLinks: t.boolean({ required: false, description: contentFields.trackLinks }),
   }),
 });
@@ -196,7 +188,7 @@ const BatchInput = builder.inputType('SendWhatsAppMessagesInput', {
     channelConfigurationId: t.id({ required: true, description: 'The ACTIVE channel configuration to send through.' }),
     profileIds: t.stringList({ required: true, description: 'Your profile ids, 1 to 100,000 (repeats are sent once).' }),
     text: t.string({ required: false, description: contentFields.text }),
-    template: t.field({ type: TemplateInput, required: false, description: contentFields.template }),
+    template: t.field({ type: TemplateInputType, required: false, description: contentFields.template }),
     trackLinks: t.boolean({ required: false, description: contentFields.trackLinks }),
   }),
 });
@@ -211,21 +203,13 @@ export function decodeBatchId(globalId: string, argument = 'input.id'): string {
   return decodeId(globalId, BATCH_TYPE, argument);
 }
 
-function templateOf(
-  input: { name: string; languageCode: string; bodyParameters?: string[] | null; headerParameters?: string[] | null } | null | undefined,
-) {
-  return input
-    ? { name: input.name, languageCode: input.languageCode, bodyParameters: input.bodyParameters, headerParameters: input.headerParameters }
-    : input;
-}
-
 builder.mutationFields((t) => ({
   sendWhatsAppMessage: t.field({
     type: WhatsAppMessageRef,
     description:
       'Sends one message through an ACTIVE configuration. Consent and policy are checked first (BLOCKED messages never reach Meta); returns the message once Meta answered (usually SENT), or as it stands after 15 s.',
     args: { input: t.arg({ type: SendInput, required: true }) },
-    errors: { types: [ValidationError, NotFoundError, InvalidStateError, EntitlementError, AccountBlockedError] },
+    errors: { types: [ValidationError, NotFoundError, InvalidStateError, EntitlementError, AccountBlockedError, TemplateRefusedError] },
     resolve: (_root, { input }, ctx) => {
       requireWhatsAppEntitlement(ctx.viewer);
       return sendWhatsAppMessage(ctx.deps, ctx.viewer, {
@@ -243,7 +227,7 @@ builder.mutationFields((t) => ({
     description:
       "Sends one message to many profiles: a batch queued durably, paced to the sender's throughput, resumable after a restart; follow it with messageBatchProgress.",
     args: { input: t.arg({ type: BatchInput, required: true }) },
-    errors: { types: [ValidationError, NotFoundError, InvalidStateError, EntitlementError, AccountBlockedError] },
+    errors: { types: [ValidationError, NotFoundError, InvalidStateError, EntitlementError, AccountBlockedError, TemplateRefusedError] },
     resolve: (_root, { input }, ctx) => {
       requireWhatsAppEntitlement(ctx.viewer);
       return batches.sendWhatsAppMessages(ctx.deps, ctx.viewer, {

@@ -19,6 +19,7 @@ import { wantsPreview } from './compose.js';
 import { GroupCommit, type AfterCommit, type TxMemo } from './group-commit.js';
 import * as store from './store.js';
 import type { TemplateContent } from './tables.js';
+import { templateComponents } from './template-content.js';
 
 /**
  * The one send path (single sends and batches): pace to the sender's
@@ -110,11 +111,7 @@ export function buildBody(message: WhatsAppMessageRecord, recipient: Recipient, 
   const opts = { bizOpaqueCallbackData: message.id };
   if (message.type === 'template' && message.template) {
     const t = message.template as unknown as TemplateContent;
-    return templateMessage(
-      recipient,
-      { name: t.name, languageCode: t.languageCode, bodyParameters: t.bodyParameters, headerParameters: t.headerParameters },
-      opts,
-    );
+    return templateMessage(recipient, { name: t.name, languageCode: t.languageCode, components: templateComponents(t) }, opts);
   }
   const text = message.text ?? '';
   return textMessage(recipient, text, wantsPreview(text, publicUrl) ? { ...opts, previewUrl: true } : opts);

@@ -30,6 +30,7 @@ import {
 } from './compose.js';
 import { refuseBlockedAccount } from './account-gate.js';
 import { sendRuntime } from './sender.js';
+import { checkTemplateSend } from './template-check.js';
 import * as store from './store.js';
 
 /** sendWhatsAppMessage: one message, recorded and queued in one transaction, sent by a durable job. */
@@ -123,6 +124,9 @@ export async function sendWhatsAppMessage(deps: AppDeps, viewer: Viewer, input: 
 
   refuseBlockedAccount(deps, viewer.sandboxId, input.channelConfigurationId, Boolean(input.template));
   const config = requireActiveConfiguration(deps, viewer.sandboxId, input.channelConfigurationId);
+  const policy = policyContext(deps, config);
+  const template = compiled!.content.template;
+  if (template) await checkTemplateSend(deps, { ...config, marketing: policy.marketing }, template);
   let attributes: unknown = {};
   if (hasProfile) {
     const profile = getProfile(deps, viewer.sandboxId, input.profileId!);
@@ -132,7 +136,7 @@ export async function sendWhatsAppMessage(deps: AppDeps, viewer: Viewer, input: 
   // Bad personalization is the caller's input: a ValidationError naming the paths, nothing recorded.
   const rendered = renderContent(compiled!, attributes, publicUrl);
   if (!rendered.ok) throw renderValidationError(rendered);
-  const check = checkRecipient(deps, policyContext(deps, config), { attributes, phoneE164 });
+  const check = checkRecipient(deps, policy, { attributes, phoneE164 });
   // A blocked message never goes out: store what it would have said, without tracked links.
   const stored = check.ok ? rendered : renderContent({ ...compiled!, trackLinks: false }, attributes, publicUrl);
   if (!stored.ok) throw renderValidationError(stored);

@@ -13,11 +13,51 @@ export interface MessageContent {
   template: TemplateContent | null;
 }
 
+/**
+ * A template send. bodyParameters / headerParameters are the positional text
+ * shorthands of the first version; body / header / buttons carry every form
+ * Meta takes (named parameters, currency, date_time, media headers, button
+ * parameters). Rows written before them have only the shorthands.
+ */
 export interface TemplateContent {
   name: string;
   languageCode: string;
   bodyParameters: string[];
   headerParameters: string[];
+  body?: TemplateParameterContent[];
+  header?: TemplateHeaderContent;
+  buttons?: TemplateButtonContent[];
+}
+
+/** One body (or text header) parameter: exactly one of text, currency, dateTime; name for NAMED templates. */
+export interface TemplateParameterContent {
+  name?: string;
+  text?: string;
+  currency?: { code: string; amount1000: number; fallbackValue: string };
+  dateTime?: { fallbackValue: string };
+}
+
+export interface TemplateMediaContent {
+  link?: string;
+  id?: string;
+  filename?: string;
+}
+
+/** The header's parameter: a text (named or positional) or a media object. */
+export interface TemplateHeaderContent {
+  name?: string;
+  text?: string;
+  image?: TemplateMediaContent;
+  video?: TemplateMediaContent;
+  document?: TemplateMediaContent;
+}
+
+/** A button's parameter, by the button's index in the template: exactly one value. */
+export interface TemplateButtonContent {
+  index: number;
+  quickReplyPayload?: string;
+  urlSuffix?: string;
+  copyCode?: string;
 }
 
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
