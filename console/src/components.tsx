@@ -1,9 +1,11 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type Dispatch, type ReactNode, type SetStateAction } from 'react';
 import {
   Button,
   Dialog,
   DialogTrigger,
   FieldError,
+  Form,
+  type FormProps,
   Heading,
   Input,
   Label,
@@ -138,7 +140,10 @@ export function ConfirmButton(props: {
 export function fieldErrorsOf(errors: ReadonlyArray<{ path: readonly string[]; message: string }> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of errors ?? []) {
-    const name = e.path.filter((p) => p !== 'input').join('.');
+    const path = e.path.filter((p) => p !== 'input');
+    // An error about one item of a list (keywords.2) belongs to the field that edits the list.
+    while (path.length > 1 && /^\d+$/.test(path[path.length - 1]!)) path.pop();
+    const name = path.join('.');
     out[name] = out[name] ? `${out[name]} ${e.message}` : e.message;
   }
   return out;
@@ -207,4 +212,38 @@ export function mergeNewest<T extends { id: string; updatedAt: string }>(prev: M
     if (!old || old.updatedAt <= item.updatedAt) next.set(item.id, item);
   }
   return next;
+}
+
+/**
+ * A form showing the API's field errors. A field's error goes as soon as its value is edited (react-aria would
+ * keep it until blur): the layout then settles while typing, so a click on a button below never lands on a
+ * button that moved under the pointer when the field lost focus.
+ */
+export function ServerForm({
+  errors,
+  setErrors,
+  ...props
+}: FormProps & { errors: Record<string, string>; setErrors: Dispatch<SetStateAction<Record<string, string>>> }) {
+  const ref = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    const form = ref.current;
+    if (!form) return;
+    const onInput = (event: Event) => {
+      const name = (event.target as HTMLInputElement).name;
+      if (!name) return;
+      // After the event: a render now, before React's own listener has read the new value, would put the old
+      // value back into the controlled input.
+      setTimeout(() =>
+        setErrors((current) => {
+          if (!(name in current)) return current;
+          const rest = { ...current };
+          delete rest[name];
+          return rest;
+        }),
+      );
+    };
+    form.addEventListener('input', onInput);
+    return () => form.removeEventListener('input', onInput);
+  }, [setErrors]);
+  return <Form ref={ref} validationErrors={errors} {...props} />;
 }

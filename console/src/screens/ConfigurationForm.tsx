@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { Button, Checkbox, CheckboxGroup, Form, Heading, Label, Text } from 'react-aria-components';
+import { Button, Checkbox, CheckboxGroup, Heading, Label, Text } from 'react-aria-components';
 import { run } from '../api/client';
 import { ConfigurationFormDoc, CreateConfigurationDoc } from '../api/operations';
 import { useQueryData, useSession } from '../api/session';
-import { ErrorText, Field, fieldErrorsOf, SelectField } from '../components';
+import { ServerForm, ErrorText, Field, fieldErrorsOf, SelectField } from '../components';
 import { navigate } from '../router';
 
 const NO_WEBHOOK = 'none';
@@ -74,9 +74,10 @@ export function ConfigurationForm() {
         Create channel configuration
       </Heading>
       <ErrorText>{options.error}</ErrorText>
-      <Form
+      <ServerForm
         className="card form"
-        validationErrors={errors}
+        errors={errors}
+        setErrors={setErrors}
         onSubmit={(e) => {
           e.preventDefault();
           void save(false);
@@ -130,16 +131,16 @@ export function ConfigurationForm() {
           description={`Profile attribute holding the recipient's number. Empty: the sandbox default, ${sandboxDefault}.`}
         />
         <div className="actions">
-          <Button isDisabled={busy} onPress={() => void save(true)}>
+          <Button isPending={busy} onPress={() => void save(true)}>
             Save as draft
           </Button>
-          <Button type="submit" className="primary" isDisabled={busy}>
+          <Button type="submit" className="primary" isPending={busy}>
             Submit
           </Button>
           <Button onPress={() => navigate('/channel-configurations')}>Cancel</Button>
         </div>
         <ErrorText>{problem}</ErrorText>
-      </Form>
+      </ServerForm>
     </section>
   );
 }

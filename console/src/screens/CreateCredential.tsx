@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { Button, Form, Heading, Label, Radio, RadioGroup } from 'react-aria-components';
+import { Button, Heading, Label, Radio, RadioGroup } from 'react-aria-components';
 import { run } from '../api/client';
 import { CreateCredentialDoc, DiscoverDoc } from '../api/operations';
 import { useSession } from '../api/session';
-import { ErrorText, Field, fieldErrorsOf, StatusBadge } from '../components';
+import { ServerForm, ErrorText, Field, fieldErrorsOf, StatusBadge } from '../components';
 import type { ConsoleDiscoverMutation } from '../gql/graphql';
 import { navigate } from '../router';
 import { throughputText } from './Credentials';
@@ -81,9 +81,10 @@ export function CreateCredential() {
       <Heading level={1} id="create-credential-title">
         Create API credential
       </Heading>
-      <Form
+      <ServerForm
         className="card form"
-        validationErrors={errors}
+        errors={errors}
+        setErrors={setErrors}
         onSubmit={(e) => {
           e.preventDefault();
           void (accounts ? submit() : discover());
@@ -108,7 +109,7 @@ export function CreateCredential() {
           description="Meta Business Suite → Settings → Business info."
         />
         {!accounts ? (
-          <Button type="submit" className="primary" isDisabled={busy}>
+          <Button type="submit" className="primary" isPending={busy}>
             Continue
           </Button>
         ) : (
@@ -161,14 +162,14 @@ export function CreateCredential() {
                 ) : null}
               </dl>
             ) : null}
-            <Button type="submit" className="primary" isDisabled={busy || !phone}>
+            <Button type="submit" className="primary" isDisabled={!phone} isPending={busy}>
               Submit
             </Button>
           </>
         )}
         <Button onPress={() => navigate('/api-credentials')}>Cancel</Button>
         <ErrorText>{problem}</ErrorText>
-      </Form>
+      </ServerForm>
     </section>
   );
 }

@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { Button, Form, Heading } from 'react-aria-components';
+import { Button, Heading } from 'react-aria-components';
 import { run } from '../api/client';
 import { CreateWebhookDoc, UpdateWebhookDoc } from '../api/operations';
 import { useSession } from '../api/session';
-import { ErrorText, Field, fieldErrorsOf, SelectField } from '../components';
+import { ServerForm, ErrorText, Field, fieldErrorsOf, SelectField } from '../components';
 import type { ConsoleWebhookFragment, InboundKeywordCategory } from '../gql/graphql';
 
 export const CATEGORIES: { id: InboundKeywordCategory; label: string }[] = [
@@ -67,9 +67,10 @@ export function WebhookForm(props: { webhook?: ConsoleWebhookFragment; credentia
       <Heading level={2} id="webhook-form-title">
         {editing ? `Edit webhook ${editing.name}` : 'Create webhook'}
       </Heading>
-      <Form
+      <ServerForm
         className="form"
-        validationErrors={errors}
+        errors={errors}
+        setErrors={setErrors}
         onSubmit={(e) => {
           e.preventDefault();
           void submit();
@@ -111,13 +112,13 @@ export function WebhookForm(props: { webhook?: ConsoleWebhookFragment; credentia
           }
         />
         <div className="actions">
-          <Button type="submit" className="primary" isDisabled={busy}>
+          <Button type="submit" className="primary" isPending={busy}>
             Submit
           </Button>
           <Button onPress={props.onDone}>Cancel</Button>
         </div>
         <ErrorText>{problem}</ErrorText>
-      </Form>
+      </ServerForm>
     </section>
   );
 }
