@@ -289,7 +289,7 @@ const ROWS: Row[] = [
     'Template parameter count mismatch',
     'The number of parameters does not match the template.',
     false,
-    'Send exactly as many parameters as the template defines for each component.',
+    'Send exactly the parameters the template defines for each component; a NAMED template needs every parameter with its name (template.body[].name, parameter_name).',
     400,
   ],
   [
