@@ -16,21 +16,55 @@ import { SECRET_COLUMNS } from '../secret-columns.js';
  * changing nothing. Output meant for scripts (a new key) goes alone to stdout.
  */
 
+/** Every command: its name, its synopsis and what it does (the usage text and each command's --help). */
+const COMMANDS: Array<{ name: string; synopsis: string; summary: string }> = [
+  {
+    name: 'org create',
+    synopsis: 'org create <name> [--entitlement <e>]...',
+    summary: 'Create an organization (e.g. --entitlement cjm_whatsapp)',
+  },
+  { name: 'org entitle', synopsis: 'org entitle <name> <entitlement>', summary: 'Grant an entitlement to an organization' },
+  {
+    name: 'api-key create',
+    synopsis: 'api-key create --org <name> --sandbox <name> --role ADMIN|VIEWER [--label <text>]',
+    summary: 'Create an API key (creates the sandbox if missing); prints the key alone',
+  },
+  { name: 'api-key list', synopsis: 'api-key list', summary: 'List API keys (prefix, org, sandbox, role, last used, revoked)' },
+  { name: 'api-key revoke', synopsis: 'api-key revoke <prefix>', summary: 'Revoke an API key by its prefix' },
+  { name: 'secrets rotate', synopsis: 'secrets rotate [--new-key <base64>]', summary: 'Re-encrypt every stored secret under a new key' },
+  {
+    name: 'meta-simulator',
+    synopsis: 'meta-simulator [--port <n>] [--scenario <file.json>]',
+    summary: 'Run the Meta Graph API simulator alone',
+  },
+  {
+    name: 'demo',
+    synopsis: 'demo [--keep] [--scenario <file.json>]',
+    summary: 'Set up a whole channel against the simulator, step by step (--keep: leave it running to explore)',
+  },
+];
+
+const SETTINGS_NOTE = 'Settings come from the environment (DATABASE_URL, ENCRYPTION_KEY, ...); see the README.';
+
+const commandLine = (c: (typeof COMMANDS)[number]) =>
+  c.synopsis.length <= 44 ? `  ${c.synopsis.padEnd(46)}${c.summary}` : `  ${c.synopsis}\n${' '.repeat(48)}${c.summary}`;
+
 const USAGE = `Usage: wcs <command> [options]
 
 Commands:
-  org create <name> [--entitlement <e>]...      Create an organization (e.g. --entitlement cjm_whatsapp)
-  org entitle <name> <entitlement>              Grant an entitlement to an organization
-  api-key create --org <name> --sandbox <name> --role ADMIN|VIEWER [--label <text>]
-                                                Create an API key (creates the sandbox if missing); prints the key alone
-  api-key list                                  List API keys (prefix, org, sandbox, role, last used, revoked)
-  api-key revoke <prefix>                       Revoke an API key by its prefix
-  secrets rotate [--new-key <base64>]           Re-encrypt every stored secret under a new key
-  meta-simulator [--port <n>] [--scenario <file.json>]
-                                                Run the Meta Graph API simulator alone
-  demo [--keep] [--scenario <file.json>]        Set up a whole channel against the simulator, step by step
+${COMMANDS.map(commandLine).join('\n')}
 
-Settings come from the environment (DATABASE_URL, ENCRYPTION_KEY, ...); see the README.`;
+${SETTINGS_NOTE}`;
+
+/** `wcs <command> --help`: the usage of the commands the words name (all of a group for `wcs api-key --help`). */
+function commandUsage(words: string[]): string | null {
+  const name = words.join(' ');
+  const matching = COMMANDS.filter((c) => c.name === name || c.name.startsWith(`${name} `));
+  if (!matching.length) return null;
+  return `Usage:\n${matching.map((c) => `  wcs ${c.synopsis}\n      ${c.summary}`).join('\n')}\n\n${SETTINGS_NOTE}`;
+}
+
+const HELP_FLAGS = new Set(['--help', '-h']);
 
 export class UsageError extends Error {}
 
@@ -74,9 +108,17 @@ function formatDate(d: Date | null): string {
 
 async function run(argv: string[], io: Out): Promise<number> {
   const [group, sub, ...rest] = argv;
-  if (!group || group === 'help' || group === '--help' || group === '-h') {
+  if (!group || group === 'help' || HELP_FLAGS.has(group)) {
     io.out(USAGE);
     return group ? 0 : 2;
+  }
+  if (argv.some((a) => HELP_FLAGS.has(a))) {
+    // Help is asked for before anything is parsed or opened: it needs no configuration and changes nothing.
+    const words = argv.filter((a) => !a.startsWith('-')).slice(0, 2);
+    const usage = commandUsage(words) ?? commandUsage(words.slice(0, 1));
+    if (!usage) throw new UsageError(`unknown command: ${words.join(' ')}`);
+    io.out(usage);
+    return 0;
   }
 
   if (group === 'meta-simulator') {
