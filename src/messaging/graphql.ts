@@ -22,6 +22,10 @@ export const MessageStatusEnum = builder.enumType('MessageStatus', {
     READ: { description: 'The recipient read it (or played the voice note).' },
     FAILED: { description: 'Meta could not deliver it; see statusReason and metaErrorCode.' },
     BLOCKED: { description: 'Refused before reaching Meta (opt-out or consent policy); see statusReason.' },
+    UNKNOWN: {
+      description:
+        'Meta never answered the send and no status webhook came within the deadline (SEND_OUTCOME_UNKNOWN_DEADLINE_MS): it may or may not have been delivered. Never resent; a later status webhook still moves it on.',
+    },
   } as const satisfies Record<MessageStatus, unknown>,
 });
 

@@ -9,7 +9,8 @@ import { addTrackingEvent, type Effects } from './tracking.js';
  * not deliver statuses in order and may skip `delivered`, so a status only ever
  * moves a message forward, and FAILED (like BLOCKED) is final.
  */
-export const STATUS_RANK: Record<MessageStatus, number> = { QUEUED: 0, SENT: 1, DELIVERED: 2, READ: 3, FAILED: 4, BLOCKED: 5 };
+// UNKNOWN ranks with QUEUED: a status webhook arriving after the deadline still moves it forward.
+export const STATUS_RANK: Record<MessageStatus, number> = { QUEUED: 0, UNKNOWN: 0, SENT: 1, DELIVERED: 2, READ: 3, FAILED: 4, BLOCKED: 5 };
 const FINAL: ReadonlySet<MessageStatus> = new Set(['FAILED', 'BLOCKED']);
 
 export type DeliveryStatus = 'SENT' | 'DELIVERED' | 'READ' | 'FAILED';

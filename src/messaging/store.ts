@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { DbOrTx } from '../platform/db.js';
 import { windowQuery, type PageWindow } from '../platform/pagination.js';
@@ -330,4 +330,36 @@ export function countTrackingEvents(db: DbOrTx, sandboxId: string, filter: Track
       .where(and(...eventConditions(sandboxId, filter)))
       .get()?.n ?? 0
   );
+}
+
+/**
+ * Outbound messages sent before `cutoff` whose outcome never became known (no
+ * answer from Meta, no status webhook since): UNKNOWN with `reason`. Returns
+ * what changed, for progress events. Bounded per call; the sweep comes again.
+ */
+export function settleUnknownOutcomes(
+  db: DbOrTx,
+  cutoff: Date,
+  reason: string,
+  now: Date,
+  limit = 500,
+): { id: string; sandboxId: string; batchId: string | null }[] {
+  const stale = db
+    .select({ id: whatsappMessages.id })
+    .from(whatsappMessages)
+    .where(
+      and(
+        eq(whatsappMessages.direction, 'OUTBOUND'),
+        eq(whatsappMessages.status, 'QUEUED'),
+        isNull(whatsappMessages.wamid),
+        lt(whatsappMessages.sendAttemptedAt, cutoff),
+      ),
+    )
+    .limit(limit);
+  return db
+    .update(whatsappMessages)
+    .set({ status: 'UNKNOWN', statusReason: reason, updatedAt: now })
+    .where(inArray(whatsappMessages.id, stale))
+    .returning({ id: whatsappMessages.id, sandboxId: whatsappMessages.sandboxId, batchId: whatsappMessages.batchId })
+    .all();
 }

@@ -10,7 +10,7 @@ export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
 export const CONSENT_SOURCES = ['KEYWORD', 'USER_PREFERENCES', 'META_ERROR_131050', 'API', 'NUMBER_CHANGE'] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
 
-export const MESSAGE_STATUSES = ['QUEUED', 'SENT', 'DELIVERED', 'READ', 'FAILED', 'BLOCKED'] as const;
+export const MESSAGE_STATUSES = ['QUEUED', 'SENT', 'DELIVERED', 'READ', 'FAILED', 'BLOCKED', 'UNKNOWN'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 export const MESSAGE_DIRECTIONS = ['INBOUND', 'OUTBOUND'] as const;
@@ -160,6 +160,10 @@ export const whatsappMessages = sqliteTable(
     index('whatsapp_messages_batch_idx').on(t.batchId, t.status),
     // A sender's pacing after a restart starts from the sends of the last second (send/pacing-seed).
     index('whatsapp_messages_send_attempt_idx').on(t.credentialId, t.sendAttemptedAt),
+    // The outcome-unknown sweep: QUEUED messages whose send was tried, oldest first (a small set).
+    index('whatsapp_messages_unsettled_idx')
+      .on(t.sendAttemptedAt)
+      .where(sql`${t.status} = 'QUEUED'`),
   ],
 );
 

@@ -118,7 +118,7 @@ export function peek<T>(dataDir: string, fn: (db: Database.Database) => T): T {
 export const START_BATCH = `mutation($input: SendWhatsAppMessagesInput!) {
   sendWhatsAppMessages(input: $input) { __typename ... on SendWhatsAppMessagesSuccess { data { id } } }
 }`;
-export const BATCH = `query($id: ID!) { node(id: $id) { ... on MessageBatch { id status statusReason total queued sent failed blocked } } }`;
+export const BATCH = `query($id: ID!) { node(id: $id) { ... on MessageBatch { id status statusReason total queued sent failed blocked unknown } } }`;
 export interface BatchView {
   id: string;
   status: string;
@@ -128,4 +128,5 @@ export interface BatchView {
   sent: number;
   failed: number;
   blocked: number;
+  unknown: number;
 }

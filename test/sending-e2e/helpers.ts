@@ -72,6 +72,7 @@ export const BatchFields = graphql(`
     sent
     blocked
     failed
+    unknown
     marketing
     trackLinks
     createdAt
@@ -167,6 +168,7 @@ export const ReportDoc = graphql(`
       read
       failed
       blocked
+      unknown
       clicked
       optOuts
       inbound

@@ -164,7 +164,9 @@ export type MessageStatus =
   /** The recipient read it (or played the voice note). */
   | 'READ'
   /** Meta accepted it and sent it on. */
-  | 'SENT';
+  | 'SENT'
+  /** Meta never answered the send and no status webhook came within the deadline (SEND_OUTCOME_UNKNOWN_DEADLINE_MS): it may or may not have been delivered. Never resent; a later status webhook still moves it on. */
+  | 'UNKNOWN';
 
 /** The DEACTIVATED configuration to check and turn on again. */
 export type ReactivateChannelConfigurationInput = {

@@ -244,6 +244,7 @@ async function recipientFailed(env: SliceEnv, batch: BatchRecord, recipient: sto
 function complete(deps: AppDeps, batch: BatchRecord): void {
   const moved = inTransaction(deps.db, (tx) => {
     if (store.pendingState(tx, batch.id).pending > 0) return null;
+    // Not silent when recipients are unsettled: the view derives statusReason from the unknown count (unsettledReason).
     return transitionBatch(tx, batch.sandboxId, batch.id, 'COMPLETED', null);
   });
   if (moved) {

@@ -1,6 +1,6 @@
 import { requireWhatsAppEntitlement } from '../../credentials/service.js';
 import type { AppDeps } from '../../deps.js';
-import { inTransaction, type DbOrTx, type Tx } from '../../platform/db.js';
+import { inTransaction, type Tx } from '../../platform/db.js';
 import { FieldErrors, InvalidStateError, NotFoundError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { toPage, type Page, type PageWindow } from '../../platform/pagination.js';
@@ -50,34 +50,48 @@ export interface BatchView extends BatchRecord {
   sent: number;
   blocked: number;
   failed: number;
+  /** Sends whose outcome is unknown: waiting for a status webhook, or UNKNOWN after the deadline. */
+  unknown: number;
 }
 
 export function isTerminal(status: BatchStatus): boolean {
   return TERMINAL.has(status);
 }
 
-function withCounts(db: DbOrTx, rows: BatchRecord[]): BatchView[] {
+/**
+ * statusReason of a COMPLETED batch with sends of unknown outcome. Derived when
+ * read, so it follows the counts as status webhooks or the deadline settle them.
+ */
+export function unsettledReason(deps: AppDeps, unknown: number): string {
+  const minutes = Math.round((deps.config.meta.outcomeUnknownDeadlineMs / 60_000) * 100) / 100;
+  const n = `${unknown} recipient${unknown === 1 ? '' : 's'}`;
+  return `Completed with ${n} of unknown outcome: Meta never answered the send, so it is not resent. A status webhook settles each one; without one it is UNKNOWN ${minutes} min after its send (SEND_OUTCOME_UNKNOWN_DEADLINE_MS).`;
+}
+
+function withCounts(deps: AppDeps, rows: BatchRecord[]): BatchView[] {
   const counts = store.batchCounts(
-    db,
+    deps.db,
     rows.map((r) => r.id),
+    OUTCOME_UNKNOWN_REASON,
   );
   return rows.map((r) => {
-    const c = counts.get(r.id) ?? { sent: 0, blocked: 0, failed: 0 };
-    return { ...r, ...c, queued: Math.max(0, r.total - c.sent - c.blocked - c.failed) };
+    const c = counts.get(r.id) ?? { sent: 0, blocked: 0, failed: 0, unknown: 0 };
+    const statusReason = r.status === 'COMPLETED' && c.unknown > 0 ? unsettledReason(deps, c.unknown) : r.statusReason;
+    return { ...r, ...c, statusReason, queued: Math.max(0, r.total - c.sent - c.blocked - c.failed - c.unknown) };
   });
 }
 
 export function getBatch(deps: AppDeps, sandboxId: string, id: string): BatchView | undefined {
   const row = store.findBatch(deps.db, sandboxId, id);
-  return row ? withCounts(deps.db, [row])[0] : undefined;
+  return row ? withCounts(deps, [row])[0] : undefined;
 }
 
 export function findBatches(deps: AppDeps, sandboxId: string, ids: string[]): BatchView[] {
-  return withCounts(deps.db, store.findBatches(deps.db, sandboxId, ids));
+  return withCounts(deps, store.findBatches(deps.db, sandboxId, ids));
 }
 
 export function listBatches(deps: AppDeps, sandboxId: string, window: PageWindow, filter: store.BatchFilter): Page<BatchView> {
-  const rows = withCounts(deps.db, store.listBatches(deps.db, sandboxId, window, filter));
+  const rows = withCounts(deps, store.listBatches(deps.db, sandboxId, window, filter));
   return toPage(rows, window, store.countBatches(deps.db, sandboxId, filter));
 }
 
@@ -180,7 +194,7 @@ export async function sendWhatsAppMessages(deps: AppDeps, viewer: Viewer, input:
   });
   publishBatch(deps, batch.sandboxId, batch.id);
   deps.jobs.notify();
-  return { ...batch, queued: batch.total, sent: 0, blocked: 0, failed: 0 };
+  return { ...batch, queued: batch.total, sent: 0, blocked: 0, failed: 0, unknown: 0 };
 }
 
 // ---- cancel ------------------------------------------------------------------------

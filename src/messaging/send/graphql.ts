@@ -32,7 +32,10 @@ export const MessageBatchStatusEnum = builder.enumType('MessageBatchStatus', {
     QUEUED: { description: 'Created; sending starts in a moment.' },
     RUNNING: { description: "Sending, paced to the sender's throughput." },
     PAUSED: { description: "Waiting, not sending; statusReason says why (e.g. the sender's quality is RED). It resumes by itself." },
-    COMPLETED: { description: 'Every recipient was handled (sent, blocked or failed).' },
+    COMPLETED: {
+      description:
+        'Every recipient was handled (sent, blocked, failed, or sent with an unknown outcome: then `unknown` counts them and statusReason says so).',
+    },
     CANCELLED: { description: 'Stopped: recipients not sent by then were not sent.' },
   } as const satisfies Record<BatchStatus, unknown>,
 });
@@ -64,11 +67,16 @@ export const MessageBatchRef = builder.node(builder.objectRef<batches.BatchView>
     status: t.field({ type: MessageBatchStatusEnum, description: 'Where the batch stands.', resolve: (b) => b.status }),
     statusReason: t.exposeString('statusReason', {
       nullable: true,
-      description: "Why it is PAUSED or CANCELLED (e.g. the sender's quality rating is RED); null otherwise.",
+      description:
+        "Why it is PAUSED or CANCELLED (e.g. the sender's quality rating is RED), or, when COMPLETED, how many recipients' outcome is unknown; null otherwise.",
     }),
     total: t.exposeInt('total', { description: 'Recipients: the distinct profile ids given.' }),
     queued: t.exposeInt('queued', {
-      description: 'Recipients not sent, blocked or failed yet (including a send whose outcome Meta has not confirmed).',
+      description: 'Recipients not sent, blocked, failed or of unknown outcome yet.',
+    }),
+    unknown: t.exposeInt('unknown', {
+      description:
+        'Recipients whose send Meta never answered: waiting for a status webhook (QUEUED), or UNKNOWN once SEND_OUTCOME_UNKNOWN_DEADLINE_MS passed without one. Never resent.',
     }),
     sent: t.exposeInt('sent', { description: 'Messages Meta accepted (SENT, DELIVERED or READ).' }),
     blocked: t.exposeInt('blocked', {
@@ -139,6 +147,10 @@ const MessageReportRef = builder.objectRef<MessageReport>('MessageReport').imple
     delivered: t.exposeInt('delivered', { description: 'Messages that reached DELIVERED or READ (a read message was delivered).' }),
     read: t.exposeInt('read', { description: 'Messages that reached READ.' }),
     failed: t.exposeInt('failed', { description: 'Messages that FAILED (refused by Meta or not deliverable).' }),
+    unknown: t.exposeInt('unknown', {
+      description:
+        'Messages whose send Meta never answered: waiting for a status webhook, or UNKNOWN after SEND_OUTCOME_UNKNOWN_DEADLINE_MS. Never resent.',
+    }),
     blocked: t.exposeInt('blocked', {
       description: 'Messages BLOCKED before reaching Meta (opt-out, consent policy, no number, personalization).',
     }),

@@ -4,6 +4,7 @@ import { runBatchSlice } from './batch-runner.js';
 import { BATCH_JOB, publishBatch, transitionBatch, type BatchJobPayload } from './batches.js';
 import { linkRoute } from './links.js';
 import { sendRuntime } from './sender.js';
+import { settleUnknownOutcomes, SETTLE_UNKNOWN_JOB, sweepEveryMs } from './unknown-outcomes.js';
 import { runSendJob, SEND_JOB, sendJobExhausted, type SendJobPayload } from './single.js';
 
 /**
@@ -41,6 +42,15 @@ export const sendingModule: DomainModule = (deps) => {
         ),
       );
       if (moved) publishBatch(deps, payload.sandboxId, payload.batchId);
+    },
+  });
+
+  deps.jobs.define<Record<string, never>>({
+    kind: SETTLE_UNKNOWN_JOB,
+    concurrency: 1,
+    every: () => sweepEveryMs(deps),
+    run: async () => {
+      settleUnknownOutcomes(deps);
     },
   });
 

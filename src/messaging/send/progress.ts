@@ -14,7 +14,7 @@ import { getBatch, isTerminal, type BatchView } from './batches.js';
 export const THROTTLE_MS = 500;
 
 function fingerprint(b: BatchView): string {
-  return JSON.stringify([b.status, b.statusReason, b.queued, b.sent, b.blocked, b.failed]);
+  return JSON.stringify([b.status, b.statusReason, b.queued, b.sent, b.blocked, b.failed, b.unknown]);
 }
 
 export function batchProgress(deps: AppDeps, sandboxId: string, batchId: string): AsyncGenerator<BatchView> {

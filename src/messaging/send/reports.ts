@@ -1,6 +1,7 @@
 import { getChannelConfiguration } from '../../channel-configurations/service.js';
 import type { AppDeps } from '../../deps.js';
 import { NotFoundError, ValidationError } from '../../platform/errors.js';
+import { OUTCOME_UNKNOWN_REASON } from '../service.js';
 import * as store from './store.js';
 
 /**
@@ -39,6 +40,7 @@ export function messageReport(deps: AppDeps, sandboxId: string, input: ReportInp
     credentialId,
     since: input.since ?? null,
     until: input.until ?? null,
+    unknownReason: OUTCOME_UNKNOWN_REASON,
   });
   return {
     ...counts,

@@ -80,10 +80,12 @@ export interface BatchCounts {
   sent: number;
   blocked: number;
   failed: number;
+  /** UNKNOWN, or QUEUED with the outcome-unknown note (waiting for a status webhook). */
+  unknown: number;
 }
 
 /** sent (reached SENT, DELIVERED or READ), blocked and failed messages per batch, one grouped aggregate. */
-export function batchCounts(db: DbOrTx, batchIds: string[]): Map<string, BatchCounts> {
+export function batchCounts(db: DbOrTx, batchIds: string[], unknownReason: string): Map<string, BatchCounts> {
   const out = new Map<string, BatchCounts>();
   for (let i = 0; i < batchIds.length; i += IN_CHUNK) {
     const rows = db
@@ -92,12 +94,13 @@ export function batchCounts(db: DbOrTx, batchIds: string[]): Map<string, BatchCo
         sent: sql<number>`coalesce(sum(case when ${whatsappMessages.status} in ('SENT', 'DELIVERED', 'READ') then 1 else 0 end), 0)`,
         blocked: sql<number>`coalesce(sum(case when ${whatsappMessages.status} = 'BLOCKED' then 1 else 0 end), 0)`,
         failed: sql<number>`coalesce(sum(case when ${whatsappMessages.status} = 'FAILED' then 1 else 0 end), 0)`,
+        unknown: sql<number>`coalesce(sum(case when ${whatsappMessages.status} = 'UNKNOWN' or (${whatsappMessages.status} = 'QUEUED' and ${whatsappMessages.statusReason} = ${unknownReason}) then 1 else 0 end), 0)`,
       })
       .from(whatsappMessages)
       .where(inArray(whatsappMessages.batchId, batchIds.slice(i, i + IN_CHUNK)))
       .groupBy(whatsappMessages.batchId)
       .all();
-    for (const r of rows) if (r.batchId) out.set(r.batchId, { sent: r.sent, blocked: r.blocked, failed: r.failed });
+    for (const r of rows) if (r.batchId) out.set(r.batchId, { sent: r.sent, blocked: r.blocked, failed: r.failed, unknown: r.unknown });
   }
   return out;
 }
@@ -286,6 +289,8 @@ export interface ReportFilter {
   credentialId: string | null;
   since: Date | null;
   until: Date | null;
+  /** statusReason of a QUEUED message whose send was never answered (counted as unknown). */
+  unknownReason: string;
 }
 
 export interface ReportCounts {
@@ -297,6 +302,7 @@ export interface ReportCounts {
   clicked: number;
   optOuts: number;
   inbound: number;
+  unknown: number;
 }
 
 const m = whatsappMessages;
@@ -325,6 +331,7 @@ export function reportCounts(db: DbOrTx, f: ReportFilter): ReportCounts {
       read: sql<number>`coalesce(sum(case when ${m.status} = 'READ' or ${m.readAt} is not null then 1 else 0 end), 0)`,
       failed: sql<number>`coalesce(sum(case when ${m.status} = 'FAILED' then 1 else 0 end), 0)`,
       blocked: sql<number>`coalesce(sum(case when ${m.status} = 'BLOCKED' then 1 else 0 end), 0)`,
+      unknown: sql<number>`coalesce(sum(case when ${m.status} = 'UNKNOWN' or (${m.status} = 'QUEUED' and ${m.statusReason} = ${f.unknownReason}) then 1 else 0 end), 0)`,
       clicked: sql<number>`coalesce(sum(case when ${clickedExists} then 1 else 0 end), 0)`,
     })
     .from(m)
@@ -362,6 +369,7 @@ export function reportCounts(db: DbOrTx, f: ReportFilter): ReportCounts {
     read: o?.read ?? 0,
     failed: o?.failed ?? 0,
     blocked: o?.blocked ?? 0,
+    unknown: o?.unknown ?? 0,
     clicked: o?.clicked ?? 0,
     optOuts,
     inbound,
