@@ -15,7 +15,8 @@ import { publishBatch } from './batches.js';
 export const SETTLE_UNKNOWN_JOB = 'messaging.settle-unknown-outcomes';
 
 /** Sweep often enough that a message is settled within a quarter of the deadline past it (1 s to 1 min). */
-export const sweepEveryMs = (deps: AppDeps): number => Math.min(60_000, Math.max(1_000, Math.floor(deps.config.meta.outcomeUnknownDeadlineMs / 4)));
+export const sweepEveryMs = (deps: AppDeps): number =>
+  Math.min(60_000, Math.max(1_000, Math.floor(deps.config.meta.outcomeUnknownDeadlineMs / 4)));
 
 export function unknownReason(deps: AppDeps): string {
   const minutes = Math.round((deps.config.meta.outcomeUnknownDeadlineMs / 60_000) * 100) / 100;
