@@ -53,6 +53,11 @@ interface Group {
   ended: boolean;
 }
 
+function releaseArgs(args: ExecutionArgs): void {
+  const loose = args as unknown as Record<string, unknown>;
+  for (const field of ['document', 'variableValues', 'contextValue', 'rootValue']) loose[field] = undefined;
+}
+
 export function visibilityKey(viewer: Viewer): string {
   return `${viewer.sandboxId}|${viewer.role}|${[...viewer.entitlements].sort().join(',')}`;
 }
@@ -84,10 +89,10 @@ export class SharedFanout {
    * written straight to its socket. Returns an ExecutionResult when the operation fails to start.
    */
   async subscribe(args: ExecutionArgs, subscribe: SubscribeFn, target: FanoutTarget): Promise<AsyncGenerator<Result> | Result> {
-    const initialRun: LiveRun = { mode: 'initial' };
+    let initialRun: LiveRun | undefined = { mode: 'initial' };
     const initial = await withLiveRun(initialRun, () => subscribe(args));
     if (!isAsyncIterable(initial)) return initial as Result;
-    const initialIterator = initial[Symbol.asyncIterator]() as Source;
+    let initialIterator: Source | undefined = initial[Symbol.asyncIterator]() as Source;
 
     // The group's listener exists before the member reads its current state (at its first next()).
     const group = this.groupFor(target.key, args, subscribe);
@@ -96,6 +101,9 @@ export class SharedFanout {
       await initialIterator.return?.();
       return failed;
     }
+    // Both executions have read what they need from the arguments; graphql-ws keeps this object for as long as
+    // the subscription lives, so it should not keep the document, variables and context alive per subscriber.
+    releaseArgs(args);
 
     let finished: (() => void) | undefined;
     const ended = new Promise<IteratorResult<Result>>((resolve) => {
@@ -116,7 +124,8 @@ export class SharedFanout {
       member.closed = true;
       member.pending = null;
       member.finish();
-      await initialIterator.return?.();
+      await initialIterator?.return?.();
+      initialIterator = undefined;
       group.members.delete(member);
       if (group.members.size === 0) await this.close(group);
     };
@@ -125,11 +134,14 @@ export class SharedFanout {
     const iterator: AsyncGenerator<Result> = {
       next: async () => {
         if (!live) {
-          const step = member.closed ? { value: undefined, done: true as const } : await initialIterator.next();
+          const step = member.closed || !initialIterator ? { value: undefined, done: true as const } : await initialIterator.next();
           if (!step.done) return step;
           // graphql-ws asks for more only after it sent the last result, so the shared messages follow in order.
           live = true;
-          member.seen = initialRun.seen;
+          member.seen = initialRun?.seen;
+          // An idle subscriber keeps only its socket, its prefix and its group.
+          initialRun = undefined;
+          initialIterator = undefined;
           for (const message of member.pending ?? []) this.deliver(member, message.json, message.tag);
           member.pending = null;
         }

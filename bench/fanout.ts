@@ -1,0 +1,299 @@
+/**
+ * Subscription fan-out: one status change delivered to 1k, 5k and 10k graphql-ws subscribers of one channel
+ * configuration, the product against a naive graphql-ws broadcast (bench/baselines/naive-broadcast.ts: one
+ * execution per subscriber) started by this same run. Rounds alternate which server goes first.
+ *
+ *   npx tsx bench/fanout.ts                        # 2 rounds, 3 events per level, about 3 min
+ *   BENCH_REPS=1 BENCH_EVENTS=2 BENCH_LEVELS=1000,5000 npx tsx bench/fanout.ts
+ *
+ * Per level: p99 delivery latency after the mutation's response and after it was sent, the mutation's own
+ * response time, server CPU per subscriber (/proc/<pid>/stat utime+stime over the event), and at the last level
+ * the memory per idle connection (RSS after GC, connected and subscribed, minus RSS before, per connection).
+ * Clients are raw `ws` sockets speaking graphql-transport-ws in this process (the other core).
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
+import WebSocket from 'ws';
+import { answerQueries, fmt, loadAverage, markdownTable, median, percentile, startChild, writeSummary, type Child } from './lib.js';
+
+const REPS = Number(process.env.BENCH_REPS ?? 2);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 3);
+const LEVELS = (process.env.BENCH_LEVELS ?? '1000,5000,10000').split(',').map(Number);
+const ALL_KINDS = ['product', 'naive'] as const;
+type Kind = (typeof ALL_KINDS)[number];
+/** BENCH_KINDS=product runs one server only (e.g. to profile it with BENCH_CHILD_ARGS=--cpu-prof). */
+const KINDS = ALL_KINDS.filter((k) => !process.env.BENCH_KINDS || process.env.BENCH_KINDS.split(',').includes(k));
+
+interface Ready {
+  ready: true;
+  url: string;
+  key: string;
+  configId: string;
+}
+
+// ---- servers (child processes) ------------------------------------------------------------
+
+async function serveProduct(): Promise<void> {
+  const { startBenchService } = await import('./bench-service.js');
+  const credentials = await import('../src/credentials/service.js');
+  const configurations = await import('../src/channel-configurations/service.js');
+  const { DEFAULT_IDS } = await import('../src/meta-simulator/index.js');
+  const { encodeGlobalID } = await import('@pothos/plugin-relay');
+  const { server, deps, key, viewer } = await startBenchService({
+    WS_MAX_CONNECTIONS: '20000',
+    WS_MAX_CONNECTIONS_PER_KEY: '20000',
+  });
+  const until = async (check: () => boolean, what: string) => {
+    const deadline = Date.now() + 30_000;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error(`${what} not ready`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const credential = credentials.createCredential(deps, viewer, {
+    name: 'bench',
+    apiToken: DEFAULT_IDS.token.systemUser,
+    businessAccountId: DEFAULT_IDS.business.acme,
+    whatsAppBusinessAccountId: DEFAULT_IDS.waba.acmeMain,
+    phoneNumberId: DEFAULT_IDS.phone.acmeGreen,
+  });
+  await until(() => credentials.getCredential(deps, viewer.sandboxId, credential.id)?.status === 'ACTIVE', 'credential');
+  const configuration = configurations.createChannelConfiguration(deps, viewer, {
+    name: 'bench',
+    channel: 'WHATSAPP',
+    whatsApp: { apiCredentialId: credential.id, senderPhoneNumber: '+15550100001' },
+  });
+  await until(() => configurations.getChannelConfiguration(deps, viewer.sandboxId, configuration.id)?.status === 'ACTIVE', 'configuration');
+  answerQueries({ count: () => server.app.fanout.memberCount });
+  const ready: Ready = { ready: true, url: server.url, key, configId: encodeGlobalID('ChannelConfiguration', configuration.id) };
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
+}
+
+// ---- what each server is asked ------------------------------------------------------------
+
+const OPS: Record<Kind, { subscribe: string; off: string; on: string; offStatus: string; onStatus: string }> = {
+  product: {
+    subscribe: `subscription($id: ID!) { channelConfigurationStatusChanged(id: $id) {
+      previousStatus status at channelConfiguration { id name status } } }`,
+    off: `mutation($id: ID!) { deactivateChannelConfiguration(input: { id: $id }) { __typename } }`,
+    on: `mutation($id: ID!) { reactivateChannelConfiguration(input: { id: $id }) { __typename } }`,
+    offStatus: 'DEACTIVATED',
+    onStatus: 'ACTIVE',
+  },
+  naive: {
+    subscribe: `subscription($id: ID!) { statusChanged(id: $id) {
+      previousStatus status at channelConfiguration { id name status } } }`,
+    off: `mutation($id: ID!) { setStatus(id: $id, status: "DEACTIVATED") }`,
+    on: `mutation($id: ID!) { setStatus(id: $id, status: "ACTIVE") }`,
+    offStatus: 'DEACTIVATED',
+    onStatus: 'ACTIVE',
+  },
+};
+
+// ---- clients ------------------------------------------------------------------------------
+
+interface Subscriber {
+  ws: WebSocket;
+  /** The status in the last event received, and when. */
+  status: string;
+  at: number;
+}
+
+const STATUS_KEY = Buffer.from('"status":"');
+const STATUS_BY_LETTER: Record<number, string> = { 68: 'DEACTIVATED', 65: 'ACTIVE', 80: 'PROCESSING' };
+
+async function connect(ready: Ready, kind: Kind, n: number, into: Subscriber[]): Promise<void> {
+  const url = `${ready.url.replace(/^http/, 'ws')}/graphql`;
+  // Operation ids are UUIDs, as graphql-ws's client makes them: no two subscribers' messages are byte-identical.
+  const subscribe = () =>
+    JSON.stringify({ id: randomUUID(), type: 'subscribe', payload: { query: OPS[kind].subscribe, variables: { id: ready.configId } } });
+  const init = JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${ready.key}` } });
+  let next = 0;
+  const one = () =>
+    new Promise<void>((resolve, reject) => {
+      const sub: Subscriber = {
+        ws: new WebSocket(url, 'graphql-transport-ws', { perMessageDeflate: false, skipUTF8Validation: true }),
+        status: '',
+        at: 0,
+      };
+      sub.ws.on('open', () => sub.ws.send(init));
+      sub.ws.on('error', reject);
+      // The client must stay cheap (it shares the machine): find the event's status without parsing the message.
+      sub.ws.on('message', (data: Buffer) => {
+        const at = data.indexOf(STATUS_KEY);
+        if (at < 0) {
+          if (data.indexOf('connection_ack') >= 0) {
+            sub.ws.send(subscribe());
+            resolve();
+          }
+          return;
+        }
+        sub.status = STATUS_BY_LETTER[data[at + STATUS_KEY.length]!] ?? '';
+        sub.at = performance.now();
+      });
+      into.push(sub);
+    });
+  const workers = Array.from({ length: 100 }, async () => {
+    while (next < n) {
+      next += 1;
+      await one();
+    }
+  });
+  await Promise.all(workers);
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, state = () => '', timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what} ${state()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function mutate(ready: Ready, query: string): Promise<void> {
+  const res = await request(`${ready.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ready.key}` },
+    body: JSON.stringify({ query, variables: { id: ready.configId } }),
+  });
+  const body = (await res.body.json()) as { errors?: unknown };
+  if (res.statusCode !== 200 || body.errors) throw new Error(`mutation failed: ${JSON.stringify(body)}`);
+}
+
+interface EventFigures {
+  afterResponseP99: number;
+  afterSentP99: number;
+  mutationMs: number;
+  cpuUsPerSubscriber: number;
+}
+
+/** One measured status change (off), then back on (not measured) so the next event starts from ACTIVE. */
+async function oneEvent(child: Child<Ready>, kind: Kind, subs: Subscriber[]): Promise<EventFigures> {
+  const { off, on, offStatus, onStatus } = OPS[kind];
+  const cpuBefore = child.cpuUs();
+  const sentAt = performance.now();
+  await mutate(child.ready, off);
+  const answeredAt = performance.now();
+  await until(() => subs.every((s) => s.status === offStatus), `${kind}: every subscriber hears ${offStatus}`);
+  const cpu = child.cpuUs() - cpuBefore;
+  const arrivals = subs.map((s) => s.at);
+  await mutate(child.ready, on);
+  await until(() => subs.every((s) => s.status === onStatus), `${kind}: every subscriber hears ${onStatus}`);
+  await new Promise((r) => setTimeout(r, 200));
+  return {
+    afterResponseP99: percentile(
+      arrivals.map((t) => Math.max(0, t - answeredAt)),
+      99,
+    ),
+    afterSentP99: percentile(
+      arrivals.map((t) => t - sentAt),
+      99,
+    ),
+    mutationMs: answeredAt - sentAt,
+    cpuUsPerSubscriber: cpu / subs.length,
+  };
+}
+
+type Figures = Map<string, number[]>;
+const record = (figures: Figures, key: string, value: number) => figures.set(key, [...(figures.get(key) ?? []), value]);
+
+async function runKind(kind: Kind, figures: Figures): Promise<void> {
+  const file = fileURLToPath(import.meta.url);
+  const child = await startChild<Ready>(file, [kind]);
+  const subs: Subscriber[] = [];
+  try {
+    // The mutation alone, with nobody subscribed: what "unaffected" compares with.
+    for (let i = 0; i < EVENTS; i++) {
+      const started = performance.now();
+      await mutate(child.ready, OPS[kind].off);
+      record(figures, `${kind}:0:mutationMs`, performance.now() - started);
+      await mutate(child.ready, OPS[kind].on);
+      await new Promise((r) => setTimeout(r, kind === 'product' ? 500 : 50));
+    }
+    await child.ask('gc');
+    const rssBefore = child.rssBytes();
+    for (const level of LEVELS) {
+      await connect(child.ready, kind, level - subs.length, subs);
+      let live = 0;
+      await until(
+        async () => (live = await child.ask<number>('count')) >= level,
+        `${kind}: ${level} subscribers live`,
+        () => `${live}`,
+      );
+      if (kind === 'product') await until(() => subs.every((s) => s.status === 'ACTIVE'), 'current state received');
+      for (let i = 0; i < EVENTS; i++) {
+        const e = await oneEvent(child, kind, subs);
+        record(figures, `${kind}:${level}:afterResponseP99`, e.afterResponseP99);
+        record(figures, `${kind}:${level}:afterSentP99`, e.afterSentP99);
+        record(figures, `${kind}:${level}:mutationMs`, e.mutationMs);
+        record(figures, `${kind}:${level}:cpuUsPerSubscriber`, e.cpuUsPerSubscriber);
+      }
+      console.log(
+        `  ${kind} ${level}: p99 after response ${fmt(median(figures.get(`${kind}:${level}:afterResponseP99`)!.slice(-EVENTS)))} ms`,
+      );
+    }
+    await child.ask('gc');
+    await new Promise((r) => setTimeout(r, 500));
+    record(figures, `${kind}:idleKiB`, (child.rssBytes() - rssBefore) / subs.length / 1024);
+  } finally {
+    for (const s of subs) s.ws.terminate();
+    await child.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`fan-out: levels ${LEVELS.join('/')}, ${REPS} rounds, ${EVENTS} events per level; load ${loadAverage()}`);
+  const figures: Figures = new Map();
+  for (let rep = 0; rep < REPS; rep++) {
+    const order = rep % 2 ? [...KINDS].reverse() : [...KINDS];
+    for (const kind of order) await runKind(kind, figures);
+  }
+  const m = (key: string) => median(figures.get(key) ?? []);
+  const rows: string[][] = [];
+  for (const level of LEVELS) {
+    const p = (f: string) => m(`product:${level}:${f}`);
+    const n = (f: string) => m(`naive:${level}:${f}`);
+    rows.push([
+      fmt(level),
+      `${fmt(p('afterResponseP99'))} / ${fmt(n('afterResponseP99'))}`,
+      `**${fmt(p('afterResponseP99') / n('afterResponseP99'), 2)}×**`,
+      `${fmt(p('afterSentP99'))} / ${fmt(n('afterSentP99'))}`,
+      fmt(p('afterSentP99') / n('afterSentP99'), 2) + '×',
+      `${fmt(p('mutationMs'), 1)} / ${fmt(m('product:0:mutationMs'), 1)}`,
+      `${fmt(p('cpuUsPerSubscriber'), 1)} / ${fmt(n('cpuUsPerSubscriber'), 1)}`,
+    ]);
+  }
+  const table = markdownTable(
+    [
+      'subscribers',
+      'p99 after response ms (product / naive)',
+      'ratio',
+      'p99 after sent ms (product / naive)',
+      'ratio',
+      'mutation ms (at level / no subscribers)',
+      'CPU µs per subscriber (product / naive)',
+    ],
+    rows,
+  );
+  const memory = `Memory per idle connection at ${fmt(LEVELS.at(-1)!)}: product **${fmt(m('product:idleKiB'), 1)} KiB**, naive ${fmt(m('naive:idleKiB'), 1)} KiB (goal ≤ 25 KiB).`;
+  const text = `${table}\n\n${memory}\n\nMedians of ${REPS} rounds × ${EVENTS} events; load average ${loadAverage()}.`;
+  console.log(`\n${text}`);
+  writeSummary('Subscription fan-out (bench/fanout.ts)', text);
+}
+
+if (process.argv[2] === '--serve') {
+  const kind = process.argv[3] as Kind;
+  const start =
+    kind === 'product' ? serveProduct() : import('./baselines/naive-broadcast.js').then(({ serveNaiveBroadcast }) => serveNaiveBroadcast());
+  void start.catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+} else {
+  void main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
