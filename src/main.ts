@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
+import { simulatorGuide } from './meta-simulator/guide.js';
 import { startServer } from './server.js';
 
 /** Entry point: config -> database (migrations) -> app -> listen; graceful shutdown on SIGTERM/SIGINT. */
@@ -22,6 +23,11 @@ async function main(): Promise<void> {
     console.log(`  ${running.bootstrapKey.key}`);
     console.log('');
     console.log(`It is shown only once. Open ${running.url}/graphql and add the header  Authorization: Bearer <key>`);
+    console.log('');
+  }
+  if (running.simulator) {
+    // Outside the logger, like the key: these are instructions to a person, meant to be copied.
+    console.log(simulatorGuide(running.simulator.url).join('\n'));
     console.log('');
   }
   let shuttingDown = false;

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config.js';
 import { DEFAULT_IDS, startMetaSimulator, type RunningMetaSimulator, type Scenario } from '../meta-simulator/index.js';
+import { simulatorGuide, simulatorValueLines } from '../meta-simulator/guide.js';
 import { createLogger } from '../platform/logger.js';
 import { startServer, type RunningServer } from '../server.js';
 import { createScriptClient, type ScriptClient } from './graphql-client.js';
@@ -269,6 +270,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     `\nSummary: ${steps.length} steps passed in ${total} ms — credential ACTIVE, webhook verified by Meta's handshake, channel configuration ACTIVE, opt-out handled with an auto-reply, statuses and tracking events recorded.`,
   );
   if (!options.keep) {
+    out(`\nThe simulator played Meta with these values (a real Meta app gives you your own):`);
+    for (const line of simulatorValueLines()) out(line);
+    out('Run `npm run demo -- --keep` (or `npx wcs demo --keep`) to keep the service and the simulator running and try them yourself.');
     await shutdown();
     return 0;
   }
@@ -276,6 +280,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   out(`  GraphiQL:   ${server!.url}/graphql`);
   out(`  ADMIN key:  ${state.key}`);
   out(`  Meta simulator: ${sim!.url} (control API under /__simulator)`);
+  out('');
+  for (const line of simulatorGuide(sim!.url)) out(line);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

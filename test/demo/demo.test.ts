@@ -37,6 +37,10 @@ describe('npm run demo', () => {
     expect(res.stdout).toMatch(/DRAFT → PROCESSING → ACTIVE; 6\/6 checks passed/);
     expect(res.stdout).toMatch(/consent OPTED_OUT \(source KEYWORD, keyword STOP\)/);
     expect(res.stdout).toMatch(/Summary: 11 steps passed in \d+ ms/);
+    // The simulator's values, and how to keep it running to try them (issue 12 point 13).
+    for (const value of [DEFAULT_IDS.token.systemUser, DEFAULT_IDS.business.acme, DEFAULT_IDS.appSecret])
+      expect(res.stdout).toContain(value);
+    expect(res.stdout).toContain('--keep');
   }, 90_000);
 
   it('names the failed step and exits non-zero when a step fails', async () => {
@@ -57,6 +61,8 @@ describe('npm run demo', () => {
     try {
       const [, graphiql] = await proc.waitFor(/GraphiQL:\s+(http:\/\/\S+\/graphql)/, 60_000);
       const [, key] = await proc.waitFor(/ADMIN key:\s+(wcs_\S+)/);
+      // How to complete Meta's handshake and inject a customer's message on the simulator that keeps running.
+      await proc.waitFor(/__simulator\/webhook\/inbound-text/);
       const res = await request(graphiql!, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
