@@ -390,31 +390,3 @@ describe("Meta's template webhooks refresh the cached templates", () => {
     expect(deliveries[0]!.detail).toContain('template status update(s) (PAUSED)');
   });
 });
-
-describe('when Meta cannot list the templates', () => {
-  const v = useWorld(() => startSendWorld({}));
-
-  it('the templates field is a Meta error, sends go unchecked and Meta decides (132000 for a named template sent positionally)', async () => {
-    v.sim.sim.injectFault({
-      path: '**/message_templates',
-      times: Infinity,
-      status: 400,
-      metaError: { code: 100, message: '(#100) Invalid parameter' },
-    });
-    const res = await v.h.gql(TemplatesDoc, { id: v.credentialId, refresh: true });
-    expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'META_API_ERROR', metaCode: 100 } });
-    const ok = await sendOk(v.h, {
-      channelConfigurationId: v.configId,
-      phoneNumber: '+16505550131',
-      template: { name: 'order_update', languageCode: 'en_US', bodyParameters: ['Ana', 'A-7'] },
-    });
-    expect(ok.status).toBe('SENT');
-    const failed = await sendOk(v.h, {
-      channelConfigurationId: v.configId,
-      phoneNumber: '+16505550132',
-      template: { name: 'order_confirmation', languageCode: 'en_US', bodyParameters: ['Ana', '$1', 'today'] },
-    });
-    expect(failed).toMatchObject({ status: 'FAILED', metaErrorCode: 132000 });
-    expect(failed.statusReason).toContain('parameter_name');
-  });
-});
