@@ -55,18 +55,18 @@ async function waitForResponse(predicate: (text: string) => boolean, what: strin
       last = await responseText();
       return predicate(last);
     },
-    20_000,
+    30_000,
     `${what} (response pane: ${last.slice(0, 300)})`,
   );
   return last;
 }
 
 // A 9 MB page and a real browser on a shared CI box: generous, condition-based waits only.
-describe('GraphiQL served by the service (points 4 and 5)', { timeout: 90_000 }, () => {
+describe('GraphiQL served by the service (points 4 and 5)', { timeout: 120_000 }, () => {
   it('loads with the network to anything but the service blocked', async () => {
     await page.goto(`${w.h.url}/graphql`);
-    await page.locator('.graphiql-container').first().waitFor({ timeout: 30_000 });
-    await page.locator('.graphiql-query-editor .monaco-editor').first().waitFor({ timeout: 30_000 });
+    await page.locator('.graphiql-container').first().waitFor({ timeout: 60_000 });
+    await page.locator('.graphiql-query-editor .monaco-editor').first().waitFor({ timeout: 60_000 });
     expect(await page.content()).not.toContain('__TITLE__');
     await saveScreenshot(page, 'graphiql-loaded-offline');
     expect(blocked).toEqual([]);
@@ -94,7 +94,7 @@ describe('GraphiQL served by the service (points 4 and 5)', { timeout: 90_000 },
       'subscription Live { channelConfigurationStatusChanged { previousStatus status channelConfiguration { name } } }',
     );
     await page.getByRole('button', { name: /Execute query/ }).click();
-    await waitUntil(() => listeners() > before, 20_000, 'the GraphiQL subscription to be live');
+    await waitUntil(() => listeners() > before, 30_000, 'the GraphiQL subscription to be live');
     await createConfig(w.h, configInput('From-GraphiQL', credentialId));
     const text = await waitForResponse(
       (t) => /"previousStatus":\s*"PROCESSING"/.test(t) && /"status":\s*"ACTIVE"/.test(t),
