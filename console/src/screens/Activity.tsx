@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Heading } from 'react-aria-components';
-import { DeliveriesDoc, TrackingEventAddedDoc, TrackingEventsDoc } from '../api/operations';
+import { DeliveriesDoc, TrackingEventAddedDoc, TrackingEventsDoc } from '../api/operations-live';
 import { useQueryData, useSubscription } from '../api/session';
 import { ErrorText, formatTime, StatusBadge } from '../components';
 import type { ConsoleTrackingEventFragment } from '../gql/graphql';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Button, Checkbox, CheckboxGroup, Heading, Label, Text } from 'react-aria-components';
 import { run } from '../api/client';
-import { ConfigurationFormDoc, CreateConfigurationDoc } from '../api/operations';
+import { ConfigurationFormDoc, CreateConfigurationDoc } from '../api/operations-live';
 import { useQueryData, useSession } from '../api/session';
 import { ServerForm, ErrorText, Field, fieldErrorsOf, SelectField } from '../components';
 import { navigate } from '../router';

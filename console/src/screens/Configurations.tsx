@@ -7,7 +7,7 @@ import {
   DeactivateConfigurationDoc,
   ReactivateConfigurationDoc,
   SubmitConfigurationDoc,
-} from '../api/operations';
+} from '../api/operations-live';
 import { useQueryData, useSession, useSubscription } from '../api/session';
 import { ConfirmButton, ErrorText, formatTime, mergeNewest, StatusBadge } from '../components';
 import type { ConsoleConfigurationFragment } from '../gql/graphql';
@@ -96,14 +96,20 @@ function ConfigurationList({ selected }: { selected?: string }) {
 function ConfigurationDetail({ configuration: c }: { configuration: ConsoleConfigurationFragment }) {
   const { api, canWrite } = useSession();
   const [problem, setProblem] = useState<string>();
-  const act = (doc: typeof SubmitConfigurationDoc | typeof DeactivateConfigurationDoc | typeof ReactivateConfigurationDoc) =>
-    run(api.client, doc as typeof SubmitConfigurationDoc, { input: { id: c.id } }, true).then(
-      (d) => {
-        const r = Object.values(d)[0] as { __typename: string; message?: string };
-        setProblem(r.__typename.endsWith('Success') ? undefined : r.message);
-      },
+  // The new status arrives through the status stream; only a refusal (InvalidStateError, …) needs showing here.
+  const act = (kind: 'submit' | 'deactivate' | 'reactivate') => {
+    const variables = { input: { id: c.id } };
+    const result: Promise<{ __typename: string; message?: string }> =
+      kind === 'submit'
+        ? run(api.client, SubmitConfigurationDoc, variables, true).then((d) => d.submitChannelConfiguration)
+        : kind === 'deactivate'
+          ? run(api.client, DeactivateConfigurationDoc, variables, true).then((d) => d.deactivateChannelConfiguration)
+          : run(api.client, ReactivateConfigurationDoc, variables, true).then((d) => d.reactivateChannelConfiguration);
+    result.then(
+      (r) => setProblem(r.__typename.endsWith('Success') ? undefined : r.message),
       (err: Error) => setProblem(err.message),
     );
+  };
   return (
     <section className="card" aria-labelledby="detail-title">
       <Heading level={2} id="detail-title">
@@ -162,7 +168,7 @@ function ConfigurationDetail({ configuration: c }: { configuration: ConsoleConfi
       {canWrite ? (
         <div className="actions">
           {c.status === 'DRAFT' || c.status === 'FAILED' ? (
-            <Button className="primary" onPress={() => void act(SubmitConfigurationDoc)}>
+            <Button className="primary" onPress={() => act('submit')}>
               Submit
             </Button>
           ) : null}
@@ -173,10 +179,10 @@ function ConfigurationDetail({ configuration: c }: { configuration: ConsoleConfi
               title={`Deactivate ${c.name}?`}
               body="Nothing is sent through it until it is reactivated."
               confirmLabel="Deactivate"
-              onConfirm={() => void act(DeactivateConfigurationDoc)}
+              onConfirm={() => act('deactivate')}
             />
           ) : null}
-          {c.status === 'DEACTIVATED' ? <Button onPress={() => void act(ReactivateConfigurationDoc)}>Reactivate</Button> : null}
+          {c.status === 'DEACTIVATED' ? <Button onPress={() => act('reactivate')}>Reactivate</Button> : null}
         </div>
       ) : null}
       <ErrorText>{problem}</ErrorText>
