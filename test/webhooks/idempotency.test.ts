@@ -54,6 +54,8 @@ describe('redelivered notifications', () => {
       'PROCESSED',
     ]);
     expect(all[10]!.detail).toContain('already recorded');
+    // Both replies go to one person: the second waits for Meta's pair rate (one message per 6 s to a user).
+    await waitUntil(() => repliesTo(sim, waId).length >= 2, 30_000, 'two replies');
     await h.server.deps.jobs.idle();
     await sim.sim.idle();
     expect(repliesTo(sim, waId)).toHaveLength(2);
@@ -72,7 +74,7 @@ describe('redelivered notifications', () => {
     await h.server.deps.jobs.idle();
     expect(repliesTo(sim, waId)).toHaveLength(2);
     expect(await trackingCount(h, 'INBOUND')).toBe(2);
-  });
+  }, 90_000);
 
   it('each status posted 5 times, also concurrently, becomes one tracking event', async () => {
     const { sim, h, webhook, url } = await connectedWorld();

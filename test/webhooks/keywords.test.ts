@@ -122,7 +122,8 @@ describe('keyword rules on inbound messages', () => {
     await settle(h, webhook.id, 3);
     expect((await consentOf(h, waId)).status).toBe('OPTED_OUT');
 
-    await waitUntil(() => repliesTo(sim, waId).length >= 3, 10_000, 'three replies');
+    // Three replies to one person: Meta's pair rate (one message per 6 s to a user) spaces them.
+    await waitUntil(() => repliesTo(sim, waId).length >= 3, 40_000, 'three replies');
     await sim.sim.idle();
     expect(repliesTo(sim, waId)).toEqual([
       'Welcome back! You will receive our messages again.',
@@ -136,7 +137,7 @@ describe('keyword rules on inbound messages', () => {
     ]);
     expect((await h.gql(TrackingDoc, { type: 'HELP' })).data!.trackingEvents.totalCount).toBe(1);
     expect((await h.gql(TrackingDoc, { type: 'OPT_IN' })).data!.trackingEvents.totalCount).toBe(1);
-  });
+  }, 90_000);
 
   it('a message that is not text (an image) is recorded as inbound without keyword matching or reply', async () => {
     const { sim, h, webhook } = await connectedWorld();
@@ -164,12 +165,13 @@ describe('keyword rules on inbound messages', () => {
       await sim.sim.sendInboundText({ phoneNumberId: IDS.phone.acmeGreen, from: { waId }, text });
     }
     await settle(h, webhook.id, 4);
-    await waitUntil(() => repliesTo(sim, waId).length >= 4, 10_000, 'four replies');
+    // Four replies to one person, spaced by Meta's pair rate (one message per 6 s to a user).
+    await waitUntil(() => repliesTo(sim, waId).length >= 4, 50_000, 'four replies');
     expect(repliesTo(sim, waId)).toEqual(['Hello!', 'Hello!', 'Hello!', 'We are here to help.']);
     const consent = await consentOf(h, waId);
     expect(consent.status).toBe('UNKNOWN');
     expect(consent.history).toEqual([]);
-  });
+  }, 90_000);
 
   it('testInboundKeyword is a dry run: it reports what would happen and changes nothing', async () => {
     const { h, webhook } = await connectedWorld();
