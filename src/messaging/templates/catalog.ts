@@ -14,12 +14,16 @@ import { toDefinition, type TemplateDefinition } from './definition.js';
  */
 
 const TTL_MS = 10 * 60_000;
+/** After a failed read, the cached list is used this long before Meta is asked again (no per-send retries in an outage). */
+const FAILED_READ_BACKOFF_MS = 30_000;
 
 interface Entry {
   templates: TemplateDefinition[];
   fetchedAt: number;
   /** A webhook changed a template since the read: read again at the next use. */
   stale: boolean;
+  /** A read failed: until then the cache answers (performance.now() ms). */
+  quietUntil: number;
   /** +1 per webhook, so a read that started before one never overwrites its facts. */
   version: number;
   inflight: Promise<TemplateDefinition[]> | null;
@@ -49,12 +53,15 @@ export class TemplateCatalog {
   async read(credential: CredentialRecord, options: { refresh?: boolean } = {}): Promise<CatalogAnswer> {
     const key = this.key(credential.sandboxId, credential.wabaId);
     const entry = this.entries.get(key);
-    const fresh = entry && !entry.stale && performance.now() - entry.fetchedAt < TTL_MS;
+    const now = performance.now();
+    const fresh = entry && ((!entry.stale && now - entry.fetchedAt < TTL_MS) || (entry.fetchedAt > 0 && now < entry.quietUntil));
     if (entry && fresh && !options.refresh) return { source: 'cache', templates: entry.templates };
     try {
       return { source: 'meta', templates: await this.fetch(key, credential) };
     } catch (error) {
-      if (entry?.fetchedAt) return { source: 'cache', templates: entry.templates };
+      const failed = this.entries.get(key);
+      if (failed) failed.quietUntil = performance.now() + FAILED_READ_BACKOFF_MS;
+      if (failed?.fetchedAt) return { source: 'cache', templates: failed.templates };
       return { source: 'unavailable', templates: [], error };
     }
   }
@@ -62,7 +69,7 @@ export class TemplateCatalog {
   private fetch(key: string, credential: CredentialRecord): Promise<TemplateDefinition[]> {
     let entry = this.entries.get(key);
     if (!entry) {
-      entry = { templates: [], fetchedAt: 0, stale: true, version: 0, inflight: null };
+      entry = { templates: [], fetchedAt: 0, stale: true, quietUntil: 0, version: 0, inflight: null };
       this.entries.set(key, entry);
     }
     if (entry.inflight) return entry.inflight;
