@@ -1,14 +1,15 @@
 import DataLoader from 'dataloader';
 import { WhatsAppApiCredentialRef } from '../credentials/graphql.js';
-import { getCredential } from '../credentials/service.js';
+import { findCredentials } from '../credentials/service.js';
 import { builder } from '../graphql/builder.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { decodeId, decodeIds } from '../graphql/ids.js';
+import { loadRef, loadRefs, loaderOf, sandboxed, type BatchSource } from '../graphql/loaders.js';
 import { TrackingEventRef, WhatsAppMessageRef } from '../messaging/graphql.js';
 import { MarketingActionRef } from '../settings/graphql.js';
-import { findMarketingActions } from '../settings/service.js';
+import { findMarketingActions, getGeneralSettings, type GeneralSettings } from '../settings/service.js';
 import { WhatsAppWebhookRef } from '../webhooks/graphql.js';
-import { getWebhook } from '../webhooks/service.js';
+import { findWebhooks } from '../webhooks/service.js';
 import * as service from './service.js';
 import type { ChannelConfigurationRecord, ConfigurationCheckRecord } from './service.js';
 import type { Channel, CheckStatus, ConfigurationStatus } from './tables.js';
@@ -41,6 +42,16 @@ export function decodeReferences(
 }
 
 // ---- per-request loaders -----------------------------------------------------------
+
+// References load once per page through the kernel's loaders (graphql/loaders.ts), sandbox guard included.
+const credentialSource = sandboxed('whatsapp-api-credential', findCredentials);
+const webhookSource = sandboxed('whatsapp-webhook', findWebhooks);
+const marketingActionSource = sandboxed('marketing-action', findMarketingActions);
+const generalSettingsSource: BatchSource<string, GeneralSettings> = {
+  name: 'channel-general-settings',
+  load: (deps, sandboxId) => [getGeneralSettings(deps, sandboxId)],
+  keyOf: (row) => row.sandboxId,
+};
 
 // Batching only, no cache: a subscription reuses its context for every event, and each event must see fresh rows.
 interface Loaders {
@@ -125,13 +136,13 @@ export const WhatsAppChannelSettingsRef = builder.objectRef<ChannelConfiguration
       type: WhatsAppApiCredentialRef,
       nullable: true,
       description: 'The WhatsApp API credential messages are sent with; null only in a DRAFT saved without one.',
-      resolve: (r, _args, ctx) => (r.credentialId ? (getCredential(ctx.deps, r.sandboxId, r.credentialId) ?? null) : null),
+      resolve: (r, _args, ctx) => loadRef(ctx, credentialSource, r.credentialId),
     }),
     webhook: t.field({
       type: WhatsAppWebhookRef,
       nullable: true,
       description: 'The webhook that receives inbound messages and delivery reports; null when none is set.',
-      resolve: (r, _args, ctx) => (r.webhookId ? (getWebhook(ctx.deps, r.sandboxId, r.webhookId) ?? null) : null),
+      resolve: (r, _args, ctx) => loadRef(ctx, webhookSource, r.webhookId),
     }),
     senderPhoneNumber: t.exposeString('senderPhoneNumber', {
       nullable: true,
@@ -143,7 +154,10 @@ export const WhatsAppChannelSettingsRef = builder.objectRef<ChannelConfiguration
     }),
     effectiveExecutionField: t.string({
       description: 'The execution field in force: executionField, or the sandbox default when it is null.',
-      resolve: (r, _args, ctx) => service.effectiveExecutionField(ctx.deps, r),
+      resolve: async (r, _args, ctx) =>
+        r.executionField ??
+        (await loaderOf(ctx, generalSettingsSource).load(r.sandboxId))?.whatsAppExecutionField ??
+        service.effectiveExecutionField(ctx.deps, r),
     }),
   }),
 });
@@ -165,10 +179,7 @@ export const ChannelConfigurationRef = builder.node(builder.objectRef<ChannelCon
     marketingActions: t.field({
       type: [MarketingActionRef],
       description: 'The marketing actions (consent policies) applied to sends through this configuration.',
-      resolve: (r, _args, ctx) => {
-        const found = findMarketingActions(ctx.deps, r.sandboxId, r.marketingActionIds);
-        return r.marketingActionIds.flatMap((id) => found.filter((a) => a.id === id));
-      },
+      resolve: (r, _args, ctx) => loadRefs(ctx, marketingActionSource, r.marketingActionIds),
     }),
     whatsApp: t.field({ type: WhatsAppChannelSettingsRef, description: 'The WhatsApp settings.', resolve: (r) => r }),
     status: t.field({

@@ -1,5 +1,6 @@
-import { and, asc, count, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../platform/db.js';
+import { inJsonList, prepared } from '../platform/prepared.js';
 import { windowQuery, type PageWindow } from '../platform/pagination.js';
 import { channelConfigurationChecks, channelConfigurations, type Channel, type CheckStatus, type ConfigurationStatus } from './tables.js';
 
@@ -28,11 +29,13 @@ export function findConfiguration(db: DbOrTx, sandboxId: string, id: string): Co
 
 export function findConfigurations(db: DbOrTx, sandboxId: string, ids: string[]): ConfigurationRow[] {
   if (!ids.length) return [];
-  return db
-    .select()
-    .from(channelConfigurations)
-    .where(and(eq(channelConfigurations.sandboxId, sandboxId), inArray(channelConfigurations.id, ids)))
-    .all();
+  return prepared(db, 'channel-configurations.findConfigurations', (d) =>
+    d
+      .select()
+      .from(channelConfigurations)
+      .where(and(eq(channelConfigurations.sandboxId, sql.placeholder('sandboxId')), inJsonList(channelConfigurations.id, 'ids')))
+      .prepare(),
+  ).all({ sandboxId, ids: JSON.stringify(ids) });
 }
 
 /** Unscoped read for background work that carries the id in its payload. */
@@ -64,6 +67,22 @@ function filterConditions(sandboxId: string, filter: ListFilter): SQL[] {
 }
 
 export function listConfigurations(db: DbOrTx, sandboxId: string, window: PageWindow, filter: ListFilter): ConfigurationRow[] {
+  // The common page (no filter, newest first, optionally after a cursor) runs a statement prepared once.
+  if (!filter.status && !filter.channel && !filter.search && window.direction === 'desc' && !window.beforeId) {
+    const statement = prepared(db, 'channel-configurations.listNewestFirst', (d) =>
+      d
+        .select()
+        .from(channelConfigurations)
+        .where(
+          and(eq(channelConfigurations.sandboxId, sql.placeholder('sandboxId')), lt(channelConfigurations.id, sql.placeholder('afterId'))),
+        )
+        .orderBy(desc(channelConfigurations.id))
+        .limit(sql.placeholder('limit'))
+        .prepare(),
+    );
+    // A ULID is 26 characters of Crockford base32: "~" sorts after every id, so "no cursor" is "after ~".
+    return statement.all({ sandboxId, afterId: window.afterId ?? '~', limit: window.limit + 1 });
+  }
   const q = windowQuery(channelConfigurations.id, window);
   return db
     .select()
@@ -75,6 +94,16 @@ export function listConfigurations(db: DbOrTx, sandboxId: string, window: PageWi
 }
 
 export function countConfigurations(db: DbOrTx, sandboxId: string, filter: ListFilter): number {
+  if (!filter.status && !filter.channel && !filter.search) {
+    const statement = prepared(db, 'channel-configurations.countAll', (d) =>
+      d
+        .select({ n: count() })
+        .from(channelConfigurations)
+        .where(eq(channelConfigurations.sandboxId, sql.placeholder('sandboxId')))
+        .prepare(),
+    );
+    return statement.get({ sandboxId })?.n ?? 0;
+  }
   return (
     db
       .select({ n: count() })
@@ -161,12 +190,14 @@ export function listChecks(db: DbOrTx, configurationId: string, run: number): Ch
 
 export function listChecksForMany(db: DbOrTx, keys: { configurationId: string; run: number }[]): CheckRow[] {
   if (!keys.length) return [];
-  const rows = db
-    .select()
-    .from(channelConfigurationChecks)
-    .where(inArray(channelConfigurationChecks.configurationId, [...new Set(keys.map((k) => k.configurationId))]))
-    .orderBy(asc(channelConfigurationChecks.position))
-    .all();
+  const rows = prepared(db, 'channel-configurations.checksOfMany', (d) =>
+    d
+      .select()
+      .from(channelConfigurationChecks)
+      .where(inJsonList(channelConfigurationChecks.configurationId, 'ids'))
+      .orderBy(asc(channelConfigurationChecks.position))
+      .prepare(),
+  ).all({ ids: JSON.stringify([...new Set(keys.map((k) => k.configurationId))]) });
   const wanted = new Set(keys.map((k) => `${k.configurationId}#${k.run}`));
   return rows.filter((r) => wanted.has(`${r.configurationId}#${r.run}`));
 }

@@ -1,4 +1,5 @@
-import { and, count, desc, eq, inArray, lt } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { inJsonList, prepared } from '../platform/prepared.js';
 import type { DbOrTx } from '../platform/db.js';
 import { windowQuery, type PageWindow } from '../platform/pagination.js';
 import { metaApiCalls, phoneQualityChanges, whatsappApiCredentials, type CredentialStatus } from './tables.js';
@@ -22,11 +23,13 @@ export function findCredential(db: DbOrTx, sandboxId: string, id: string): Crede
 
 export function findCredentials(db: DbOrTx, sandboxId: string, ids: string[]): CredentialRow[] {
   if (!ids.length) return [];
-  return db
-    .select()
-    .from(whatsappApiCredentials)
-    .where(and(eq(whatsappApiCredentials.sandboxId, sandboxId), inArray(whatsappApiCredentials.id, ids)))
-    .all();
+  return prepared(db, 'credentials.findCredentials', (d) =>
+    d
+      .select()
+      .from(whatsappApiCredentials)
+      .where(and(eq(whatsappApiCredentials.sandboxId, sql.placeholder('sandboxId')), inJsonList(whatsappApiCredentials.id, 'ids')))
+      .prepare(),
+  ).all({ sandboxId, ids: JSON.stringify(ids) });
 }
 
 /** Unscoped read for background work that carries the id in its payload. */

@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { inJsonList, prepared } from '../platform/prepared.js';
 import type { DbOrTx } from '../platform/db.js';
 import { channelGeneralSettings, marketingActions } from './tables.js';
 
@@ -6,7 +7,13 @@ export type MarketingActionRecord = typeof marketingActions.$inferSelect;
 export type ChannelGeneralSettingsRecord = typeof channelGeneralSettings.$inferSelect;
 
 export function findGeneralSettings(db: DbOrTx, sandboxId: string): ChannelGeneralSettingsRecord | undefined {
-  return db.select().from(channelGeneralSettings).where(eq(channelGeneralSettings.sandboxId, sandboxId)).get();
+  return prepared(db, 'settings.findGeneralSettings', (d) =>
+    d
+      .select()
+      .from(channelGeneralSettings)
+      .where(eq(channelGeneralSettings.sandboxId, sql.placeholder('sandboxId')))
+      .prepare(),
+  ).get({ sandboxId });
 }
 
 export function upsertGeneralSettings(db: DbOrTx, row: ChannelGeneralSettingsRecord): void {
@@ -25,11 +32,13 @@ export function listMarketingActions(db: DbOrTx, sandboxId: string): MarketingAc
 
 export function findMarketingActionsByIds(db: DbOrTx, sandboxId: string, ids: string[]): MarketingActionRecord[] {
   if (!ids.length) return [];
-  return db
-    .select()
-    .from(marketingActions)
-    .where(and(eq(marketingActions.sandboxId, sandboxId), inArray(marketingActions.id, ids)))
-    .all();
+  return prepared(db, 'settings.findMarketingActionsByIds', (d) =>
+    d
+      .select()
+      .from(marketingActions)
+      .where(and(eq(marketingActions.sandboxId, sql.placeholder('sandboxId')), inJsonList(marketingActions.id, 'ids')))
+      .prepare(),
+  ).all({ sandboxId, ids: JSON.stringify(ids) });
 }
 
 export function findMarketingActionByKey(db: DbOrTx, sandboxId: string, key: string): MarketingActionRecord | undefined {

@@ -1,6 +1,7 @@
 import type Sqlite from 'better-sqlite3';
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../platform/db.js';
+import { inJsonList, prepared } from '../platform/prepared.js';
 import { windowQuery, type PageWindow } from '../platform/pagination.js';
 import { webhookDeliveries, whatsappWebhooks, type DeliveryOutcome } from './tables.js';
 
@@ -42,11 +43,13 @@ export function findWebhookById(db: DbOrTx, id: string): WebhookRow | undefined 
 
 export function findWebhooks(db: DbOrTx, sandboxId: string, ids: string[]): WebhookRow[] {
   if (!ids.length) return [];
-  return db
-    .select()
-    .from(whatsappWebhooks)
-    .where(and(eq(whatsappWebhooks.sandboxId, sandboxId), inArray(whatsappWebhooks.id, ids)))
-    .all();
+  return prepared(db, 'webhooks.findWebhooks', (d) =>
+    d
+      .select()
+      .from(whatsappWebhooks)
+      .where(and(eq(whatsappWebhooks.sandboxId, sql.placeholder('sandboxId')), inJsonList(whatsappWebhooks.id, 'ids')))
+      .prepare(),
+  ).all({ sandboxId, ids: JSON.stringify(ids) });
 }
 
 export function findWebhookByPathId(db: DbOrTx, pathId: string): WebhookRow | undefined {

@@ -119,6 +119,27 @@ export function listApiKeys(db: Db): store.ApiKeyListing[] {
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
+/** When each key's last-used time was last written, per database (the process is the only writer). */
+const lastTouched = new WeakMap<Db, Map<string, number>>();
+
+/**
+ * A key's last-used time is written at most once a minute per key, and after the request's own work (next turn of
+ * the event loop): reads must not become writes on their critical path. A database closed meanwhile skips it.
+ */
+function touchLater(db: Db, keyId: string, now: Date): void {
+  let touched = lastTouched.get(db);
+  if (!touched) lastTouched.set(db, (touched = new Map()));
+  if (now.getTime() - (touched.get(keyId) ?? -Infinity) < LAST_USED_WRITE_INTERVAL_MS) return;
+  touched.set(keyId, now.getTime());
+  setImmediate(() => {
+    try {
+      store.touchApiKey(db, keyId, now, LAST_USED_WRITE_INTERVAL_MS);
+    } catch {
+      // The service stopped (database closed) before the write: last-used is advisory.
+    }
+  });
+}
+
 /** Resolves an Authorization header value to a viewer, or null for a missing, unknown or revoked key. */
 export function authenticate(db: Db, authorization: string | undefined | null, now = new Date()): Viewer | null {
   if (!authorization) return null;
@@ -126,7 +147,7 @@ export function authenticate(db: Db, authorization: string | undefined | null, n
   if (!match || match[1]!.length > 200) return null;
   const row = store.findActiveKeyByHash(db, hashApiKey(match[1]!));
   if (!row) return null;
-  store.touchApiKey(db, row.key.id, now, LAST_USED_WRITE_INTERVAL_MS);
+  touchLater(db, row.key.id, now);
   return {
     apiKeyId: row.key.id,
     keyPrefix: row.key.prefix,

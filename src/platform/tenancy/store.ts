@@ -1,4 +1,5 @@
-import { and, count, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, count, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { prepared } from '../prepared.js';
 import type { DbOrTx } from '../db.js';
 import { windowQuery, type PageWindow } from '../pagination.js';
 import { apiKeys, auditLog, organizations, sandboxes } from './tables.js';
@@ -79,13 +80,16 @@ export interface ActiveKeyRow {
 }
 
 export function findActiveKeyByHash(db: DbOrTx, keyHash: string): ActiveKeyRow | undefined {
-  return db
-    .select({ key: apiKeys, organization: organizations, sandbox: sandboxes })
-    .from(apiKeys)
-    .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
-    .innerJoin(sandboxes, eq(sandboxes.id, apiKeys.sandboxId))
-    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
-    .get();
+  // Every request runs this: built and prepared once per connection.
+  return prepared(db, 'tenancy.findActiveKeyByHash', (d) =>
+    d
+      .select({ key: apiKeys, organization: organizations, sandbox: sandboxes })
+      .from(apiKeys)
+      .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
+      .innerJoin(sandboxes, eq(sandboxes.id, apiKeys.sandboxId))
+      .where(and(eq(apiKeys.keyHash, sql.placeholder('keyHash')), isNull(apiKeys.revokedAt)))
+      .prepare(),
+  ).get({ keyHash });
 }
 
 /** Touches last_used_at at most once per interval so reads do not turn into writes. */

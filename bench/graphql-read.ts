@@ -1,0 +1,182 @@
+/**
+ * The read path against stock baselines started by this same run (bench/baselines/stock-read.ts):
+ *   - `{ viewer { … } }` POST vs minimal graphql-yoga + Pothos `{ hello }`;
+ *   - `channelConfigurations(first: 20 / 50)` with status, checks, marketing actions, apiCredential, webhook and
+ *     sender vs yoga + Pothos + drizzle + better-sqlite3 returning 20 rows.
+ * Each server is a child process; autocannon runs here. Rounds alternate the order of the servers. The primary
+ * figure is server CPU per request from /proc/<pid>/stat (utime+stime, all threads), robust to a busy machine.
+ *
+ *   npx tsx bench/graphql-read.ts                     # 3 rounds × 5 servers × 5 s
+ *   BENCH_REPS=1 BENCH_SECONDS=3 npx tsx bench/graphql-read.ts
+ */
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { answerQueries, fmt, loadAverage, markdownTable, median, startChild, writeSummary, type Child } from './lib.js';
+
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+
+const VIEWER = `query Viewer { viewer { role entitlements apiKeyPrefix organization { id name } sandbox { id name } } }`;
+const LIST = `query List($first: Int!) { channelConfigurations(first: $first) {
+  totalCount pageInfo { hasNextPage endCursor }
+  edges { node {
+    id name description channel status statusReason statusChangedAt createdAt updatedAt
+    marketingActions { id key name }
+    checks { name status message remedy checkedAt }
+    whatsApp { apiCredential { id name status } webhook { id name } senderPhoneNumber executionField effectiveExecutionField }
+  } }
+} }`;
+
+interface Ready {
+  url: string;
+  key: string;
+}
+
+const CASES = {
+  hello: { server: 'stock-hello', body: { query: '{ hello }' } },
+  rows20: {
+    server: 'stock-rows',
+    body: { query: 'query($n: Int!) { items(first: $n) { id name status createdAt } }', variables: { n: 20 } },
+  },
+  viewer: { server: 'product', body: { query: VIEWER } },
+  list20: { server: 'product', body: { query: LIST, variables: { first: 20 } } },
+  list50: { server: 'product', body: { query: LIST, variables: { first: 50 } } },
+} as const;
+type CaseName = keyof typeof CASES;
+type ServerName = (typeof CASES)[CaseName]['server'];
+
+// ---- the product (child) ------------------------------------------------------------------
+
+async function serveProduct(): Promise<void> {
+  const { startBenchService } = await import('./bench-service.js');
+  const credentials = await import('../src/credentials/service.js');
+  const configurations = await import('../src/channel-configurations/service.js');
+  const webhooks = await import('../src/webhooks/service.js');
+  const { DEFAULT_IDS } = await import('../src/meta-simulator/index.js');
+  const { server, deps, key, viewer } = await startBenchService({}, { startJobs: false });
+  const phones = [DEFAULT_IDS.phone.acmeGreen, DEFAULT_IDS.phone.acmeYellowHigh, DEFAULT_IDS.phone.acmeRedLimited];
+  const refs = phones.map((phoneNumberId, i) => {
+    const credential = credentials.createCredential(deps, viewer, {
+      name: `cred-${i}`,
+      apiToken: DEFAULT_IDS.token.systemUser,
+      businessAccountId: DEFAULT_IDS.business.acme,
+      whatsAppBusinessAccountId: DEFAULT_IDS.waba.acmeMain,
+      phoneNumberId,
+    });
+    const webhook = webhooks.createWebhook(deps, viewer, {
+      name: `hook-${i}`,
+      apiCredentialId: credential.id,
+      appSecret: 'a'.repeat(32),
+      keywordRules: [],
+    });
+    return { credentialId: credential.id, webhookId: webhook.id };
+  });
+  for (let i = 0; i < 60; i++) {
+    const ref = refs[i % refs.length]!;
+    configurations.createChannelConfiguration(deps, viewer, {
+      name: `config-${i}`,
+      channel: 'WHATSAPP',
+      whatsApp: { apiCredentialId: ref.credentialId, webhookId: ref.webhookId, senderPhoneNumber: `+1555010000${(i % 3) + 1}` },
+      saveAsDraft: i % 2 === 0,
+    });
+  }
+  answerQueries();
+  process.stdout.write(`${JSON.stringify({ ready: true, url: server.url, key })}\n`);
+}
+
+// ---- the orchestrator ---------------------------------------------------------------------
+
+interface Measured {
+  rps: number;
+  p99: number;
+  cpuUs: number;
+  bad: number;
+}
+
+async function load(child: Child<Ready>, name: CaseName, seconds: number): Promise<Measured> {
+  const cpuBefore = child.cpuUs();
+  const result = await autocannon({
+    url: `${child.ready.url}/graphql`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${child.ready.key}` },
+    body: JSON.stringify(CASES[name].body),
+  });
+  const n = Math.max(1, result.requests.total);
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    cpuUs: (child.cpuUs() - cpuBefore) / n,
+    bad: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+async function main(): Promise<void> {
+  console.log(`graphql read path: ${REPS} rounds × ${SECONDS} s per case, ${CONNECTIONS} connections; load ${loadAverage()}`);
+  const file = fileURLToPath(import.meta.url);
+  const servers: ServerName[] = ['stock-hello', 'stock-rows', 'product'];
+  const results = new Map<CaseName, Measured[]>();
+  let bad = 0;
+  for (let rep = 0; rep < REPS; rep++) {
+    const order = rep % 2 ? [...servers].reverse() : servers;
+    for (const server of order) {
+      const child = await startChild<Ready>(file, [server]);
+      try {
+        for (const name of (Object.keys(CASES) as CaseName[]).filter((c) => CASES[c].server === server)) {
+          await load(child, name, 1); // warm-up
+          const m = await load(child, name, SECONDS);
+          bad += m.bad;
+          results.set(name, [...(results.get(name) ?? []), m]);
+          console.log(`  round ${rep + 1} ${name}: ${fmt(m.cpuUs)} µs CPU/request, ${fmt(m.rps)} req/s, p99 ${m.p99} ms`);
+        }
+      } finally {
+        await child.stop();
+      }
+    }
+  }
+  const cpu = (c: CaseName) => median(results.get(c)!.map((m) => m.cpuUs));
+  const row = (label: string, c: CaseName, base: CaseName, goal: string): string[] => [
+    label,
+    fmt(cpu(c)),
+    fmt(cpu(base)),
+    `**${fmt(cpu(c) / cpu(base), 2)}×**`,
+    goal,
+    fmt(median(results.get(c)!.map((m) => m.rps))),
+    fmt(median(results.get(c)!.map((m) => m.p99))),
+  ];
+  const table = markdownTable(
+    ['case', 'product CPU µs/req', 'baseline CPU µs/req', 'ratio', 'goal', 'product req/s', 'product p99 ms'],
+    [
+      row('`{ viewer {…} }` vs yoga+Pothos `{hello}`', 'viewer', 'hello', '≤ 1.0×'),
+      row('`channelConfigurations(first: 20)` vs yoga+Pothos+drizzle 20 rows', 'list20', 'rows20', '≤ 1.5×'),
+      row('`channelConfigurations(first: 50)` vs the same 20 rows', 'list50', 'rows20', '—'),
+    ],
+  );
+  const baselines = `Baselines: \`{hello}\` ${fmt(median(results.get('hello')!.map((m) => m.rps)))} req/s, 20 rows ${fmt(median(results.get('rows20')!.map((m) => m.rps)))} req/s.`;
+  const text = `${table}\n\n${baselines} Medians of ${REPS} alternating rounds; load average ${loadAverage()}.`;
+  console.log(`\n${text}`);
+  writeSummary('GraphQL read path (bench/graphql-read.ts)', text);
+  if (bad) {
+    console.error(`${bad} requests failed`);
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[2] === '--serve') {
+  const server = process.argv[3] as ServerName;
+  const start =
+    server === 'product'
+      ? serveProduct()
+      : import('./baselines/stock-read.js').then(({ serveStock }) => serveStock(server === 'stock-hello' ? 'hello' : 'rows'));
+  void start.catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+} else {
+  void main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

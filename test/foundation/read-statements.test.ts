@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as configurations from '../../src/channel-configurations/service.js';
+import * as credentials from '../../src/credentials/service.js';
+import { DEFAULT_IDS } from '../../src/meta-simulator/index.js';
+import { authenticate } from '../../src/platform/tenancy/service.js';
+import * as webhooks from '../../src/webhooks/service.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+/**
+ * Issue 14: the SQL statements a list request runs are constant in the page size (≤ 8), whatever the page holds:
+ * references (credential, webhook), checks and marketing actions load in one batch per page, not per row.
+ * Statements are counted where better-sqlite3 runs them (every Statement#get/all/run/iterate of the connection).
+ */
+
+const LIST = `query List($first: Int!) {
+  channelConfigurations(first: $first) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node {
+      id name description channel status statusReason statusChangedAt createdAt updatedAt
+      marketingActions { id key name }
+      checks { name status message remedy checkedAt }
+      whatsApp {
+        apiCredential { id name status }
+        webhook { id name }
+        senderPhoneNumber executionField effectiveExecutionField
+      }
+    } }
+  }
+}`;
+
+let h: Harness;
+let executed = 0;
+const restore: Array<() => void> = [];
+
+beforeAll(async () => {
+  h = await startHarness({ startJobs: false });
+  const { deps } = h.server;
+  const viewer = authenticate(deps.db, `Bearer ${h.adminKey}`)!;
+  // Three credentials, each with a webhook, shared by 60 configurations: references repeat and differ in a page.
+  const refs = [DEFAULT_IDS.phone.acmeGreen, DEFAULT_IDS.phone.acmeYellowHigh, DEFAULT_IDS.phone.acmeRedLimited].map((phoneNumberId, i) => {
+    const credential = credentials.createCredential(deps, viewer, {
+      name: `cred-${i}`,
+      apiToken: DEFAULT_IDS.token.systemUser,
+      businessAccountId: DEFAULT_IDS.business.acme,
+      whatsAppBusinessAccountId: DEFAULT_IDS.waba.acmeMain,
+      phoneNumberId,
+    });
+    const webhook = webhooks.createWebhook(deps, viewer, {
+      name: `hook-${i}`,
+      apiCredentialId: credential.id,
+      appSecret: 'a'.repeat(32),
+      keywordRules: [],
+    });
+    return { credentialId: credential.id, webhookId: webhook.id };
+  });
+  for (let i = 0; i < 60; i++) {
+    const ref = refs[i % refs.length]!;
+    configurations.createChannelConfiguration(deps, viewer, {
+      name: `config-${i}`,
+      channel: 'WHATSAPP',
+      whatsApp: { apiCredentialId: ref.credentialId, webhookId: ref.webhookId, senderPhoneNumber: `+1555010000${(i % 3) + 1}` },
+      // Every other one is submitted (checks exist), the rest are drafts.
+      saveAsDraft: i % 2 === 0,
+    });
+  }
+  // Count at the driver: every execution of a prepared statement on any connection of this process.
+  const proto = Object.getPrototypeOf(deps.sqlite.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
+  for (const method of ['get', 'all', 'run', 'iterate']) {
+    const original = proto[method]!;
+    proto[method] = function (this: unknown, ...args: unknown[]) {
+      executed += 1;
+      return original.apply(this, args);
+    };
+    restore.push(() => (proto[method] = original));
+  }
+});
+
+afterAll(async () => {
+  for (const undo of restore) undo();
+  await h?.stop();
+});
+
+async function statementsFor(first: number): Promise<{ statements: number; nodes: number }> {
+  // Warm up once (first use may prepare and cache); then count one request.
+  await h.post({ query: LIST, variables: { first } }, { authorization: `Bearer ${h.adminKey}` });
+  const before = executed;
+  const res = await h.post({ query: LIST, variables: { first } }, { authorization: `Bearer ${h.adminKey}` });
+  const statements = executed - before;
+  expect(res.status).toBe(200);
+  const body = JSON.parse(res.body) as {
+    data: { channelConfigurations: { edges: { node: { whatsApp: { apiCredential: unknown } } }[] } };
+    errors?: unknown;
+  };
+  expect(body.errors).toBeUndefined();
+  for (const edge of body.data.channelConfigurations.edges) expect(edge.node.whatsApp.apiCredential).not.toBeNull();
+  return { statements, nodes: body.data.channelConfigurations.edges.length };
+}
+
+describe('SQL statements per list request', () => {
+  it('channelConfigurations: the same number for 5, 20 and 50 rows, at most 8', async () => {
+    const five = await statementsFor(5);
+    const twenty = await statementsFor(20);
+    const fifty = await statementsFor(50);
+    expect([five.nodes, twenty.nodes, fifty.nodes]).toEqual([5, 20, 50]);
+    expect(fifty.statements).toBe(twenty.statements);
+    expect(twenty.statements).toBe(five.statements);
+    expect(fifty.statements).toBeLessThanOrEqual(8);
+  });
+});
