@@ -10,12 +10,13 @@ import type { AppDeps } from './deps.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { fanoutKey, SharedFanout, type FanoutTarget } from './graphql/fanout.js';
 import { armorPlugin } from './graphql/limits.js';
+import { graphqlMetricsPlugin } from './graphql/metrics-plugin.js';
 import { getSchema } from './graphql/schema.js';
 import { applyBrowserRules, judgeOrigin, postContentTypeProblem, sendUnsupportedContentType } from './http/browser-edge.js';
 import { consoleRoutes } from './http/console-route.js';
 import { ConnectionCaps, KeyWatcher } from './http/live-connections.js';
 import { GRAPHIQL_OPTIONS, renderOwnGraphiQL } from './http/graphiql.js';
-import { currentRequestId, newRequestId, requestContext } from './http/request-context.js';
+import { currentRequestId, newRequestId, requestContext, requestContextFor } from './http/request-context.js';
 import { attachBody, readBodyUpTo } from './http/request-body.js';
 import { sendJson, type HttpRoute } from './http/respond.js';
 import { migrationsApplied } from './platform/db.js';
@@ -136,6 +137,7 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
       useCSRFPrevention({ requestHeaders: ['authorization', 'x-graphql-yoga-csrf'] }),
       ...(production ? [useDisableIntrospection()] : []),
       requestIdHeaderPlugin(),
+      graphqlMetricsPlugin(deps.metrics),
       streamKeyWatchPlugin(watchKey),
     ],
   });
@@ -218,7 +220,7 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
       }
     }
     const requestId = newRequestId();
-    requestContext.run({ requestId }, () => {
+    requestContext.run(requestContextFor(req, requestId), () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const done = (err: unknown) => {
         logger.error({ err, requestId, path: url.pathname }, 'request failed');

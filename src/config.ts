@@ -10,6 +10,9 @@ const booleanish = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v
 
 const positiveInt = z.coerce.number().int().positive();
 
+/** The oldest Graph API version whose phone-number fields this service reads. */
+export const MIN_GRAPH_API_MAJOR = 24;
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -34,6 +37,11 @@ const envSchema = z.object({
   META_GRAPH_API_VERSION: z
     .string()
     .regex(/^v\d+\.\d+$/, 'must look like v25.0')
+    // Every phone-number read asks for whatsapp_business_manager_messaging_limit, which Meta added in v24.0.
+    .refine(
+      (v) => Number(v.slice(1).split('.')[0]) >= MIN_GRAPH_API_MAJOR,
+      `must be v${MIN_GRAPH_API_MAJOR}.0 or later: earlier Graph API versions lack whatsapp_business_manager_messaging_limit, which every phone-number read asks for`,
+    )
     .default('v25.0'),
   META_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
   META_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
@@ -57,6 +65,7 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   CORS_ORIGINS: z.string().optional(),
   CONSOLE_ROOT_REDIRECT: booleanish.optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 24)').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -110,6 +119,8 @@ export interface Config {
   corsOrigins: string[];
   /** `/` redirects to the admin console at /console (default outside production). */
   consoleRootRedirect: boolean;
+  /** GET /metrics needs `Authorization: Bearer <token>`; without a token /metrics is off. */
+  metrics: { token: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -192,5 +203,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           .filter(Boolean)
       : [],
     consoleRootRedirect: env.CONSOLE_ROOT_REDIRECT ?? !isProduction,
+    metrics: { token: env.METRICS_TOKEN },
   };
 }

@@ -5,6 +5,7 @@ import type { MetaClient } from './meta/index.js';
 import type { Db } from './platform/db.js';
 import type { DomainEvents } from './platform/events.js';
 import type { JobQueue } from './platform/jobs/queue.js';
+import type { Metrics } from './platform/metrics.js';
 import type { PubSub } from './platform/pubsub.js';
 import type { SecretBox } from './platform/secrets.js';
 
@@ -20,4 +21,6 @@ export interface AppDeps {
   events: DomainEvents;
   secrets: SecretBox;
   meta: MetaClient;
+  /** Prometheus instruments of this service (GET /metrics); slices add their own. */
+  metrics: Metrics;
 }

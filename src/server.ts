@@ -12,6 +12,10 @@ import { walSyncOf } from './platform/wal-sync.js';
 import { DomainEvents } from './platform/events.js';
 import { JobQueue } from './platform/jobs/queue.js';
 import { createLogger } from './platform/logger.js';
+import { registerJobMetrics } from './platform/jobs/metrics.js';
+import { Metrics } from './platform/metrics.js';
+import { instrumentHttp, metricsRoute } from './http/metrics-route.js';
+import { requestLogFields } from './http/request-context.js';
 import { PubSub } from './platform/pubsub.js';
 import { loadSecretBox } from './platform/secrets.js';
 import { bootstrapIfEmpty, type CreatedApiKey } from './platform/tenancy/service.js';
@@ -43,7 +47,8 @@ export interface RunningServer {
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
   const logger =
-    options.logger ?? createLogger({ level: config.log.level, pretty: config.log.pretty, destination: options.logDestination });
+    options.logger ??
+    createLogger({ level: config.log.level, pretty: config.log.pretty, destination: options.logDestination, mixin: requestLogFields });
   const database = openDatabase(config.database.file);
 
   const keys = loadSecretBox({
@@ -93,13 +98,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     events: new DomainEvents(jobs),
     secrets: keys.box,
     meta,
+    metrics: new Metrics(),
   };
+  registerJobMetrics(deps.metrics, database.sqlite);
   for (const module of DOMAIN_MODULES) runtimes.push(module(deps));
 
-  const app = buildApp(
-    deps,
-    runtimes.flatMap((r) => r.routes ?? []),
-  );
+  const app = buildApp(deps, [...runtimes.flatMap((r) => r.routes ?? []), metricsRoute(deps.metrics, config.metrics.token)]);
+  instrumentHttp(app.server, deps.metrics);
+  deps.metrics.liveFrom('subscriptions', 'websocket', () => app.fanout.memberCount);
   let address: AddressInfo;
   try {
     address = await app.listen(config.port, config.host);

@@ -38,6 +38,8 @@ export interface LoggerOptions {
   level: string;
   pretty?: boolean;
   destination?: DestinationStream;
+  /** Fields added to every line, read when it is written (e.g. the request and trace ids of the current request). */
+  mixin?: () => Record<string, unknown>;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
@@ -46,6 +48,7 @@ export function createLogger(options: LoggerOptions): Logger {
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: undefined,
     timestamp: pino.stdTimeFunctions.isoTime,
+    ...(options.mixin ? { mixin: options.mixin } : {}),
   };
   if (options.destination) return pino(base, options.destination);
   if (options.pretty) {

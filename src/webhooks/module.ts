@@ -7,6 +7,7 @@ import { TurnBudget, yieldToIo } from '../platform/turns.js';
 import { DRAIN_JOB, drainKey, InboxWriter, type DrainPayload } from './ingest.js';
 import { applyPrepared } from './apply-slices.js';
 import { markDeliveryFailed, prepareDelivery, processDelivery, ProcessingCache, SLICE_MS, type PreparedDelivery } from './processor.js';
+import { webhookMetrics } from './metrics.js';
 import { webhookRoute } from './routes.js';
 import * as store from './store.js';
 
@@ -148,7 +149,7 @@ export const webhooksModule: DomainModule = (deps) => {
   });
 
   return {
-    routes: [webhookRoute(deps, inbox)],
+    routes: [webhookRoute(deps, inbox, webhookMetrics(deps.metrics, deps.sqlite))],
     onStart: () => {
       // Safety net: rows left PENDING without a queued drain (e.g. a restored database) are picked up.
       if (store.hasPendingDeliveries(deps.db)) {

@@ -3,6 +3,7 @@ import type { AppDeps } from '../deps.js';
 import { sendText, type HttpRoute } from '../http/respond.js';
 import { verifyWebhookSignature } from '../meta/index.js';
 import type { InboxWriter } from './ingest.js';
+import type { WebhookMetrics } from './metrics.js';
 import { cachedRoute, rememberRoute, type RouteEntry } from './route-cache.js';
 import { decryptAppSecret, getWebhookByPathId, verifyHandshake } from './service.js';
 
@@ -104,7 +105,16 @@ function resolveRoute(deps: AppDeps, pathId: string): RouteEntry | undefined {
   return rememberRoute(deps, pathId, { webhookId: webhook.id, sandboxId: webhook.sandboxId, appSecret: decryptAppSecret(deps, webhook) });
 }
 
-function ingest(deps: AppDeps, inbox: InboxWriter, pathId: string, req: IncomingMessage, res: ServerResponse): void {
+function ingest(
+  deps: AppDeps,
+  inbox: InboxWriter,
+  metrics: WebhookMetrics,
+  pathId: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  const started = performance.now();
+  res.once('finish', () => metrics.ack.observe({ status: res.statusCode }, (performance.now() - started) / 1000));
   const route = resolveRoute(deps, pathId);
   if (!route) return refuse(res, 404, 'Not found', { connection: 'close' });
   const limit = deps.config.limits.webhookMaxBodyBytes;
@@ -151,7 +161,7 @@ function guarded(deps: AppDeps, res: ServerResponse, fn: () => void): void {
   }
 }
 
-export function webhookRoute(deps: AppDeps, inbox: InboxWriter): HttpRoute {
+export function webhookRoute(deps: AppDeps, inbox: InboxWriter, metrics: WebhookMetrics): HttpRoute {
   return {
     name: 'whatsapp-webhook',
     match: (pathname) => (pathname.startsWith(PREFIX) ? { pathId: pathname.slice(PREFIX.length) } : null),
@@ -159,7 +169,7 @@ export function webhookRoute(deps: AppDeps, inbox: InboxWriter): HttpRoute {
       const pathId = params.pathId ?? '';
       if (!PATH_ID.test(pathId)) return refuse(res, 404, 'Not found');
       if (req.method === 'GET') return handshake(deps, pathId, url, res);
-      if (req.method === 'POST') return ingest(deps, inbox, pathId, req, res);
+      if (req.method === 'POST') return ingest(deps, inbox, metrics, pathId, req, res);
       refuse(res, 405, 'Method not allowed', { allow: 'GET, POST' });
     },
     // Meta's POSTs (thousands a second) skip the generic edge; anything unusual takes the path above.
@@ -169,7 +179,7 @@ export function webhookRoute(deps: AppDeps, inbox: InboxWriter): HttpRoute {
         if (req.method !== 'POST') return false;
         const pathId = req.url!.slice(PREFIX.length);
         if (!PATH_ID.test(pathId)) return false;
-        ingest(deps, inbox, pathId, req, res);
+        ingest(deps, inbox, metrics, pathId, req, res);
         return true;
       },
     },

@@ -3,6 +3,7 @@ import { inTransaction } from '../../platform/db.js';
 import { runBatchSlice } from './batch-runner.js';
 import { BATCH_JOB, publishBatch, transitionBatch, type BatchJobPayload } from './batches.js';
 import { linkRoute } from './links.js';
+import { sendMetrics } from './metrics.js';
 import { sendRuntime } from './sender.js';
 import { settleUnknownOutcomes, SETTLE_UNKNOWN_JOB, sweepEveryMs } from './unknown-outcomes.js';
 import { runSendJob, SEND_JOB, sendJobExhausted, type SendJobPayload } from './single.js';
@@ -54,7 +55,9 @@ export const sendingModule: DomainModule = (deps) => {
     },
   });
 
+  const metrics = sendMetrics(deps);
   return {
     routes: [linkRoute(deps)],
+    onMetaCall: metrics.onMetaCall,
   };
 };

@@ -173,6 +173,13 @@ export class TokenBucket {
     }
   }
 
+  /** Grants in the last window (what the pacing has used of `rate`; for metrics). */
+  usedInWindow(t: number = this.now()): number {
+    let n = 0;
+    for (let k = this.count - 1; k >= 0 && this.grants[(this.head + k) % this.currentRate]! > t - this.windowMs; k--) n++;
+    return n;
+  }
+
   /** Takes a grant now if one is free and nobody is queued; never waits. */
   tryTake(): boolean {
     return this.grantNow() !== null;
@@ -482,5 +489,10 @@ export class SenderPacers {
 
   get size(): number {
     return this.senders.size;
+  }
+
+  /** Every sender's pacers, by phone number id (metrics). */
+  entries(): IterableIterator<[string, SenderPacer]> {
+    return this.senders.entries();
   }
 }
