@@ -32,6 +32,22 @@ function isStale() {
   return sources > fs.statSync(index).mtimeMs;
 }
 
+// One build at a time (parallel test workers, npm install while a test runs): the others wait, then find it fresh.
+const lock = path.join(consoleDir, '.build-lock');
+const LOCK_STALE_MS = 120_000;
+for (;;) {
+  try {
+    fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+    break;
+  } catch {
+    const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (age > LOCK_STALE_MS)
+      fs.rmSync(lock, { force: true }); // left by a build that died
+    else await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+process.on('exit', () => fs.rmSync(lock, { force: true }));
+
 if (ifStale && !isStale()) process.exit(0);
 
 let vite;

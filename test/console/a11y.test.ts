@@ -1,5 +1,6 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ListDoc, RefreshDoc } from '../credentials/helpers.js';
 import { launchChromium, saveScreenshot } from '../helpers/browser.js';
 import { ensureConsoleBuilt, expectAccessible, expectNamedControls, openConsole, type ConsolePage } from '../helpers/console.js';
 import { IDS, useWorld } from '../helpers/world.js';
@@ -170,6 +171,18 @@ describe('the whole flow by keyboard, every screen checked', { timeout: 90_000 }
     await detail.getByText('PROCESSING', { exact: true }).first().waitFor();
     await detail.getByText('ACTIVE', { exact: true }).first().waitFor({ timeout: 15_000 });
     await screen('channel-configurations');
+  });
+
+  it('shows a sender quality change on API credentials as it is noticed', async () => {
+    await tabTo(nav('API credentials'));
+    await page.keyboard.press('Enter');
+    const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'acme-main' }) });
+    await row.getByText('GREEN', { exact: true }).waitFor();
+    // Meta lowers the rating; another client asks for a refresh: the open page follows.
+    world.sim.sim.setPhoneNumber(IDS.phone.acmeGreen, { qualityRating: 'YELLOW' });
+    const credentialId = (await world.h.gql(ListDoc, { first: 5 })).data!.whatsAppApiCredentials.edges[0]!.node.id;
+    await world.h.gql(RefreshDoc, { input: { credentialId } });
+    await row.getByText('YELLOW', { exact: true }).waitFor();
   });
 
   it('shows tracking events and webhook deliveries as they happen on Activity', async () => {

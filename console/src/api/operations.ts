@@ -79,6 +79,17 @@ export const CredentialStatusDoc = graphql(`
   }
 `);
 
+export const QualityChangedDoc = graphql(`
+  subscription ConsoleQualityChanged {
+    whatsAppPhoneNumberQualityChanged {
+      qualityRating
+      credential {
+        ...ConsoleCredentialRow
+      }
+    }
+  }
+`);
+
 export const DiscoverDoc = graphql(`
   mutation ConsoleDiscover($input: DiscoverWhatsAppBusinessAccountsInput!) {
     discoverWhatsAppBusinessAccounts(input: $input) {

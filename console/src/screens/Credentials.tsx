@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Button, Heading } from 'react-aria-components';
 import { run } from '../api/client';
-import { CredentialsDoc, CredentialStatusDoc, TestCredentialDoc } from '../api/operations';
+import { CredentialsDoc, CredentialStatusDoc, QualityChangedDoc, TestCredentialDoc } from '../api/operations';
 import { useQueryData, useSession, useSubscription } from '../api/session';
 import { ErrorText, mergeNewest, StatusBadge } from '../components';
 import type { ConsoleCredentialRowFragment, ConsoleTestCredentialMutation } from '../gql/graphql';
@@ -42,6 +42,8 @@ function CredentialList() {
     const c = d.whatsAppApiCredentialStatusChanged.credential;
     setRows((prev) => mergeNewest(prev, [c]));
   });
+  // Quality rating (and with it throughput) changes without a status change: its own stream.
+  useSubscription(QualityChangedDoc, {}, (d) => setRows((prev) => mergeNewest(prev, [d.whatsAppPhoneNumberQualityChanged.credential])));
   const [test, setTest] = useState<{ name: string; report?: Report; error?: string; running: boolean }>();
 
   const runTest = (c: ConsoleCredentialRowFragment) => {
