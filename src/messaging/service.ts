@@ -265,6 +265,16 @@ export function applyStatusUpdate(deps: AppDeps, ctx: WebhookContext, input: Sta
   return result;
 }
 
+/**
+ * Parked statuses (for messages this service never sent: another app on the
+ * same number, or a send whose row is gone) wait for a message that will not
+ * come; they are kept as long as webhook deliveries (the caller passes that
+ * retention's cut-off id) and deleted a chunk at a time. Returns how many went.
+ */
+export function pruneParkedStatuses(deps: AppDeps, beforeId: string, limit: number): number {
+  return store.deletePendingStatusesBefore(deps.db, beforeId, limit);
+}
+
 export interface MarketingPreferenceInput {
   waId: string | null;
   userId: string | null;

@@ -269,6 +269,20 @@ export function deletePendingStatuses(db: DbOrTx, ids: string[]): void {
   if (ids.length) db.delete(pendingStatuses).where(inArray(pendingStatuses.id, ids)).run();
 }
 
+/** Deletes up to `limit` pending statuses whose id (a ULID: the time they were received) is below beforeId; returns how many. */
+export function deletePendingStatusesBefore(db: DbOrTx, beforeId: string, limit: number): number {
+  const ids = db
+    .select({ id: pendingStatuses.id })
+    .from(pendingStatuses)
+    .where(lt(pendingStatuses.id, beforeId))
+    .orderBy(asc(pendingStatuses.id))
+    .limit(limit)
+    .all()
+    .map((r) => r.id);
+  deletePendingStatuses(db, ids);
+  return ids.length;
+}
+
 // ---- tracking events ------------------------------------------------------------------
 
 /** Inserts the event unless its dedupe key was seen; returns whether it was inserted. */

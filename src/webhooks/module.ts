@@ -7,6 +7,7 @@ import { TurnBudget, yieldToIo } from '../platform/turns.js';
 import { DRAIN_JOB, drainKey, InboxWriter, type DrainPayload } from './ingest.js';
 import { applyPrepared } from './apply-slices.js';
 import { markDeliveryFailed, prepareDelivery, processDelivery, ProcessingCache, SLICE_MS, type PreparedDelivery } from './processor.js';
+import { pruneParkedStatuses } from '../messaging/service.js';
 import { webhookMetrics } from './metrics.js';
 import { webhookRoute } from './routes.js';
 import * as store from './store.js';
@@ -145,6 +146,15 @@ export const webhooksModule: DomainModule = (deps) => {
         await yieldToIo(); // let webhook POSTs commit between chunks
       }
       if (deleted) deps.logger.info({ deleted }, 'pruned old webhook deliveries');
+      // Statuses parked for messages we never sent follow the same retention (issue 15 point 11).
+      let parked = 0;
+      for (;;) {
+        const n = pruneParkedStatuses(deps, beforeId, PRUNE_CHUNK);
+        parked += n;
+        if (n < PRUNE_CHUNK || ctx.signal.aborted) break;
+        await yieldToIo();
+      }
+      if (parked) deps.logger.info({ deleted: parked }, 'pruned old parked statuses');
     },
   });
 
