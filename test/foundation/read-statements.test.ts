@@ -108,3 +108,27 @@ describe('SQL statements per list request', () => {
     expect(fifty.statements).toBeLessThanOrEqual(8);
   });
 });
+
+describe('API key last-used time', () => {
+  it('is written at most once a minute per key, never on the request path: a viewer query runs one statement', async () => {
+    const key = h.createKey({ sandbox: 'prod', role: 'VIEWER' });
+    const viewer = () => h.post({ query: '{ viewer { role } }' }, { authorization: `Bearer ${key}` });
+    await viewer(); // first use: last-used is written (after the response)
+    await new Promise((r) => setTimeout(r, 50));
+    const lastUsed = () =>
+      h.server.deps.sqlite
+        .prepare('SELECT last_used_at AS at FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at DESC LIMIT 1')
+        .get() as { at: number | null };
+    const first = lastUsed().at;
+    expect(first).not.toBeNull();
+    for (let i = 0; i < 3; i++) {
+      const before = executed;
+      const res = await viewer();
+      expect(res.status).toBe(200);
+      await new Promise((r) => setImmediate(r));
+      // The key lookup only: no UPDATE of last_used_at within the minute.
+      expect(executed - before).toBe(1);
+    }
+    expect(lastUsed().at).toBe(first);
+  });
+});
