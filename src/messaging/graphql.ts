@@ -6,6 +6,8 @@ import { mapEvents } from '../graphql/live.js';
 import { ValidationError } from '../platform/errors.js';
 import * as service from './service.js';
 import type { ConsentStatus, MessageStatus, TrackingEventType } from './tables.js';
+// Registers consentByUserId; its types are read lazily (Pothos field thunks), so the import cycle is harmless.
+import './user-consent-graphql.js';
 
 /**
  * Messages, consent and tracking events (contract §4). The channel-configurations
@@ -140,7 +142,7 @@ export const TrackingEventRef = builder.node(builder.objectRef<service.TrackingE
   }),
 });
 
-const ConsentChangeRef = builder.objectRef<service.ConsentChangeRecord>('ConsentChange').implement({
+export const ConsentChangeRef = builder.objectRef<service.ConsentChangeRecord>('ConsentChange').implement({
   description: 'One entry of the consent ledger.',
   fields: (t) => ({
     status: t.field({ type: ConsentStatusEnum, description: 'The consent after the change.', resolve: (c) => c.status }),

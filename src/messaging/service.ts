@@ -285,7 +285,8 @@ export interface MarketingPreferenceInput {
 
 /**
  * Meta's user_preferences webhook: `stop` opts the user out of marketing,
- * `resume` back in (ledger source USER_PREFERENCES). applied: consent changed.
+ * `resume` back in, `signup` (Meta's sign-up link) in (ledger source
+ * USER_PREFERENCES, the value in the ledger's detail). applied: consent changed.
  * duplicate: this (contact, value, time) was recorded before, the contact
  * already has that status, or a newer change supersedes it. ignored: an
  * unknown value, or no user id.
@@ -296,7 +297,8 @@ export function applyMarketingPreference(
   input: MarketingPreferenceInput,
 ): 'applied' | 'duplicate' | 'ignored' {
   const value = typeof input.value === 'string' ? input.value.trim().toLowerCase() : '';
-  const status = value === 'stop' ? 'OPTED_OUT' : value === 'resume' ? 'OPTED_IN' : null;
+  // `signup`: the user signed up through Meta's opt-in link; it is an opt-in like `resume`.
+  const status = value === 'stop' ? 'OPTED_OUT' : value === 'resume' || value === 'signup' ? 'OPTED_IN' : null;
   if (!status || (!input.waId && !input.userId)) return 'ignored';
   const now = new Date();
   const at = validDate(input.timestamp, now);
@@ -305,7 +307,8 @@ export function applyMarketingPreference(
     const contact = upsertContact(tx, ctx.sandboxId, { waId: input.waId, userId: input.userId }, now);
     if (!contact) return 'ignored' as const;
     const key = `pref:${contact.id}:${value}:${at.getTime()}`;
-    const outcome = changeConsent(tx, contact, { status, source: 'USER_PREFERENCES', detail: input.detail, at, dedupeKey: key }, now);
+    const detail = value === 'signup' ? `signup: ${input.detail ?? 'the user signed up through Meta'}` : input.detail;
+    const outcome = changeConsent(tx, contact, { status, source: 'USER_PREFERENCES', detail, at, dedupeKey: key }, now);
     if (outcome !== 'changed') return 'duplicate' as const;
     addTrackingEvent(tx, effects, {
       type: status === 'OPTED_OUT' ? 'OPT_OUT' : 'OPT_IN',

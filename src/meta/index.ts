@@ -33,6 +33,7 @@ export type {
   WebhookChange,
   MessagesChange,
   UserPreferencesChange,
+  UserIdUpdateChange,
   PhoneNumberQualityChange,
   AccountUpdateChange,
   TemplateStatusChange,

@@ -62,6 +62,19 @@ const messageSchema = z.looseObject({
     .looseObject({ from: optStr, id: optStr, forwarded: z.boolean().optional(), frequently_forwarded: z.boolean().optional() })
     .optional(),
   errors: z.array(errorSchema).optional(),
+  group_id: optStr,
+  system: z
+    .looseObject({
+      type: optStr,
+      body: optStr,
+      wa_id: optStr,
+      new_wa_id: z.union([z.string(), z.number()]).optional(),
+      user_id: optStr,
+      previous_user_id: optStr,
+    })
+    .optional(),
+  revoke: z.looseObject({ original_message_id: optStr }).optional(),
+  edit: z.looseObject({ original_message_id: optStr, message: z.record(z.string(), z.unknown()).optional() }).optional(),
 });
 
 const statusSchema = z.looseObject({
@@ -96,6 +109,21 @@ const preferencesValueSchema = z.looseObject({
   contacts: z.array(contactSchema).optional(),
   user_preferences: z.array(
     z.looseObject({ wa_id: optStr, user_id: optStr, detail: optStr, category: z.string(), value: z.string(), timestamp }),
+  ),
+});
+
+// user_id_update (BSUID changes reported on their own); Meta's 2026 changelog moves these to system messages,
+// so both shapes are read: { user_id: { previous, current } } or flat { previous_user_id, user_id }.
+const userIdUpdateValueSchema = z.looseObject({
+  metadata: metadataSchema,
+  user_id_update: z.array(
+    z.looseObject({
+      wa_id: optStr,
+      detail: optStr,
+      user_id: z.union([z.string(), z.looseObject({ previous: optStr, current: optStr })]).optional(),
+      previous_user_id: optStr,
+      timestamp: timestamp.optional(),
+    }),
   ),
 });
 
@@ -198,8 +226,26 @@ function toMessage(m: z.infer<typeof messageSchema>): WebhookMessage {
         : m.type === 'interactive'
           ? (reply?.title ?? null)
           : caption(m, m.type);
+  const edited = m.edit?.message;
+  const editedText = edited
+    ? (str((edited.text as { body?: unknown } | undefined)?.body) ?? caption(edited, String(edited.type ?? '')))
+    : null;
   return {
     id: m.id,
+    groupId: m.group_id ?? null,
+    system: m.system
+      ? {
+          type: m.system.type ?? null,
+          body: m.system.body ?? null,
+          newWaId: m.system.wa_id ?? (m.system.new_wa_id !== undefined ? String(m.system.new_wa_id) : null),
+          userId: m.system.user_id ?? null,
+          previousUserId: m.system.previous_user_id ?? null,
+        }
+      : null,
+    reference:
+      m.revoke?.original_message_id || m.edit?.original_message_id
+        ? { originalWamid: (m.revoke?.original_message_id ?? m.edit?.original_message_id)!, text: editedText }
+        : null,
     from: m.from ?? null,
     fromUserId: m.from_user_id ?? null,
     timestamp: m.timestamp,
@@ -285,6 +331,24 @@ function parseChange(change: unknown): WebhookChange {
           value: p.value,
           detail: p.detail ?? null,
           timestamp: p.timestamp,
+        })),
+        raw: value,
+      };
+    }
+    case 'user_id_update': {
+      const r = userIdUpdateValueSchema.safeParse(value);
+      if (!r.success) return invalid(r.error);
+      const v = r.data;
+      return {
+        kind: 'user_id_update',
+        field,
+        metadata: toMetadata(v.metadata),
+        updates: v.user_id_update.map((u) => ({
+          waId: u.wa_id ?? null,
+          previousUserId: typeof u.user_id === 'object' ? (u.user_id.previous ?? null) : (u.previous_user_id ?? null),
+          userId: typeof u.user_id === 'object' ? (u.user_id.current ?? null) : (u.user_id ?? null),
+          detail: u.detail ?? null,
+          timestamp: u.timestamp ?? null,
         })),
         raw: value,
       };

@@ -24,6 +24,12 @@ export interface WebhookMetadata {
 
 export interface WebhookMessage {
   id: string;
+  /** Written in a group: Meta's group id. */
+  groupId: string | null;
+  /** type "system": a notice about the user (number or user id change), not their words. */
+  system: { type: string | null; body: string | null; newWaId: string | null; userId: string | null; previousUserId: string | null } | null;
+  /** type "revoke" / "edit": the message they are about, and the edited text. */
+  reference: { originalWamid: string; text: string | null } | null;
   from: string | null;
   fromUserId: string | null;
   timestamp: Date;
@@ -68,6 +74,14 @@ export interface UserPreferencesChange {
   metadata: WebhookMetadata;
   contacts: WebhookContact[];
   preferences: { waId: string | null; userId: string | null; category: string; value: string; detail: string | null; timestamp: Date }[];
+  raw: unknown;
+}
+
+export interface UserIdUpdateChange {
+  kind: 'user_id_update';
+  field: 'user_id_update';
+  metadata: WebhookMetadata;
+  updates: { waId: string | null; previousUserId: string | null; userId: string | null; detail: string | null; timestamp: Date | null }[];
   raw: unknown;
 }
 
@@ -144,6 +158,7 @@ export interface InvalidChange {
 export type WebhookChange =
   | MessagesChange
   | UserPreferencesChange
+  | UserIdUpdateChange
   | PhoneNumberQualityChange
   | AccountUpdateChange
   | TemplateStatusChange

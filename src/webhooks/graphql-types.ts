@@ -97,6 +97,11 @@ export const WhatsAppWebhookRef = builder.node(builder.objectRef<WebhookRecord>(
     return ids.map((id) => rows.find((r) => r.id === id) ?? null);
   },
   fields: (t) => ({
+    quarantinedDeliveries: t.int({
+      description:
+        'Deliveries quarantined so far: signed by Meta but about a phone number or WABA no credential of this sandbox owns (or not a WhatsApp notification); see deliveries(…).detail.',
+      resolve: (w, _args, ctx) => service.countQuarantinedDeliveries(ctx.deps, w.id),
+    }),
     name: t.exposeString('name', { description: 'Display name, unique in the sandbox.' }),
     apiCredential: t.field({
       type: WhatsAppApiCredentialRef,

@@ -10,20 +10,15 @@ import {
 } from '../credentials/service.js';
 import type { AppDeps } from '../deps.js';
 import { applyAccountChange } from './account-updates.js';
-import {
-  applyMarketingPreference,
-  applyStatusUpdate,
-  recordInboundMessage,
-  type InboundMessageInput,
-  type WebhookContext,
-} from '../messaging/service.js';
+import { applyInboundMessage, applyUserIdUpdates } from './inbound.js';
+import { CredentialRouter } from './routing.js';
+import { applyMarketingPreference, applyStatusUpdate, type WebhookContext } from '../messaging/service.js';
 import {
   normalizeQualityRating,
   type MessagesChange,
   type PhoneNumberQualityChange,
   type UserPreferencesChange,
   type WebhookError,
-  type WebhookMessage,
 } from '../meta/index.js';
 import { parseWebhookPayloadInSlices } from '../meta/webhook-payload-slices.js';
 import { NotFoundError } from '../platform/errors.js';
@@ -31,10 +26,9 @@ import type { Viewer } from '../platform/tenancy/viewer.js';
 import { TurnBudget } from '../platform/turns.js';
 import { applyPrepared } from './apply-slices.js';
 import { applyTemplateWebhook } from '../messaging/templates/catalog.js';
-import { matchKeyword } from './keyword-matcher.js';
 import type { DeliveryRecord } from './service.js';
 import * as store from './store.js';
-import type { DeliveryOutcome } from './tables.js';
+import type { DeliveryOutcome, KeywordRule } from './tables.js';
 
 /**
  * Applies one stored delivery: every entry and change, after the 200 went to
@@ -45,8 +39,6 @@ import type { DeliveryOutcome } from './tables.js';
  * quarantined, never applied (tenant isolation rests on it).
  */
 
-/** Message types whose text is a person's words or taps: these go through the keyword rules. */
-const KEYWORD_TYPES = new Set(['text', 'button', 'interactive']);
 const MAX_DETAIL = 2000;
 /**
  * A big delivery (Meta batches up to 1,000 updates; a body may reach 3 MB) is
@@ -87,39 +79,12 @@ const describeErrors = (errors: WebhookError[]): string =>
 
 const digits = (s: string | null | undefined): string => (s ?? '').replace(/\D/g, '');
 
-function inboundInput(change: MessagesChange, m: WebhookMessage, rules: Parameters<typeof matchKeyword>[0]): InboundMessageInput {
-  const contact =
-    change.contacts.find((c) => (m.from && c.waId === m.from) || (m.fromUserId && c.userId === m.fromUserId)) ??
-    (change.contacts.length === 1 ? change.contacts[0] : undefined);
-  const match = KEYWORD_TYPES.has(m.type) ? matchKeyword(rules, m.text) : null;
-  return {
-    wamid: m.id,
-    waId: m.from ?? contact?.waId ?? null,
-    userId: m.fromUserId ?? contact?.userId ?? null,
-    profileName: contact?.name ?? null,
-    type: m.type,
-    text: m.text,
-    timestamp: m.timestamp,
-    category: match?.category ?? null,
-    matchedKeyword: match?.matchedKeyword ?? null,
-    consentChange: match?.consentChange ?? null,
-    replyText: match?.replyText ?? null,
-  };
-}
-
 /** Applying steps: the applier may end its transaction (and yield the event loop) at any `yield`. */
 type Steps<T = void> = Generator<void, T, void>;
 
-function* applyMessages(
-  deps: AppDeps,
-  ctx: WebhookContext,
-  change: MessagesChange,
-  rules: Parameters<typeof matchKeyword>[0],
-  report: Report,
-): Steps {
+function* applyMessages(deps: AppDeps, ctx: WebhookContext, change: MessagesChange, rules: readonly KeywordRule[], report: Report): Steps {
   for (const m of change.messages) {
-    const result = recordInboundMessage(deps, ctx, inboundInput(change, m, rules));
-    report.count(result.duplicate ? 'inbound message(s) already recorded' : 'inbound message(s) recorded');
+    applyInboundMessage(deps, ctx, change, m, rules, report);
     if (m.errors.length) report.notes.push(`message ${m.id} carried Meta errors: ${describeErrors(m.errors)}`);
     yield;
   }
@@ -289,6 +254,7 @@ export async function prepareDelivery(
   const credential = cache.credential(deps, webhook.sandboxId, webhook.credentialId);
   if (!credential) throw new Error('the webhook credential is missing');
   const report = new Report();
+  const router = new CredentialRouter(deps, credential);
   const qualityPatches = new Map<PhoneNumberQualityChange, PhoneNumberPatch>();
   for (const entry of parsed.entries) {
     for (const change of entry.changes) {
@@ -305,21 +271,24 @@ export async function prepareDelivery(
         const label = `change ${index} (${change.field})`;
         switch (change.kind) {
           case 'messages':
+          case 'user_id_update':
           case 'user_preferences': {
-            if (change.metadata.phoneNumberId !== credential.phoneNumberId) {
+            const owner = router.ownerOf(change.metadata.phoneNumberId);
+            if (!owner) {
               report.quarantined.push(
-                `${label} is about phone number ${change.metadata.phoneNumberId}, not this webhook's ${credential.phoneNumberId}`,
+                `${label} is about phone number ${change.metadata.phoneNumberId}, which no credential of this sandbox owns`,
               );
               break;
             }
             const ctx: WebhookContext = {
               sandboxId: webhook.sandboxId,
-              credentialId: credential.id,
-              phoneNumberId: credential.phoneNumberId,
+              credentialId: owner.id,
+              phoneNumberId: owner.phoneNumberId,
               deliveryId: delivery.id,
               deferPublish,
             };
             if (change.kind === 'messages') yield* applyMessages(deps, ctx, change, webhook.keywordRules, report);
+            else if (change.kind === 'user_id_update') applyUserIdUpdates(deps, ctx, change, report);
             else yield* applyPreferences(deps, ctx, change, report);
             break;
           }
@@ -361,6 +330,11 @@ export async function prepareDelivery(
         yield;
       }
     }
+    if (report.quarantined.length)
+      deps.logger.warn(
+        { webhookId: webhook.id, deliveryId: delivery.id, sandboxId: webhook.sandboxId, quarantined: report.quarantined.slice(0, 10) },
+        'webhook delivery quarantined (changes about numbers or accounts no credential of the sandbox owns)',
+      );
     return { outcome: report.quarantined.length ? 'QUARANTINED' : 'PROCESSED', changes, detail: report.text(changes) };
   };
   return { delivery, apply };

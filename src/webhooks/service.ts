@@ -253,3 +253,8 @@ export function deleteWebhook(deps: AppDeps, viewer: Viewer, id: string): Webhoo
   forgetRoute(deps, deleted.pathId);
   return deleted;
 }
+
+/** How many deliveries of the webhook were quarantined (signed, but about numbers or accounts no credential of the sandbox owns, or not a notification). */
+export function countQuarantinedDeliveries(deps: AppDeps, webhookId: string): number {
+  return store.countQuarantinedDeliveries(deps.db, webhookId);
+}

@@ -79,6 +79,16 @@ export function countWebhooks(db: DbOrTx, sandboxId: string): number {
   return db.select({ n: count() }).from(whatsappWebhooks).where(eq(whatsappWebhooks.sandboxId, sandboxId)).get()?.n ?? 0;
 }
 
+export function countQuarantinedDeliveries(db: DbOrTx, webhookId: string): number {
+  return (
+    db
+      .select({ n: count() })
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.outcome, 'QUARANTINED')))
+      .get()?.n ?? 0
+  );
+}
+
 export function listWebhooksByCredential(db: DbOrTx, sandboxId: string, credentialId: string): WebhookRow[] {
   return db
     .select()

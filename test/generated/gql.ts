@@ -103,6 +103,9 @@ type Documents = {
     "\n  query WebhookConsent($phoneNumber: String!) {\n    consent(phoneNumber: $phoneNumber) {\n      status\n      history(first: 20) {\n        status\n        source\n        keyword\n      }\n    }\n  }\n": typeof types.WebhookConsentDocument,
     "\n  query WebhookMessages($first: Int) {\n    whatsAppMessages(first: $first) {\n      totalCount\n      edges {\n        node {\n          id\n          wamid\n          direction\n          text\n          status\n          metaErrorCode\n        }\n      }\n    }\n  }\n": typeof types.WebhookMessagesDocument,
     "\n  query WebhookTracking($type: TrackingEventType) {\n    trackingEvents(first: 100, type: $type) {\n      totalCount\n      edges {\n        node {\n          id\n          type\n          phoneNumber\n        }\n      }\n    }\n  }\n": typeof types.WebhookTrackingDocument,
+    "\n  query ConsentByUserId($userId: String!) {\n    consentByUserId(userId: $userId) {\n      userId\n      phoneNumber\n      status\n      history(first: 10) {\n        status\n        source\n        detail\n      }\n    }\n  }\n": typeof types.ConsentByUserIdDocument,
+    "\n  query QuarantineCount($id: ID!) {\n    node(id: $id) {\n      ... on WhatsAppWebhook {\n        quarantinedDeliveries\n      }\n    }\n  }\n": typeof types.QuarantineCountDocument,
+    "\n  query InboundMessages($first: Int) {\n    whatsAppMessages(first: $first) {\n      edges {\n        node {\n          wamid\n          direction\n          messageType\n          text\n          groupId\n          editedText\n          editedAt\n          revokedAt\n        }\n      }\n    }\n  }\n": typeof types.InboundMessagesDocument,
 };
 const documents: Documents = {
     "\n  query IdsNode($id: ID!) {\n    node(id: $id) {\n      __typename\n      id\n      ... on WhatsAppApiCredential {\n        name\n      }\n      ... on Sandbox {\n        name\n      }\n      ... on Organization {\n        name\n      }\n    }\n  }\n": types.IdsNodeDocument,
@@ -194,6 +197,9 @@ const documents: Documents = {
     "\n  query WebhookConsent($phoneNumber: String!) {\n    consent(phoneNumber: $phoneNumber) {\n      status\n      history(first: 20) {\n        status\n        source\n        keyword\n      }\n    }\n  }\n": types.WebhookConsentDocument,
     "\n  query WebhookMessages($first: Int) {\n    whatsAppMessages(first: $first) {\n      totalCount\n      edges {\n        node {\n          id\n          wamid\n          direction\n          text\n          status\n          metaErrorCode\n        }\n      }\n    }\n  }\n": types.WebhookMessagesDocument,
     "\n  query WebhookTracking($type: TrackingEventType) {\n    trackingEvents(first: 100, type: $type) {\n      totalCount\n      edges {\n        node {\n          id\n          type\n          phoneNumber\n        }\n      }\n    }\n  }\n": types.WebhookTrackingDocument,
+    "\n  query ConsentByUserId($userId: String!) {\n    consentByUserId(userId: $userId) {\n      userId\n      phoneNumber\n      status\n      history(first: 10) {\n        status\n        source\n        detail\n      }\n    }\n  }\n": types.ConsentByUserIdDocument,
+    "\n  query QuarantineCount($id: ID!) {\n    node(id: $id) {\n      ... on WhatsAppWebhook {\n        quarantinedDeliveries\n      }\n    }\n  }\n": types.QuarantineCountDocument,
+    "\n  query InboundMessages($first: Int) {\n    whatsAppMessages(first: $first) {\n      edges {\n        node {\n          wamid\n          direction\n          messageType\n          text\n          groupId\n          editedText\n          editedAt\n          revokedAt\n        }\n      }\n    }\n  }\n": types.InboundMessagesDocument,
 };
 
 /**
@@ -566,6 +572,18 @@ export function graphql(source: "\n  query WebhookMessages($first: Int) {\n    w
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query WebhookTracking($type: TrackingEventType) {\n    trackingEvents(first: 100, type: $type) {\n      totalCount\n      edges {\n        node {\n          id\n          type\n          phoneNumber\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query WebhookTracking($type: TrackingEventType) {\n    trackingEvents(first: 100, type: $type) {\n      totalCount\n      edges {\n        node {\n          id\n          type\n          phoneNumber\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsentByUserId($userId: String!) {\n    consentByUserId(userId: $userId) {\n      userId\n      phoneNumber\n      status\n      history(first: 10) {\n        status\n        source\n        detail\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConsentByUserId($userId: String!) {\n    consentByUserId(userId: $userId) {\n      userId\n      phoneNumber\n      status\n      history(first: 10) {\n        status\n        source\n        detail\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query QuarantineCount($id: ID!) {\n    node(id: $id) {\n      ... on WhatsAppWebhook {\n        quarantinedDeliveries\n      }\n    }\n  }\n"): (typeof documents)["\n  query QuarantineCount($id: ID!) {\n    node(id: $id) {\n      ... on WhatsAppWebhook {\n        quarantinedDeliveries\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InboundMessages($first: Int) {\n    whatsAppMessages(first: $first) {\n      edges {\n        node {\n          wamid\n          direction\n          messageType\n          text\n          groupId\n          editedText\n          editedAt\n          revokedAt\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query InboundMessages($first: Int) {\n    whatsAppMessages(first: $first) {\n      edges {\n        node {\n          wamid\n          direction\n          messageType\n          text\n          groupId\n          editedText\n          editedAt\n          revokedAt\n        }\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
