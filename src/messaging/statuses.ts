@@ -76,20 +76,16 @@ export function mergeStatus(tx: Tx, effects: Effects, message: store.MessageRow,
   if (!message.wamid && fact.wamid) patch.wamid = fact.wamid;
   const column = TIME_COLUMN[fact.status];
   if (!message[column]) patch[column] = fact.at;
-  // A message the user read was delivered, whatever Meta says later (or said first, out of order): it stays
-  // READ, and the failure is kept on it (failedAt, metaErrorCode, statusReason) and reported as a FAILED event.
-  const readAndFailed = (message.status === 'READ' && fact.status === 'FAILED') || (message.status === 'FAILED' && fact.status === 'READ');
-  const moved = readAndFailed ? fact.status === 'READ' : !FINAL.has(message.status) && STATUS_RANK[fact.status] > message.statusRank;
-  if (readAndFailed) {
-    const failure = fact.status === 'FAILED' ? fact.errors : null;
-    if (failure) patch.metaErrorCode = failure[0]?.code ?? null;
-    const reason = failure ? describeErrors(failure) : message.statusReason;
-    patch.statusReason = `Read by the recipient; Meta also reported a failure: ${reason ?? 'no reason given'}`;
+  // A message the user read was delivered, whatever Meta says after: it stays READ, and the failure is kept on
+  // it (failedAt, metaErrorCode, statusReason) and reported as a FAILED event. (A failed message stays FAILED:
+  // nothing moves a final status, also a late `read`.)
+  const readThenFailed = message.status === 'READ' && fact.status === 'FAILED';
+  const moved = !readThenFailed && !FINAL.has(message.status) && STATUS_RANK[fact.status] > message.statusRank;
+  if (readThenFailed) {
+    patch.metaErrorCode = fact.errors[0]?.code ?? null;
+    patch.statusReason = `Read by the recipient; Meta also reported a failure: ${describeErrors(fact.errors) ?? 'no reason given'}`;
   }
-  if (moved && readAndFailed) {
-    patch.status = 'READ';
-    patch.statusRank = STATUS_RANK.READ;
-  } else if (moved) {
+  if (moved) {
     patch.status = fact.status;
     patch.statusRank = STATUS_RANK[fact.status];
     if (fact.status === 'FAILED') {

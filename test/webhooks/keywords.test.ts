@@ -139,16 +139,19 @@ describe('keyword rules on inbound messages', () => {
     expect((await h.gql(TrackingDoc, { type: 'OPT_IN' })).data!.trackingEvents.totalCount).toBe(1);
   }, 90_000);
 
-  it('a message that is not text (an image) is recorded as inbound without keyword matching or reply', async () => {
+  it('an image is customer-initiated: recorded as inbound, its caption is no keyword, and it gets the DEFAULT reply', async () => {
     const { sim, h, webhook } = await connectedWorld();
     const waId = '16505550004';
     const payload = inboundTextPayload(sim.sim.numberRef(IDS.phone.acmeGreen), { waId }, 'STOP');
     const message = payload.entry[0]!.changes[0]!.value.messages as Array<Record<string, unknown>>;
     delete message[0]!.text;
     Object.assign(message[0]!, { type: 'image', image: { id: 'media-1', mime_type: 'image/jpeg', caption: 'STOP' } });
+    // A user writing opens the customer-service window (emitPayload skips what sendInbound* does for it).
+    sim.sim.openServiceWindow(IDS.phone.acmeGreen, waId);
     expect((await sim.sim.emitPayload(payload)).status).toBe(200);
     await settle(h, webhook.id, 1);
-    expect(repliesTo(sim, waId)).toEqual([]);
+    await waitUntil(() => repliesTo(sim, waId).length >= 1, 10_000, 'default reply');
+    expect(repliesTo(sim, waId)).toEqual(['Thanks for your message; we will get back to you.']);
     expect((await consentOf(h, waId)).status).toBe('UNKNOWN');
     expect((await h.gql(TrackingDoc, { type: 'INBOUND' })).data!.trackingEvents.totalCount).toBe(1);
   });

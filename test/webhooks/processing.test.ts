@@ -102,7 +102,7 @@ describe('webhook processing', () => {
     expect((await sim.sim.emitQualityUpdate(IDS.phone.acmeYellowHigh, { event: 'FLAGGED' })).status).toBe(200);
     const [alone, mixed, quality] = await settledDeliveries(h, webhook.id, 3);
     expect(alone!.outcome).toBe('QUARANTINED');
-    expect(alone!.detail).toContain(`phone number ${IDS.phone.acmeYellowHigh}, not this webhook's ${IDS.phone.acmeGreen}`);
+    expect(alone!.detail).toContain(`phone number ${IDS.phone.acmeYellowHigh}, which no credential of this sandbox owns`);
     expect(mixed!.outcome).toBe('QUARANTINED');
     expect(mixed!.detail).toContain('1 inbound message(s) recorded');
     expect(quality!.outcome).toBe('QUARANTINED');
