@@ -1,7 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { getOperationAST, GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, maskError as yogaMaskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
@@ -9,6 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppDeps } from './deps.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { fanoutKey, SharedFanout, type FanoutTarget } from './graphql/fanout.js';
+import { errorHygienePlugin } from './graphql/error-hygiene.js';
 import { armorPlugin } from './graphql/limits.js';
 import { graphqlMetricsPlugin } from './graphql/metrics-plugin.js';
 import { getSchema } from './graphql/schema.js';
@@ -17,7 +17,7 @@ import { consoleRoutes } from './http/console-route.js';
 import { ConnectionCaps, KeyWatcher } from './http/live-connections.js';
 import { GRAPHIQL_OPTIONS, renderOwnGraphiQL } from './http/graphiql.js';
 import { currentRequestId, newRequestId, requestContext, requestContextFor } from './http/request-context.js';
-import { attachBody, readBodyUpTo } from './http/request-body.js';
+import { attachBody, MALFORMED_JSON_BODY, malformedJson, readBodyUpTo } from './http/request-body.js';
 import { sendJson, type HttpRoute } from './http/respond.js';
 import { migrationsApplied } from './platform/db.js';
 import { authenticate } from './platform/tenancy/service.js';
@@ -135,7 +135,8 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
       // A cross-site page cannot send Authorization without a preflight that CORS_ORIGINS must allow: the key is the
       // CSRF proof (GET from @urql/core, EventSource clients, graphql-sse work). The edge requires it before yoga.
       useCSRFPrevention({ requestHeaders: ['authorization', 'x-graphql-yoga-csrf'] }),
-      ...(production ? [useDisableIntrospection()] : []),
+      // Introspection off in production and no echoed literals or suggestions, on every transport.
+      errorHygienePlugin({ production }),
       requestIdHeaderPlugin(),
       graphqlMetricsPlugin(deps.metrics),
       streamKeyWatchPlugin(watchKey),
@@ -199,8 +200,9 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
       const read = await readBodyUpTo(req, config.limits.graphqlMaxBodyBytes);
       if (read.kind === 'aborted') return;
       if (read.kind === 'too-large') return tooLarge();
+      if (malformedJson(req, read.body)) return sendJson(res, 400, MALFORMED_JSON_BODY);
       attachBody(req, read.body);
-    }
+    } else if (malformedJson(req, null)) return sendJson(res, 400, MALFORMED_JSON_BODY);
     await serveYoga(req, res, { viewer, requestId });
   }
 

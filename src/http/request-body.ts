@@ -37,3 +37,34 @@ export function readBodyUpTo(req: IncomingMessage, maxBytes: number): Promise<Bo
 export function attachBody(req: IncomingMessage, body: Buffer): void {
   (req as IncomingMessage & { body?: Uint8Array }).body = body;
 }
+
+/**
+ * Whether a GraphQL request's JSON parts parse. Checked before yoga sees them:
+ * the parser's message quotes the text around the error, which may be the
+ * caller's token, so a malformed body or parameter gets a fixed answer instead.
+ */
+export function malformedJson(req: IncomingMessage, body: Buffer | null): boolean {
+  const texts: string[] = [];
+  if (body) texts.push(body.toString('utf8'));
+  else {
+    const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
+    for (const name of ['variables', 'extensions']) {
+      const value = params.get(name);
+      if (value) texts.push(value);
+    }
+  }
+  for (const text of texts) {
+    try {
+      JSON.parse(text);
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
+
+export const MALFORMED_JSON_BODY = {
+  errors: [
+    { message: 'The request is not valid JSON (its body, or its variables or extensions parameter).', extensions: { code: 'BAD_REQUEST' } },
+  ],
+};

@@ -30,9 +30,10 @@ export function redactPath(pathWithQuery: string): string {
 /** Masks known secrets in free text (Meta messages, details, transport errors). */
 export function redactText(text: string, secrets: readonly string[] = []): string {
   let out = text;
-  for (const secret of secrets) {
-    // Very short strings would mask ordinary words; real tokens are long.
-    if (secret.length >= 8) out = out.split(secret).join('[redacted]');
+  // Longest first, so a secret inside another is not left half-masked. Short
+  // ones are masked too, even if that garbles a word: a secret never leaks.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (secret.length > 0) out = out.split(secret).join('[redacted]');
   }
   return out.replace(SECRET_PARAM_RE, '$1[redacted]').replace(BEARER_RE, '$1[redacted]');
 }
