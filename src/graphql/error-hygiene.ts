@@ -25,8 +25,8 @@ const ECHOES: Array<[RegExp, (m: RegExpExecArray) => string]> = [
 
 const SUGGESTION = /\s*Did you mean [\s\S]*?\?/g;
 
-function rewrite(error: GraphQLError, production: boolean): GraphQLError {
-  let message = error.message;
+function clean(text: string, production: boolean): string {
+  let message = text;
   for (const [re, fix] of ECHOES) {
     const m = re.exec(message);
     if (m) {
@@ -34,33 +34,45 @@ function rewrite(error: GraphQLError, production: boolean): GraphQLError {
       break;
     }
   }
-  if (production) message = message.replace(SUGGESTION, '');
+  return production ? message.replace(SUGGESTION, '') : message;
+}
+
+function rewrite(error: GraphQLError, production: boolean): GraphQLError {
+  // 'Variable "$input" got invalid value {…} at "input.name"; <reason>': the value (maybe a token) is dropped,
+  // the reason is cleaned like any message.
+  const head = /^Variable "(\$[^"]+)" got invalid value /.exec(error.message);
+  const reason = error.originalError?.message;
+  let message: string;
+  if (head && reason && error.message.endsWith(`; ${reason}`)) {
+    const at = / at "([^"]*)"$/.exec(error.message.slice(0, -(reason.length + 2)))?.[1];
+    message = `Variable "${head[1]}" got an invalid value${at ? ` at "${at}"` : ''}; ${clean(reason, production)}`;
+  } else message = clean(error.message, production);
   if (message === error.message) return error;
   return new GraphQLError(message, { nodes: error.nodes, path: error.path, extensions: error.extensions });
 }
 
 export function errorHygienePlugin(options: { production: boolean }): Plugin {
-  const clean = <E>(errors: readonly E[]): E[] =>
+  const cleanAll = <E>(errors: readonly E[]): E[] =>
     errors.map((e) => (e instanceof GraphQLError ? (rewrite(e, options.production) as E) : e));
   return {
     onValidate({ addValidationRule }) {
       if (options.production) addValidationRule(NoSchemaIntrospectionCustomRule);
       return ({ result, setResult }) => {
-        if (result.length) setResult(clean(result));
+        if (result.length) setResult(cleanAll(result));
       };
     },
     onExecute() {
       return {
         // Variable coercion errors ("… Did you mean the enum value …") are made during execute.
         onExecuteDone({ result, setResult }) {
-          if ('errors' in result && result.errors?.length) setResult({ ...result, errors: clean(result.errors) });
+          if ('errors' in result && result.errors?.length) setResult({ ...result, errors: cleanAll(result.errors) });
         },
       };
     },
     onSubscribe() {
       return {
         onSubscribeResult({ result, setResult }) {
-          if ('errors' in result && result.errors?.length) setResult({ ...result, errors: clean(result.errors) });
+          if ('errors' in result && result.errors?.length) setResult({ ...result, errors: cleanAll(result.errors) });
         },
       };
     },
