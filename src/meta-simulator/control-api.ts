@@ -108,6 +108,16 @@ const schemas = {
     groupId: z.string().optional(),
     contextWamid: z.string().optional(),
   }),
+  system: z.object({
+    phoneNumberId: z.string(),
+    from: contact,
+    systemType: z.enum(['user_changed_number', 'user_changed_user_id']),
+    newWaId: z.string().optional(),
+    userId: z.string().optional(),
+    previousUserId: z.string().optional(),
+    name: z.string().optional(),
+  }),
+  userIdUpdate: z.object({ phoneNumberId: z.string(), waId: z.string().optional(), previousUserId: z.string(), userId: z.string() }),
   autoStatuses: z.union([z.literal(false), z.object({ read: z.boolean().optional(), delayMs: z.number().int().nonnegative().optional() })]),
 };
 
@@ -205,6 +215,16 @@ export async function handleControl(sim: MetaSimulator, method: string, url: URL
       case 'POST /__simulator/webhook/template-category':
         send(res, 200, { delivery: delivery(await sim.emitTemplateCategory(schemas.templateCategory.parse(input))) });
         return;
+      case 'POST /__simulator/webhook/system': {
+        const { phoneNumberId, ...n } = schemas.system.parse(input);
+        send(res, 200, { delivery: delivery(await sim.shapes.system(phoneNumberId, n)) });
+        return;
+      }
+      case 'POST /__simulator/webhook/user-id-update': {
+        const { phoneNumberId, ...u } = schemas.userIdUpdate.parse(input);
+        send(res, 200, { delivery: delivery(await sim.shapes.userIdUpdate(phoneNumberId, u)) });
+        return;
+      }
       default:
         send(res, 404, { error: { message: `No simulator control route ${route}` } });
     }

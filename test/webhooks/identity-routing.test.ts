@@ -1,3 +1,4 @@
+import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { graphql } from '../generated/index.js';
 import type { Harness } from '../helpers/harness.js';
@@ -126,5 +127,29 @@ describe('one Meta app, several numbers', () => {
     expect(h.logs.text()).toContain('webhook delivery quarantined');
     const count = await h.gql(QuarantineDoc, { id: webhook.id });
     expect(count.data!.node).toMatchObject({ quarantinedDeliveries: 1 });
+  });
+});
+
+describe('the simulator control API speaks these shapes too', () => {
+  it('inbound (any type, groups), system, user-id-update and account-update over HTTP', async () => {
+    const { sim, h, webhook } = await connectedWorld();
+    const post = async (path: string, body: unknown) => {
+      const res = await request(`${sim.baseUrl}/__simulator/webhook/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const json = (await res.body.json()) as { delivery: { status: number } };
+      expect(res.statusCode).toBe(200);
+      expect(json.delivery.status).toBe(200);
+    };
+    await post('inbound', { phoneNumberId, from: { waId: '16505558030' }, type: 'location' });
+    await post('inbound', { phoneNumberId, from: { waId: '16505558030' }, type: 'text', body: { text: { body: 'STOP' } }, groupId: 'G.1' });
+    await post('system', { phoneNumberId, from: { waId: '16505558030' }, systemType: 'user_changed_number', newWaId: '16505558031' });
+    await post('user-id-update', { phoneNumberId, previousUserId: 'US.400000000000000001', userId: 'US.400000000000000002' });
+    await post('account-update', { wabaId: IDS.waba.acmeMain, event: 'ACCOUNT_VIOLATION', violationType: 'SPAM' });
+    const all = await settledDeliveries(h, webhook.id, 5);
+    expect(all.map((d) => d.outcome)).toEqual(['PROCESSED', 'PROCESSED', 'PROCESSED', 'PROCESSED', 'PROCESSED']);
+    expect((await consent(h, '+16505558031')).status).toBe('UNKNOWN');
   });
 });
