@@ -54,6 +54,8 @@ export const builder = new SchemaBuilder<SchemaTypesShape>({
     clientMutationId: 'omit',
     cursorType: 'String',
     edgesFieldOptions: { nullable: false },
+    // Every connection also offers `nodes` beside `edges` (as GitHub's API does) for clients that need no cursors.
+    nodesOnConnection: { description: 'The items of this page, in order: the `node` of each edge, for when no cursor is needed.' },
     nodeFieldOptions: { nullable: false },
     idFieldOptions: { description: 'Opaque global id; pass it to node(id:) or to mutations.' },
     hasNextPageFieldOptions: { description: 'Whether more items follow this page.' },

@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query ConnectionsAuditPage($first: Int, $after: String) {\n    auditLog(first: $first, after: $after) {\n      totalCount\n      nodes {\n        id\n        action\n      }\n      edges {\n        cursor\n        node {\n          id\n          action\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ConnectionsAuditPageDocument,
     "\n  query IdsNode($id: ID!) {\n    node(id: $id) {\n      __typename\n      id\n      ... on WhatsAppApiCredential {\n        name\n      }\n      ... on Sandbox {\n        name\n      }\n      ... on Organization {\n        name\n      }\n    }\n  }\n": typeof types.IdsNodeDocument,
     "\n  query IdsNodes($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      __typename\n      id\n    }\n  }\n": typeof types.IdsNodesDocument,
     "\n  query IdsViewer {\n    viewer {\n      organization {\n        id\n        name\n      }\n      sandbox {\n        id\n        name\n      }\n    }\n  }\n": typeof types.IdsViewerDocument,
@@ -108,6 +109,7 @@ type Documents = {
     "\n  query InboundMessages($first: Int) {\n    whatsAppMessages(first: $first) {\n      edges {\n        node {\n          wamid\n          direction\n          messageType\n          text\n          groupId\n          editedText\n          editedAt\n          revokedAt\n        }\n      }\n    }\n  }\n": typeof types.InboundMessagesDocument,
 };
 const documents: Documents = {
+    "\n  query ConnectionsAuditPage($first: Int, $after: String) {\n    auditLog(first: $first, after: $after) {\n      totalCount\n      nodes {\n        id\n        action\n      }\n      edges {\n        cursor\n        node {\n          id\n          action\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ConnectionsAuditPageDocument,
     "\n  query IdsNode($id: ID!) {\n    node(id: $id) {\n      __typename\n      id\n      ... on WhatsAppApiCredential {\n        name\n      }\n      ... on Sandbox {\n        name\n      }\n      ... on Organization {\n        name\n      }\n    }\n  }\n": types.IdsNodeDocument,
     "\n  query IdsNodes($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      __typename\n      id\n    }\n  }\n": types.IdsNodesDocument,
     "\n  query IdsViewer {\n    viewer {\n      organization {\n        id\n        name\n      }\n      sandbox {\n        id\n        name\n      }\n    }\n  }\n": types.IdsViewerDocument,
@@ -216,6 +218,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConnectionsAuditPage($first: Int, $after: String) {\n    auditLog(first: $first, after: $after) {\n      totalCount\n      nodes {\n        id\n        action\n      }\n      edges {\n        cursor\n        node {\n          id\n          action\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConnectionsAuditPage($first: Int, $after: String) {\n    auditLog(first: $first, after: $after) {\n      totalCount\n      nodes {\n        id\n        action\n      }\n      edges {\n        cursor\n        node {\n          id\n          action\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
