@@ -70,6 +70,7 @@ export async function discoverBusinessAccounts(deps: AppDeps, viewer: Viewer, in
     wabas.map(async (waba): Promise<WabaView> => {
       const base = {
         id: waba.id,
+        metaId: waba.id,
         name: waba.name ?? waba.id,
         ownership: waba.ownership === 'owned' ? ('OWNED' as const) : ('CLIENT' as const),
       };

@@ -70,7 +70,11 @@ const CheckEnum = builder.enumType('WhatsAppApiCredentialCheck', {
 export const WhatsAppPhoneNumberRef = builder.objectRef<PhoneNumberView>('WhatsAppPhoneNumber').implement({
   description: 'A sender phone number of a WhatsApp Business Account, as Meta reports it.',
   fields: (t) => ({
-    id: t.exposeString('id', { description: "Meta's phone number id." }),
+    id: t.exposeString('id', {
+      description:
+        "Identifies this copy of the number for client caches: Meta's id in discovery results (pass it as phoneNumberId); on a credential, unique to that credential. Meta's id is always metaId.",
+    }),
+    metaId: t.exposeString('metaId', { description: "Meta's phone number id (what createWhatsAppApiCredential takes as phoneNumberId)." }),
     displayPhoneNumber: t.exposeString('displayPhoneNumber', {
       description: 'The number in E.164, e.g. +15550100001 (empty until read from Meta).',
     }),
@@ -96,7 +100,13 @@ export const WhatsAppPhoneNumberRef = builder.objectRef<PhoneNumberView>('WhatsA
 export const WhatsAppBusinessAccountRef = builder.objectRef<WabaView>('WhatsAppBusinessAccount').implement({
   description: 'A WhatsApp Business Account (WABA) and its sender numbers.',
   fields: (t) => ({
-    id: t.exposeString('id', { description: "Meta's WABA id." }),
+    id: t.exposeString('id', {
+      description:
+        "Identifies this copy of the WABA for client caches: Meta's id in discovery results (pass it as whatsAppBusinessAccountId); on a credential, unique to that credential. Meta's id is always metaId.",
+    }),
+    metaId: t.exposeString('metaId', {
+      description: "Meta's WABA id (what createWhatsAppApiCredential takes as whatsAppBusinessAccountId).",
+    }),
     name: t.exposeString('name', { description: 'The WABA name (empty until read from Meta).' }),
     ownership: t.field({
       type: OwnershipEnum,

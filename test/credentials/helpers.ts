@@ -50,11 +50,13 @@ export const CredentialFields = graphql(`
     phoneNumberRefreshedAt
     whatsAppBusinessAccount {
       id
+      metaId
       name
       ownership
     }
     phoneNumber {
       id
+      metaId
       displayPhoneNumber
       verifiedName
       qualityRating

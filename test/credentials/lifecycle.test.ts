@@ -76,9 +76,9 @@ describe('credential lifecycle', () => {
         apiTokenType: 'SYSTEM_USER',
         apiTokenExpiresAt: null,
         warnings: [],
-        whatsAppBusinessAccount: { id: IDS.waba.acmeMain, name: 'Acme Main', ownership: 'OWNED' },
+        whatsAppBusinessAccount: { metaId: IDS.waba.acmeMain, name: 'Acme Main', ownership: 'OWNED' },
         phoneNumber: {
-          id: IDS.phone.acmeGreen,
+          metaId: IDS.phone.acmeGreen,
           displayPhoneNumber: '+15550100001',
           verifiedName: 'Acme Retail',
           qualityRating: 'GREEN',

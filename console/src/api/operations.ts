@@ -43,10 +43,12 @@ export const CredentialRowFields = graphql(`
     }
     whatsAppBusinessAccount {
       id
+      metaId
       name
     }
     phoneNumber {
       id
+      metaId
       displayPhoneNumber
       verifiedName
       qualityRating

@@ -90,9 +90,9 @@ function CredentialList() {
             {items.map((c) => (
               <tr key={c.id} data-credential={c.name}>
                 <th scope="row">{c.name}</th>
-                <td>{c.whatsAppBusinessAccount.name || c.whatsAppBusinessAccount.id}</td>
+                <td>{c.whatsAppBusinessAccount.name || c.whatsAppBusinessAccount.metaId}</td>
                 <td>
-                  {c.phoneNumber.displayPhoneNumber || c.phoneNumber.id}
+                  {c.phoneNumber.displayPhoneNumber || c.phoneNumber.metaId}
                   {c.phoneNumber.verifiedName ? <span className="hint"> {c.phoneNumber.verifiedName}</span> : null}
                 </td>
                 <td>
