@@ -1,3 +1,4 @@
+import { toGlobalId } from '../../src/graphql/ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectWs, subscribeSse, type WsConnection } from '../helpers/live.js';
 import { DeleteDoc as DeleteCredentialDoc } from '../credentials/helpers.js';
@@ -206,12 +207,13 @@ describe('late subscribers (acceptance 7)', () => {
     }
   });
 
-  it('subscribing to an id that does not exist is NOT_FOUND', async () => {
+  it('subscribing to an id that does not exist is NOT_FOUND; a malformed id is BAD_USER_INPUT (the one id rule)', async () => {
     const late = connectWs(w.h.wsUrl, w.h.adminKey);
     try {
-      const sub = late.subscribe(StatusSubDoc, { id: 'nonsense' });
-      const first = await sub.events.next();
-      expect(first.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      const missing = late.subscribe(StatusSubDoc, { id: toGlobalId('ChannelConfiguration', '01KCDOESNOTEXIST0000000000') });
+      expect((await missing.events.next()).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      const malformed = late.subscribe(StatusSubDoc, { id: 'nonsense' });
+      expect((await malformed.events.next()).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     } finally {
       await late.dispose();
     }
