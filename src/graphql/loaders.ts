@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
-import type { AppDeps } from '../deps.js';
 import type { GraphQLContext } from './context.js';
+
+/** The app's dependencies as the context carries them (the kernel names no composition file). */
+type AppDeps = GraphQLContext['deps'];
 
 /**
  * Per-request batch loaders for the kernel: every row a resolver asks for by id within one tick of execution is read
