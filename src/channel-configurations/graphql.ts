@@ -25,6 +25,9 @@ import type { ChannelConfigurationRecord } from './service.js';
 
 // ---- queries -------------------------------------------------------------------------
 
+/** Longer than any name can be (names are at most 128 characters). */
+export const SEARCH_MAX_LENGTH = 200;
+
 builder.queryFields((t) => ({
   channelConfigurations: t.connection(
     {
@@ -33,16 +36,26 @@ builder.queryFields((t) => ({
       args: {
         status: t.arg({ type: ChannelConfigurationStatusEnum, required: false, description: 'Only configurations in this status.' }),
         channel: t.arg({ type: ChannelEnum, required: false, description: 'Only configurations of this channel.' }),
-        search: t.arg.string({ required: false, description: 'Only names containing this text (ignoring case).' }),
+        search: t.arg.string({
+          required: false,
+          description: `Only names containing this text (ignoring case; % and _ match themselves). At most ${SEARCH_MAX_LENGTH} characters.`,
+        }),
       },
-      resolve: (_root, args, ctx) =>
-        toConnection(
+      resolve: (_root, args, ctx) => {
+        // Names are short; a longer text cannot match and a huge one would exceed SQLite's LIKE pattern limit.
+        if (args.search && args.search.trim().length > SEARCH_MAX_LENGTH) {
+          throw new GraphQLError(`search: at most ${SEARCH_MAX_LENGTH} characters.`, {
+            extensions: { code: 'BAD_USER_INPUT', argument: 'search' },
+          });
+        }
+        return toConnection(
           service.listChannelConfigurations(ctx.deps, ctx.viewer, pageWindow(args), {
             status: args.status,
             channel: args.channel,
             search: args.search,
           }),
-        ),
+        );
+      },
     },
     { name: 'ChannelConfigurationConnection', description: 'A page of channel configurations.' },
     { name: 'ChannelConfigurationEdge', description: 'A channel configuration in a page.' },
