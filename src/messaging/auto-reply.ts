@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { accountSendRefusal } from '../credentials/account/service.js';
 import { getCredential } from '../credentials/service.js';
 import type { AppDeps } from '../deps.js';
 import { TransientJobError, type JobContext } from '../platform/jobs/queue.js';
@@ -23,6 +24,12 @@ export async function runAutoReply(deps: AppDeps, payload: AutoReplyPayload, ctx
   const credential = getCredential(deps, sandboxId, queued.credentialId);
   if (!credential) {
     fail(deps, payload, 'The WhatsApp API credential no longer exists.');
+    return;
+  }
+  // Meta reported (account_update) that this account cannot send replies now: FAILED naming the event, never sent.
+  const refusal = accountSendRefusal(deps, credential.id, { template: false });
+  if (refusal) {
+    fail(deps, payload, refusal.message);
     return;
   }
   // Concurrent jobs wait for pacing slots on the queue's one signal.

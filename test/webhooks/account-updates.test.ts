@@ -7,6 +7,7 @@ import { readConfig, waitForConfigStatus } from '../channel-configurations/helpe
 import { UpdateDoc, waitForStatus } from '../credentials/helpers.js';
 import type { SendWhatsAppMessageInput } from '../generated/graphql.js';
 import { IDS, startSendWorld, waitUntil } from '../sending-e2e/helpers.js';
+import { STANDARD_RULES, UpdateWebhookDoc, WebhooksDoc } from './helpers.js';
 
 // Issue 15 point 2: Meta's account_update events move the credential (FAILED, or a restriction with its end
 // time), its configurations follow the readiness rules, sends are refused with a typed error naming the event,
@@ -110,6 +111,20 @@ describe('account_update', () => {
     const refused = await send(h, text(configId));
     expect(refused).toMatchObject({ __typename: 'WhatsAppAccountBlockedError', code: 'ACCOUNT_BLOCKED' });
     expect(refused.message).toContain('DISABLED_UPDATE');
+    expect(sim.sim.sentMessages()).toHaveLength(0);
+
+    // An inbound message meanwhile is recorded, and its auto-reply FAILS naming the event instead of reaching Meta.
+    const hooks = await h.gql(WebhooksDoc, { first: 5 });
+    const hookId = hooks.data!.whatsAppWebhooks.edges[0]!.node.id;
+    const updated = await h.gql(UpdateWebhookDoc, { input: { id: hookId, keywordRules: STANDARD_RULES } });
+    expect(updated.data!.updateWhatsAppWebhook.__typename).toBe('UpdateWhatsAppWebhookSuccess');
+    await sim.sim.sendInboundText({ phoneNumberId: IDS.phone.acmeGreen, from: { waId: '16505550777' }, text: 'hi' });
+    await settled(h);
+    await h.server.deps.jobs.idle();
+    const reply = h.server.deps.sqlite
+      .prepare("SELECT status, status_reason FROM whatsapp_messages WHERE direction = 'OUTBOUND' AND to_number = '+16505550777'")
+      .get() as { status: string; status_reason: string } | undefined;
+    expect(reply).toMatchObject({ status: 'FAILED', status_reason: expect.stringContaining('DISABLED_UPDATE') });
     expect(sim.sim.sentMessages()).toHaveLength(0);
 
     // A restriction does not outweigh a ban.
