@@ -18,6 +18,7 @@ import { ConnectionCaps, KeyWatcher } from './http/live-connections.js';
 import { GRAPHIQL_OPTIONS, renderOwnGraphiQL } from './http/graphiql.js';
 import { currentRequestId, newRequestId, requestContext, requestContextFor } from './http/request-context.js';
 import { attachBody, MALFORMED_JSON_BODY, malformedJson, readBodyUpTo } from './http/request-body.js';
+import { storageProblem } from './http/storage-readiness.js';
 import { sendJson, type HttpRoute } from './http/respond.js';
 import { migrationsApplied } from './platform/db.js';
 import { authenticate } from './platform/tenancy/service.js';
@@ -156,6 +157,8 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
         try {
           deps.sqlite.prepare('SELECT 1').get();
           if (!migrationsApplied(deps.sqlite)) return sendJson(res, 503, { status: 'unavailable', reason: 'migrations pending' });
+          const storage = storageProblem(config.database.file, config.readyzMinFreeBytes);
+          if (storage) return sendJson(res, 503, { status: 'unavailable', reason: storage });
           sendJson(res, 200, { status: 'ready' });
         } catch (err) {
           logger.warn({ err }, 'readiness check failed');

@@ -63,6 +63,11 @@ const envSchema = z.object({
   PHONE_NUMBER_REFRESH_INTERVAL_MS: positiveInt.default(15 * 60_000),
   WEBHOOK_DELIVERY_RETENTION_DAYS: positiveInt.default(14),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  READYZ_MIN_FREE_BYTES: z.coerce
+    .number()
+    .int()
+    .nonnegative()
+    .default(64 * 1024 * 1024),
   CORS_ORIGINS: z.string().optional(),
   CONSOLE_ROOT_REDIRECT: booleanish.optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 24)').optional(),
@@ -116,6 +121,8 @@ export interface Config {
   /** Processed webhook deliveries are kept this long (twice Meta's 7-day retry window, so duplicates are still recognised). */
   webhookDeliveryRetentionMs: number;
   shutdownTimeoutMs: number;
+  /** /readyz answers 503 when the database's disk has less free space than this. */
+  readyzMinFreeBytes: number;
   corsOrigins: string[];
   /** `/` redirects to the admin console at /console (default outside production). */
   consoleRootRedirect: boolean;
@@ -197,6 +204,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     phoneNumberRefreshIntervalMs: env.PHONE_NUMBER_REFRESH_INTERVAL_MS,
     webhookDeliveryRetentionMs: env.WEBHOOK_DELIVERY_RETENTION_DAYS * 24 * 3600_000,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    readyzMinFreeBytes: env.READYZ_MIN_FREE_BYTES,
     corsOrigins: env.CORS_ORIGINS
       ? env.CORS_ORIGINS.split(',')
           .map((s) => s.trim())
