@@ -1,5 +1,6 @@
 import { builder } from '../graphql/builder.js';
-import { ConflictError, ValidationError } from '../graphql/errors.js';
+import { requireWhatsAppEntitlement } from '../credentials/service.js';
+import { ConflictError, EntitlementError, ValidationError } from '../graphql/errors.js';
 import * as service from './service.js';
 import type { MarketingActionRecord } from './store.js';
 
@@ -87,14 +88,21 @@ builder.mutationFields((t) => ({
     type: MarketingActionRef,
     description: 'Adds a marketing action to the sandbox catalog.',
     args: { input: t.arg({ type: CreateMarketingActionInput, required: true }) },
-    errors: { types: [ValidationError, ConflictError] },
-    resolve: (_root, { input }, ctx) => service.createMarketingAction(ctx.deps, ctx.viewer, input),
+    // Configuring WhatsApp needs cjm_whatsapp like every other WhatsApp mutation (issue 12 point 14).
+    errors: { types: [ValidationError, ConflictError, EntitlementError] },
+    resolve: (_root, { input }, ctx) => {
+      requireWhatsAppEntitlement(ctx.viewer);
+      return service.createMarketingAction(ctx.deps, ctx.viewer, input);
+    },
   }),
   updateChannelGeneralSettings: t.field({
     type: ChannelGeneralSettingsRef,
     description: 'Changes the sandbox defaults (the WhatsApp execution field).',
     args: { input: t.arg({ type: UpdateChannelGeneralSettingsInput, required: true }) },
-    errors: { types: [ValidationError] },
-    resolve: (_root, { input }, ctx) => service.updateGeneralSettings(ctx.deps, ctx.viewer, input),
+    errors: { types: [ValidationError, EntitlementError] },
+    resolve: (_root, { input }, ctx) => {
+      requireWhatsAppEntitlement(ctx.viewer);
+      return service.updateGeneralSettings(ctx.deps, ctx.viewer, input);
+    },
   }),
 }));

@@ -16,6 +16,7 @@ import { batchRunners } from './batch-state.js';
 import * as batches from './batches.js';
 import { batchProgress } from './progress.js';
 import { messageReport, type MessageReport } from './reports.js';
+import { sendOutcomeResult } from './send-outcome.js';
 import { sendWhatsAppMessage } from './single.js';
 import { TemplateInputType, templateOf } from './template-inputs.js';
 import { TemplateRefusedError } from '../templates/graphql.js';
@@ -221,7 +222,10 @@ builder.mutationFields((t) => ({
     description:
       'Sends one message through an ACTIVE configuration. Consent and policy are checked first (BLOCKED messages never reach Meta); returns the message once Meta answered (usually SENT), or as it stands after 15 s.',
     args: { input: t.arg({ type: SendInput, required: true }) },
-    errors: { types: [ValidationError, NotFoundError, InvalidStateError, EntitlementError, AccountBlockedError, TemplateRefusedError] },
+    errors: {
+      types: [ValidationError, NotFoundError, InvalidStateError, EntitlementError, AccountBlockedError, TemplateRefusedError],
+      result: sendOutcomeResult,
+    },
     resolve: (_root, { input }, ctx) => {
       requireWhatsAppEntitlement(ctx.viewer);
       return sendWhatsAppMessage(ctx.deps, ctx.viewer, {
