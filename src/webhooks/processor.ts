@@ -3,6 +3,7 @@ import {
   applyPhoneNumberUpdate,
   getCredential,
   listCredentialsByPhoneNumberId,
+  listCredentialsByWabaId,
   requireWhatsAppEntitlement,
   openMetaSession,
   type CredentialRecord,
@@ -255,11 +256,15 @@ export async function prepareDelivery(
   if (!credential) throw new Error('the webhook credential is missing');
   const report = new Report();
   const router = new CredentialRouter(deps, credential);
-  const qualityPatches = new Map<PhoneNumberQualityChange, PhoneNumberPatch>();
+  const qualityPatches = new Map<PhoneNumberQualityChange, { patch: PhoneNumberPatch; owner: CredentialRecord }>();
   for (const entry of parsed.entries) {
     for (const change of entry.changes) {
-      if (change.kind === 'phone_number_quality_update' && isOwnNumber(entry.id, change, credential))
-        qualityPatches.set(change, await readQualityPatch(deps, credential, change, report));
+      if (change.kind !== 'phone_number_quality_update') continue;
+      // Another number of the same app: the sandbox credential of that WABA and display number (routing.ts).
+      const owner = isOwnNumber(entry.id, change, credential)
+        ? credential
+        : listCredentialsByWabaId(deps, webhook.sandboxId, entry.id).find((c) => isOwnNumber(entry.id, change, c));
+      if (owner) qualityPatches.set(change, { patch: await readQualityPatch(deps, owner, change, report), owner });
     }
   }
 
@@ -293,14 +298,16 @@ export async function prepareDelivery(
             break;
           }
           case 'phone_number_quality_update': {
-            const patch = qualityPatches.get(change);
-            if (!patch) {
-              report.quarantined.push(`${label} is about ${change.displayPhoneNumber} of WABA ${entry.id}, not this webhook's number`);
+            const quality = qualityPatches.get(change);
+            if (!quality) {
+              report.quarantined.push(
+                `${label} is about ${change.displayPhoneNumber} of WABA ${entry.id}, which no credential of this sandbox owns`,
+              );
               break;
             }
-            const targets = listCredentialsByPhoneNumberId(deps, credential.sandboxId, credential.phoneNumberId);
-            for (const target of targets.length ? targets : [credential])
-              applyPhoneNumberUpdate(deps, target, patch, 'webhook', deferPublish);
+            const { patch, owner } = quality;
+            const targets = listCredentialsByPhoneNumberId(deps, owner.sandboxId, owner.phoneNumberId);
+            for (const target of targets.length ? targets : [owner]) applyPhoneNumberUpdate(deps, target, patch, 'webhook', deferPublish);
             report.count(`phone number update(s) (${change.event})`);
             break;
           }

@@ -127,6 +127,15 @@ describe('one Meta app, several numbers', () => {
     expect(h.logs.text()).toContain('webhook delivery quarantined');
     const count = await h.gql(QuarantineDoc, { id: webhook.id });
     expect(count.data!.node).toMatchObject({ quarantinedDeliveries: 1 });
+
+    // A quality update about the second number is applied to its credential, not quarantined.
+    await sim.sim.emitQualityUpdate(IDS.phone.acmeYellowHigh, {
+      event: 'THROUGHPUT_UPGRADE',
+      maxDailyConversationsPerBusiness: 'TIER_10K',
+    });
+    const [, , quality] = await settledDeliveries(h, webhook.id, 3);
+    expect(quality).toMatchObject({ outcome: 'PROCESSED' });
+    expect(quality!.detail).toContain('phone number update(s) (THROUGHPUT_UPGRADE)');
   });
 });
 
