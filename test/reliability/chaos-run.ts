@@ -55,7 +55,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures & { clo
   const env = { PORT: String(await freePort()), JOB_LEASE_MS: '60000' };
   let service = await spawnService(p.dataDir, sim, env);
   services.push(service);
-  await pointWebhookAt(sim, service.url, p);
+  // Meta retries a delivery for days; here up to 10 times a second apart, which covers a restart.
+  await pointWebhookAt(sim, service.url, p, { maxAttempts: 10, retryDelayMs: 1_000 });
   const started = await gqlAt<{ sendWhatsAppMessages: { data: { id: string } } }>(service.url, p.adminKey, START_BATCH, {
     input: { channelConfigurationId: p.configId, profileIds: p.profileIds, template: { name: 'hello_world', languageCode: 'en_US' } },
   });
@@ -63,6 +64,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures & { clo
 
   // Meta posting inbound messages all along, a few at a time; its own retries cover a restart's gap.
   const acknowledged: string[] = [];
+  const refusals = new Map<string, number>();
   let posted = 0;
   const poster = (async () => {
     const inFlight = new Set<Promise<void>>();
@@ -73,6 +75,11 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures & { clo
         .then((r) => {
           posted++;
           if (r.delivery.status === 200) acknowledged.push(r.wamid);
+          else
+            refusals.set(
+              `${r.delivery.status}: ${r.delivery.error ?? ''}`.slice(0, 120),
+              (refusals.get(`${r.delivery.status}: ${r.delivery.error ?? ''}`.slice(0, 120)) ?? 0) + 1,
+            );
         })
         .finally(() => inFlight.delete(task));
       inFlight.add(task);
@@ -103,6 +110,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures & { clo
     resumeMs.push(Date.now() - up);
   }
   await poster;
+  if (refusals.size) log(`unacknowledged deliveries: ${JSON.stringify(Object.fromEntries(refusals))}`);
 
   let batch: BatchView;
   const deadline = Date.now() + 180_000;

@@ -89,8 +89,13 @@ export async function crash(service: Service): Promise<void> {
 }
 
 /** Points the simulator's webhook at a (re)started service: Meta's handshake on its new port. */
-export async function pointWebhookAt(sim: RunningMetaSimulator, url: string, p: Prepared): Promise<void> {
-  const result = await sim.sim.configureWebhook({ callbackUrl: `${url}${p.webhookPath}`, verifyToken: p.verifyToken });
+export async function pointWebhookAt(
+  sim: RunningMetaSimulator,
+  url: string,
+  p: Prepared,
+  retry?: { maxAttempts: number; retryDelayMs: number },
+): Promise<void> {
+  const result = await sim.sim.configureWebhook({ callbackUrl: `${url}${p.webhookPath}`, verifyToken: p.verifyToken, ...retry });
   if (!result.verified) throw new Error('webhook handshake failed');
 }
 
