@@ -127,7 +127,8 @@ describe('auto-reply after a lost lease', () => {
   const w = useWorld(() => setupWorld({ JOB_LEASE_MS: '600' }));
 
   it("a second run of the job does not send again while the first run's send may have reached Meta", async () => {
-    w.sim.sim.injectFault({ method: 'POST', path: /messages$/, recordFirst: true, delayMs: 2_500 });
+    // Answered inside the client headers timeout (2 s in tests): the first run records SENT after the takeover.
+    w.sim.sim.injectFault({ method: 'POST', path: /messages$/, recordFirst: true, delayMs: 1_500 });
     sendReply(w, '14155550304');
     await waitUntil(() => w.sim.sim.sentMessages({ to: '+14155550304' }).length === 1, 10_000, 'the first run to reach Meta');
     const first = replyTo(w, '+14155550304')!;
