@@ -1,13 +1,13 @@
 import type { AppDeps } from '../deps.js';
 import type { MetaSession, QualityRating } from '../meta/index.js';
 import { inTransaction } from '../platform/db.js';
-import { ConflictError, EntitlementError, FieldErrors, NotFoundError } from '../platform/errors.js';
+import { ConflictError, FieldErrors, NotFoundError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import type { Page, PageWindow } from '../platform/pagination.js';
 import { toPage } from '../platform/pagination.js';
 import { last4 } from '../platform/secrets.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
-import { WHATSAPP_ENTITLEMENT } from '../platform/tenancy/viewer.js';
+import { requireEntitlement, WHATSAPP_ENTITLEMENT } from '../platform/tenancy/viewer.js';
 import { mergePhoneWarnings } from './checks.js';
 import * as store from './store.js';
 import { publishStatus, SECRET_AAD_COLUMN, SECRET_AAD_TABLE, tokenFingerprint, transition } from './status.js';
@@ -36,7 +36,7 @@ const ID_RULE = /^\d{1,32}$/;
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 
 export function requireWhatsAppEntitlement(viewer: Viewer): void {
-  if (!viewer.entitlements.includes(WHATSAPP_ENTITLEMENT)) throw new EntitlementError(WHATSAPP_ENTITLEMENT);
+  requireEntitlement(viewer, WHATSAPP_ENTITLEMENT);
 }
 
 // ---- for other slices ------------------------------------------------------

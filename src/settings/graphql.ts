@@ -1,5 +1,5 @@
 import { builder } from '../graphql/builder.js';
-import { requireWhatsAppEntitlement } from '../credentials/service.js';
+import { requireEntitlement, WHATSAPP_ENTITLEMENT } from '../platform/tenancy/viewer.js';
 import { ConflictError, EntitlementError, ValidationError } from '../graphql/errors.js';
 import * as service from './service.js';
 import type { MarketingActionRecord } from './store.js';
@@ -91,7 +91,7 @@ builder.mutationFields((t) => ({
     // Configuring WhatsApp needs cjm_whatsapp like every other WhatsApp mutation (issue 12 point 14).
     errors: { types: [ValidationError, ConflictError, EntitlementError] },
     resolve: (_root, { input }, ctx) => {
-      requireWhatsAppEntitlement(ctx.viewer);
+      requireEntitlement(ctx.viewer, WHATSAPP_ENTITLEMENT);
       return service.createMarketingAction(ctx.deps, ctx.viewer, input);
     },
   }),
@@ -101,7 +101,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpdateChannelGeneralSettingsInput, required: true }) },
     errors: { types: [ValidationError, EntitlementError] },
     resolve: (_root, { input }, ctx) => {
-      requireWhatsAppEntitlement(ctx.viewer);
+      requireEntitlement(ctx.viewer, WHATSAPP_ENTITLEMENT);
       return service.updateGeneralSettings(ctx.deps, ctx.viewer, input);
     },
   }),

@@ -1,3 +1,5 @@
+import { EntitlementError } from '../errors.js';
+
 export type Role = 'ADMIN' | 'VIEWER';
 
 /** Who is calling: resolved once per request (or WebSocket connection) from the API key. */
@@ -13,3 +15,8 @@ export interface Viewer {
 }
 
 export const WHATSAPP_ENTITLEMENT = 'cjm_whatsapp';
+
+/** Throws the typed EntitlementError unless the caller's organization holds `entitlement`. */
+export function requireEntitlement(viewer: Viewer, entitlement: string): void {
+  if (!viewer.entitlements.includes(entitlement)) throw new EntitlementError(entitlement);
+}
