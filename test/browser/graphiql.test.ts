@@ -44,6 +44,24 @@ async function replaceEditorText(editor: string, text: string): Promise<void> {
   await page.keyboard.press('Delete');
   // insertText types without key events, so Monaco's auto-closing brackets and quotes do not double them.
   await page.keyboard.insertText(text);
+  // GraphiQL takes an editor's text into its tab state a moment later (debounced); Execute before that runs the
+  // old text. Its tab state is persisted, so wait until it holds what was typed, as a person would see it take.
+  const field = editor.includes('graphiql-query-editor') ? 'query' : 'headers';
+  await waitUntil(
+    () =>
+      page.evaluate(
+        ({ field, text }) => {
+          const state = JSON.parse(localStorage.getItem('graphiql:tabState') ?? '{}') as {
+            tabs?: Array<Record<string, unknown>>;
+            activeTabIndex?: number;
+          };
+          return state.tabs?.[state.activeTabIndex ?? 0]?.[field] === text;
+        },
+        { field, text },
+      ),
+    30_000,
+    `GraphiQL to take the ${field} text`,
+  );
 }
 
 const responseText = () => page.locator('.graphiql-response').first().innerText();
