@@ -1,30 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { KeyWatcher } from '../../src/http/live-connections.js';
-import { graphql } from '../generated/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { AuditAddedDoc, TouchDoc } from '../helpers/live-docs.js';
 import { connectWs, subscribeSse, type WsConnection } from '../helpers/live.js';
 import { sleep, waitUntil } from '../helpers/wait.js';
 
 /** Issue 14 (shared fan-out, caps, one key timer) and issue 16 point 9 (closed subscriptions release everything). */
-
-const AuditAddedDoc = graphql(`
-  subscription AuditAdded {
-    auditLogEntryAdded {
-      action
-      outcome
-      actor
-    }
-  }
-`);
-
-const TouchDoc = graphql(`
-  mutation Touch($field: String!) {
-    updateChannelGeneralSettings(input: { whatsAppExecutionField: $field }) {
-      __typename
-    }
-  }
-`);
 
 let h: Harness;
 beforeAll(async () => {

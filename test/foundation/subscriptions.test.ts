@@ -3,28 +3,10 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revokeApiKey } from '../../src/platform/tenancy/service.js';
 import WebSocket from 'ws';
-import { graphql } from '../generated/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { AuditAddedDoc, TouchDoc } from '../helpers/live-docs.js';
 import { connectWs, subscribeSse } from '../helpers/live.js';
 import { waitUntil } from '../helpers/wait.js';
-
-const AuditAddedDoc = graphql(`
-  subscription AuditAdded {
-    auditLogEntryAdded {
-      action
-      outcome
-      actor
-    }
-  }
-`);
-
-const TouchDoc = graphql(`
-  mutation Touch($field: String!) {
-    updateChannelGeneralSettings(input: { whatsAppExecutionField: $field }) {
-      __typename
-    }
-  }
-`);
 
 let h: Harness;
 beforeAll(async () => {

@@ -64,10 +64,10 @@ type Documents = {
     "\n  mutation CreateAction($input: CreateMarketingActionInput!) {\n    createMarketingAction(input: $input) {\n      __typename\n      ... on CreateMarketingActionSuccess {\n        data {\n          id\n          key\n        }\n      }\n      ...ErrorFields\n    }\n  }\n": typeof types.CreateActionDocument,
     "\n  mutation UpdateSettings($field: String!) {\n    updateChannelGeneralSettings(input: { whatsAppExecutionField: $field }) {\n      __typename\n      ... on UpdateChannelGeneralSettingsSuccess {\n        data {\n          whatsAppExecutionField\n        }\n      }\n      ...ErrorFields\n    }\n  }\n": typeof types.UpdateSettingsDocument,
     "\n  query Audit {\n    auditLog(first: 10) {\n      totalCount\n      edges {\n        node {\n          action\n          actor\n          objectType\n          objectId\n          outcome\n          role\n        }\n      }\n    }\n  }\n": typeof types.AuditDocument,
-    "\n  subscription AuditAdded {\n    auditLogEntryAdded {\n      action\n      outcome\n      actor\n    }\n  }\n": typeof types.AuditAddedDocument,
-    "\n  mutation Touch($field: String!) {\n    updateChannelGeneralSettings(input: { whatsAppExecutionField: $field }) {\n      __typename\n    }\n  }\n": typeof types.TouchDocument,
     "\n  query AuditCount {\n    auditLog(first: 1) {\n      totalCount\n    }\n  }\n": typeof types.AuditCountDocument,
     "\n  fragment ErrorFields on Error {\n    __typename\n    message\n    code\n    ... on ValidationError {\n      fieldErrors {\n        path\n        message\n      }\n    }\n    ... on EntitlementError {\n      entitlement\n    }\n  }\n": typeof types.ErrorFieldsFragmentDoc,
+    "\n  subscription AuditAdded {\n    auditLogEntryAdded {\n      action\n      outcome\n      actor\n    }\n  }\n": typeof types.AuditAddedDocument,
+    "\n  mutation Touch($field: String!) {\n    updateChannelGeneralSettings(input: { whatsAppExecutionField: $field }) {\n      __typename\n    }\n  }\n": typeof types.TouchDocument,
     "\n  query SandboxId {\n    viewer {\n      sandbox {\n        id\n      }\n    }\n  }\n": typeof types.SandboxIdDocument,
     "\n  query MessagingMessages($first: Int, $after: String, $last: Int, $before: String, $channelConfigurationId: ID, $status: MessageStatus) {\n    whatsAppMessages(\n      first: $first\n      after: $after\n      last: $last\n      before: $before\n      channelConfigurationId: $channelConfigurationId\n      status: $status\n    ) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          wamid\n          direction\n          messageType\n          to\n          from\n          text\n          status\n          statusReason\n          metaErrorCode\n          sentAt\n          deliveredAt\n          readAt\n          failedAt\n          createdAt\n          updatedAt\n        }\n      }\n    }\n  }\n": typeof types.MessagingMessagesDocument,
     "\n  query MessagingEvents(\n    $first: Int\n    $after: String\n    $type: TrackingEventType\n    $channelConfigurationId: ID\n    $since: DateTime\n    $until: DateTime\n  ) {\n    trackingEvents(\n      first: $first\n      after: $after\n      type: $type\n      channelConfigurationId: $channelConfigurationId\n      since: $since\n      until: $until\n    ) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          type\n          at\n          phoneNumber\n          detail\n          message {\n            id\n            wamid\n            direction\n            status\n          }\n        }\n      }\n    }\n  }\n": typeof types.MessagingEventsDocument,
@@ -167,10 +167,10 @@ const documents: Documents = {
     "\n  mutation CreateAction($input: CreateMarketingActionInput!) {\n    createMarketingAction(input: $input) {\n      __typename\n      ... on CreateMarketingActionSuccess {\n        data {\n          id\n          key\n        }\n      }\n      ...ErrorFields\n    }\n  }\n": types.CreateActionDocument,
     "\n  mutation UpdateSettings($field: String!) {\n    updateChannelGeneralSettings(input: { whatsAppExecutionField: $field }) {\n      __typename\n      ... on UpdateChannelGeneralSettingsSuccess {\n        data {\n          whatsAppExecutionField\n        }\n      }\n      ...ErrorFields\n    }\n  }\n": types.UpdateSettingsDocument,
     "\n  query Audit {\n    auditLog(first: 10) {\n      totalCount\n      edges {\n        node {\n          action\n          actor\n          objectType\n          objectId\n          outcome\n          role\n        }\n      }\n    }\n  }\n": types.AuditDocument,
-    "\n  subscription AuditAdded {\n    auditLogEntryAdded {\n      action\n      outcome\n      actor\n    }\n  }\n": types.AuditAddedDocument,
-    "\n  mutation Touch($field: String!) {\n    updateChannelGeneralSettings(input: { whatsAppExecutionField: $field }) {\n      __typename\n    }\n  }\n": types.TouchDocument,
     "\n  query AuditCount {\n    auditLog(first: 1) {\n      totalCount\n    }\n  }\n": types.AuditCountDocument,
     "\n  fragment ErrorFields on Error {\n    __typename\n    message\n    code\n    ... on ValidationError {\n      fieldErrors {\n        path\n        message\n      }\n    }\n    ... on EntitlementError {\n      entitlement\n    }\n  }\n": types.ErrorFieldsFragmentDoc,
+    "\n  subscription AuditAdded {\n    auditLogEntryAdded {\n      action\n      outcome\n      actor\n    }\n  }\n": types.AuditAddedDocument,
+    "\n  mutation Touch($field: String!) {\n    updateChannelGeneralSettings(input: { whatsAppExecutionField: $field }) {\n      __typename\n    }\n  }\n": types.TouchDocument,
     "\n  query SandboxId {\n    viewer {\n      sandbox {\n        id\n      }\n    }\n  }\n": types.SandboxIdDocument,
     "\n  query MessagingMessages($first: Int, $after: String, $last: Int, $before: String, $channelConfigurationId: ID, $status: MessageStatus) {\n    whatsAppMessages(\n      first: $first\n      after: $after\n      last: $last\n      before: $before\n      channelConfigurationId: $channelConfigurationId\n      status: $status\n    ) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          wamid\n          direction\n          messageType\n          to\n          from\n          text\n          status\n          statusReason\n          metaErrorCode\n          sentAt\n          deliveredAt\n          readAt\n          failedAt\n          createdAt\n          updatedAt\n        }\n      }\n    }\n  }\n": types.MessagingMessagesDocument,
     "\n  query MessagingEvents(\n    $first: Int\n    $after: String\n    $type: TrackingEventType\n    $channelConfigurationId: ID\n    $since: DateTime\n    $until: DateTime\n  ) {\n    trackingEvents(\n      first: $first\n      after: $after\n      type: $type\n      channelConfigurationId: $channelConfigurationId\n      since: $since\n      until: $until\n    ) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          type\n          at\n          phoneNumber\n          detail\n          message {\n            id\n            wamid\n            direction\n            status\n          }\n        }\n      }\n    }\n  }\n": types.MessagingEventsDocument,
@@ -437,19 +437,19 @@ export function graphql(source: "\n  query Audit {\n    auditLog(first: 10) {\n 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription AuditAdded {\n    auditLogEntryAdded {\n      action\n      outcome\n      actor\n    }\n  }\n"): (typeof documents)["\n  subscription AuditAdded {\n    auditLogEntryAdded {\n      action\n      outcome\n      actor\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation Touch($field: String!) {\n    updateChannelGeneralSettings(input: { whatsAppExecutionField: $field }) {\n      __typename\n    }\n  }\n"): (typeof documents)["\n  mutation Touch($field: String!) {\n    updateChannelGeneralSettings(input: { whatsAppExecutionField: $field }) {\n      __typename\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "\n  query AuditCount {\n    auditLog(first: 1) {\n      totalCount\n    }\n  }\n"): (typeof documents)["\n  query AuditCount {\n    auditLog(first: 1) {\n      totalCount\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment ErrorFields on Error {\n    __typename\n    message\n    code\n    ... on ValidationError {\n      fieldErrors {\n        path\n        message\n      }\n    }\n    ... on EntitlementError {\n      entitlement\n    }\n  }\n"): (typeof documents)["\n  fragment ErrorFields on Error {\n    __typename\n    message\n    code\n    ... on ValidationError {\n      fieldErrors {\n        path\n        message\n      }\n    }\n    ... on EntitlementError {\n      entitlement\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AuditAdded {\n    auditLogEntryAdded {\n      action\n      outcome\n      actor\n    }\n  }\n"): (typeof documents)["\n  subscription AuditAdded {\n    auditLogEntryAdded {\n      action\n      outcome\n      actor\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Touch($field: String!) {\n    updateChannelGeneralSettings(input: { whatsAppExecutionField: $field }) {\n      __typename\n    }\n  }\n"): (typeof documents)["\n  mutation Touch($field: String!) {\n    updateChannelGeneralSettings(input: { whatsAppExecutionField: $field }) {\n      __typename\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
