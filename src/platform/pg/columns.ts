@@ -1,0 +1,18 @@
+import { customType, jsonb, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * The PostgreSQL spellings of the column modes the SQLite tables use, chosen so that each gives the same
+ * TypeScript type (research/SCALE-OUT.md §2): a store written against one table set reads the same records
+ * from the other. Every tables.pg.ts builds its columns from these.
+ */
+
+/** SQLite `integer(…, { mode: 'timestamp_ms' })`: milliseconds, read as a Date. */
+export const timestampMs = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
+
+/** SQLite `text(…, { mode: 'json' }).$type<T>()`: stored as jsonb, read as T. */
+export const json = <T>(name: string) => jsonb(name).$type<T>();
+
+/** SQLite `blob(…, { mode: 'buffer' })`: the exact bytes, read as a Buffer (node-postgres returns bytea as one). */
+export const bytes = customType<{ data: Buffer; driverData: Buffer }>({
+  dataType: () => 'bytea',
+});
