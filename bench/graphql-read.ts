@@ -9,6 +9,7 @@
  *   npx tsx bench/graphql-read.ts                     # 3 rounds × 5 servers × 5 s
  *   BENCH_REPS=1 BENCH_SECONDS=3 npx tsx bench/graphql-read.ts
  */
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { answerQueries, fmt, loadAverage, markdownTable, median, startChild, writeSummary, type Child } from './lib.js';
@@ -54,7 +55,9 @@ async function serveProduct(): Promise<void> {
   const configurations = await import('../src/channel-configurations/service.js');
   const webhooks = await import('../src/webhooks/service.js');
   const { DEFAULT_IDS } = await import('../src/meta-simulator/index.js');
-  const { server, deps, key, viewer } = await startBenchService({}, { startJobs: false });
+  // Configured as a production deployment is (the process runs with NODE_ENV=production too, like the baselines).
+  const production = { NODE_ENV: 'production', ENCRYPTION_KEY: randomBytes(32).toString('base64'), PUBLIC_URL: 'http://127.0.0.1' };
+  const { server, deps, key, viewer } = await startBenchService(production, { startJobs: false });
   const phones = [DEFAULT_IDS.phone.acmeGreen, DEFAULT_IDS.phone.acmeYellowHigh, DEFAULT_IDS.phone.acmeRedLimited];
   const refs = phones.map((phoneNumberId, i) => {
     const credential = credentials.createCredential(deps, viewer, {
@@ -122,7 +125,8 @@ async function main(): Promise<void> {
   for (let rep = 0; rep < REPS; rep++) {
     const order = rep % 2 ? [...servers].reverse() : servers;
     for (const server of order) {
-      const child = await startChild<Ready>(file, [server]);
+      // Every server runs as deployed: NODE_ENV=production turns off graphql-js's development checks in all of them.
+      const child = await startChild<Ready>(file, [server], { NODE_ENV: 'production' });
       try {
         for (const name of (Object.keys(CASES) as CaseName[]).filter((c) => CASES[c].server === server)) {
           await load(child, name, 1); // warm-up

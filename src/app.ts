@@ -17,7 +17,8 @@ import { consoleRoutes } from './http/console-route.js';
 import { ConnectionCaps, KeyWatcher } from './http/live-connections.js';
 import { GRAPHIQL_OPTIONS, renderOwnGraphiQL } from './http/graphiql.js';
 import { currentRequestId, newRequestId, requestContext, requestContextFor } from './http/request-context.js';
-import { attachBody, MALFORMED_JSON_BODY, malformedJson, readBodyUpTo } from './http/request-body.js';
+import { attachBody, MALFORMED, MALFORMED_JSON_BODY, malformedJson, parseJsonBody, readBodyUpTo } from './http/request-body.js';
+import { graphqlPostFastPath, type GraphQLPostFastPath } from './http/graphql-post.js';
 import { storageProblem } from './http/storage-readiness.js';
 import { sendJson, type HttpRoute } from './http/respond.js';
 import { migrationsApplied } from './platform/db.js';
@@ -41,6 +42,8 @@ interface ServerContext {
 export interface App {
   server: http.Server;
   yoga: YogaServerInstance<ServerContext, GraphQLContext>;
+  /** Plain JSON queries answered without yoga's Fetch-API round trip (http/graphql-post.ts). */
+  fastPost: GraphQLPostFastPath<ServerContext>;
   /** graphql-ws subscriptions sharing one execution per event (counts for tests and metrics). */
   fanout: SharedFanout;
   keyWatcher: KeyWatcher;
@@ -203,11 +206,16 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
       const read = await readBodyUpTo(req, config.limits.graphqlMaxBodyBytes);
       if (read.kind === 'aborted') return;
       if (read.kind === 'too-large') return tooLarge();
-      if (malformedJson(req, read.body)) return sendJson(res, 400, MALFORMED_JSON_BODY);
+      const body = parseJsonBody(read.body);
+      if (body === MALFORMED) return sendJson(res, 400, MALFORMED_JSON_BODY);
+      if (await fastPost.serve({ req, res, viewer, requestId }, body)) return;
       attachBody(req, read.body);
     } else if (malformedJson(req, null)) return sendJson(res, 400, MALFORMED_JSON_BODY);
     await serveYoga(req, res, { viewer, requestId });
   }
+
+  // Plain JSON queries skip yoga's Fetch-API round trip (graphql-post.ts); everything else is yoga's as before.
+  const fastPost = graphqlPostFastPath(yoga);
 
   const fastRoutes = allRoutes.flatMap((r) => (r.fast ? [r.fast] : []));
 
@@ -374,6 +382,7 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
   return {
     server,
     yoga,
+    fastPost,
     fanout,
     keyWatcher,
     listen: (port, host) =>

@@ -38,6 +38,17 @@ export function attachBody(req: IncomingMessage, body: Buffer): void {
   (req as IncomingMessage & { body?: Uint8Array }).body = body;
 }
 
+export const MALFORMED = Symbol('malformed JSON');
+
+/** A POST body as JSON, or MALFORMED (answered with MALFORMED_JSON_BODY, for the reason below). */
+export function parseJsonBody(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return MALFORMED;
+  }
+}
+
 /**
  * Whether a GraphQL request's JSON parts parse. Checked before yoga sees them:
  * the parser's message quotes the text around the error, which may be the

@@ -1,0 +1,125 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getOperationAST, type ExecutionResult } from 'graphql';
+import { processRegularResult, type YogaServerInstance } from 'graphql-yoga';
+
+/**
+ * The everyday GraphQL request, a JSON POST of a query answered as JSON, run through yoga's own envelop (the same
+ * parse and validation cache, armor limits, error hygiene, masked errors and metrics plugins as every transport) but
+ * without yoga's Fetch-API round trip: a Request, an AbortSignal, a Response and a stream pipeline per request were
+ * most of the CPU of a small query (profiled: a `{ viewer }` request spent more there than in GraphQL itself).
+ *
+ * Only what yoga would answer the same way takes this path; anything else returns false before a resolver runs, and
+ * app.ts hands the request to yoga as before:
+ * - another Accept than none, `*\/*` or `application/json` (content negotiation, SSE, multipart stay yoga's);
+ * - a body that is not `{ query, variables?, operationName? }` (batches, extensions, extra or mistyped parameters:
+ *   yoga's own request validation answers those);
+ * - a document that does not parse or validate (yoga answers with its status codes; both results are cached);
+ * - a mutation or subscription (mutations keep yoga's path whole: their side effects must run exactly once).
+ * A query whose execution throws (rather than returning errors) is handed to yoga as well, which runs it again and
+ * masks the error its own way: a query has no side effects to repeat. A result with errors is answered by yoga's
+ * own result processor, so its status code and the error shapes are yoga's.
+ */
+
+/** What app.ts gives yoga as the server context; yoga adds `request` and `params`. */
+export interface PostServerContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+}
+
+interface Params {
+  query: string;
+  variables?: Record<string, unknown> | null;
+  operationName?: string | null;
+}
+
+const JSON_ACCEPTS = new Set(['*/*', 'application/json']);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `{ query, variables?, operationName? }` with the types yoga requires, nothing else; null otherwise. */
+export function plainQueryParams(body: unknown): Params | null {
+  if (!isPlainObject(body) || typeof body.query !== 'string') return null;
+  for (const key in body) if (key !== 'query' && key !== 'variables' && key !== 'operationName') return null;
+  const { variables, operationName } = body;
+  if (variables !== undefined && variables !== null && !isPlainObject(variables)) return null;
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return null;
+  return body as unknown as Params;
+}
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
+  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+
+export interface GraphQLPostFastPath<S> {
+  /** Answers the request and resolves true, or resolves false (nothing written) when yoga must answer it. */
+  serve(serverContext: S, body: unknown): Promise<boolean>;
+  /** Requests answered here so far (tests tell the two paths apart by it). */
+  readonly answered: number;
+}
+
+export function graphqlPostFastPath<S extends PostServerContext, C extends object>(yoga: YogaServerInstance<S, C>): GraphQLPostFastPath<S> {
+  let answered = 0;
+  const reply = (res: ServerResponse, status: number, headers: Record<string, string | number>, text: string) => {
+    res.writeHead(status, headers);
+    res.end(text);
+    answered++;
+    return true;
+  };
+  async function serve(serverContext: S, body: unknown): Promise<boolean> {
+    const { req, res, requestId } = serverContext;
+    const accept = req.headers.accept;
+    if (accept !== undefined && !JSON_ACCEPTS.has(accept.trim())) return false;
+    const params = plainQueryParams(body);
+    if (!params) return false;
+    // `request` stands for yoga's Request where its plugins look: the method (mutations over GET) and a per-request key.
+    const enveloped = yoga.getEnveloped({ ...serverContext, request: { method: 'POST' }, params } as never);
+    let document;
+    try {
+      // Armor's limits may throw from parse or validate as well as report.
+      document = enveloped.parse(params.query);
+      if (getOperationAST(document, params.operationName)?.operation !== 'query') return false;
+      if (enveloped.validate(enveloped.schema, document).length) return false;
+    } catch {
+      return false;
+    }
+    let result: ExecutionResult;
+    try {
+      const contextValue = await enveloped.contextFactory();
+      const executed: unknown = await enveloped.execute({
+        schema: enveloped.schema,
+        document,
+        contextValue,
+        variableValues: params.variables,
+        operationName: params.operationName,
+      });
+      if (isAsyncIterable(executed)) return false; // not reached: the schema has no @defer or @stream
+      result = executed as ExecutionResult;
+    } catch {
+      return false;
+    }
+    if (!result.errors?.length && !result.extensions) {
+      // A result may bring its own serializer (as yoga's processor honours too).
+      const text = ((result as { stringify?: (r: unknown) => string }).stringify ?? JSON.stringify)(result);
+      const headers = {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+        'x-request-id': requestId,
+      };
+      return reply(res, 200, headers, text);
+    }
+    const response = processRegularResult(result, yoga.fetchAPI, 'application/json');
+    const headers: Record<string, string> = { 'x-request-id': requestId };
+    response.headers.forEach((value, name) => (headers[name] = value));
+    const text = await response.text();
+    headers['content-length'] = String(Buffer.byteLength(text));
+    return reply(res, response.status, headers, text);
+  }
+  return {
+    serve,
+    get answered() {
+      return answered;
+    },
+  };
+}
