@@ -8,14 +8,20 @@ import { fullJitterDelay } from '../../src/platform/jobs/backoff.js';
 import { JobQueue, PermanentJobError, TransientJobError } from '../../src/platform/jobs/queue.js';
 import { jobs } from '../../src/platform/jobs/tables.js';
 import { createLogger } from '../../src/platform/logger.js';
+import { walCommits } from '../helpers/wal-commits.js';
 
 const logger = createLogger({ level: 'silent' });
 const opened: Array<{ db: Database; queue: JobQueue }> = [];
 
-function setup(options: { leaseMs?: number; random?: () => number } = {}) {
+function setup(options: { leaseMs?: number; random?: () => number; idlePollMaxMs?: number } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-jobs-'));
   const db = openDatabase(path.join(dir, 'jobs.sqlite'));
-  const queue = new JobQueue(db.db, logger, { leaseMs: options.leaseMs ?? 5_000, pollIntervalMs: 20, random: options.random });
+  const queue = new JobQueue(db.db, logger, {
+    leaseMs: options.leaseMs ?? 5_000,
+    pollIntervalMs: 20,
+    random: options.random,
+    idlePollMaxMs: options.idlePollMaxMs,
+  });
   opened.push({ db, queue });
   return { db, queue, file: path.join(dir, 'jobs.sqlite') };
 }
@@ -186,6 +192,58 @@ describe('durable job queue', () => {
     expect(active.length).toBeLessThanOrEqual(1);
     expect(queue.list({ kind: 'tick', status: 'failed' })).toHaveLength(1);
     for (let i = 1; i < 4; i++) expect(runs[i]! - runs[i - 1]!).toBeGreaterThanOrEqual(35);
+  });
+
+  it('one tick leases the ready jobs of every kind in one transaction, each kind up to its concurrency', async () => {
+    const { db, queue, file } = setup();
+    // Counting commits in the WAL: no checkpoint may reset it meanwhile.
+    db.sqlite.pragma('wal_autocheckpoint = 0');
+    const started: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const kinds = ['alpha', 'beta', 'gamma', 'delta'];
+    const defs = kinds.map((kind, i) =>
+      queue.define<object>({
+        kind,
+        concurrency: i + 1,
+        run: async () => {
+          started.push(kind);
+          await gate;
+        },
+      }),
+    );
+    inTransaction(db.db, (tx) => {
+      for (const def of defs) for (let i = 0; i < 3; i++) queue.enqueue(tx, def, {});
+    });
+    const before = walCommits(file);
+    queue.start();
+    await waitFor(() => started.length === 1 + 2 + 3 + 3);
+    // Nine leases of four kinds: one commit (the old loop committed once per kind).
+    expect(walCommits(file) - before).toBe(1);
+    expect(started.sort()).toEqual(['alpha', 'beta', 'beta', 'delta', 'delta', 'delta', 'gamma', 'gamma', 'gamma']);
+    const running = queue.list({ status: 'running' });
+    expect(running.map((j) => j.kind).sort()).toEqual(started);
+    expect(new Set(running.map((j) => j.leaseOwner))).toEqual(new Set([queue.owner]));
+    expect(running.every((j) => j.attempts === 1 && j.leaseUntil!.getTime() > Date.now())).toBe(true);
+    expect(queue.list({ status: 'queued' }).map((j) => j.kind).sort()).toEqual(['alpha', 'alpha', 'beta']);
+    release();
+    await queue.idle();
+    expect(queue.list({ status: 'succeeded' })).toHaveLength(12);
+  });
+
+  it('an idle queue still runs a job enqueued in-process at once, and a delayed one when it is due', async () => {
+    // The idle look-ahead may grow to a minute: neither job may wait for it.
+    const { db, queue } = setup({ idlePollMaxMs: 60_000 });
+    const ran: number[] = [];
+    const def = queue.define<object>({ kind: 'wake', run: async () => void ran.push(Date.now()) });
+    queue.start();
+    await new Promise((r) => setTimeout(r, 500));
+    queue.enqueue(db.db, def, {});
+    await waitFor(() => ran.length === 1, 10_000);
+    const enqueuedAt = Date.now();
+    queue.enqueue(db.db, def, {}, { delayMs: 300 });
+    await waitFor(() => ran.length === 2, 10_000);
+    expect(ran[1]! - enqueuedAt).toBeGreaterThanOrEqual(300);
   });
 
   it('full jitter stays within [0, min(cap, base * 2^n)]', () => {

@@ -1,9 +1,11 @@
+import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, ne, or } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db, DbOrTx } from '../db.js';
 import { newId } from '../ids.js';
 import { fullJitterDelay } from './backoff.js';
+import { leaseReadyJobs, nextDueAt, type KindLimits } from './lease.js';
 import { jobs, type JobRecord, type JobStatus } from './tables.js';
 
 /**
@@ -18,6 +20,11 @@ import { jobs, type JobRecord, type JobStatus } from './tables.js';
  * process and is released at once (reclaimAtStart): a restart resumes work in
  * a poll interval, not a lease later. Several instances leave it off and take
  * over a lease when its heartbeat stops.
+ *
+ * Each tick leases for every kind in one statement (lease.ts), then sleeps until the next queued job is due. While
+ * jobs run it also looks every pollIntervalMs; when idle that look-ahead backs off to idlePollMaxMs. Nothing waits for
+ * it in-process: enqueue() and every finished job wake the loop at once. The look-ahead only matters for jobs written
+ * by another process.
  */
 
 export interface JobContext {
@@ -82,6 +89,8 @@ export interface JobQueueOptions {
   reclaimAtStart?: boolean;
   /** How often the owner renews its leases; default a third of leaseMs. */
   heartbeatMs?: number;
+  /** The longest sleep of an idle queue (nothing running, nothing due sooner); default max(pollIntervalMs, 5 s). */
+  idlePollMaxMs?: number;
 }
 
 interface Registered {
@@ -91,6 +100,8 @@ interface Registered {
 
 const DEFAULT_BACKOFF = { baseMs: 1_000, capMs: 5 * 60_000 };
 const PRUNE_EVERY_MS = 10 * 60_000;
+/** Idle ticks double the look-ahead from pollIntervalMs up to idlePollMaxMs; 2^16 bounds the exponent. */
+const MAX_IDLE_DOUBLINGS = 16;
 
 export class JobQueue {
   private readonly kinds = new Map<string, Registered>();
@@ -102,6 +113,16 @@ export class JobQueue {
   private lastPrune = 0;
   private idleWaiters: Array<() => void> = [];
   private heartbeat: NodeJS.Timeout | undefined;
+  private idleTicks = 0;
+  /**
+   * Ticks (and the jobs they start) run in the async context the queue was made in, never in the context of whoever
+   * woke it: a request that enqueued a job must not lend its request id, or the transaction participants it installed
+   * (db.ts), to the jobs that run after it.
+   */
+  private readonly wake = AsyncResource.bind(() => {
+    this.tickQueued = false;
+    this.tick();
+  });
   /** Names this instance on its leases. */
   readonly owner = `${process.pid}:${randomUUID()}`;
 
@@ -117,7 +138,10 @@ export class JobQueue {
     return def;
   }
 
-  /** Inserts a job in the caller's transaction; returns its id, or null when an active job has the same dedupe key. */
+  /**
+   * Inserts a job in the caller's transaction; returns its id, or null when an active job has the same dedupe key.
+   * Wakes the loop on the next turn, after the caller's (synchronous) transaction has committed.
+   */
   enqueue<P>(tx: DbOrTx, def: JobDefinition<P> | string, payload: P, options: EnqueueOptions = {}): string | null {
     const kind = typeof def === 'string' ? def : def.kind;
     const registered = this.kinds.get(kind);
@@ -139,17 +163,16 @@ export class JobQueue {
       })
       .onConflictDoNothing()
       .run();
-    return result.changes === 1 ? id : null;
+    if (result.changes !== 1) return null;
+    this.notify();
+    return id;
   }
 
-  /** Wakes the worker loop; call after committing a transaction that enqueued jobs. */
+  /** Wakes the worker loop on the next turn; enqueue() does it, and so may code that committed jobs otherwise. */
   notify(): void {
     if (!this.started || this.tickQueued) return;
     this.tickQueued = true;
-    setImmediate(() => {
-      this.tickQueued = false;
-      this.tick();
-    });
+    setImmediate(this.wake);
   }
 
   start(): void {
@@ -253,65 +276,50 @@ export class JobQueue {
     throw new Error('job queue did not become idle in time');
   }
 
+  /** A job of a registered kind is due now (or held by another owner's lapsed lease). */
   private hasReadyJobs(): boolean {
-    const now = new Date();
-    const kinds = [...this.kinds.keys()];
-    if (!kinds.length) return false;
-    const row = this.db
-      .select({ id: jobs.id })
-      .from(jobs)
-      .where(and(inArray(jobs.kind, kinds), this.readyCondition(now)))
-      .limit(1)
-      .get();
-    return Boolean(row);
+    const due = nextDueAt(
+      this.db,
+      [...this.kinds.keys()].map((kind) => [kind, 1] as const),
+      this.owner,
+    );
+    return due !== null && due <= Date.now();
   }
 
-  private readyCondition(now: Date) {
-    return or(
-      and(eq(jobs.status, 'queued'), sql`${jobs.runAt} <= ${now.getTime()}`),
-      and(eq(jobs.status, 'running'), lt(jobs.leaseUntil, now)),
-    );
+  /** Room per kind: its concurrency less the jobs of it running here. */
+  private freeSlots(): KindLimits {
+    return [...this.kinds.values()].map(({ def, running }) => [def.kind, (def.concurrency ?? 4) - running] as const);
   }
 
   private tick(): void {
     if (!this.started) return;
     if (this.timer) clearTimeout(this.timer);
+    let delay = this.options.pollIntervalMs;
     try {
-      for (const registered of this.kinds.values()) {
-        const free = (registered.def.concurrency ?? 4) - registered.running;
-        if (free <= 0) continue;
-        for (const job of this.lease(registered.def.kind, free)) this.run(registered, job);
-      }
+      const now = new Date();
+      const leased = leaseReadyJobs(this.db, this.freeSlots(), now, new Date(now.getTime() + this.options.leaseMs), this.owner);
+      for (const job of leased) this.run(this.kinds.get(job.kind)!, job);
       this.pruneOccasionally();
+      delay = this.nextDelay();
     } catch (err) {
       // A locked or briefly unavailable database must not kill the loop.
       this.logger.error({ err }, 'job queue tick failed');
     }
-    this.timer = setTimeout(() => this.tick(), this.options.pollIntervalMs);
+    this.timer = setTimeout(this.wake, delay);
     this.timer.unref();
   }
 
-  private lease(kind: string, limit: number): JobRecord[] {
-    const now = new Date();
-    const ready = this.db
-      .select({ id: jobs.id })
-      .from(jobs)
-      .where(and(eq(jobs.kind, kind), this.readyCondition(now)))
-      .orderBy(asc(jobs.runAt))
-      .limit(limit);
-    return this.db
-      .update(jobs)
-      .set({
-        status: 'running',
-        attempts: sql`${jobs.attempts} + 1`,
-        leaseUntil: new Date(now.getTime() + this.options.leaseMs),
-        leaseOwner: this.owner,
-        heartbeatAt: now,
-        updatedAt: now,
-      })
-      .where(inArray(jobs.id, ready))
-      .returning()
-      .all();
+  /**
+   * Until the next queued job of a kind with room is due, but no longer than the look-ahead: pollIntervalMs while
+   * jobs run, doubling per idle tick up to idlePollMaxMs. A kind without room waits for a running job to finish,
+   * which wakes the loop.
+   */
+  private nextDelay(): number {
+    const poll = this.options.pollIntervalMs;
+    this.idleTicks = this.inflight.size ? 0 : Math.min(this.idleTicks + 1, MAX_IDLE_DOUBLINGS);
+    const lookAhead = Math.min(Math.max(poll, this.options.idlePollMaxMs ?? 5_000), poll * 2 ** this.idleTicks);
+    const due = nextDueAt(this.db, this.freeSlots(), this.owner);
+    return due === null ? lookAhead : Math.max(0, Math.min(lookAhead, due - Date.now()));
   }
 
   private run(registered: Registered, job: JobRecord): void {
