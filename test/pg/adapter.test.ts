@@ -83,7 +83,8 @@ describe.skipIf(!pg.available)(pg.title('PostgreSQL adapter on a real server'), 
       }
       // The lock is given back: nobody holds it once every instance has started.
       const { rows: locks } = await instances[0]!.pool.query(
-        `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = (hashtext($1)::bigint & 4294967295)::oid`,
+        `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = (hashtext($1)::bigint & 4294967295)::oid
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
         [MIGRATION_LOCK_KEY],
       );
       expect(locks).toEqual([]);
