@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../../src/db-schema.pg.js';
-import { PgQueueCore, type PgKindLimits } from '../../src/platform/jobs/pg-queue.js';
+import type { KindLimits } from '../../src/platform/jobs/lease.js';
+import { PgQueueCore } from '../../src/platform/jobs/pg-queue.js';
 import type { JobRecord } from '../../src/platform/jobs/tables.js';
 import { openPg, type PgDatabase } from '../../src/platform/pg/database.js';
 import { createFreshPgDatabase, type FreshPgDatabase } from '../../src/platform/pg/fresh-database.js';
@@ -11,7 +12,7 @@ import { PG_ADMIN_URL, pg } from '../helpers/pg.js';
 
 type Db = PgDatabase<typeof schema>;
 const KINDS = ['k0', 'k1', 'k2'];
-const LIMITS: PgKindLimits = KINDS.map((k) => [k, 4] as const);
+const LIMITS: KindLimits = KINDS.map((k) => [k, 4] as const);
 
 describe.skipIf(!pg.available)(pg.title('job queue core on PostgreSQL (SKIP LOCKED lease, fenced finish)'), () => {
   let fresh: FreshPgDatabase;

@@ -2,14 +2,15 @@ import { and, asc, eq, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzl
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { newId } from '../ids.js';
 import { pgTransaction, type PgTransactionOptions, type PgTx } from '../pg/transaction.js';
+import type { KindLimits } from './lease.js';
 import type { JobRecord, JobStatus } from './tables.js';
 import { jobs } from './tables.pg.js';
 
 /**
  * The job queue's database half on PostgreSQL, asynchronous, for JobQueue to sit on once the data layer is
- * async (issue 18). It keeps queue.ts's semantics: jobs enqueued in the caller's transaction, deduplicated
- * by the partial unique index; one lease statement for every kind at once, each kind up to its free slots,
- * oldest run time first; leases named by owner and renewed by its heartbeat; every finish fenced by the
+ * async (issue 18). It keeps the semantics of queue.ts and lease.ts (the SQLite lease): jobs enqueued in
+ * the caller's transaction, deduplicated by the partial unique index; one lease statement for every kind
+ * at once, each kind up to its free slots, oldest run time first; leases named by owner and renewed by its heartbeat; every finish fenced by the
  * attempt it leased. What SQLite's single writer gave for free is explicit here (research/SCALE-OUT.md §3):
  *
  * - the lease picks its rows with FOR UPDATE SKIP LOCKED, so concurrent instances lease disjoint jobs and
@@ -20,9 +21,6 @@ import { jobs } from './tables.pg.js';
  *
  * Times come from this process's clock, as on SQLite (run_at, lease_until, heartbeat_at).
  */
-
-/** How many jobs of each kind to lease now; 0 (or less) leases none of that kind. */
-export type PgKindLimits = ReadonlyArray<readonly [kind: string, limit: number]>;
 
 /** The part of a leased job that fences its finish. */
 export type LeasedJob = Pick<JobRecord, 'id' | 'attempts'>;
@@ -91,7 +89,7 @@ export class PgQueueCore<S extends Record<string, unknown>> {
    * Leases up to each kind's limit of ready jobs (queued and due, or running on a lapsed lease) in one
    * statement, skipping rows another transaction holds; oldest run time first.
    */
-  async lease(limits: PgKindLimits): Promise<JobRecord[]> {
+  async lease(limits: KindLimits): Promise<JobRecord[]> {
     const slots = limits.filter(([, limit]) => limit > 0);
     if (!slots.length) return [];
     const now = this.now();
@@ -196,7 +194,7 @@ export class PgQueueCore<S extends Record<string, unknown>> {
    * When the next job of a kind with room could be leased (ms since epoch): the earliest run time of a
    * queued job, or the end of a lease another owner holds. null when there is none.
    */
-  async nextDueAt(limits: PgKindLimits): Promise<number | null> {
+  async nextDueAt(limits: KindLimits): Promise<number | null> {
     const kinds = limits.filter(([, limit]) => limit > 0).map(([kind]) => kind);
     if (!kinds.length) return null;
     const [queued] = await this.db
