@@ -4,7 +4,7 @@ import { findCredentials } from '../credentials/service.js';
 import { builder } from '../graphql/builder.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { decodeId, decodeIds } from '../graphql/ids.js';
-import { loadRef, loadRefs, loaderOf, sandboxed, type BatchSource } from '../graphql/loaders.js';
+import { pageRef, pageRefs, perPage, sandboxed, whenLoaded, type BatchSource } from '../graphql/loaders.js';
 import { TrackingEventRef, WhatsAppMessageRef } from '../messaging/graphql.js';
 import { MarketingActionRef } from '../settings/graphql.js';
 import { findMarketingActions, getGeneralSettings, type GeneralSettings } from '../settings/service.js';
@@ -73,8 +73,8 @@ function loadersOf(ctx: GraphQLContext): Loaders {
       ),
       checks: new DataLoader(
         async (records) => {
-          const rows = service.checksOfMany(ctx.deps, [...records]);
-          return records.map((r) => rows.filter((c) => c.configurationId === r.id && c.run === r.checkRun));
+          const checks = checksByRecord(ctx, records);
+          return records.map((r) => checks.get(r)!);
         },
         { cache: false },
       ),
@@ -82,6 +82,18 @@ function loadersOf(ctx: GraphQLContext): Loaders {
     loaders.set(ctx, found);
   }
   return found;
+}
+
+/** The checks of the current run of each record, in one statement. */
+function checksByRecord(ctx: GraphQLContext, records: readonly ChannelConfigurationRecord[]) {
+  const byRun = new Map<string, ConfigurationCheckRecord[]>();
+  for (const check of service.checksOfMany(ctx.deps, [...records])) {
+    const key = `${check.configurationId}#${check.run}`;
+    const list = byRun.get(key);
+    if (list) list.push(check);
+    else byRun.set(key, [check]);
+  }
+  return new Map(records.map((r) => [r, byRun.get(`${r.id}#${r.checkRun}`) ?? []]));
 }
 
 /** The caller's sandbox-scoped loader: a configuration of another sandbox (or a deleted one) is null. */
@@ -136,13 +148,13 @@ export const WhatsAppChannelSettingsRef = builder.objectRef<ChannelConfiguration
       type: WhatsAppApiCredentialRef,
       nullable: true,
       description: 'The WhatsApp API credential messages are sent with; null only in a DRAFT saved without one.',
-      resolve: (r, _args, ctx) => loadRef(ctx, credentialSource, r.credentialId),
+      resolve: (r, _args, ctx) => pageRef(ctx, credentialSource, r, (c) => c.credentialId),
     }),
     webhook: t.field({
       type: WhatsAppWebhookRef,
       nullable: true,
       description: 'The webhook that receives inbound messages and delivery reports; null when none is set.',
-      resolve: (r, _args, ctx) => loadRef(ctx, webhookSource, r.webhookId),
+      resolve: (r, _args, ctx) => pageRef(ctx, webhookSource, r, (c) => c.webhookId),
     }),
     senderPhoneNumber: t.exposeString('senderPhoneNumber', {
       nullable: true,
@@ -154,10 +166,13 @@ export const WhatsAppChannelSettingsRef = builder.objectRef<ChannelConfiguration
     }),
     effectiveExecutionField: t.string({
       description: 'The execution field in force: executionField, or the sandbox default when it is null.',
-      resolve: async (r, _args, ctx) =>
+      resolve: (r, _args, ctx) =>
         r.executionField ??
-        (await loaderOf(ctx, generalSettingsSource).load(r.sandboxId))?.whatsAppExecutionField ??
-        service.effectiveExecutionField(ctx.deps, r),
+        whenLoaded(
+          // Only rows without their own field need the sandbox default.
+          pageRef(ctx, generalSettingsSource, r, (c) => (c.executionField == null ? c.sandboxId : null)),
+          (settings) => settings?.whatsAppExecutionField ?? service.effectiveExecutionField(ctx.deps, r),
+        ),
     }),
   }),
 });
@@ -179,7 +194,7 @@ export const ChannelConfigurationRef = builder.node(builder.objectRef<ChannelCon
     marketingActions: t.field({
       type: [MarketingActionRef],
       description: 'The marketing actions (consent policies) applied to sends through this configuration.',
-      resolve: (r, _args, ctx) => loadRefs(ctx, marketingActionSource, r.marketingActionIds),
+      resolve: (r, _args, ctx) => pageRefs(ctx, marketingActionSource, r, (c) => c.marketingActionIds),
     }),
     whatsApp: t.field({ type: WhatsAppChannelSettingsRef, description: 'The WhatsApp settings.', resolve: (r) => r }),
     status: t.field({
@@ -194,7 +209,13 @@ export const ChannelConfigurationRef = builder.node(builder.objectRef<ChannelCon
     checks: t.field({
       type: [ConfigurationCheckRef],
       description: 'The readiness checks of the latest run, in order; empty for a draft never submitted.',
-      resolve: (r, _args, ctx) => loadersOf(ctx).checks.load(r),
+      resolve: (r, _args, ctx) =>
+        perPage(
+          r,
+          'channel-configuration-checks',
+          (rows) => checksByRecord(ctx, rows),
+          () => loadersOf(ctx).checks.load(r),
+        ),
     }),
     statusChangedAt: t.expose('statusChangedAt', { type: 'DateTime', description: 'When the status last changed.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),

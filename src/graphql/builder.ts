@@ -6,6 +6,7 @@ import ValidationPlugin from '@pothos/plugin-validation';
 import { GraphQLError } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import './audit-plugin.js';
+import './sync-global-id.js';
 import type { GraphQLContext } from './context.js';
 import { JSONScalar } from './json-scalar.js';
 
@@ -44,11 +45,12 @@ export interface SchemaTypesShape {
 
 /**
  * The one SchemaBuilder. Plugin order matters: relay, scope-auth, audit, errors,
- * validation (each wraps the next, so auth runs before auditing, and auditing
+ * validation, syncGlobalId (each wraps the next, so auth runs before auditing, and auditing
  * sees the typed errors the errors plugin turns into union members).
  */
 export const builder = new SchemaBuilder<SchemaTypesShape>({
-  plugins: [RelayPlugin, ScopeAuthPlugin, 'audit', ErrorsPlugin, ValidationPlugin],
+  // syncGlobalId last: it replaces only the relay plugin's async id resolver (sync-global-id.ts).
+  plugins: [RelayPlugin, ScopeAuthPlugin, 'audit', ErrorsPlugin, ValidationPlugin, 'syncGlobalId'],
   defaultFieldNullability: false,
   relay: {
     clientMutationId: 'omit',

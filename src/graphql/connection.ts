@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { registerPage } from './loaders.js';
 import { encodeCursor, PageArgsError, toWindow, type Page, type PageArgs, type PageWindow } from '../platform/pagination.js';
 
 /** Relay connection arguments -> a store page window; bad arguments are a top-level BAD_USER_INPUT error. */
@@ -17,7 +18,9 @@ export interface ConnectionResult<T> {
   totalCount: number;
 }
 
+/** The page's rows are registered as one page: their page-batched fields (loaders.ts) load together, synchronously. */
 export function toConnection<T extends { id: string }>(page: Page<T>): ConnectionResult<T> {
+  registerPage(page.items);
   const edges = page.items.map((node) => ({ cursor: encodeCursor(node.id), node }));
   return {
     edges,

@@ -1,9 +1,11 @@
+import { execute, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as configurations from '../../src/channel-configurations/service.js';
 import * as credentials from '../../src/credentials/service.js';
 import { DEFAULT_IDS } from '../../src/meta-simulator/index.js';
 import { authenticate } from '../../src/platform/tenancy/service.js';
 import * as webhooks from '../../src/webhooks/service.js';
+import { getSchema } from '../../src/graphql/schema.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 /**
@@ -106,6 +108,29 @@ describe('SQL statements per list request', () => {
     expect(fifty.statements).toBe(twenty.statements);
     expect(twenty.statements).toBe(five.statements);
     expect(fifty.statements).toBeLessThanOrEqual(8);
+  });
+});
+
+describe('a list page completes synchronously', () => {
+  it('no field of a channelConfigurations page answers with a promise (ids, references, checks load per page)', () => {
+    const viewer = authenticate(h.server.deps.db, `Bearer ${h.adminKey}`)!;
+    const run = () =>
+      execute({
+        schema: getSchema(),
+        document: parse(LIST),
+        contextValue: { viewer, deps: h.server.deps, requestId: 'test' },
+        variableValues: { first: 20 },
+      });
+    const before = executed;
+    const result = run();
+    // graphql-js answers with a promise as soon as one resolver of the operation did.
+    expect(result).not.toBeInstanceOf(Promise);
+    const { data, errors } = result as Awaited<ReturnType<typeof run>>;
+    expect(errors).toBeUndefined();
+    const edges = (data as { channelConfigurations: { edges: { node: { id: string; checks: unknown[] } }[] } }).channelConfigurations.edges;
+    expect(edges).toHaveLength(20);
+    expect(edges.filter((e) => e.node.checks.length > 0).length).toBeGreaterThan(0);
+    expect(executed - before).toBeLessThanOrEqual(8);
   });
 });
 
