@@ -42,9 +42,9 @@ export default tseslint.config(
   {
     // process.env has exactly one reader.
     files: ['src/**/*.ts'],
-    ignores: ['src/config.ts'],
+    ignores: ['src/core/config.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read settings through src/config.ts.' }],
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read settings through src/core/config.ts.' }],
     },
   },
 );

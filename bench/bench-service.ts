@@ -9,8 +9,8 @@ import path from 'node:path';
  * checkpointed), runs `onStop` and removes the temporary database.
  */
 export async function startBenchService(env: Record<string, string>, options: { startJobs?: boolean; onStop?: () => void } = {}) {
-  const { loadConfig } = await import('../src/config.js');
-  const { startServer } = await import('../src/server.js');
+  const { loadConfig } = await import('../src/core/config.js');
+  const { startServer } = await import('../src/service/server.js');
   const tenancy = await import('../src/platform/tenancy/service.js');
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-bench-'));

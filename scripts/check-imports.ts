@@ -1,8 +1,8 @@
 /**
  * The house rules of src/, checked from the imports themselves (docs/architecture.md explains them):
  *   1. no cycle between top-level folders of src/;
- *   2. platform/ imports no slice (only platform/ itself and packages);
- *   3. graphql/ (the kernel) imports no slice;
+ *   2. kernels import only the kernels below them (platform/ only itself and packages; graphql/ no slice);
+ *   3. nothing but the composition (src/service/, cli/, demo/, main.ts) imports the composition;
  *   4. a store never imports a service.
  * Known violations that predate the rule live in scripts/import-baseline.json: they are reported but do not fail,
  * so the check ratchets — a new violation fails CI, and a baseline entry that no longer occurs must be removed.
@@ -13,14 +13,31 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SRC = path.join(ROOT, 'src');
 const BASELINE = path.join(ROOT, 'scripts', 'import-baseline.json');
 
-/** Folders that may be imported from anywhere and import no slice. */
-const KERNELS = ['platform', 'graphql'];
+/**
+ * Folders every slice may import, each with the only folders it may import itself (docs/architecture.md draws
+ * them). Every other folder of src/ is a domain slice, except the composition, which may import anything.
+ */
+const KERNELS: Record<string, string[]> = {
+  platform: [],
+  http: ['platform'],
+  meta: ['platform'],
+  'meta-simulator': ['meta', 'platform', 'http'],
+  core: ['platform', 'meta', 'http'],
+  graphql: ['platform', 'core', 'meta', 'http'],
+};
+const COMPOSITION = ['(top)', 'service', 'cli', 'demo'];
+
+function kindOf(folder: string): string {
+  if (COMPOSITION.includes(folder)) return 'composition';
+  return folder in KERNELS ? `kernel ${folder}/` : 'a slice';
+}
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -44,8 +61,8 @@ function resolveImport(from: string, spec: string): string | undefined {
 }
 
 /** The top-level folder of src/ a file belongs to; files loose at the top count as "(top)". */
-function folderOf(file: string): string {
-  const rel = path.relative(SRC, file).split(path.sep);
+function folderOf(src: string, file: string): string {
+  const rel = path.relative(src, file).split(path.sep);
   return rel.length > 1 ? rel[0]! : '(top)';
 }
 
@@ -54,16 +71,16 @@ interface Edge {
   to: string;
 }
 
-function collect(): { fileEdges: Edge[]; folderEdges: Map<string, Set<string>> } {
+function collect(src: string): { fileEdges: Edge[]; folderEdges: Map<string, Set<string>> } {
   const fileEdges: Edge[] = [];
   const folderEdges = new Map<string, Set<string>>();
-  for (const file of sourceFiles(SRC)) {
+  for (const file of sourceFiles(src)) {
     for (const spec of importsOf(file)) {
       const target = resolveImport(file, spec);
-      if (!target || !target.startsWith(SRC)) continue;
-      fileEdges.push({ from: path.relative(SRC, file), to: path.relative(SRC, target) });
-      const a = folderOf(file);
-      const b = folderOf(target);
+      if (!target || !target.startsWith(src)) continue;
+      fileEdges.push({ from: path.relative(src, file), to: path.relative(src, target) });
+      const a = folderOf(src, file);
+      const b = folderOf(src, target);
       if (a === b) continue;
       if (!folderEdges.has(a)) folderEdges.set(a, new Set());
       folderEdges.get(a)!.add(b);
@@ -108,8 +125,9 @@ function folderCycles(graph: Map<string, Set<string>>): string[][] {
   return out;
 }
 
-function violations(): string[] {
-  const { fileEdges, folderEdges } = collect();
+/** Every rule broken under `src` (a folder laid out like this repository's src/). */
+export function violations(src = SRC): string[] {
+  const { fileEdges, folderEdges } = collect(src);
   const found = new Set<string>();
   // Every folder edge inside a cycle is named, so a new edge into an old cycle is still a new violation.
   for (const cycle of folderCycles(folderEdges)) {
@@ -118,12 +136,13 @@ function violations(): string[] {
     }
   }
   for (const { from, to } of fileEdges) {
-    const a = folderOf(path.join(SRC, from));
-    const b = folderOf(path.join(SRC, to));
-    if (KERNELS.includes(a) && a !== b && !KERNELS.slice(0, KERNELS.indexOf(a)).includes(b)) {
-      found.add(`${a}/ imports ${b === '(top)' ? 'composition' : 'a slice'}: ${from} -> ${to}`);
-    }
+    const a = folderOf(src, path.join(src, from));
+    const b = folderOf(src, path.join(src, to));
     if (/(^|\/)store\.ts$/.test(from) && /(^|\/)service\.ts$/.test(to)) found.add(`store imports service: ${from} -> ${to}`);
+    if (a === b) continue;
+    const allowed = KERNELS[a];
+    if (allowed && !allowed.includes(b)) found.add(`${a}/ imports ${kindOf(b)}: ${from} -> ${to}`);
+    else if (!COMPOSITION.includes(a) && COMPOSITION.includes(b)) found.add(`${a}/ imports composition: ${from} -> ${to}`);
   }
   return [...found].sort();
 }
@@ -131,7 +150,7 @@ function violations(): string[] {
 function main(): void {
   const args = new Set(process.argv.slice(2));
   if (args.has('--graph')) {
-    for (const [from, tos] of [...collect().folderEdges].sort()) console.log(`${from} -> ${[...tos].sort().join(', ')}`);
+    for (const [from, tos] of [...collect(SRC).folderEdges].sort()) console.log(`${from} -> ${[...tos].sort().join(', ')}`);
     return;
   }
   const now = violations();
@@ -150,4 +169,4 @@ function main(): void {
   if (fresh.length > 0 || stale.length > 0) process.exit(1);
 }
 
-main();
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

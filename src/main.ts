@@ -1,6 +1,6 @@
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './core/config.js';
 import { simulatorGuide } from './meta-simulator/guide.js';
-import { startServer } from './server.js';
+import { startServer } from './service/server.js';
 
 /** Entry point: config -> database (migrations) -> app -> listen; graceful shutdown on SIGTERM/SIGINT. */
 async function main(): Promise<void> {

@@ -1,6 +1,6 @@
 import { toE164 } from '../credentials/checks.js';
 import { getCredential, openMetaSession, type CredentialRecord } from '../credentials/service.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { isTokenInvalid, MetaApiError, MetaError, MetaUnreachableError, type MetaCallOptions, type MetaSession } from '../meta/index.js';
 import { attributePathProblem } from '../settings/attribute-path.js';
 import { findMarketingActions } from '../settings/service.js';

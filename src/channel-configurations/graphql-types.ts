@@ -5,7 +5,7 @@ import { builder } from '../graphql/builder.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { decodeId, decodeIds } from '../graphql/ids.js';
 import { pageRef, pageRefs, perPage, sandboxed, whenLoaded, type BatchSource } from '../graphql/loaders.js';
-import { TrackingEventRef, WhatsAppMessageRef } from '../messaging/graphql.js';
+import { TrackingEventRef, WhatsAppMessageRef } from '../messages/graphql.js';
 import { MarketingActionRef } from '../settings/graphql.js';
 import { findMarketingActions, getGeneralSettings, type GeneralSettings } from '../settings/service.js';
 import { WhatsAppWebhookRef } from '../webhooks/graphql.js';

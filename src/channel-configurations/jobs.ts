@@ -1,5 +1,5 @@
 import { getCredential, type CredentialRecord } from '../credentials/service.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../core/deps.js';
 import type { DomainEventMap } from '../platform/events.js';
 import { inTransaction } from '../platform/db.js';
 import { TransientJobError } from '../platform/jobs/queue.js';

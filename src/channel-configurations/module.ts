@@ -1,4 +1,4 @@
-import type { DomainModule } from '../modules.js';
+import type { DomainModule } from '../core/module.js';
 import { checkJobExhausted, onCredentialStatusChanged, runCheckJob } from './jobs.js';
 import { CHECK_JOB, type CheckPayload } from './status.js';
 

@@ -1,5 +1,5 @@
 import { getCredential, requireWhatsAppEntitlement } from '../credentials/service.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { inTransaction, type DbOrTx } from '../platform/db.js';
 import { ConflictError, FieldErrors, InvalidStateError, NotFoundError, ValidationError, type FieldError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../core/deps.js';
 import type { Tx } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
 import * as store from './store.js';

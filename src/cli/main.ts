@@ -3,13 +3,13 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { ConfigError, loadConfig, type Config } from '../core/config.js';
 import { openDatabase, type Database } from '../platform/db.js';
 import { ConflictError, DomainError } from '../platform/errors.js';
 import { rotateSecrets, secretKeyUsage } from '../platform/secret-rotation.js';
 import { DEV_KEY_FILE, NEXT_KEY_FILE, SecretBox, generateKey, keyId, loadSecretBox } from '../platform/secrets.js';
 import * as tenancy from '../platform/tenancy/service.js';
-import { SECRET_COLUMNS } from '../secret-columns.js';
+import { SECRET_COLUMNS } from '../service/secret-columns.js';
 
 /**
  * `wcs`: operator commands. Bad arguments print a clear message and exit 2,

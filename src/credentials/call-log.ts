@@ -1,4 +1,4 @@
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../core/deps.js';
 import type { MetaApiCallRecord } from '../meta/index.js';
 import { inTransaction } from '../platform/db.js';
 import { newId } from '../platform/ids.js';

@@ -1,7 +1,8 @@
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { MetaApiError } from '../meta/index.js';
-import { toMetaFailure } from '../meta-failures.js';
-import { FieldErrors, MetaApiFailure, ValidationError, type DomainError } from '../platform/errors.js';
+import { toMetaFailure } from '../core/errors.js';
+import { FieldErrors, ValidationError, type DomainError } from '../platform/errors.js';
+import { MetaApiFailure } from '../core/errors.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
 import { toPhoneFacts } from './checks.js';
 import {

@@ -1,4 +1,4 @@
-import type { DomainModule } from '../modules.js';
+import type { DomainModule } from '../core/module.js';
 import { expireRestriction, RESTRICTION_EXPIRED_JOB, type RestrictionExpiredPayload } from './account/service.js';
 import { MetaCallLog } from './call-log.js';
 import { VERIFY_JOB, type VerifyPayload } from './service.js';

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../core/deps.js';
 import type { MetaSession, QualityRating } from '../meta/index.js';
 import { inTransaction } from '../platform/db.js';
 import { ConflictError, FieldErrors, NotFoundError } from '../platform/errors.js';
@@ -7,7 +7,8 @@ import type { Page, PageWindow } from '../platform/pagination.js';
 import { toPage } from '../platform/pagination.js';
 import { last4 } from '../platform/secrets.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
-import { requireEntitlement, WHATSAPP_ENTITLEMENT } from '../platform/tenancy/viewer.js';
+import { WHATSAPP_ENTITLEMENT } from '../core/entitlements.js';
+import { requireEntitlement } from '../platform/tenancy/viewer.js';
 import { mergePhoneWarnings } from './checks.js';
 import * as store from './store.js';
 import { publishStatus, SECRET_AAD_COLUMN, SECRET_AAD_TABLE, tokenFingerprint, transition } from './status.js';

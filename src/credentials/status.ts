@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../core/deps.js';
 import type { Tx } from '../platform/db.js';
 import * as store from './store.js';
 import type { CredentialStatus } from './tables.js';

@@ -19,7 +19,7 @@ export interface CredentialWarning {
 
 /**
  * A Meta API token bound to one WABA and one sender number. The token is stored
- * encrypted (api_token_enc, listed in secret-columns.ts); only its last 4
+ * encrypted (api_token_enc, listed in service/secret-columns.ts); only its last 4
  * characters are ever shown. Phone-number facts are a cache of what Meta last
  * said, refreshed by a recurring job, the refresh mutation and quality webhooks.
  */

@@ -1,6 +1,6 @@
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { MetaApiError, type MetaCallOptions } from '../meta/index.js';
-import { toMetaFailure } from '../meta-failures.js';
+import { toMetaFailure } from '../core/errors.js';
 import { inTransaction } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
 import { TransientJobError } from '../platform/jobs/queue.js';

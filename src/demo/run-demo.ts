@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../core/config.js';
 import { DEFAULT_IDS, startMetaSimulator, type RunningMetaSimulator, type Scenario } from '../meta-simulator/index.js';
 import { simulatorGuide, simulatorValueLines } from '../meta-simulator/guide.js';
 import { createLogger } from '../platform/logger.js';
-import { startServer, type RunningServer } from '../server.js';
+import { startServer, type RunningServer } from '../service/server.js';
 import { createScriptClient, type ScriptClient } from './graphql-client.js';
 import * as ops from './operations.js';
 

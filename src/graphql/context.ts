@@ -1,4 +1,4 @@
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../core/deps.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
 
 /** What every resolver receives: the caller and the app's dependencies. */

@@ -1,14 +1,11 @@
+import { AccountBlockedError, MetaApiFailure, MetaUnreachableFailure, type ErrorCode as ErrorCodeValue } from '../core/errors.js';
 import {
-  AccountBlockedError,
   ConflictError,
   EntitlementError,
   InvalidStateError,
-  MetaApiFailure,
-  MetaUnreachableFailure,
   NotFoundError,
   ValidationError,
   type DomainError,
-  type ErrorCode as ErrorCodeValue,
 } from '../platform/errors.js';
 import { builder } from './builder.js';
 
@@ -34,7 +31,7 @@ export const ErrorInterface = builder.interfaceRef<DomainError>('Error').impleme
   description: 'Implemented by every error a mutation can return as data.',
   fields: (t) => ({
     message: t.exposeString('message', { description: 'A sentence for a person: what went wrong and what to do.' }),
-    code: t.field({ type: ErrorCode, description: 'The error category.', resolve: (e) => e.code }),
+    code: t.field({ type: ErrorCode, description: 'The error category.', resolve: (e) => e.code as ErrorCodeValue }),
   }),
 });
 

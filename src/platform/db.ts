@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import Sqlite from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import * as schema from '../db-schema.js';
 
-export type Db = BetterSQLite3Database<typeof schema>;
+/** drizzle's client without a relational schema: stores query the tables they import (no code uses `db.query`). */
+export type Db = BetterSQLite3Database;
 /** The handle a transaction callback receives; same query API as Db. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
@@ -45,7 +45,7 @@ export function openDatabase(file: string, options: { migrate?: boolean } = {}):
     sqlite.close();
     throw new Error(`SQLite pragmas not applied: ${JSON.stringify(report)}`);
   }
-  const db = drizzle(sqlite, { schema });
+  const db = drizzle(sqlite);
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return {
     db,

@@ -2,18 +2,14 @@
  * Expected failures. Services throw these; the GraphQL layer turns them into
  * members of each mutation's result union (never a top-level error, never a 500).
  */
-export type ErrorCode =
-  | 'VALIDATION_FAILED'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'ENTITLEMENT_MISSING'
-  | 'META_API_ERROR'
-  | 'META_UNREACHABLE'
-  | 'INVALID_STATE'
-  | 'ACCOUNT_BLOCKED';
+export type PlatformErrorCode = 'VALIDATION_FAILED' | 'NOT_FOUND' | 'CONFLICT' | 'ENTITLEMENT_MISSING' | 'INVALID_STATE';
 
-export abstract class DomainError extends Error {
-  abstract readonly code: ErrorCode;
+/**
+ * The base of every expected failure. `code` is a stable category: the generic ones are typed above; the
+ * product adds its own (src/core/errors.ts), and the GraphQL ErrorCode enum lists them all.
+ */
+export abstract class DomainError<C extends string = string> extends Error {
+  abstract readonly code: C;
 }
 
 export interface FieldError {
@@ -72,24 +68,6 @@ export class InvalidStateError extends DomainError {
   }
 }
 
-/**
- * Meta reported (account_update webhook) that the WhatsApp Business Account of
- * the sender cannot send this now: `event` is Meta's event name
- * (ACCOUNT_DELETED, DISABLED_UPDATE, ACCOUNT_RESTRICTION …). Nothing was sent.
- */
-export class AccountBlockedError extends DomainError {
-  readonly code = 'ACCOUNT_BLOCKED' as const;
-  constructor(
-    message: string,
-    readonly event: string,
-    readonly restrictionTypes: string[],
-    readonly restrictedUntil: Date | null,
-  ) {
-    super(message);
-    this.name = 'AccountBlockedError';
-  }
-}
-
 /** Collects field errors while validating an input, then throws them together. */
 export class FieldErrors {
   private readonly errors: FieldError[] = [];
@@ -104,37 +82,5 @@ export class FieldErrors {
 
   throwIfAny(): void {
     if (this.errors.length) throw new ValidationError(this.errors);
-  }
-}
-
-/** Meta answered with an error (its own code, subcode and trace id), with what to do about it. */
-export class MetaApiFailure extends DomainError {
-  readonly code = 'META_API_ERROR' as const;
-  constructor(
-    message: string,
-    readonly details: {
-      metaCode: number | null;
-      metaSubcode: number | null;
-      fbtraceId: string | null;
-      httpStatus: number | null;
-      retryable: boolean;
-      remedy: string;
-    },
-  ) {
-    super(message);
-    this.name = 'MetaApiFailure';
-  }
-}
-
-/** Meta could not be reached at all (DNS, refused connection, timeout). */
-export class MetaUnreachableFailure extends DomainError {
-  readonly code = 'META_UNREACHABLE' as const;
-  readonly retryable = true;
-  constructor(
-    message: string,
-    readonly remedy: string,
-  ) {
-    super(message);
-    this.name = 'MetaUnreachableFailure';
   }
 }

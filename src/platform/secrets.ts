@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /**
- * AES-256-GCM envelope for secrets at rest (Meta tokens, app secrets, verify tokens).
+ * AES-256-GCM envelope for secrets at rest (API tokens, app secrets, verify tokens).
  * Stored form: v1.<kid>.<iv>.<ciphertext>.<tag> (base64url parts). The key id lets
  * keys rotate; the associated data binds a value to its table, column and row, so a
  * ciphertext copied to another row does not decrypt.

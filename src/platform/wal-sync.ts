@@ -10,7 +10,7 @@ const MAX_IN_FLIGHT = 1;
 
 /**
  * Makes group commits durable without blocking the event loop (the webhook
- * inbox and processing, the send path's group commit, the Meta call log).
+ * inbox and processing, the send path's group commit, the outbound API call log).
  *
  * Under synchronous=FULL, SQLite in WAL mode fdatasyncs the -wal file inside
  * COMMIT; better-sqlite3 is synchronous, so the whole event loop waits for the

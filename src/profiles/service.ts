@@ -1,4 +1,4 @@
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { FieldErrors, NotFoundError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';

@@ -1,5 +1,6 @@
 import { builder } from '../graphql/builder.js';
-import { requireEntitlement, WHATSAPP_ENTITLEMENT } from '../platform/tenancy/viewer.js';
+import { WHATSAPP_ENTITLEMENT } from '../core/entitlements.js';
+import { requireEntitlement } from '../platform/tenancy/viewer.js';
 import { ConflictError, EntitlementError, ValidationError } from '../graphql/errors.js';
 import * as service from './service.js';
 import type { MarketingActionRecord } from './store.js';

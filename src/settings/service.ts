@@ -1,4 +1,4 @@
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { inTransaction } from '../platform/db.js';
 import { ConflictError, FieldErrors } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';

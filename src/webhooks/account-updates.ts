@@ -1,6 +1,6 @@
 import { applyAccountUpdate, type AccountUpdateEffect } from '../credentials/account/service.js';
 import { listCredentialsByWabaId } from '../credentials/service.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../core/deps.js';
 import type { AccountUpdateChange } from '../meta/index.js';
 
 /**

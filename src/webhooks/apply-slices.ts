@@ -3,7 +3,7 @@
  * steps of as many deliveries as fit before a deadline, then the caller
  * commits and yields, so that a 3 MB delivery never holds the event loop.
  */
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { inTransaction } from '../platform/db.js';
 import type { Processed, PreparedDelivery, ProcessResult } from './processor.js';
 import * as store from './store.js';

@@ -3,7 +3,7 @@ import { getCredential } from '../credentials/service.js';
 import { builder } from '../graphql/builder.js';
 import { pageWindow, toConnection } from '../graphql/connection.js';
 import { decodeId } from '../graphql/ids.js';
-import { ConsentStatusEnum } from '../messaging/graphql.js';
+import { ConsentStatusEnum } from '../messages/graphql.js';
 import type { KeywordMatch } from './keyword-matcher.js';
 import * as service from './service.js';
 import type { DeliveryRecord, WebhookRecord } from './service.js';

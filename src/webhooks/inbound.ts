@@ -1,7 +1,7 @@
 import type { MessagesChange, UserIdUpdateChange, WebhookMessage } from '../meta/index.js';
-import { annotateInboundMessage, applyUserIdUpdate, recordSystemNotice } from '../messaging/notices.js';
-import { recordInboundMessage, type InboundMessageInput, type WebhookContext } from '../messaging/service.js';
-import type { AppDeps } from '../deps.js';
+import { annotateInboundMessage, applyUserIdUpdate, recordSystemNotice } from '../messages/notices.js';
+import { recordInboundMessage, type InboundMessageInput, type WebhookContext } from '../messages/service.js';
+import type { AppDeps } from '../core/deps.js';
 import { matchKeyword } from './keyword-matcher.js';
 import type { KeywordRule } from './tables.js';
 

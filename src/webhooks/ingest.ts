@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { inTransaction } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
 import * as store from './store.js';

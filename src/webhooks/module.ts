@@ -1,5 +1,5 @@
-import type { AppDeps } from '../deps.js';
-import type { DomainModule } from '../modules.js';
+import type { AppDeps } from '../core/deps.js';
+import type { DomainModule } from '../core/module.js';
 import { inTransaction } from '../platform/db.js';
 import { idFloor } from '../platform/ids.js';
 import type { JobContext } from '../platform/jobs/queue.js';
@@ -7,7 +7,7 @@ import { TurnBudget, yieldToIo } from '../platform/turns.js';
 import { DRAIN_JOB, drainKey, InboxWriter, type DrainPayload } from './ingest.js';
 import { applyPrepared } from './apply-slices.js';
 import { markDeliveryFailed, prepareDelivery, processDelivery, ProcessingCache, SLICE_MS, type PreparedDelivery } from './processor.js';
-import { pruneParkedStatuses } from '../messaging/service.js';
+import { pruneParkedStatuses } from '../messages/service.js';
 import { webhookMetrics } from './metrics.js';
 import { webhookRoute } from './routes.js';
 import * as store from './store.js';

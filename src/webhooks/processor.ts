@@ -9,11 +9,11 @@ import {
   type CredentialRecord,
   type PhoneNumberPatch,
 } from '../credentials/service.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { applyAccountChange } from './account-updates.js';
 import { applyInboundMessage, applyUserIdUpdates } from './inbound.js';
 import { CredentialRouter } from './routing.js';
-import { applyMarketingPreference, applyStatusUpdate, type WebhookContext } from '../messaging/service.js';
+import { applyMarketingPreference, applyStatusUpdate, type WebhookContext } from '../messages/service.js';
 import {
   normalizeQualityRating,
   type MessagesChange,
@@ -26,7 +26,7 @@ import { NotFoundError } from '../platform/errors.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
 import { TurnBudget } from '../platform/turns.js';
 import { applyPrepared } from './apply-slices.js';
-import { applyTemplateWebhook } from '../messaging/templates/catalog.js';
+import { applyTemplateWebhook } from '../templates/catalog.js';
 import type { DeliveryRecord } from './service.js';
 import * as store from './store.js';
 import type { DeliveryOutcome, KeywordRule } from './tables.js';

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../core/deps.js';
 
 /**
  * Callback path id → webhook id, sandbox and decrypted app secret, so a POST

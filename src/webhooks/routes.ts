@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { sendText, type HttpRoute } from '../http/respond.js';
 import { verifyWebhookSignature } from '../meta/index.js';
 import type { InboxWriter } from './ingest.js';

@@ -1,5 +1,5 @@
 import { listCredentialsByPhoneNumberId, type CredentialRecord } from '../credentials/service.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../core/deps.js';
 
 /**
  * One Meta app calls one callback URL for every number of every WABA it is

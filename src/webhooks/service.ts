@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { getCredential, requireWhatsAppEntitlement } from '../credentials/service.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { inTransaction, type DbOrTx } from '../platform/db.js';
 import { ConflictError, FieldErrors, NotFoundError, ValidationError } from '../platform/errors.js';
 import { newId, randomToken } from '../platform/ids.js';

@@ -17,7 +17,7 @@ export interface KeywordRule {
  * A Meta webhook endpoint of a sandbox: the callback URL (by its opaque path id),
  * the verify token Meta echoes in the handshake, the app secret that signs POSTs,
  * and the keyword rules applied to inbound messages. Secrets are encrypted
- * (secret-columns.ts); the verify token's SHA-256 lets the handshake compare in
+ * (service/secret-columns.ts); the verify token's SHA-256 lets the handshake compare in
  * constant time without decrypting.
  */
 export const whatsappWebhooks = sqliteTable(

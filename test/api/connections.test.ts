@@ -1,6 +1,6 @@
 import { isObjectType, isListType, isNonNullType, getNamedType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getSchema } from '../../src/graphql/schema.js';
+import { getSchema } from '../../src/service/schema.js';
 import { graphql } from '../generated/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { upsert } from '../profiles/helpers.js';

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
 import { isInterfaceType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { POSSIBLE_TYPES_FILE } from '../../src/graphql/print-schema.js';
-import { getSchema, printPossibleTypes } from '../../src/graphql/schema.js';
+import { POSSIBLE_TYPES_FILE } from '../../src/service/print-schema.js';
+import { getSchema, printPossibleTypes } from '../../src/service/schema.js';
 import { graphql } from '../generated/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 

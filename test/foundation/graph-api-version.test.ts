@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/core/config.js';
 
 // Issue 15 point 12: before v24.0 the Graph API has no whatsapp_business_manager_messaging_limit, which every
 // phone-number read asks for; such a version is refused at start-up with a message that says why.

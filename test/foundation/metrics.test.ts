@@ -120,7 +120,7 @@ describe('GET /metrics', () => {
   });
 
   it('refuses a METRICS_TOKEN shorter than 16 characters at start-up', async () => {
-    const { loadConfig, ConfigError } = await import('../../src/config.js');
+    const { loadConfig, ConfigError } = await import('../../src/core/config.js');
     expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(ConfigError);
   });
 });

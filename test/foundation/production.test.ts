@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/core/config.js';
 import { startMetaSimulator, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
 import { createLogger } from '../../src/platform/logger.js';
 import * as tenancy from '../../src/platform/tenancy/service.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer } from '../../src/service/server.js';
 
 // The production profile (RELIABILITY G6): no bootstrap key, no GraphiQL, no introspection, no field
 // suggestions, unexpected errors masked; real Meta by default (here pointed at the simulator).

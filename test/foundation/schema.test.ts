@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { isInterfaceType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { SCHEMA_FILE } from '../../src/graphql/print-schema.js';
-import { getSchema, printSortedSchema } from '../../src/graphql/schema.js';
+import { SCHEMA_FILE } from '../../src/service/print-schema.js';
+import { getSchema, printSortedSchema } from '../../src/service/schema.js';
 
 const userTypes = () =>
   Object.values(getSchema().getTypeMap()).filter(

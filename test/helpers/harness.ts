@@ -5,10 +5,10 @@ import { Writable } from 'node:stream';
 import { print, type ExecutionResult } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { request } from 'undici';
-import { loadConfig, type Config } from '../../src/config.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { loadConfig, type Config } from '../../src/core/config.js';
+import { startServer, type RunningServer } from '../../src/service/server.js';
 import * as tenancy from '../../src/platform/tenancy/service.js';
-import { WHATSAPP_ENTITLEMENT } from '../../src/platform/tenancy/viewer.js';
+import { WHATSAPP_ENTITLEMENT } from '../../src/core/entitlements.js';
 
 /**
  * The real service on an ephemeral port with a real SQLite file in a temp folder.

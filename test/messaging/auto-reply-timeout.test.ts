@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useWorld } from '../helpers/world.js';
-import { applyStatusUpdate, OUTCOME_UNKNOWN_REASON, recordInboundMessage } from '../../src/messaging/service.js';
+import { applyStatusUpdate, OUTCOME_UNKNOWN_REASON, recordInboundMessage } from '../../src/messages/service.js';
 import { IDS, inbound, rows, setupWorld, status, waitUntil } from './helpers.js';
 
 // Issue 5 / RELIABILITY C6: Meta takes the auto-reply but answers after the client's headers timeout. The

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { useWorld } from '../helpers/world.js';
-import { applyStatusUpdate, OUTCOME_UNKNOWN_REASON, recordInboundMessage } from '../../src/messaging/service.js';
+import { applyStatusUpdate, OUTCOME_UNKNOWN_REASON, recordInboundMessage } from '../../src/messages/service.js';
 import { getCredential } from '../../src/credentials/service.js';
-import { sendRuntime } from '../../src/messaging/send/sender.js';
+import { sendRuntime } from '../../src/sending/sender.js';
 import { IDS, inbound, rows, setupWorld, status, waitUntil, type World } from './helpers.js';
 
 // Issue 5 (messaging core): auto-replies go out through Meta once. Meta's refusals for now are retried by the

@@ -9,7 +9,7 @@ import {
   recordOutboundMessage,
   recordSendOutcome,
   type WebhookContext,
-} from '../../src/messaging/service.js';
+} from '../../src/messages/service.js';
 import { count, inbound, newWamid, setupWorld, status, waitUntil } from './helpers.js';
 
 // Issue 5 (messaging core): whatsAppMessages, trackingEvents and consent as in the contract (filters, pagination,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Harness } from '../helpers/harness.js';
 import { activeCredential, IDS, rawId, sandboxIdOf, startWorld, type World as BaseWorld } from '../helpers/world.js';
-import type { InboundMessageInput, StatusInput, WebhookContext } from '../../src/messaging/service.js';
+import type { InboundMessageInput, StatusInput, WebhookContext } from '../../src/messages/service.js';
 
 export { waitUntil } from '../helpers/wait.js';
 export { IDS };

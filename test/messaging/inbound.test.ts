@@ -5,7 +5,7 @@ import {
   getConsentByPhoneNumber,
   recordInboundMessage,
   type WebhookContext,
-} from '../../src/messaging/service.js';
+} from '../../src/messages/service.js';
 import { ValidationError } from '../../src/platform/errors.js';
 import { count, IDS, inbound, rows, setupWorld, waitUntil } from './helpers.js';
 

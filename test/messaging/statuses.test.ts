@@ -8,7 +8,7 @@ import {
   recordSendOutcome,
   OUTCOME_UNKNOWN_REASON,
   type WebhookContext,
-} from '../../src/messaging/service.js';
+} from '../../src/messages/service.js';
 import { count, inbound, newWamid, rows, setupWorld, status } from './helpers.js';
 
 // Issue 5 (messaging core): statuses move outbound messages forward only, FAILED is final with Meta's code,

@@ -5,11 +5,11 @@ import { createClient } from 'graphql-ws';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/core/config.js';
 import { startMetaSimulator, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
 import { createLogger } from '../../src/platform/logger.js';
 import * as tenancy from '../../src/platform/tenancy/service.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer } from '../../src/service/server.js';
 
 // Issue 16 point 5: the production rules hold on every transport. Before the fix introspection was refused over
 // HTTP but answered over graphql-ws (yoga's plugin hooks the HTTP parse), and enum values were suggested

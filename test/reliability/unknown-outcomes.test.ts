@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sandboxIdOf, useWorld } from '../helpers/world.js';
-import { applyStatusUpdate, recordInboundMessage } from '../../src/messaging/service.js';
+import { applyStatusUpdate, recordInboundMessage } from '../../src/messages/service.js';
 import { IDS, inbound, rows, setupWorld, status } from '../messaging/helpers.js';
 import { insertProfiles, phoneOf, readBatch, report, sendBatch, startSendWorld, waitForBatch, waitUntil } from '../sending-e2e/helpers.js';
 

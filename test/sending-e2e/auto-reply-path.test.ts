@@ -3,8 +3,8 @@ import { configInput, createConfig, NUMBERS, waitForConfigStatus } from '../chan
 import { activeCredential, IDS, rawId, startWorld, useWorld, verifyWebhook } from '../helpers/world.js';
 import { createWebhook, STANDARD_RULES } from '../webhooks/helpers.js';
 import { getCredential } from '../../src/credentials/service.js';
-import { sendRuntime } from '../../src/messaging/send/sender.js';
-import { DEFAULT_PAIR_INTERVAL_MS, DEFAULT_THROUGHPUT_PENALTY_MS } from '../../src/messaging/sending/pacing.js';
+import { sendRuntime } from '../../src/sending/sender.js';
+import { DEFAULT_PAIR_INTERVAL_MS, DEFAULT_THROUGHPUT_PENALTY_MS } from '../../src/sending/pacing.js';
 import { sendOk, waitUntil } from './helpers.js';
 
 // Issue 15, point 14: an auto-reply goes out through the one send path campaigns use: the sender's bucket, the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PairPacer, TokenBucket } from '../../src/messaging/sending/pacing.js';
+import { PairPacer, TokenBucket } from '../../src/sending/pacing.js';
 import { FakeClock, worstWindow } from '../sending/fake-clock.js';
 
 // Issue 8, pacing across a restart: a new process's bucket starts from the previous process's sends of the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consentPolicyProblem, evaluateConsentPolicies, type PolicyAction } from '../../src/messaging/sending/consent-policy.js';
+import { consentPolicyProblem, evaluateConsentPolicies, type PolicyAction } from '../../src/sending/consent-policy.js';
 
 // Issue 8 acceptance 2 (the pure part): a failing marketing-action consent policy blocks with the policy named.
 

@@ -7,7 +7,7 @@ import {
   redirectTarget,
   rewriteLinks,
   trackedLinkUrl,
-} from '../../src/messaging/sending/links.js';
+} from '../../src/sending/link-rewrite.js';
 
 // Issue 8 acceptance 4 (the pure part): every http(s) URL of a text is found and rewritten; nothing else is.
 

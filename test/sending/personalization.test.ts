@@ -5,7 +5,7 @@ import {
   PersonalizationError,
   renderPersonalization,
   renderPersonalizationAll,
-} from '../../src/messaging/sending/personalization.js';
+} from '../../src/sending/personalization.js';
 
 // Issue 8 acceptance 3: personalization with values, defaults and a missing path; no code execution.
 

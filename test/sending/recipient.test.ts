@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizePhoneNumber, recipientFromProfile } from '../../src/messaging/sending/recipient.js';
+import { normalizePhoneNumber, recipientFromProfile } from '../../src/sending/recipient.js';
 
 // Issue 8 acceptance 2 (the pure part): the recipient's number from the execution field, E.164; missing or invalid → reason.
 

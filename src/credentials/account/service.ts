@@ -1,6 +1,6 @@
-import type { AppDeps } from '../../deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { inTransaction, type DbOrTx, type Tx } from '../../platform/db.js';
-import { AccountBlockedError } from '../../platform/errors.js';
+import { AccountBlockedError } from '../../core/errors.js';
 import { VERIFY_JOB, type CredentialRecord, type VerifyPayload } from '../service.js';
 import { publishStatus, transition, type StatusEvent } from '../status.js';
 import * as credentialStore from '../store.js';

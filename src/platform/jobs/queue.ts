@@ -52,7 +52,7 @@ export interface JobDefinition<P> {
   onExhausted?: (payload: P, error: Error, ctx: { jobId: string; sandboxId: string | null }) => void | Promise<void>;
 }
 
-/** Retry later without counting a failure: the cause is outside us (Meta down, throttled). */
+/** Retry later without counting a failure: the cause is outside us (an upstream API down or throttling). */
 export class TransientJobError extends Error {
   constructor(
     message: string,

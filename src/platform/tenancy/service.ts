@@ -5,7 +5,6 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import * as store from './store.js';
 import type { Role, Viewer } from './viewer.js';
-import { WHATSAPP_ENTITLEMENT } from './viewer.js';
 
 const NAME_RULE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const ENTITLEMENT_RULE = /^[a-z][a-z0-9_]{1,63}$/;
@@ -46,7 +45,7 @@ export function createOrganization(db: Db, name: string, entitlements: string[] 
 
 function checkEntitlement(entitlement: string): void {
   if (!ENTITLEMENT_RULE.test(entitlement)) {
-    throw ValidationError.field('entitlement', 'entitlements are lower-case identifiers such as cjm_whatsapp');
+    throw ValidationError.field('entitlement', 'entitlements are lower-case identifiers (letters, digits, underscores)');
   }
 }
 
@@ -161,12 +160,12 @@ export function authenticate(db: Db, authorization: string | undefined | null, n
 }
 
 /**
- * On an empty database outside production: organization "default" entitled to
- * cjm_whatsapp, sandbox "prod", and one ADMIN key, returned so it can be printed once.
+ * On an empty database outside production: organization "default" with the
+ * given entitlements, sandbox "prod", and one ADMIN key, returned so it can be printed once.
  */
-export function bootstrapIfEmpty(db: Db): CreatedApiKey | null {
+export function bootstrapIfEmpty(db: Db, entitlements: string[]): CreatedApiKey | null {
   if (store.countOrganizations(db) > 0) return null;
-  createOrganization(db, 'default', [WHATSAPP_ENTITLEMENT]);
+  createOrganization(db, 'default', entitlements);
   return createApiKey(db, { organization: 'default', sandbox: 'prod', role: 'ADMIN', label: 'bootstrap' });
 }
 

@@ -14,8 +14,6 @@ export interface Viewer {
   entitlements: string[];
 }
 
-export const WHATSAPP_ENTITLEMENT = 'cjm_whatsapp';
-
 /** Throws the typed EntitlementError unless the caller's organization holds `entitlement`. */
 export function requireEntitlement(viewer: Viewer, entitlement: string): void {
   if (!viewer.entitlements.includes(entitlement)) throw new EntitlementError(entitlement);

@@ -1,0 +1,17 @@
+import { getChannelConfiguration } from '../channel-configurations/service.js';
+import { accountSendRefusal } from '../credentials/account/service.js';
+import type { AppDeps } from '../core/deps.js';
+
+/**
+ * Refuses a send before anything is recorded when Meta's account_update said
+ * the sender's WhatsApp Business Account cannot send it (deleted, banned,
+ * offboarded, uninstalled, or a restriction covering this kind of message).
+ * Checked before the configuration's own status, so the error names Meta's
+ * event even after the configuration FAILED because of it.
+ */
+export function refuseBlockedAccount(deps: AppDeps, sandboxId: string, channelConfigurationId: string, template: boolean): void {
+  const config = getChannelConfiguration(deps, sandboxId, channelConfigurationId);
+  if (!config?.credentialId) return;
+  const refusal = accountSendRefusal(deps, config.credentialId, { template });
+  if (refusal) throw refusal;
+}

@@ -1,0 +1,90 @@
+import type { AppDeps } from '../core/deps.js';
+import { publishBatch } from './batches.js';
+
+/** In-process state of running batches: what is in flight, shared by overlapping slices, and how to stop it. */
+
+const PROGRESS_EVERY_MS = 100;
+
+/** Per batch and process: what is in flight, shared by overlapping slices, and how to stop it. */
+export class BatchState {
+  readonly inflight = new Set<number>();
+  readonly tasks = new Set<Promise<void>>();
+  /** Aborts waits for a pacing slot (cancel, pause); requests already on their way to Meta finish. */
+  readonly halt = new AbortController();
+  users = 0;
+  recheck = false;
+  private progressTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly batchId: string,
+    private readonly onProgress: () => void,
+  ) {}
+
+  track(position: number, task: Promise<void>): void {
+    this.inflight.add(position);
+    const wrapped = task.finally(() => {
+      this.inflight.delete(position);
+      this.tasks.delete(wrapped);
+    });
+    this.tasks.add(wrapped);
+  }
+
+  async settleAll(): Promise<void> {
+    while (this.tasks.size) await Promise.allSettled([...this.tasks]);
+  }
+
+  /** Progress pings, at most one per PROGRESS_EVERY_MS (subscribers throttle further). */
+  progress(): void {
+    if (this.progressTimer) return;
+    this.progressTimer = setTimeout(() => {
+      this.progressTimer = null;
+      this.onProgress();
+    }, PROGRESS_EVERY_MS);
+    this.progressTimer.unref();
+  }
+
+  flushProgress(): void {
+    if (this.progressTimer) clearTimeout(this.progressTimer);
+    this.progressTimer = null;
+    this.onProgress();
+  }
+}
+
+export class BatchRunners {
+  private readonly states = new Map<string, BatchState>();
+
+  constructor(private readonly deps: AppDeps) {}
+
+  enter(sandboxId: string, batchId: string): BatchState {
+    let state = this.states.get(batchId);
+    if (!state) {
+      state = new BatchState(batchId, () => publishBatch(this.deps, sandboxId, batchId));
+      this.states.set(batchId, state);
+    }
+    state.users++;
+    return state;
+  }
+
+  leave(state: BatchState): void {
+    state.users--;
+    if (state.users <= 0 && this.states.get(state.batchId) === state) this.states.delete(state.batchId);
+  }
+
+  /** Stops the batch's sends in this process (waits are aborted) and resolves when in-flight sends finished. */
+  async stop(batchId: string): Promise<void> {
+    const state = this.states.get(batchId);
+    if (!state) return;
+    state.halt.abort();
+    await state.settleAll();
+  }
+}
+
+const runnersOf = new WeakMap<AppDeps, BatchRunners>();
+export function batchRunners(deps: AppDeps): BatchRunners {
+  let r = runnersOf.get(deps);
+  if (!r) {
+    r = new BatchRunners(deps);
+    runnersOf.set(deps, r);
+  }
+  return r;
+}

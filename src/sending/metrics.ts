@@ -1,0 +1,58 @@
+import type { AppDeps } from '../core/deps.js';
+import type { MetaApiCallRecord } from '../meta/index.js';
+import { sendRuntime } from './sender.js';
+
+/**
+ * Sending as the people on call see it: every send attempt to Meta by outcome
+ * and Meta error code, and each sender's pacing (its tier's rate, what the
+ * last window used of it, who waits for a slot).
+ */
+
+const SEND_PATH = /\/(\d+)\/messages$/;
+
+export function sendMetrics(deps: AppDeps): { onMetaCall: (record: MetaApiCallRecord) => void } {
+  const { metrics } = deps;
+  const sends = metrics.counter(
+    'wcs_whatsapp_sends_total',
+    'Send attempts to Meta (POST /{phone-number-id}/messages), by outcome (ok, meta_error, unreachable, unknown_outcome) and Meta error code ("none" without one).',
+    ['outcome', 'meta_code'],
+  );
+  const pacers = () => [...sendRuntime(deps).pacers.entries()];
+  metrics.gauge(
+    'wcs_sender_pacing_rate',
+    "Messages per second a sender may send (its throughput tier's rate), by phone number id.",
+    ['sender'],
+    function () {
+      this.reset();
+      for (const [sender, pacer] of pacers()) this.set({ sender }, pacer.bucket.rate);
+    },
+  );
+  metrics.gauge(
+    'wcs_sender_pacing_used',
+    'Sends granted to a sender in the last pacing window (about 1 s), by phone number id.',
+    ['sender'],
+    function () {
+      this.reset();
+      for (const [sender, pacer] of pacers()) this.set({ sender }, pacer.bucket.usedInWindow());
+    },
+  );
+  metrics.gauge(
+    'wcs_sender_pacing_utilization',
+    "Share of a sender's rate used in the last pacing window (1 = at its tier's limit), by phone number id.",
+    ['sender'],
+    function () {
+      this.reset();
+      for (const [sender, pacer] of pacers()) this.set({ sender }, pacer.bucket.usedInWindow() / pacer.bucket.rate);
+    },
+  );
+  metrics.gauge('wcs_sender_pacing_waiting', 'Sends waiting for a pacing slot of a sender, by phone number id.', ['sender'], function () {
+    this.reset();
+    for (const [sender, pacer] of pacers()) this.set({ sender }, pacer.bucket.waiting);
+  });
+  return {
+    onMetaCall: (record) => {
+      if (record.method !== 'POST' || !SEND_PATH.test(record.path.split('?')[0]!)) return;
+      sends.inc({ outcome: record.outcome, meta_code: record.metaCode === null ? 'none' : String(record.metaCode) });
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import { openMetaSession, type CredentialRecord } from '../credentials/service.js';
+import type { AppDeps } from '../core/deps.js';
+import type { TemplateCategoryChange, TemplateStatusChange } from '../meta/index.js';
+import { toDefinition, type TemplateDefinition } from './definition.js';
+
+/**
+ * The WABA's message templates as Meta last said, cached per (sandbox, WABA):
+ * every template send is checked against them before it reaches Meta, and a
+ * send must not cost a Graph call. Entries are re-read after TTL_MS, and at
+ * once after a message_template_status_update or template_category_update
+ * webhook, whose facts are applied to the entry right away so that a PAUSED
+ * template is refused even while Meta cannot be reached. Keyed by sandbox too:
+ * one sandbox's credential never answers another sandbox's question.
+ */
+
+const TTL_MS = 10 * 60_000;
+/** After a failed read, the cached list is used this long before Meta is asked again (no per-send retries in an outage). */
+const FAILED_READ_BACKOFF_MS = 30_000;
+
+interface Entry {
+  templates: TemplateDefinition[];
+  fetchedAt: number;
+  /** A webhook changed a template since the read: read again at the next use. */
+  stale: boolean;
+  /** A read failed: until then the cache answers (performance.now() ms). */
+  quietUntil: number;
+  /** +1 per webhook, so a read that started before one never overwrites its facts. */
+  version: number;
+  inflight: Promise<TemplateDefinition[]> | null;
+}
+
+/** Where an answer came from: Meta now, the cache, or nothing (Meta unreachable and nothing cached). */
+export type CatalogAnswer =
+  { source: 'meta' | 'cache'; templates: TemplateDefinition[] } | { source: 'unavailable'; templates: []; error: unknown };
+
+export class TemplateCatalog {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly deps: AppDeps) {}
+
+  private key(sandboxId: string, wabaId: string): string {
+    return `${sandboxId}\u0000${wabaId}`;
+  }
+
+  /** Reads the WABA's templates from Meta (refresh) or the cache; throws Meta's error when nothing is cached. */
+  async list(credential: CredentialRecord, options: { refresh?: boolean } = {}): Promise<TemplateDefinition[]> {
+    const answer = await this.read(credential, options);
+    if (answer.source === 'unavailable') throw answer.error;
+    return answer.templates;
+  }
+
+  /** Like list, but never throws: a failed read falls back to the cache, else says it is unavailable. */
+  async read(credential: CredentialRecord, options: { refresh?: boolean } = {}): Promise<CatalogAnswer> {
+    const key = this.key(credential.sandboxId, credential.wabaId);
+    const entry = this.entries.get(key);
+    const now = performance.now();
+    const fresh = entry && ((!entry.stale && now - entry.fetchedAt < TTL_MS) || (entry.fetchedAt > 0 && now < entry.quietUntil));
+    if (entry && fresh && !options.refresh) return { source: 'cache', templates: entry.templates };
+    try {
+      return { source: 'meta', templates: await this.fetch(key, credential) };
+    } catch (error) {
+      const failed = this.entries.get(key);
+      if (failed) failed.quietUntil = performance.now() + FAILED_READ_BACKOFF_MS;
+      if (failed?.fetchedAt) return { source: 'cache', templates: failed.templates };
+      return { source: 'unavailable', templates: [], error };
+    }
+  }
+
+  private fetch(key: string, credential: CredentialRecord): Promise<TemplateDefinition[]> {
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = { templates: [], fetchedAt: 0, stale: true, quietUntil: 0, version: 0, inflight: null };
+      this.entries.set(key, entry);
+    }
+    if (entry.inflight) return entry.inflight;
+    const target = entry;
+    const version = target.version;
+    const read = openMetaSession(this.deps, credential)
+      .listTemplates(credential.wabaId)
+      .then((raw) => {
+        const templates = raw.map(toDefinition);
+        target.templates = templates;
+        target.fetchedAt = performance.now();
+        // A webhook arrived while Meta answered: the answer may predate it; read again next time.
+        target.stale = target.version !== version;
+        return templates;
+      })
+      .finally(() => {
+        target.inflight = null;
+      });
+    target.inflight = read;
+    return read;
+  }
+
+  /** Applies a template webhook to the cached WABA of the sandbox; returns whether a cached template changed. */
+  apply(sandboxId: string, wabaId: string, change: TemplateStatusChange | TemplateCategoryChange): boolean {
+    const entry = this.entries.get(this.key(sandboxId, wabaId));
+    if (!entry) return false;
+    entry.version += 1;
+    entry.stale = true;
+    const language = change.templateLanguage.replace('-', '_');
+    const template = entry.templates.find((t) => t.id === change.templateId || (t.name === change.templateName && t.language === language));
+    if (!template) return false;
+    if (change.kind === 'message_template_status_update') {
+      template.status = change.event.toUpperCase();
+      if (change.category) template.category = change.category.toUpperCase();
+    } else {
+      if (change.previousCategory) template.previousCategory = change.previousCategory.toUpperCase();
+      template.category = change.newCategory.toUpperCase();
+    }
+    return true;
+  }
+
+  /** Forgets a sandbox's entries for a WABA (a credential was deleted or its token changed). */
+  forget(sandboxId: string, wabaId: string): void {
+    this.entries.delete(this.key(sandboxId, wabaId));
+  }
+}
+
+const catalogs = new WeakMap<AppDeps, TemplateCatalog>();
+
+/** The process-wide template catalog of these deps. */
+export function templateCatalog(deps: AppDeps): TemplateCatalog {
+  let catalog = catalogs.get(deps);
+  if (!catalog) {
+    catalog = new TemplateCatalog(deps);
+    catalogs.set(deps, catalog);
+  }
+  return catalog;
+}
+
+/** A template webhook (message_template_status_update, template_category_update): refreshes the catalog. */
+export function applyTemplateWebhook(
+  deps: AppDeps,
+  sandboxId: string,
+  wabaId: string,
+  change: TemplateStatusChange | TemplateCategoryChange,
+): string {
+  const changed = templateCatalog(deps).apply(sandboxId, wabaId, change);
+  deps.logger.info(
+    { sandboxId, wabaId, templateId: change.templateId, field: change.field, changed },
+    'template webhook: the template catalog will be re-read',
+  );
+  return change.kind === 'message_template_status_update'
+    ? `template status update(s) (${change.event})`
+    : `template category update(s) (${change.newCategory})`;
+}
