@@ -5,7 +5,7 @@ import * as credentials from '../../src/credentials/service.js';
 import { DEFAULT_IDS } from '../../src/meta-simulator/index.js';
 import { authenticate } from '../../src/platform/tenancy/service.js';
 import * as webhooks from '../../src/webhooks/service.js';
-import { getSchema } from '../../src/graphql/schema.js';
+import { getSchema } from '../../src/service/schema.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 /**

@@ -2,7 +2,7 @@ import { getTableName, is, sql } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import pgDriver from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as schema from '../../src/db-schema.pg.js';
+import * as schema from '../helpers/db-schema.pg.js';
 import { openPg } from '../../src/platform/pg/database.js';
 import { PgDatabaseError } from '../../src/platform/pg/errors.js';
 import { createFreshPgDatabase, type FreshPgDatabase } from '../../src/platform/pg/fresh-database.js';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as schema from '../../src/db-schema.pg.js';
+import * as schema from '../helpers/db-schema.pg.js';
 import type { KindLimits } from '../../src/platform/jobs/lease.js';
 import { PgQueueCore } from '../../src/platform/jobs/pg-queue.js';
 import type { JobRecord } from '../../src/platform/jobs/tables.js';

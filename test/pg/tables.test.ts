@@ -2,8 +2,8 @@ import { getTableName, is, type InferInsertModel, type InferSelectModel, type SQ
 import { getTableConfig as pgConfig, PgDialect, PgTable } from 'drizzle-orm/pg-core';
 import { getTableConfig as sqliteConfig, SQLiteSyncDialect, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { describe, expect, it } from 'vitest';
-import * as pg from '../../src/db-schema.pg.js';
-import * as sqlite from '../../src/db-schema.js';
+import * as pg from '../helpers/db-schema.pg.js';
+import * as sqlite from '../helpers/db-schema.js';
 
 /**
  * The PostgreSQL tables (tables.pg.ts) must give every store the same records as the SQLite ones (tables.ts):

@@ -5,7 +5,7 @@ import { parsePgUrl, type PgLocation } from './url.js';
 
 /**
  * The PostgreSQL connection of one instance: a node-postgres Pool and drizzle's node-postgres client over
- * it. The schema is the caller's (composition hands in db-schema.pg.ts): this module knows tables by type only.
+ * it. The schema is the caller's (the composition or a test hands in its tables): this module knows tables by type only.
  */
 export interface PgDatabase<S extends Record<string, unknown>> {
   db: NodePgDatabase<S>;
