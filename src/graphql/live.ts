@@ -38,6 +38,14 @@ export function withLiveRun<T>(run: LiveRun, subscribe: () => T): T {
   return liveRuns.run(run, subscribe);
 }
 
+/**
+ * True inside the shared fan-out's own execution ('events' mode): it runs on behalf of subscribers already counted
+ * as operations, so it is no operation of its own (metrics-plugin.ts).
+ */
+export function inSharedExecution(): boolean {
+  return liveRuns.getStore()?.mode === 'events';
+}
+
 /** True when the shared event stream has already shown `tag` to a subscriber whose current state was `seen`. */
 export function alreadySeen(seen: Map<string, number | string> | undefined, tag: LiveTag | undefined): boolean {
   if (!seen || !tag) return false;

@@ -1,6 +1,7 @@
 import { getOperationAST, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Metrics } from '../platform/metrics.js';
+import { inSharedExecution } from './live.js';
 
 /**
  * Counts and times every GraphQL operation by name and type, over HTTP, SSE
@@ -32,6 +33,9 @@ export function graphqlMetricsPlugin(metrics: Metrics): Plugin {
       };
     },
     onSubscribe({ args }) {
+      // A graphql-ws subscriber is counted by its own subscribe (fanout.ts, 'initial' mode); the execution its group
+      // starts on the first subscriber's behalf would count it twice.
+      if (inSharedExecution()) return;
       const started = performance.now();
       const { operation } = describe(metrics, args.document, args.operationName);
       return {

@@ -89,7 +89,8 @@ describe('GET /metrics', () => {
     expect(sample(text, 'wcs_http_request_duration_seconds_count', { route: 'webhooks', method: 'POST' })).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'wcs_graphql_operations_total', { operation: 'WhoAmI', type: 'query', outcome: 'ok' })).toBe(1);
     expect(sample(text, 'wcs_graphql_operation_duration_seconds_count', { operation: 'WhoAmI' })).toBe(1);
-    expect(sample(text, 'wcs_graphql_operations_total', { operation: 'AuditFeed', type: 'subscription' })).toBeGreaterThanOrEqual(1);
+    // One subscriber, one operation: the execution its fan-out group shares (fanout.ts) is not another one.
+    expect(sample(text, 'wcs_graphql_operations_total', { operation: 'AuditFeed', type: 'subscription', outcome: 'ok' })).toBe(1);
     expect(sample(text, 'wcs_webhook_ack_seconds_count', { status: '200' })).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'wcs_webhook_inbox_backlog')).toBe(0);
     expect(sample(text, 'wcs_whatsapp_sends_total', { outcome: 'ok', meta_code: 'none' })).toBeGreaterThanOrEqual(1);
@@ -103,6 +104,34 @@ describe('GET /metrics', () => {
     // Secrets never reach the scrape.
     expect(text).not.toContain(h.adminKey);
     expect(text).not.toContain(TOKEN);
+  });
+
+  it('counts each graphql-ws subscription once, whether it starts a shared fan-out group or joins one', async () => {
+    const h = await startHarness({ env: { METRICS_TOKEN: TOKEN } });
+    onCleanup(() => h.stop());
+    const operations = async () =>
+      sample((await scrape(h, `Bearer ${TOKEN}`)).body, 'wcs_graphql_operations_total', {
+        operation: 'AuditFeed',
+        type: 'subscription',
+        outcome: 'ok',
+      }) ?? 0;
+    const conn = connectWs(h.wsUrl, h.adminKey);
+    onCleanup(() => conn.dispose());
+    const subscribe = () =>
+      conn.client.subscribe(
+        { query: 'subscription AuditFeed { auditLogEntryAdded { action } }' },
+        { next: () => {}, error: () => {}, complete: () => {} },
+      );
+    subscribe();
+    await waitUntil(() => h.server.app.fanout.memberCount === 1, 10_000, 'the first subscriber live');
+    expect(h.server.app.fanout.groupCount).toBe(1);
+    expect(await operations()).toBe(1);
+    // Two more of the same operation and visibility join the group: still one execution per event, three operations.
+    subscribe();
+    subscribe();
+    await waitUntil(() => h.server.app.fanout.memberCount === 3, 10_000, 'three subscribers live');
+    expect(h.server.app.fanout.groupCount).toBe(1);
+    expect(await operations()).toBe(3);
   });
 
   it('refuses a scrape without the token or with a wrong one, and does not exist when no token is configured', async () => {
