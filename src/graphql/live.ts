@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /**
  * Live streams for subscriptions, in three modes.
@@ -10,10 +9,10 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
  *   (operation, variables, visibility) and sends the result to every subscriber of it.
  *
  * Every stream item carries a tag (key, version) so a subscriber can drop a shared event its own current state
- * already showed. In 'events' mode a stream waits one event-loop turn before it reads anything for an event, so the
- * request that published the event (a mutation) answers before the fan-out starts. Streams also close at once: an async generator suspended in `await events.next()` would only run
- * its `finally` (and release its PubSub listener) at the next event on the topic, so `return()` ends the event
- * iterator first.
+ * already showed. PubSub delivers an event on the turn after it was published, so the request that published it (a
+ * mutation) has answered before any stream reads anything for it. Streams also close at once: an async generator
+ * suspended in `await events.next()` would only run its `finally` (and release its PubSub listener) at the next
+ * event on the topic, so `return()` ends the event iterator first.
  */
 export type LiveMode = 'initial' | 'events';
 
@@ -108,7 +107,6 @@ async function* liveGenerator<E, R>(options: LiveStreamOptions<E, R>, run: LiveR
     }
     if (run?.mode === 'initial') return;
     for await (const event of options.events) {
-      if (run?.mode === 'events') await nextTurn();
       const item = await options.fromEvent(event);
       if (item !== null && shouldSend(item)) yield item;
     }
@@ -131,7 +129,6 @@ async function* mapGenerator<E, R>(
   try {
     if (run?.mode === 'initial') return;
     for await (const event of events) {
-      if (run?.mode === 'events') await nextTurn();
       const item = await load(event);
       if (item !== null) yield item;
     }

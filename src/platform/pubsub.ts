@@ -6,6 +6,11 @@ import { EventEmitter } from 'node:events';
  * subscriber can only ever hear its own sandbox. Events carry ids and enum
  * values only; subscribers re-read rows through the tenant-guarded stores.
  *
+ * Delivery is on the next turn of the event loop: every event published during one turn is handed to the
+ * listeners registered at publish time in ONE setImmediate, queued by the first publish of the turn. So the
+ * publisher (typically a mutation) answers before any subscriber runs, and the subscribers run before work the
+ * publisher queued after publishing (e.g. the job queue's wake-up), instead of behind it.
+ *
  * In-process for the embedded (single-process SQLite) mode.
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -16,16 +21,29 @@ export type Topic = keyof PubSubEvents & string;
 /** Events buffered per subscriber before the oldest are dropped (a stuck client must not grow memory forever). */
 const MAX_BUFFER = 10_000;
 
+type Listener = (payload: never) => void;
+
 export class PubSub {
   private readonly emitter = new EventEmitter();
+  /** Events published this turn, with the listeners they go to; delivered together on the next turn. */
+  private queued: { listeners: Listener[]; payload: unknown }[] = [];
 
   constructor() {
     this.emitter.setMaxListeners(0);
   }
 
   publish<T extends Topic>(sandboxId: string, topic: T, payload: PubSubEvents[T]): void {
-    this.emitter.emit(`${sandboxId}:${topic}`, payload);
+    const name = `${sandboxId}:${topic}`;
+    if (this.emitter.listenerCount(name) === 0) return;
+    if (this.queued.length === 0) setImmediate(this.deliver);
+    this.queued.push({ listeners: this.emitter.listeners(name) as Listener[], payload });
   }
+
+  private readonly deliver = (): void => {
+    const events = this.queued;
+    this.queued = [];
+    for (const { listeners, payload } of events) for (const listener of listeners) listener(payload as never);
+  };
 
   listenerCount(sandboxId: string, topic: Topic): number {
     return this.emitter.listenerCount(`${sandboxId}:${topic}`);
@@ -41,6 +59,8 @@ export class PubSub {
     let waiting: ((r: IteratorResult<PubSubEvents[T]>) => void) | undefined;
     let done = false;
     const listener = (payload: PubSubEvents[T]) => {
+      // Delivered a turn after publish: a subscriber that finished in between hears nothing.
+      if (done) return;
       if (waiting) {
         const resolve = waiting;
         waiting = undefined;
