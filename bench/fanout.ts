@@ -9,13 +9,14 @@
  * Per level: p99 delivery latency after the mutation's response and after it was sent, the mutation's own
  * response time, server CPU per subscriber (/proc/<pid>/stat utime+stime over the event), and at the last level
  * the memory per idle connection (RSS after GC, connected and subscribed, minus RSS before, per connection).
- * Clients are raw `ws` sockets speaking graphql-transport-ws in this process (the other core).
+ * Clients speak graphql-transport-ws over raw sockets in this process (bench/raw-ws-client.ts: as cheap per message
+ * as a Node client gets, since it shares the two cores with the server); the bench's own CPU per message is printed.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
-import WebSocket from 'ws';
+import { RawWs } from './raw-ws-client.js';
 import { answerQueries, fmt, loadAverage, markdownTable, median, percentile, startChild, writeSummary, type Child } from './lib.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 2);
@@ -95,7 +96,7 @@ const OPS: Record<Kind, { subscribe: string; off: string; on: string; offStatus:
 // ---- clients ------------------------------------------------------------------------------
 
 interface Subscriber {
-  ws: WebSocket;
+  ws: RawWs;
   /** The status in the last event received, and when. */
   status: string;
   at: number;
@@ -113,15 +114,8 @@ async function connect(ready: Ready, kind: Kind, n: number, into: Subscriber[]):
   let next = 0;
   const one = () =>
     new Promise<void>((resolve, reject) => {
-      const sub: Subscriber = {
-        ws: new WebSocket(url, 'graphql-transport-ws', { perMessageDeflate: false, skipUTF8Validation: true }),
-        status: '',
-        at: 0,
-      };
-      sub.ws.on('open', () => sub.ws.send(init));
-      sub.ws.on('error', reject);
       // The client must stay cheap (it shares the machine): find the event's status without parsing the message.
-      sub.ws.on('message', (data: Buffer) => {
+      const onMessage = (data: Buffer) => {
         const at = data.indexOf(STATUS_KEY);
         if (at < 0) {
           if (data.indexOf('connection_ack') >= 0) {
@@ -132,7 +126,12 @@ async function connect(ready: Ready, kind: Kind, n: number, into: Subscriber[]):
         }
         sub.status = STATUS_BY_LETTER[data[at + STATUS_KEY.length]!] ?? '';
         sub.at = performance.now();
-      });
+      };
+      const sub: Subscriber = {
+        ws: new RawWs(url, 'graphql-transport-ws', { onOpen: () => sub.ws.send(init), onMessage, onError: reject }),
+        status: '',
+        at: 0,
+      };
       into.push(sub);
     });
   const workers = Array.from({ length: 100 }, async () => {
@@ -166,18 +165,23 @@ interface EventFigures {
   afterResponseP99: number;
   afterSentP99: number;
   mutationMs: number;
-  cpuUsPerSubscriber: number;
+  /** Server CPU from the mutation's start until every subscriber heard the event. */
+  serverCpuUs: number;
+  /** This process's CPU over the same span (the clients). */
+  clientCpuUs: number;
 }
 
 /** One measured status change (off), then back on (not measured) so the next event starts from ACTIVE. */
 async function oneEvent(child: Child<Ready>, kind: Kind, subs: Subscriber[]): Promise<EventFigures> {
   const { off, on, offStatus, onStatus } = OPS[kind];
   const cpuBefore = child.cpuUs();
+  const clientBefore = process.cpuUsage();
   const sentAt = performance.now();
   await mutate(child.ready, off);
   const answeredAt = performance.now();
   await until(() => subs.every((s) => s.status === offStatus), `${kind}: every subscriber hears ${offStatus}`);
-  const cpu = child.cpuUs() - cpuBefore;
+  const serverCpuUs = child.cpuUs() - cpuBefore;
+  const client = process.cpuUsage(clientBefore);
   const arrivals = subs.map((s) => s.at);
   await mutate(child.ready, on);
   await until(() => subs.every((s) => s.status === onStatus), `${kind}: every subscriber hears ${onStatus}`);
@@ -192,7 +196,8 @@ async function oneEvent(child: Child<Ready>, kind: Kind, subs: Subscriber[]): Pr
       99,
     ),
     mutationMs: answeredAt - sentAt,
-    cpuUsPerSubscriber: cpu / subs.length,
+    serverCpuUs,
+    clientCpuUs: client.user + client.system,
   };
 }
 
@@ -228,7 +233,10 @@ async function runKind(kind: Kind, figures: Figures): Promise<void> {
         record(figures, `${kind}:${level}:afterResponseP99`, e.afterResponseP99);
         record(figures, `${kind}:${level}:afterSentP99`, e.afterSentP99);
         record(figures, `${kind}:${level}:mutationMs`, e.mutationMs);
-        record(figures, `${kind}:${level}:cpuUsPerSubscriber`, e.cpuUsPerSubscriber);
+        // /proc counts CPU in 10 ms ticks: per subscriber it is the sum over every event of every round / deliveries.
+        record(figures, `${kind}:${level}:serverCpuUs`, e.serverCpuUs);
+        record(figures, `${kind}:${level}:clientCpuUs`, e.clientCpuUs);
+        record(figures, `${kind}:${level}:deliveries`, subs.length);
       }
       console.log(
         `  ${kind} ${level}: p99 after response ${fmt(median(figures.get(`${kind}:${level}:afterResponseP99`)!.slice(-EVENTS)))} ms`,
@@ -251,6 +259,9 @@ async function main(): Promise<void> {
     for (const kind of order) await runKind(kind, figures);
   }
   const m = (key: string) => median(figures.get(key) ?? []);
+  const sum = (key: string) => (figures.get(key) ?? []).reduce((a, b) => a + b, 0);
+  /** CPU µs per delivered message, over all events of all rounds. */
+  const perDelivery = (kind: Kind, level: number, what: string) => sum(`${kind}:${level}:${what}`) / sum(`${kind}:${level}:deliveries`);
   const rows: string[][] = [];
   for (const level of LEVELS) {
     const p = (f: string) => m(`product:${level}:${f}`);
@@ -262,7 +273,8 @@ async function main(): Promise<void> {
       `${fmt(p('afterSentP99'))} / ${fmt(n('afterSentP99'))}`,
       fmt(p('afterSentP99') / n('afterSentP99'), 2) + '×',
       `${fmt(p('mutationMs'), 1)} / ${fmt(m('product:0:mutationMs'), 1)}`,
-      `${fmt(p('cpuUsPerSubscriber'), 1)} / ${fmt(n('cpuUsPerSubscriber'), 1)}`,
+      `${fmt(perDelivery('product', level, 'serverCpuUs'), 1)} / ${fmt(perDelivery('naive', level, 'serverCpuUs'), 1)}`,
+      `${fmt(perDelivery('product', level, 'clientCpuUs'), 1)} / ${fmt(perDelivery('naive', level, 'clientCpuUs'), 1)}`,
     ]);
   }
   const table = markdownTable(
@@ -273,7 +285,8 @@ async function main(): Promise<void> {
       'p99 after sent ms (product / naive)',
       'ratio',
       'mutation ms (at level / no subscribers)',
-      'CPU µs per subscriber (product / naive)',
+      'server CPU µs per subscriber (product / naive)',
+      'bench client CPU µs per message',
     ],
     rows,
   );
