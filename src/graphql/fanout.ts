@@ -1,8 +1,8 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ExecutionArgs, ExecutionResult } from 'graphql';
 import type { WebSocket } from 'ws';
 import { alreadySeen, withLiveRun, type LiveRun, type LiveTag } from './live.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
+import { TurnBudget } from '../platform/turns.js';
 
 /**
  * Shared subscription fan-out for graphql-ws.
@@ -201,13 +201,10 @@ export class SharedFanout {
         const tag = group.run.last;
         group.run.last = undefined;
         const json = JSON.stringify(step.value);
-        let slice = performance.now();
+        const budget = new TurnBudget(SLICE_MS);
         let written = 0;
         for (const member of [...group.members]) {
-          if (++written % CLOCK_EVERY === 0 && performance.now() - slice > SLICE_MS) {
-            await nextTurn();
-            slice = performance.now();
-          }
+          if (++written % CLOCK_EVERY === 0 && performance.now() >= budget.deadline) await budget.yield();
           this.deliver(member, json, tag);
         }
       }
