@@ -80,6 +80,7 @@ function recordOutcomes(deps: AppDeps, processed: Processed[]): void {
       id: delivery.id,
       webhookId: delivery.webhookId,
       receivedAt: delivery.receivedAt,
+      bodySha256: delivery.bodySha256,
       processedAt,
       ...result,
     })),

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { AppDeps } from '../core/deps.js';
-import { inTransaction } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
 import * as store from './store.js';
 import { walSyncOf, type WalSync } from '../platform/wal-sync.js';
@@ -34,6 +33,9 @@ const MAX_BATCH = 500;
 /** Called once: with an error when the commit failed, else after the row is durably committed. */
 export type Stored = (err: unknown) => void;
 
+/** What a commit did about processing: nothing needed or already covered, a drain enqueued, or one already queued. */
+type Drain = 'none' | 'enqueued' | 'absorbed';
+
 interface Waiting {
   row: store.NewDelivery;
   done: Stored;
@@ -47,12 +49,19 @@ export class InboxWriter {
   private draining = 0;
   private drainQueued = false;
   private readonly wal: WalSync;
-  private readonly insertOnly: (rows: store.NewDelivery[]) => void;
+  private readonly insert: (rows: store.NewDelivery[]) => Drain;
 
   constructor(private readonly deps: AppDeps) {
     this.wal = walSyncOf(deps.sqlite);
-    const insert = deps.sqlite.transaction((rows: store.NewDelivery[]) => store.insertDeliveries(deps.sqlite, rows));
-    this.insertOnly = (rows) => insert.immediate(rows);
+    // A plain prepared transaction (no query building per commit): the drain job is enqueued in it, on the same
+    // connection, only when the rows need processing and no drain is running or known to be queued.
+    const insert = deps.sqlite.transaction((rows: store.NewDelivery[]): Drain => {
+      const pending = store.insertDeliveries(deps.sqlite, rows);
+      if (!pending || this.draining > 0 || this.drainQueued) return 'none';
+      // When a drain is already queued or running (e.g. in a process that died), its dedupe key absorbs this.
+      return deps.jobs.enqueue<DrainPayload>(deps.db, DRAIN_JOB, { slot: 0 }, { dedupeKey: drainKey(0) }) ? 'enqueued' : 'absorbed';
+    });
+    this.insert = (rows) => insert.immediate(rows);
   }
 
   /** Queues a verified delivery for the next group commit; `done` runs after it (callbacks: no promise per request). */
@@ -168,21 +177,15 @@ export class InboxWriter {
     this.schedule();
   }
 
-  /** One transaction (its fsync deferred to WalSync); returns whether a drain job was newly enqueued. */
+  /**
+   * One transaction (its fsync deferred to WalSync); returns whether a drain job was newly enqueued. Rows
+   * recorded DUPLICATE on insert need no processing, so a commit of only those enqueues nothing.
+   */
   private commit(rows: store.NewDelivery[]): boolean {
-    return this.wal.commitDeferred(() => {
-      if (this.draining > 0 || this.drainQueued) {
-        this.insertOnly(rows);
-        return false;
-      }
-      const enqueued = inTransaction(this.deps.db, (tx) => {
-        store.insertDeliveries(this.deps.sqlite, rows);
-        // When a drain is already queued or running (e.g. in a process that died), its dedupe key absorbs this.
-        return this.deps.jobs.enqueue<DrainPayload>(tx, DRAIN_JOB, { slot: 0 }, { dedupeKey: drainKey(0) }) !== null;
-      });
-      this.drainQueued = true;
-      return enqueued;
-    });
+    const drain = this.wal.commitDeferred(() => this.insert(rows));
+    // Only once committed: a rolled-back enqueue must not stop the next commit from enqueuing.
+    if (drain !== 'none') this.drainQueued = true;
+    return drain === 'enqueued';
   }
 }
 

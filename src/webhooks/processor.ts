@@ -154,7 +154,7 @@ const isOwnNumber = (entryId: string, change: PhoneNumberQualityChange, credenti
 
 /** What processing decided for one delivery; its outcome is written with the others of its turn (applyPrepared). */
 export interface Processed {
-  delivery: Pick<store.DeliveryForProcessing, 'id' | 'webhookId' | 'receivedAt'>;
+  delivery: Pick<store.DeliveryForProcessing, 'id' | 'webhookId' | 'receivedAt' | 'bodySha256'>;
   result: ProcessResult;
 }
 
@@ -232,7 +232,7 @@ export async function prepareDelivery(
     return decided({
       outcome: 'DUPLICATE',
       changes: original.changes ?? countChanges(json),
-      detail: 'Identical to an earlier delivery (same bytes); nothing was applied again.',
+      detail: store.DUPLICATE_DETAIL,
     });
   }
   if (json === undefined) {

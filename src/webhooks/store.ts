@@ -164,6 +164,8 @@ export interface DeliveryOutcomeWrite {
  */
 class HotStatements {
   readonly insert: Sqlite.Statement;
+  readonly insertDuplicate: Sqlite.Statement;
+  readonly fillDuplicateChanges: Sqlite.Statement;
   readonly forProcessing: Sqlite.Statement;
   readonly earlierIdentical: Sqlite.Statement;
   readonly writeOutcome: Sqlite.Statement;
@@ -174,6 +176,14 @@ class HotStatements {
     this.insert = sqlite.prepare(
       `INSERT INTO webhook_deliveries (id, sandbox_id, webhook_id, received_at, body, body_sha256, outcome, attempts)
        VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0)`,
+    );
+    this.insertDuplicate = sqlite.prepare(
+      `INSERT INTO webhook_deliveries (id, sandbox_id, webhook_id, received_at, body, body_sha256, outcome, attempts, changes, detail, processed_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'DUPLICATE', 1, ?, ?, ?)`,
+    );
+    // Duplicates stored while their original was still PENDING learn its change count when it is processed.
+    this.fillDuplicateChanges = sqlite.prepare(
+      "UPDATE webhook_deliveries SET changes = ? WHERE webhook_id = ? AND body_sha256 = ? AND id > ? AND changes IS NULL AND outcome = 'DUPLICATE'",
     );
     this.forProcessing = sqlite.prepare('SELECT id, webhook_id, received_at, body, body_sha256 FROM webhook_deliveries WHERE id = ?');
     this.earlierIdentical = sqlite.prepare(
@@ -198,10 +208,35 @@ function statements(sqlite: Sqlite.Database): HotStatements {
   return s;
 }
 
-/** Inserts a group commit's rows (call inside the transaction that also enqueues the drain). */
-export function insertDeliveries(sqlite: Sqlite.Database, rows: NewDelivery[]): void {
-  const insert = statements(sqlite).insert;
-  for (const r of rows) insert.run(r.id, r.sandboxId, r.webhookId, r.receivedAt.getTime(), r.body, r.bodySha256);
+export const DUPLICATE_DETAIL = 'Identical to an earlier delivery (same bytes); nothing was applied again.';
+
+/**
+ * Inserts a group commit's rows (call inside the transaction that also enqueues
+ * the drain). Redeliveries are common (Meta retries, several subscribed apps):
+ * a row whose exact bytes this webhook already stored is recorded DUPLICATE
+ * here, in the transaction that stores it, so processing never reads, parses or
+ * rewrites it. Rows of one commit are checked in order, so of identical copies
+ * in one commit the first is the original. Returns how many rows are PENDING.
+ */
+export function insertDeliveries(sqlite: Sqlite.Database, rows: NewDelivery[]): number {
+  const s = statements(sqlite);
+  let pending = 0;
+  let lastDuplicate: Map<string, number> | undefined;
+  for (const r of rows) {
+    const at = r.receivedAt.getTime();
+    const original = s.earlierIdentical.get(r.webhookId, r.bodySha256, r.id) as { changes: number | null } | undefined;
+    if (!original) {
+      s.insert.run(r.id, r.sandboxId, r.webhookId, at, r.body, r.bodySha256);
+      pending += 1;
+      continue;
+    }
+    s.insertDuplicate.run(r.id, r.sandboxId, r.webhookId, at, r.body, r.bodySha256, original.changes, DUPLICATE_DETAIL, at);
+    lastDuplicate ??= new Map();
+    lastDuplicate.set(r.webhookId, Math.max(lastDuplicate.get(r.webhookId) ?? 0, at));
+  }
+  // A duplicate is a notification Meta posted too: the webhook's last event moves as processing would move it.
+  if (lastDuplicate) for (const [webhookId, at] of lastDuplicate) s.touchLastEvent.run(at, webhookId, at);
+  return pending;
 }
 
 export function findDeliveryForProcessing(sqlite: Sqlite.Database, id: string): DeliveryForProcessing | undefined {
@@ -228,12 +263,13 @@ export function earlierIdenticalDelivery(
 /** Records outcomes (attempts + 1 each) and moves each webhook's last_event_at forward; call inside one transaction. */
 export function writeOutcomes(
   sqlite: Sqlite.Database,
-  writes: Array<DeliveryOutcomeWrite & { webhookId: string; receivedAt: Date }>,
+  writes: Array<DeliveryOutcomeWrite & { webhookId: string; receivedAt: Date; bodySha256: string }>,
 ): void {
   const s = statements(sqlite);
   const latest = new Map<string, number>();
   for (const w of writes) {
     s.writeOutcome.run(w.outcome, w.detail, w.changes, w.processedAt.getTime(), w.id);
+    if (w.outcome !== 'DUPLICATE') s.fillDuplicateChanges.run(w.changes, w.webhookId, w.bodySha256, w.id);
     latest.set(w.webhookId, Math.max(latest.get(w.webhookId) ?? 0, w.receivedAt.getTime()));
   }
   for (const [webhookId, at] of latest) s.touchLastEvent.run(at, webhookId, at);
