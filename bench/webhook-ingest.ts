@@ -89,8 +89,11 @@ function serveRaw(): void {
   process.on('SIGTERM', () => process.exit(0));
 }
 
-/** The real service with one sandbox, credential and webhook; prints the callback URL. */
-async function serveService(startJobs: boolean): Promise<void> {
+/**
+ * The real service with one sandbox, credential and webhook; prints the callback URL. Only the big-delivery
+ * case samples loop stalls: the probe reads /proc every 5 ms, which the throughput cases must not pay for.
+ */
+async function serveService(startJobs: boolean, probeStalls: boolean): Promise<void> {
   const { startBenchService } = await import('./bench-service.js');
   const credentials = await import('../src/credentials/service.js');
   const webhooks = await import('../src/webhooks/service.js');
@@ -99,7 +102,7 @@ async function serveService(startJobs: boolean): Promise<void> {
 
   // No META_GRAPH_URL: the service runs its built-in Meta simulator for the credential check.
   const { loopStallProbe } = await import('./webhook-big-delivery.js');
-  const stall = loopStallProbe();
+  const stall = probeStalls ? loopStallProbe() : () => null;
   const { server, deps, viewer, key } = await startBenchService(
     {},
     {
@@ -490,7 +493,7 @@ const serveIndex = process.argv.indexOf('--serve');
 if (serveIndex >= 0) {
   const name = process.argv[serveIndex + 1] as CaseName;
   if (name === 'raw') serveRaw();
-  else await serveService(name !== 'ack');
+  else await serveService(name !== 'ack', name === 'big');
 } else {
   await main();
 }
