@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 
 /**
  * Time-ordered ids (ULID layout: 48-bit millisecond time + 80 random bits, Crockford base32).
@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
  */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 let lastTime = 0;
-let lastRandom: Uint8Array = new Uint8Array(10);
+let lastTimeText = '';
+const lastRandom = new Uint8Array(10);
 
 function encodeTime(ms: number): string {
   let out = '';
@@ -18,39 +19,43 @@ function encodeTime(ms: number): string {
   return out;
 }
 
-function encodeRandom(bytes: Uint8Array): string {
-  // 80 bits -> 16 base32 characters.
-  let bits = 0n;
-  for (const b of bytes) bits = (bits << 8n) | BigInt(b);
+/** 40 bits (5 bytes from `offset`) -> 8 base32 characters, in plain numbers (exact below 2^53; no BigInt on the hot path). */
+function encode40(bytes: Uint8Array, offset: number): string {
+  let n = 0;
+  for (let i = offset; i < offset + 5; i++) n = n * 256 + bytes[i]!;
   let out = '';
-  for (let i = 0; i < 16; i++) {
-    out = ALPHABET[Number(bits & 31n)] + out;
-    bits >>= 5n;
+  for (let i = 0; i < 8; i++) {
+    out = ALPHABET[n % 32] + out;
+    n = Math.floor(n / 32);
   }
   return out;
 }
 
-function increment(bytes: Uint8Array): Uint8Array {
-  const next = Uint8Array.from(bytes);
-  for (let i = next.length - 1; i >= 0; i--) {
-    if (next[i]! < 255) {
-      next[i]! += 1;
-      return next;
+/** 80 bits -> 16 base32 characters (40 is a multiple of 5, so the two halves encode independently). */
+function encodeRandom(bytes: Uint8Array): string {
+  return encode40(bytes, 0) + encode40(bytes, 5);
+}
+
+/** Adds one to the 80-bit number, in place (all ones wraps to zero). */
+function increment(bytes: Uint8Array): void {
+  for (let i = bytes.length - 1; i >= 0; i--) {
+    if (bytes[i]! < 255) {
+      bytes[i]! += 1;
+      return;
     }
-    next[i] = 0;
+    bytes[i] = 0;
   }
-  return next;
 }
 
 export function newId(now = Date.now()): string {
   if (now <= lastTime) {
-    lastRandom = increment(lastRandom);
-    now = lastTime;
+    increment(lastRandom);
   } else {
     lastTime = now;
-    lastRandom = randomBytes(10);
+    lastTimeText = encodeTime(now);
+    randomFillSync(lastRandom);
   }
-  return encodeTime(now) + encodeRandom(lastRandom);
+  return lastTimeText + encodeRandom(lastRandom);
 }
 
 /** The smallest id that newId() can produce at `ms`: every id made earlier sorts below it. */

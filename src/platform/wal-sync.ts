@@ -2,11 +2,23 @@ import fs from 'node:fs';
 import type Sqlite from 'better-sqlite3';
 
 /**
- * One sync at a time: callers coalesce into the next one. Two or three in
- * parallel made commits smaller (more fixed page writes per row) and were not
- * faster on the development VM.
+ * One sync at a time while the disk is quick: callers coalesce into the next
+ * one, so commits stay big (two or three always in parallel made commits
+ * smaller, with more fixed page writes per row, and were not faster on a quiet
+ * machine). A sync still in flight after OVERLAP_AFTER_MS means a slow or shared
+ * disk (4-8 ms per fdatasync under load on the development VM): then a second
+ * one may start, so requests committed meanwhile do not wait for the first to
+ * end before theirs even begins.
  */
-const MAX_IN_FLIGHT = 1;
+const MAX_IN_FLIGHT = 2;
+const OVERLAP_AFTER_MS = 1;
+
+export interface WalSyncOptions {
+  /** Default OVERLAP_AFTER_MS; Infinity keeps one sync at a time. */
+  overlapAfterMs?: number;
+  /** The disk sync (default fs.fdatasync); tests wrap it to make the disk slow. */
+  fdatasync?: (fd: number, done: (err: Error | null) => void) => void;
+}
 
 /**
  * Makes group commits durable without blocking the event loop (the webhook
@@ -46,11 +58,21 @@ export class WalSync {
   private closed = false;
   private idleWaiters: Array<() => void> = [];
   private syncEndListeners: Array<() => void> = [];
+  private lastStart = 0;
+  private overlapTimer: NodeJS.Timeout | null = null;
   private readonly walFile: string | null;
   private readonly toNormal: Sqlite.Statement | null;
   private readonly toFull: Sqlite.Statement | null;
 
-  constructor(private readonly sqlite: Sqlite.Database) {
+  private readonly overlapAfterMs: number;
+  private readonly fdatasync: NonNullable<WalSyncOptions['fdatasync']>;
+
+  constructor(
+    private readonly sqlite: Sqlite.Database,
+    options: WalSyncOptions = {},
+  ) {
+    this.overlapAfterMs = options.overlapAfterMs ?? OVERLAP_AFTER_MS;
+    this.fdatasync = options.fdatasync ?? fs.fdatasync;
     const wal = String(sqlite.pragma('journal_mode', { simple: true })) === 'wal' && !sqlite.memory;
     this.walFile = wal ? `${sqlite.name}-wal` : null;
     this.toNormal = wal ? sqlite.prepare('PRAGMA synchronous = NORMAL') : null;
@@ -69,26 +91,48 @@ export class WalSync {
     }
   }
 
-  /** Every sync slot is taken: a commit made now waits for one to end anyway. */
+  /** A commit made now would wait for a sync in flight anyway (every slot taken, or the one in flight is still young). */
   get busy(): boolean {
-    return this.inFlight >= MAX_IN_FLIGHT;
+    if (this.inFlight === 0) return false;
+    return this.inFlight >= MAX_IN_FLIGHT || performance.now() - this.lastStart < this.overlapAfterMs;
   }
 
   /**
-   * Calls listener once the sync in flight ends (at once when none is), whoever
-   * started it: a writer that held its commit back while the disk was busy
-   * resumes then, not only after syncs of its own.
+   * Calls listener once a commit made then would no longer wait (at once when
+   * none would): when a sync in flight ends, or when a second one may start.
+   * Whoever started the sync: a writer that held its commit back while the
+   * disk was busy resumes then, not only after syncs of its own.
    */
   onSyncEnd(listener: () => void): void {
-    if (this.inFlight) this.syncEndListeners.push(listener);
-    else listener();
+    if (!this.busy) return listener();
+    this.syncEndListeners.push(listener);
+    this.armOverlap();
   }
 
   /** Calls done once everything committed so far is on disk (err when the sync failed: nothing may be acknowledged). */
   sync(done: (err: Error | null) => void): void {
     if (!this.walFile || this.closed) return done(null);
     this.pending.push(done);
-    if (this.inFlight < MAX_IN_FLIGHT) this.start();
+    if (!this.busy) this.start();
+    else this.armOverlap();
+  }
+
+  /** While one sync is in flight and others wait, a second slot opens once the first has taken OVERLAP_AFTER_MS. */
+  private armOverlap(): void {
+    if (this.overlapTimer || this.inFlight !== 1 || !Number.isFinite(this.overlapAfterMs)) return;
+    const wait = Math.max(0, this.overlapAfterMs - (performance.now() - this.lastStart));
+    this.overlapTimer = setTimeout(() => {
+      this.overlapTimer = null;
+      this.slotFreed();
+    }, wait);
+    this.overlapTimer.unref();
+  }
+
+  /** Held-back writers commit first (their sync joins the next start), then whatever waits starts. */
+  private slotFreed(): void {
+    if (this.busy) return this.armOverlap();
+    for (const listener of this.syncEndListeners.splice(0)) listener();
+    if (this.pending.length && !this.busy) this.start();
   }
 
   /** A sync covers exactly the callers registered before it started (their commits precede it). */
@@ -96,12 +140,12 @@ export class WalSync {
     const batch = this.pending;
     this.pending = [];
     this.inFlight += 1;
+    this.lastStart = performance.now();
     const finish = (err: Error | null) => {
       this.inFlight -= 1;
       for (const done of batch) done(err);
-      for (const listener of this.syncEndListeners.splice(0)) listener();
-      if (this.pending.length && this.inFlight < MAX_IN_FLIGHT) this.start();
-      else if (!this.inFlight && !this.pending.length) for (const wake of this.idleWaiters.splice(0)) wake();
+      this.slotFreed();
+      if (!this.inFlight && !this.pending.length) for (const wake of this.idleWaiters.splice(0)) wake();
     };
     try {
       // Opened on first use: the -wal file exists once the connection has written.
@@ -109,7 +153,7 @@ export class WalSync {
     } catch (err) {
       return finish(err as Error);
     }
-    fs.fdatasync(this.fd, finish);
+    this.fdatasync(this.fd, finish);
   }
 
   /** Waits for syncs in flight, then closes the descriptor (before the database closes). */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { walSyncOf } from '../../src/platform/wal-sync.js';
+import { WalSync, walSyncOf } from '../../src/platform/wal-sync.js';
 
 // The deferred disk sync shared by every group commit of a connection (inbox, processing, sends, call log).
 // A writer that held its commit back while another writer's sync was in flight must be woken when that sync
@@ -50,7 +50,8 @@ describe('WalSync', () => {
 
   it('wakes a writer waiting on the disk when a sync started by another writer ends', async () => {
     const db = walDatabase();
-    const wal = walSyncOf(db);
+    // One sync at a time (a quick disk): the held-back writer is woken by the end of the sync.
+    const wal = new WalSync(db, { overlapAfterMs: Infinity });
     const order: string[] = [];
     wal.commitDeferred(() => insert(db, 1));
     wal.sync(() => order.push('other writer synced'));
@@ -68,6 +69,36 @@ describe('WalSync', () => {
     let ranAtOnce = false;
     wal.onSyncEnd(() => (ranAtOnce = true));
     expect(ranAtOnce).toBe(true);
+  });
+
+  it('on a slow disk a second sync starts while the first is in flight; every caller is answered by a sync begun after it', async () => {
+    const db = walDatabase();
+    const log: string[] = [];
+    let started = 0;
+    // The real fdatasync, 40 ms late: a disk shared with other busy processes.
+    const slow = (fd: number, done: (err: Error | null) => void) => {
+      const n = ++started;
+      log.push(`sync ${n} starts`);
+      setTimeout(() => fs.fdatasync(fd, (err) => (log.push(`sync ${n} ends`), done(err))), 40);
+    };
+    const wal = new WalSync(db, { overlapAfterMs: 5, fdatasync: slow });
+    const answered = (name: string) => new Promise<Error | null>((resolve) => wal.sync((err) => (log.push(`${name} answered`), resolve(err))));
+    wal.commitDeferred(() => insert(db, 1));
+    const first = answered('first');
+    expect(wal.busy).toBe(true);
+    wal.commitDeferred(() => insert(db, 2));
+    const second = answered('second'); // waits: the sync in flight is young
+    expect(log).toEqual(['sync 1 starts']);
+    const woken = new Promise<void>((resolve) => wal.onSyncEnd(resolve));
+    await woken; // after overlapAfterMs, not after the 40 ms sync
+    expect(log).toEqual(['sync 1 starts', 'sync 2 starts']);
+    expect(wal.busy).toBe(true); // two in flight: nothing more starts
+    expect(await Promise.all([first, second])).toEqual([null, null]);
+    // Each caller is answered right after the sync that began after its commit (the two may end in either order).
+    expect(log.indexOf('first answered')).toBe(log.indexOf('sync 1 ends') + 1);
+    expect(log.indexOf('second answered')).toBe(log.indexOf('sync 2 ends') + 1);
+    expect(wal.busy).toBe(false);
+    await wal.close();
   });
 
   it('close waits for the sync in flight; afterwards commits stay FULL and sync answers at once', async () => {
