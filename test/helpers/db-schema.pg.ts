@@ -7,3 +7,5 @@ export * from '../../src/credentials/account/tables.pg.js';
 export * from '../../src/webhooks/tables.pg.js';
 export * from '../../src/profiles/tables.pg.js';
 export * from '../../src/channel-configurations/tables.pg.js';
+export * from '../../src/messages/tables.pg.js';
+export * from '../../src/sending/tables.pg.js';
