@@ -225,7 +225,12 @@ describe('durable job queue', () => {
     expect(running.map((j) => j.kind).sort()).toEqual(started);
     expect(new Set(running.map((j) => j.leaseOwner))).toEqual(new Set([queue.owner]));
     expect(running.every((j) => j.attempts === 1 && j.leaseUntil!.getTime() > Date.now())).toBe(true);
-    expect(queue.list({ status: 'queued' }).map((j) => j.kind).sort()).toEqual(['alpha', 'alpha', 'beta']);
+    expect(
+      queue
+        .list({ status: 'queued' })
+        .map((j) => j.kind)
+        .sort(),
+    ).toEqual(['alpha', 'alpha', 'beta']);
     release();
     await queue.idle();
     expect(queue.list({ status: 'succeeded' })).toHaveLength(12);

@@ -21,8 +21,7 @@ import { jobs, type JobRecord } from './tables.js';
 /** How many jobs of each kind to lease now; 0 (or less) leases none of that kind. */
 export type KindLimits = ReadonlyArray<readonly [kind: string, limit: number]>;
 
-const ready = (now: SQL) =>
-  sql`((status = 'queued' AND run_at <= ${now}) OR (status = 'running' AND lease_until < ${now}))`;
+const ready = (now: SQL) => sql`((status = 'queued' AND run_at <= ${now}) OR (status = 'running' AND lease_until < ${now}))`;
 
 function leaseStatement(db: DbOrTx, slots: number) {
   return prepared(db, `jobs.lease.${slots}`, (d) => {
