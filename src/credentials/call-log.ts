@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { AppDeps } from '../core/deps.js';
 import type { MetaApiCallRecord } from '../meta/index.js';
 import { inTransaction } from '../platform/db.js';
@@ -20,6 +21,14 @@ export const KEEP_CALLS_PER_CREDENTIAL = 200;
 export class MetaCallLog {
   private buffer: MetaApiCallRecord[] = [];
   private scheduled = false;
+  /**
+   * The flush writes every caller's records, so it runs in the log's own async context, not in that of the call that
+   * scheduled it: a mutation's audit row (a transaction participant, platform/db.ts) must not land in it.
+   */
+  private readonly flushSoon = AsyncResource.bind(() => {
+    this.scheduled = false;
+    this.flush();
+  });
 
   constructor(private readonly deps: AppDeps) {}
 
@@ -28,10 +37,7 @@ export class MetaCallLog {
     this.buffer.push(rec);
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.flush();
-    });
+    setImmediate(this.flushSoon);
   }
 
   flush(): void {

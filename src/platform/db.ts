@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,10 +77,36 @@ export function migrationsApplied(sqlite: Sqlite.Database): boolean {
 }
 
 /**
+ * Takes part in the transactions run in its async scope (withTransactionParticipant): beforeCommit runs inside each
+ * outermost inTransaction after fn, with fn's result, so what it writes commits or rolls back with fn's work. If it
+ * throws, the transaction rolls back. The audit log uses it to write a mutation's row with the mutation's change.
+ */
+export interface TransactionParticipant {
+  beforeCommit(tx: Tx, result: unknown): void;
+}
+
+const participants = new AsyncLocalStorage<TransactionParticipant>();
+
+/** Runs fn (and everything it awaits) with participant taking part in each of its transactions. */
+export function withTransactionParticipant<T>(participant: TransactionParticipant, fn: () => T): T {
+  return participants.run(participant, fn);
+}
+
+/**
  * Runs fn in one IMMEDIATE transaction (takes the write lock up front, so two
  * writers never deadlock on a read-to-write upgrade). fn must be synchronous:
  * better-sqlite3 transactions cannot span an await.
  */
 export function inTransaction<T>(db: Db, fn: (tx: Tx) => T): T {
-  return db.transaction(fn, { behavior: 'immediate' });
+  const participant = participants.getStore();
+  if (!participant) return db.transaction(fn, { behavior: 'immediate' });
+  return db.transaction(
+    (tx) => {
+      // fn runs without the participant: a nested call (a savepoint of this transaction) does not write twice.
+      const result = participants.exit(() => fn(tx));
+      participant.beforeCommit(tx, result);
+      return result;
+    },
+    { behavior: 'immediate' },
+  );
 }

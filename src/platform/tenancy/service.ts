@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../db.js';
+import type { Db, DbOrTx } from '../db.js';
 import { inTransaction } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -169,8 +169,9 @@ export function bootstrapIfEmpty(db: Db, entitlements: string[]): CreatedApiKey 
   return createApiKey(db, { organization: 'default', sandbox: 'prod', role: 'ADMIN', label: 'bootstrap' });
 }
 
+/** Writes an audit row; given a transaction, the row commits (or rolls back) with it. */
 export function recordAudit(
-  db: Db,
+  db: DbOrTx,
   viewer: Viewer,
   entry: { action: string; objectType?: string | null; objectId?: string | null; outcome: string },
   now = new Date(),
@@ -190,6 +191,11 @@ export function recordAudit(
     at: now,
   });
   return id;
+}
+
+/** Corrects an audit row written earlier in the same mutation: its final outcome, or the object it came to name. */
+export function amendAudit(db: DbOrTx, id: string, patch: { objectId?: string | null; outcome?: string }): void {
+  store.updateAuditEntry(db, id, patch);
 }
 
 export { findSandboxById, findOrganizationById } from './store.js';

@@ -104,6 +104,10 @@ export function insertAuditEntry(db: DbOrTx, row: typeof auditLog.$inferInsert):
   db.insert(auditLog).values(row).run();
 }
 
+export function updateAuditEntry(db: DbOrTx, id: string, patch: Partial<Pick<AuditLogRecord, 'objectId' | 'outcome'>>): void {
+  db.update(auditLog).set(patch).where(eq(auditLog.id, id)).run();
+}
+
 export function listAuditEntries(db: DbOrTx, sandboxId: string, window: PageWindow): AuditLogRecord[] {
   const q = windowQuery(auditLog.id, window);
   return db
