@@ -10,7 +10,8 @@ import { processRegularResult, type YogaServerInstance } from 'graphql-yoga';
  *
  * Only what yoga would answer the same way takes this path; anything else returns false before a resolver runs, and
  * app.ts hands the request to yoga as before:
- * - another Accept than none, `*\/*` or `application/json` (content negotiation, SSE, multipart stay yoga's);
+ * - another Accept than none, `*\/*` or `application/json` (content negotiation, SSE, multipart stay yoga's), or a
+ *   Content-Type yoga would not parse as JSON (it is stricter than the edge about case and spaces);
  * - a body that is not `{ query, variables?, operationName? }` (batches, extensions, extra or mistyped parameters:
  *   yoga's own request validation answers those);
  * - a document that does not parse or validate (yoga answers with its status codes; both results are cached);
@@ -34,6 +35,12 @@ interface Params {
 }
 
 const JSON_ACCEPTS = new Set(['*/*', 'application/json']);
+
+/** The content types yoga parses as a JSON body, matched as yoga matches them (first of a list, case as sent). */
+function isYogaJsonContentType(header: string | undefined): boolean {
+  const first = header?.split(',')[0];
+  return ['application/json', 'application/graphql+json'].some((type) => first === type || !!first?.startsWith(`${type};`));
+}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -71,6 +78,7 @@ export function graphqlPostFastPath<S extends PostServerContext, C extends objec
     const { req, res, requestId } = serverContext;
     const accept = req.headers.accept;
     if (accept !== undefined && !JSON_ACCEPTS.has(accept.trim())) return false;
+    if (!isYogaJsonContentType(req.headers['content-type'])) return false;
     const params = plainQueryParams(body);
     if (!params) return false;
     // `request` stands for yoga's Request where its plugins look: the method (mutations over GET) and a per-request key.

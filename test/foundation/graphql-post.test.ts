@@ -64,6 +64,8 @@ describe('the GraphQL POST fast path', () => {
     expect(JSON.parse(unparsable.body).errors[0].message).toMatch(/^Syntax Error/);
     const extraParam = await h.post({ query: VIEWER, foo: 1 }, auth());
     expect(extraParam.status).toBe(400);
+    const oddContentType = await h.post({ query: VIEWER }, { ...auth(), 'content-type': 'Application/JSON' });
+    expect(oddContentType.status).toBe(415);
     const graphqlResponse = await h.post({ query: VIEWER }, { ...auth(), accept: 'application/graphql-response+json' });
     expect(graphqlResponse.headers['content-type']).toMatch(/^application\/graphql-response\+json/);
     const mutation = await h.post({ query: 'mutation { __typename }' }, auth());
