@@ -138,6 +138,36 @@ describe.skipIf(!pg.available)(pg.title('PostgreSQL adapter on a real server'), 
     }
   });
 
+  it('a serialization failure (40001) runs again: two serializable read-then-insert transactions both land, one after the other', async () => {
+    const a = await openPg(fresh.url, { schema, poolSize: 2 });
+    const b = await openPg(fresh.url, { schema, poolSize: 2 });
+    try {
+      await a.db.execute(sql`CREATE TABLE IF NOT EXISTS serial_probe (seen int NOT NULL)`);
+      let release!: () => void;
+      const bothRead = new Promise<void>((resolve) => (release = resolve));
+      let reads = 0;
+      const retries: string[] = [];
+      // Each inserts how many rows it saw: run one after the other that is 0 then 1, never 0 and 0.
+      const readThenInsert = (db: typeof a.db) =>
+        pgTransaction(
+          db,
+          async (tx) => {
+            const { rows } = await tx.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM serial_probe`);
+            if (++reads === 2) release();
+            await bothRead;
+            await tx.execute(sql`INSERT INTO serial_probe VALUES (${rows[0]!.n})`);
+          },
+          { isolationLevel: 'serializable', onRetry: (r) => retries.push(r.sqlState) },
+        );
+      await Promise.all([readThenInsert(a.db), readThenInsert(b.db)]);
+      expect(retries).toEqual(['40001']);
+      const { rows } = await a.pool.query('SELECT seen FROM serial_probe ORDER BY seen');
+      expect(rows).toEqual([{ seen: 0 }, { seen: 1 }]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
   it('refuses a database whose commits are not durable (synchronous_commit=off)', async () => {
     const admin = new pgDriver.Client({ connectionString: PG_ADMIN_URL });
     await admin.connect();
