@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, getTableColumns, gte, inArray, isNull, lt, l
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { DbOrTx } from '../platform/db.js';
 import { windowQuery, type PageWindow } from '../platform/pagination.js';
+import { prepared } from '../platform/prepared.js';
 import {
   consentChanges,
   pendingStatuses,
@@ -105,18 +106,9 @@ function buildHotReads(db: DbOrTx) {
   };
 }
 
-type HotReads = ReturnType<typeof buildHotReads>;
-const hotReadsBySession = new WeakMap<object, HotReads>();
-
-/** The prepared reads of this connection (a transaction shares its database's session and connection). */
-function hot(db: DbOrTx): HotReads {
-  const session = (db as unknown as { session: object }).session;
-  let found = hotReadsBySession.get(session);
-  if (!found) {
-    found = buildHotReads(db);
-    hotReadsBySession.set(session, found);
-  }
-  return found;
+/** The prepared reads and inserts of this connection (a transaction handle carries its database's statements). */
+function hot(db: DbOrTx) {
+  return prepared(db, 'messages.hot', buildHotReads);
 }
 
 // ---- contacts ------------------------------------------------------------------

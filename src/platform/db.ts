@@ -5,11 +5,15 @@ import { fileURLToPath } from 'node:url';
 import Sqlite from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { PreparedStatements, type WithStatements } from './prepared.js';
 
-/** drizzle's client without a relational schema: stores query the tables they import (no code uses `db.query`). */
-export type Db = BetterSQLite3Database;
-/** The handle a transaction callback receives; same query API as Db. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/**
+ * drizzle's client without a relational schema (stores query the tables they import; no code uses `db.query`),
+ * carrying its connection's prepared statements.
+ */
+export type Db = BetterSQLite3Database & WithStatements;
+/** The handle a transaction callback of inTransaction receives: same query API as Db, same statements. */
+export type Tx = Parameters<Parameters<BetterSQLite3Database['transaction']>[0]>[0] & WithStatements;
 export type DbOrTx = Db | Tx;
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -46,7 +50,7 @@ export function openDatabase(file: string, options: { migrate?: boolean } = {}):
     sqlite.close();
     throw new Error(`SQLite pragmas not applied: ${JSON.stringify(report)}`);
   }
-  const db = drizzle(sqlite);
+  const db: Db = Object.assign(drizzle(sqlite), { statements: new PreparedStatements(sqlite) });
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return {
     db,
@@ -95,13 +99,16 @@ export function withTransactionParticipant<T>(participant: TransactionParticipan
 /**
  * Runs fn in one IMMEDIATE transaction (takes the write lock up front, so two
  * writers never deadlock on a read-to-write upgrade). fn must be synchronous:
- * better-sqlite3 transactions cannot span an await.
+ * better-sqlite3 transactions cannot span an await. The transaction handle
+ * carries the database's prepared statements (same connection).
  */
 export function inTransaction<T>(db: Db, fn: (tx: Tx) => T): T {
+  const { statements } = db;
   const participant = participants.getStore();
-  if (!participant) return db.transaction(fn, { behavior: 'immediate' });
+  if (!participant) return db.transaction((tx) => fn(Object.assign(tx, { statements })), { behavior: 'immediate' });
   return db.transaction(
-    (tx) => {
+    (drizzleTx) => {
+      const tx = Object.assign(drizzleTx, { statements });
       // fn runs without the participant: a nested call (a savepoint of this transaction) does not write twice.
       const result = participants.exit(() => fn(tx));
       participant.beforeCommit(tx, result);

@@ -1,31 +1,49 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { DbOrTx } from './db.js';
+import type Sqlite from 'better-sqlite3';
 
 /**
  * Hot queries built and prepared ONCE per connection, then only executed: drizzle's query builder and SQLite's
- * prepare cost more than running a small query (profiled at ~50% and ~16% of a list request). Every store uses this
- * one helper with a unique name; the build function gets the handle and uses sql.placeholder() for its inputs.
+ * prepare cost more than running a small query (profiled at ~50% and ~16% of a list request).
  *
- * A transaction handle of drizzle's better-sqlite3 driver runs on the same connection, so a statement prepared on
- * the database is used inside transactions too (the cache is keyed by the connection behind the handle).
+ * One instance per SQLite connection, created by openDatabase (platform/db.ts) and carried by the database handle and
+ * by every transaction handle of it (`db.statements`, `tx.statements`): better-sqlite3 has one connection, so a
+ * statement prepared on the database is valid inside its transactions too. Two databases open in one process (tests
+ * start two services) each have their own statements; nothing is shared behind the handles.
  */
-const perConnection = new WeakMap<object, Map<string, unknown>>();
+export class PreparedStatements {
+  private readonly byName = new Map<string, unknown>();
 
-function connectionOf(db: DbOrTx): object {
-  return (db as unknown as { session: { client: object } }).session?.client ?? db;
+  /** The raw connection, for stores that prepare plain SQL on it (`statements.get(name, () => new Hot(connection))`). */
+  constructor(readonly connection: Sqlite.Database) {}
+
+  /** The statement (or group of statements) registered under this unique name, built on first use. */
+  get<T>(name: string, build: () => T): T {
+    let statement = this.byName.get(name) as T | undefined;
+    if (statement === undefined) {
+      statement = build();
+      this.byName.set(name, statement);
+    }
+    return statement;
+  }
+
+  /** How many names are prepared (tests check that repeated requests prepare nothing new). */
+  get size(): number {
+    return this.byName.size;
+  }
 }
 
-export function prepared<T>(db: DbOrTx, name: string, build: (db: DbOrTx) => T): T {
-  const connection = connectionOf(db);
-  let statements = perConnection.get(connection);
-  if (!statements) perConnection.set(connection, (statements = new Map()));
-  let statement = statements.get(name) as T | undefined;
-  if (statement === undefined) {
-    statement = build(db);
-    statements.set(name, statement);
-  }
-  return statement;
+/** A handle that carries its connection's statements: the database handle and every transaction handle of it. */
+export interface WithStatements {
+  readonly statements: PreparedStatements;
+}
+
+/**
+ * The store-side shorthand: `prepared(db, 'slice.query', (d) => d.select()…prepare())`. The build function gets the
+ * handle it was called with and uses sql.placeholder() for its inputs; names are unique across the service.
+ */
+export function prepared<H extends WithStatements, T>(db: H, name: string, build: (db: H) => T): T {
+  return db.statements.get(name, () => build(db));
 }
 
 /** `column IN (the JSON array bound to placeholder)`: a list of any length in one prepared statement. */
