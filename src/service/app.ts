@@ -22,7 +22,7 @@ import { graphqlPostFastPath, type GraphQLPostFastPath } from '../http/graphql-p
 import { storageProblem } from '../http/storage-readiness.js';
 import { sendJson, type HttpRoute } from '../http/respond.js';
 import { migrationsApplied } from '../platform/db.js';
-import { authenticate } from '../platform/tenancy/service.js';
+import { ApiKeyAuthenticator } from '../platform/tenancy/service.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
 
 /**
@@ -96,7 +96,8 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
   const originPolicy = { corsOrigins: config.corsOrigins, publicUrl: config.publicUrl };
 
   /** Live streams re-check their key: a revoked key stops receiving within streamKeyRecheckMs (WebSocket and SSE alike). */
-  const keyWatcher = new KeyWatcher(config.limits.streamKeyRecheckMs, (authorization) => !!authenticate(deps.db, authorization));
+  const auth = new ApiKeyAuthenticator(deps.db);
+  const keyWatcher = new KeyWatcher(config.limits.streamKeyRecheckMs, (authorization) => !!auth.authenticate(authorization));
   const watchKey = (authorization: string | undefined, onRevoked: () => void) => keyWatcher.watch(authorization, onRevoked);
   const caps = new ConnectionCaps({ total: config.limits.wsMaxConnections, perKey: config.limits.wsMaxConnectionsPerKey });
   const fanout = new SharedFanout();
@@ -189,7 +190,7 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
       await serveYoga(req, res, { viewer: undefined as unknown as Viewer, requestId });
       return;
     }
-    const viewer = authenticate(deps.db, req.headers.authorization);
+    const viewer = auth.authenticate(req.headers.authorization);
     if (!viewer) return sendJson(res, 401, UNAUTHENTICATED_BODY, { 'www-authenticate': 'Bearer' });
     if (method === 'POST') {
       const problem = postContentTypeProblem(req);
@@ -304,7 +305,7 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
       },
       onConnect: (ctx) => {
         const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
-        const viewer = authenticate(deps.db, typeof raw === 'string' ? raw : undefined);
+        const viewer = auth.authenticate(typeof raw === 'string' ? raw : undefined);
         if (!viewer) return false; // graphql-ws closes with 4403 Forbidden
         const refusal = caps.acquire(viewer.apiKeyId);
         if (refusal) {

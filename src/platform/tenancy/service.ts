@@ -118,35 +118,16 @@ export function listApiKeys(db: Db): store.ApiKeyListing[] {
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
-/** When each key's last-used time was last written, per database (the process is the only writer). */
-const lastTouched = new WeakMap<Db, Map<string, number>>();
-
 /**
- * A key's last-used time is written at most once a minute per key, and after the request's own work (next turn of
- * the event loop): reads must not become writes on their critical path. A database closed meanwhile skips it.
+ * Resolves an Authorization header value to a viewer, or null for a missing, unknown or revoked key. Reads only: the
+ * service's requests go through an ApiKeyAuthenticator, which also records the key's use.
  */
-function touchLater(db: Db, keyId: string, now: Date): void {
-  let touched = lastTouched.get(db);
-  if (!touched) lastTouched.set(db, (touched = new Map()));
-  if (now.getTime() - (touched.get(keyId) ?? -Infinity) < LAST_USED_WRITE_INTERVAL_MS) return;
-  touched.set(keyId, now.getTime());
-  setImmediate(() => {
-    try {
-      store.touchApiKey(db, keyId, now, LAST_USED_WRITE_INTERVAL_MS);
-    } catch {
-      // The service stopped (database closed) before the write: last-used is advisory.
-    }
-  });
-}
-
-/** Resolves an Authorization header value to a viewer, or null for a missing, unknown or revoked key. */
-export function authenticate(db: Db, authorization: string | undefined | null, now = new Date()): Viewer | null {
+export function authenticate(db: Db, authorization: string | undefined | null): Viewer | null {
   if (!authorization) return null;
   const match = BEARER.exec(authorization);
   if (!match || match[1]!.length > 200) return null;
   const row = store.findActiveKeyByHash(db, hashApiKey(match[1]!));
   if (!row) return null;
-  touchLater(db, row.key.id, now);
   return {
     apiKeyId: row.key.id,
     keyPrefix: row.key.prefix,
@@ -157,6 +138,37 @@ export function authenticate(db: Db, authorization: string | undefined | null, n
     role: row.key.role,
     entitlements: row.organization.entitlements,
   };
+}
+
+/**
+ * The service's authentication: resolves keys and records their last-used time. One per running service (created
+ * where the service is composed), since it remembers when it last wrote each key's time: that time is written at
+ * most once a minute per key, and after the request's own work (next turn of the event loop), so reads do not become
+ * writes on their critical path. A database closed meanwhile skips the write.
+ */
+export class ApiKeyAuthenticator {
+  /** When each key's last-used time was last written by this service (the process is the only writer). */
+  private readonly lastTouched = new Map<string, number>();
+
+  constructor(private readonly db: Db) {}
+
+  authenticate(authorization: string | undefined | null, now = new Date()): Viewer | null {
+    const viewer = authenticate(this.db, authorization);
+    if (viewer) this.touchLater(viewer.apiKeyId, now);
+    return viewer;
+  }
+
+  private touchLater(keyId: string, now: Date): void {
+    if (now.getTime() - (this.lastTouched.get(keyId) ?? -Infinity) < LAST_USED_WRITE_INTERVAL_MS) return;
+    this.lastTouched.set(keyId, now.getTime());
+    setImmediate(() => {
+      try {
+        store.touchApiKey(this.db, keyId, now, LAST_USED_WRITE_INTERVAL_MS);
+      } catch {
+        // The service stopped (database closed) before the write: last-used is advisory.
+      }
+    });
+  }
 }
 
 /**
