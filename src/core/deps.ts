@@ -9,7 +9,19 @@ import type { Metrics } from '../platform/metrics.js';
 import type { PubSub } from '../platform/pubsub.js';
 import type { SecretBox } from '../platform/secrets.js';
 
-/** Everything services need, built once in main.ts (or a test) and passed down. */
+/**
+ * What the slices keep for the life of one running service: caches, batch runners, pacers. Each slice declares its
+ * field next to the class it keeps, by augmenting this interface:
+ *
+ *   declare module '../core/deps.js' { interface SliceState { templates: TemplateCatalog } }
+ *
+ * and the composition (src/service/slice-state.ts) creates every field once per service, so two services in one
+ * process (tests start several) never share state, and no registry keyed by the deps hides it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the slices' declarations
+export interface SliceState {}
+
+/** Everything services need, built once where the service is composed (src/service/server.ts) and passed down. */
 export interface AppDeps {
   config: Config;
   db: Db;
@@ -23,4 +35,6 @@ export interface AppDeps {
   meta: MetaClient;
   /** Prometheus instruments of this service (GET /metrics); slices add their own. */
   metrics: Metrics;
+  /** The slices' per-service state (see SliceState). */
+  state: SliceState;
 }

@@ -20,6 +20,7 @@ import { PubSub } from '../platform/pubsub.js';
 import { loadSecretBox } from '../platform/secrets.js';
 import { WHATSAPP_ENTITLEMENT } from '../core/entitlements.js';
 import { bootstrapIfEmpty, type CreatedApiKey } from '../platform/tenancy/service.js';
+import { withSliceState } from './slice-state.js';
 
 export interface StartOptions {
   config: Config;
@@ -89,7 +90,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     pollIntervalMs: config.jobs.pollIntervalMs,
     reclaimAtStart: config.database.kind === 'sqlite',
   });
-  const deps: AppDeps = {
+  const deps: AppDeps = withSliceState({
     config,
     db: database.db,
     sqlite: database.sqlite,
@@ -100,7 +101,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     secrets: keys.box,
     meta,
     metrics: new Metrics(),
-  };
+  });
   registerJobMetrics(deps.metrics, database.sqlite);
   for (const module of DOMAIN_MODULES) runtimes.push(module(deps));
 

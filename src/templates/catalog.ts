@@ -117,16 +117,16 @@ export class TemplateCatalog {
   }
 }
 
-const catalogs = new WeakMap<AppDeps, TemplateCatalog>();
-
-/** The process-wide template catalog of these deps. */
-export function templateCatalog(deps: AppDeps): TemplateCatalog {
-  let catalog = catalogs.get(deps);
-  if (!catalog) {
-    catalog = new TemplateCatalog(deps);
-    catalogs.set(deps, catalog);
+declare module '../core/deps.js' {
+  interface SliceState {
+    /** The service's template catalog (created once by the composition). */
+    templates: TemplateCatalog;
   }
-  return catalog;
+}
+
+/** The template catalog of this service. */
+export function templateCatalog(deps: AppDeps): TemplateCatalog {
+  return deps.state.templates;
 }
 
 /** A template webhook (message_template_status_update, template_category_update): refreshes the catalog. */

@@ -1,10 +1,9 @@
-import type { AppDeps } from '../core/deps.js';
-
 /**
  * Callback path id → webhook id, sandbox and decrypted app secret, so a POST
  * neither reads the row nor decrypts the secret every time. The service forgets
  * an entry when the webhook's secret changes or the webhook is deleted; the TTL
  * only bounds how long a change made outside this process could go unseen.
+ * One per running service (deps.state.webhookRoutes, created by the composition).
  */
 export interface RouteEntry {
   webhookId: string;
@@ -15,33 +14,31 @@ export interface RouteEntry {
 
 const TTL_MS = 60_000;
 const MAX_ENTRIES = 10_000;
-const caches = new WeakMap<AppDeps, Map<string, RouteEntry>>();
 
-function cacheOf(deps: AppDeps): Map<string, RouteEntry> {
-  let cache = caches.get(deps);
-  if (!cache) {
-    cache = new Map();
-    caches.set(deps, cache);
+declare module '../core/deps.js' {
+  interface SliceState {
+    webhookRoutes: RouteCache;
   }
-  return cache;
 }
 
-export function cachedRoute(deps: AppDeps, pathId: string, now = Date.now()): RouteEntry | undefined {
-  const cache = cacheOf(deps);
-  const entry = cache.get(pathId);
-  if (entry && entry.expiresAt > now) return entry;
-  if (entry) cache.delete(pathId);
-  return undefined;
-}
+export class RouteCache {
+  private readonly entries = new Map<string, RouteEntry>();
 
-export function rememberRoute(deps: AppDeps, pathId: string, entry: Omit<RouteEntry, 'expiresAt'>, now = Date.now()): RouteEntry {
-  const cache = cacheOf(deps);
-  if (cache.size >= MAX_ENTRIES) cache.clear();
-  const stored = { ...entry, expiresAt: now + TTL_MS };
-  cache.set(pathId, stored);
-  return stored;
-}
+  find(pathId: string, now = Date.now()): RouteEntry | undefined {
+    const entry = this.entries.get(pathId);
+    if (entry && entry.expiresAt > now) return entry;
+    if (entry) this.entries.delete(pathId);
+    return undefined;
+  }
 
-export function forgetRoute(deps: AppDeps, pathId: string): void {
-  caches.get(deps)?.delete(pathId);
+  remember(pathId: string, entry: Omit<RouteEntry, 'expiresAt'>, now = Date.now()): RouteEntry {
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    const stored = { ...entry, expiresAt: now + TTL_MS };
+    this.entries.set(pathId, stored);
+    return stored;
+  }
+
+  forget(pathId: string): void {
+    this.entries.delete(pathId);
+  }
 }

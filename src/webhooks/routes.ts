@@ -4,7 +4,7 @@ import { sendText, type HttpRoute } from '../http/respond.js';
 import { verifyWebhookSignature } from '../meta/index.js';
 import type { InboxWriter } from './ingest.js';
 import type { WebhookMetrics } from './metrics.js';
-import { cachedRoute, rememberRoute, type RouteEntry } from './route-cache.js';
+import type { RouteEntry } from './route-cache.js';
 import { decryptAppSecret, getWebhookByPathId, verifyHandshake } from './service.js';
 
 /**
@@ -98,11 +98,11 @@ function readBody(req: IncomingMessage, maxBytes: number, done: (err: Error | nu
 
 /** The webhook and its decrypted app secret, from the cache or the database. */
 function resolveRoute(deps: AppDeps, pathId: string): RouteEntry | undefined {
-  const cached = cachedRoute(deps, pathId);
+  const cached = deps.state.webhookRoutes.find(pathId);
   if (cached) return cached;
   const webhook = getWebhookByPathId(deps, pathId);
   if (!webhook) return undefined;
-  return rememberRoute(deps, pathId, { webhookId: webhook.id, sandboxId: webhook.sandboxId, appSecret: decryptAppSecret(deps, webhook) });
+  return deps.state.webhookRoutes.remember(pathId, { webhookId: webhook.id, sandboxId: webhook.sandboxId, appSecret: decryptAppSecret(deps, webhook) });
 }
 
 function ingest(

@@ -9,7 +9,6 @@ import { last4 } from '../platform/secrets.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
 import { matchKeyword, standardConsentMessagesEnabled, type KeywordMatch } from './keyword-matcher.js';
 import { checkAppSecret, checkKeywordRules, checkName, type KeywordRuleInput } from './rules.js';
-import { forgetRoute } from './route-cache.js';
 import * as store from './store.js';
 import type { KeywordRule } from './tables.js';
 
@@ -225,7 +224,7 @@ export function updateWebhook(deps: AppDeps, viewer: Viewer, input: UpdateWebhoo
     store.updateWebhook(tx, current.id, patch);
     return { ...current, ...patch };
   });
-  forgetRoute(deps, updated.pathId);
+  deps.state.webhookRoutes.forget(updated.pathId);
   return updated;
 }
 
@@ -250,7 +249,7 @@ export function deleteWebhook(deps: AppDeps, viewer: Viewer, id: string): Webhoo
     if (!current || !store.deleteWebhook(tx, viewer.sandboxId, id)) throw new NotFoundError(NOT_FOUND);
     return current;
   });
-  forgetRoute(deps, deleted.pathId);
+  deps.state.webhookRoutes.forget(deleted.pathId);
   return deleted;
 }
 
