@@ -102,7 +102,11 @@ function resolveRoute(deps: AppDeps, pathId: string): RouteEntry | undefined {
   if (cached) return cached;
   const webhook = getWebhookByPathId(deps, pathId);
   if (!webhook) return undefined;
-  return deps.state.webhookRoutes.remember(pathId, { webhookId: webhook.id, sandboxId: webhook.sandboxId, appSecret: decryptAppSecret(deps, webhook) });
+  return deps.state.webhookRoutes.remember(pathId, {
+    webhookId: webhook.id,
+    sandboxId: webhook.sandboxId,
+    appSecret: decryptAppSecret(deps, webhook),
+  });
 }
 
 function ingest(
