@@ -30,8 +30,10 @@ export interface DrainPayload {
 export const drainKey = (slot: 0 | 1): string => `${DRAIN_JOB}#${slot}`;
 const MAX_BATCH = 500;
 
-/** Called once: with an error when the commit failed, else after the row is durably committed. */
-export type Stored = (err: unknown) => void;
+/** Told once: with an error when the commit failed, else after the row is durably committed (an object: no closure per request). */
+export interface Stored {
+  stored(err: unknown): void;
+}
 
 /** What a commit did about processing: nothing needed or already covered, a drain enqueued, or one already queued. */
 type Drain = 'none' | 'enqueued' | 'absorbed';
@@ -192,7 +194,7 @@ export class InboxWriter {
 /** A failing answer must not disturb the other requests of the batch. */
 function settle(w: Waiting, err: unknown): void {
   try {
-    w.done(err);
+    w.done.stored(err);
   } catch {
     // the callback reports its own failures; nothing more to do for this request
   }
