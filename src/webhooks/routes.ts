@@ -154,7 +154,10 @@ class MetaPost implements Stored {
     const route = this.route!;
     if (err || !body) {
       if (err instanceof BodyTooLarge) {
-        deps.logger.warn({ webhookId: route.webhookId, limit: deps.config.limits.webhookMaxBodyBytes }, 'webhook body over the limit refused');
+        deps.logger.warn(
+          { webhookId: route.webhookId, limit: deps.config.limits.webhookMaxBodyBytes },
+          'webhook body over the limit refused',
+        );
         return this.answer(413, 'Payload too large', { connection: 'close' });
       }
       deps.logger.info({ webhookId: route.webhookId, error: err?.message }, 'webhook body could not be read');

@@ -82,7 +82,8 @@ describe('WalSync', () => {
       setTimeout(() => fs.fdatasync(fd, (err) => (log.push(`sync ${n} ends`), done(err))), 40);
     };
     const wal = new WalSync(db, { overlapAfterMs: 5, fdatasync: slow });
-    const answered = (name: string) => new Promise<Error | null>((resolve) => wal.sync((err) => (log.push(`${name} answered`), resolve(err))));
+    const answered = (name: string) =>
+      new Promise<Error | null>((resolve) => wal.sync((err) => (log.push(`${name} answered`), resolve(err))));
     wal.commitDeferred(() => insert(db, 1));
     const first = answered('first');
     expect(wal.busy).toBe(true);
