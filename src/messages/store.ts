@@ -1,8 +1,8 @@
-import { and, asc, count, desc, eq, getTableColumns, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../platform/db.js';
 import { windowQuery, type PageWindow } from '../platform/pagination.js';
 import { prepared } from '../platform/prepared.js';
+import { insertRow, updateById } from '../platform/prepared-writes.js';
 import {
   consentChanges,
   pendingStatuses,
@@ -27,35 +27,10 @@ export type TrackingEventRow = typeof trackingEvents.$inferSelect;
 
 const $ = sql.placeholder;
 
-/**
- * INSERT … ON CONFLICT DO NOTHING of a whole row, prepared once. The values are
- * encoded here by their columns (dates, JSON), null left as null: drizzle's
- * placeholder filling would hand null to the encoders.
- */
-function insertWholeRow<Row extends object>(db: DbOrTx, table: SQLiteTable) {
-  const columns = Object.entries(getTableColumns(table));
-  const statement = db
-    .insert(table)
-    .values(Object.fromEntries(columns.map(([key]) => [key, sql`${$(key)}`])))
-    .onConflictDoNothing()
-    .prepare();
-  return (row: Row): boolean => {
-    const values: Record<string, unknown> = {};
-    for (const [key, column] of columns) {
-      const value = (row as Record<string, unknown>)[key];
-      values[key] = value == null ? null : column.mapToDriverValue(value);
-    }
-    return statement.run(values).changes === 1;
-  };
-}
-
 function buildHotReads(db: DbOrTx) {
   const c = whatsappContacts;
   const m = whatsappMessages;
   return {
-    insertMessage: insertWholeRow<MessageRow>(db, m),
-    insertPendingStatus: insertWholeRow<PendingStatusRow>(db, pendingStatuses),
-    insertTrackingEvent: insertWholeRow<TrackingEventRow>(db, trackingEvents),
     contact: db
       .select()
       .from(c)
@@ -144,11 +119,11 @@ export function findContactByPhone(db: DbOrTx, sandboxId: string, phoneNumber: s
 }
 
 export function insertContact(db: DbOrTx, row: ContactRow): void {
-  db.insert(whatsappContacts).values(row).run();
+  insertRow(db, whatsappContacts, 'whatsapp_contacts', row);
 }
 
 export function updateContact(db: DbOrTx, id: string, patch: ContactPatch): void {
-  db.update(whatsappContacts).set(patch).where(eq(whatsappContacts.id, id)).run();
+  updateById(db, whatsappContacts, 'whatsapp_contacts', whatsappContacts.id, id, patch);
 }
 
 // ---- consent ledger ----------------------------------------------------------------
@@ -181,11 +156,11 @@ export function listConsentChanges(db: DbOrTx, sandboxId: string, contactId: str
 // ---- messages ------------------------------------------------------------------
 
 export function insertMessage(db: DbOrTx, row: MessageRow): boolean {
-  return hot(db).insertMessage(row);
+  return insertRow(db, whatsappMessages, 'whatsapp_messages', row, { ignoreConflict: true });
 }
 
 export function updateMessage(db: DbOrTx, id: string, patch: MessagePatch): void {
-  db.update(whatsappMessages).set(patch).where(eq(whatsappMessages.id, id)).run();
+  updateById(db, whatsappMessages, 'whatsapp_messages', whatsappMessages.id, id, patch);
 }
 
 export function findMessage(db: DbOrTx, sandboxId: string, id: string): MessageRow | undefined {
@@ -248,7 +223,7 @@ export function countMessages(db: DbOrTx, sandboxId: string, filter: MessageFilt
 // ---- pending statuses ------------------------------------------------------------
 
 export function insertPendingStatus(db: DbOrTx, row: PendingStatusRow): boolean {
-  return hot(db).insertPendingStatus(row);
+  return insertRow(db, pendingStatuses, 'pending_statuses', row, { ignoreConflict: true });
 }
 
 /** Statuses waiting for this message, by its wamid or by the opaque data it was sent with; oldest first. */
@@ -279,7 +254,7 @@ export function deletePendingStatusesBefore(db: DbOrTx, beforeId: string, limit:
 
 /** Inserts the event unless its dedupe key was seen; returns whether it was inserted. */
 export function insertTrackingEvent(db: DbOrTx, row: TrackingEventRow): boolean {
-  return hot(db).insertTrackingEvent(row);
+  return insertRow(db, trackingEvents, 'tracking_events', row, { ignoreConflict: true });
 }
 
 export function findTrackingEvent(db: DbOrTx, sandboxId: string, id: string): TrackingEventRow | undefined {
