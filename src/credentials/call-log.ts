@@ -11,6 +11,20 @@ import * as store from './store.js';
 /** Calls kept per credential for recentApiCalls. */
 export const KEEP_CALLS_PER_CREDENTIAL = 200;
 
+/** The newest KEEP_CALLS_PER_CREDENTIAL records of each credential, in order: older ones would be pruned at once. */
+function newestPerCredential(records: MetaApiCallRecord[]): MetaApiCallRecord[] {
+  const counts = new Map<string, number>();
+  const kept: MetaApiCallRecord[] = [];
+  for (let i = records.length - 1; i >= 0; i--) {
+    const id = records[i]!.tag.credentialId!;
+    const n = counts.get(id) ?? 0;
+    if (n >= KEEP_CALLS_PER_CREDENTIAL) continue;
+    counts.set(id, n + 1);
+    kept.push(records[i]!);
+  }
+  return kept.reverse();
+}
+
 /**
  * The sink for the Meta client's call records. Sends can make a thousand calls
  * a second, so records are buffered and written once per event-loop turn in one
@@ -72,21 +86,19 @@ export class MetaCallLog {
     inTransaction(this.deps.db, (tx) => {
       // A call may finish after its credential was deleted; its record has nowhere to go.
       const live = store.existingCredentialIds(tx, [...new Set(batch.map((r) => r.tag.credentialId!))]);
-      const rows = batch
-        .filter((r) => live.has(r.tag.credentialId!))
-        .map((r): store.MetaApiCallRow => ({
-          id: newId(r.at.getTime()),
-          sandboxId: r.tag.sandboxId!,
-          credentialId: r.tag.credentialId!,
-          at: r.at,
-          method: r.method,
-          path: r.path,
-          httpStatus: r.httpStatus,
-          metaCode: r.metaCode,
-          fbtraceId: r.fbtraceId,
-          durationMs: Math.round(r.durationMs),
-          outcome: r.outcome,
-        }));
+      const rows = newestPerCredential(batch.filter((r) => live.has(r.tag.credentialId!))).map((r): store.MetaApiCallRow => ({
+        id: newId(r.at.getTime()),
+        sandboxId: r.tag.sandboxId!,
+        credentialId: r.tag.credentialId!,
+        at: r.at,
+        method: r.method,
+        path: r.path,
+        httpStatus: r.httpStatus,
+        metaCode: r.metaCode,
+        fbtraceId: r.fbtraceId,
+        durationMs: Math.round(r.durationMs),
+        outcome: r.outcome,
+      }));
       store.insertApiCalls(tx, rows);
       for (const credentialId of new Set(rows.map((r) => r.credentialId))) store.pruneApiCalls(tx, credentialId, KEEP_CALLS_PER_CREDENTIAL);
     });

@@ -1,5 +1,6 @@
-import { and, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, count, desc, eq, lt, sql } from 'drizzle-orm';
 import { inJsonList, prepared } from '../platform/prepared.js';
+import { insertRow } from '../platform/prepared-writes.js';
 import type { DbOrTx } from '../platform/db.js';
 import { windowQuery, type PageWindow } from '../platform/pagination.js';
 import { metaApiCalls, phoneQualityChanges, whatsappApiCredentials, type CredentialStatus } from './tables.js';
@@ -148,36 +149,37 @@ export function findQualityChange(db: DbOrTx, sandboxId: string, id: string): Qu
 /** Which of these credential ids still exist (a call may land after its credential was deleted). */
 export function existingCredentialIds(db: DbOrTx, ids: string[]): Set<string> {
   if (!ids.length) return new Set();
-  const rows = db
-    .select({ id: whatsappApiCredentials.id })
-    .from(whatsappApiCredentials)
-    .where(inArray(whatsappApiCredentials.id, ids))
-    .all();
+  const rows = prepared(db, 'credentials.existing', (d) =>
+    d.select({ id: whatsappApiCredentials.id }).from(whatsappApiCredentials).where(inJsonList(whatsappApiCredentials.id, 'ids')).prepare(),
+  ).all({ ids: JSON.stringify(ids) });
   return new Set(rows.map((r) => r.id));
 }
 
+/** The Meta call log takes a row per send (up to a thousand a second): one prepared insert per row. */
 export function insertApiCalls(db: DbOrTx, rows: MetaApiCallRow[]): void {
-  // SQLite caps bound parameters per statement; 11 columns x 80 rows stays well under it.
-  for (let i = 0; i < rows.length; i += 80)
-    db.insert(metaApiCalls)
-      .values(rows.slice(i, i + 80))
-      .run();
+  for (const row of rows) insertRow(db, metaApiCalls, 'meta_api_calls', row);
 }
 
 /** Deletes all but the newest `keep` calls of a credential (an index seek: cheap enough for every flush). */
 export function pruneApiCalls(db: DbOrTx, credentialId: string, keep: number): void {
-  const boundary = db
-    .select({ id: metaApiCalls.id })
-    .from(metaApiCalls)
-    .where(eq(metaApiCalls.credentialId, credentialId))
-    .orderBy(desc(metaApiCalls.id))
-    .limit(1)
-    .offset(keep - 1)
-    .get();
+  const c = metaApiCalls;
+  const boundary = prepared(db, 'credentials.api-calls.boundary', (d) =>
+    d
+      .select({ id: c.id })
+      .from(c)
+      .where(eq(c.credentialId, sql.placeholder('credentialId')))
+      .orderBy(desc(c.id))
+      .limit(1)
+      .offset(sql.placeholder('skip'))
+      .prepare(),
+  ).get({ credentialId, skip: keep - 1 });
   if (!boundary) return;
-  db.delete(metaApiCalls)
-    .where(and(eq(metaApiCalls.credentialId, credentialId), lt(metaApiCalls.id, boundary.id)))
-    .run();
+  prepared(db, 'credentials.api-calls.prune', (d) =>
+    d
+      .delete(c)
+      .where(and(eq(c.credentialId, sql.placeholder('credentialId')), lt(c.id, sql.placeholder('boundary'))))
+      .prepare(),
+  ).run({ credentialId, boundary: boundary.id });
 }
 
 export function listRecentApiCalls(db: DbOrTx, sandboxId: string, credentialId: string, limit: number): MetaApiCallRow[] {
