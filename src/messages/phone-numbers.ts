@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { memoized } from '../platform/memo.js';
 
 /**
  * One normalisation for every phone number we store or look up, so a number typed
@@ -7,20 +8,10 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
  * Only the country calling code and the E.164 length are enforced, not
  * libphonenumber's per-country "possible" rules: Meta still reports some numbers
  * in legacy forms (Mexico's 521… wa_ids) that those rules call impossible, and a
- * contact Meta knows must stay findable.
+ * contact Meta knows must stay findable. Remembered per input: every message and status looks
+ * its number up, and parsing one costs far more than a map lookup.
  */
-export function normalizePhoneNumber(input: string): string | null {
-  const cached = normalized.get(input);
-  if (cached !== undefined) return cached;
-  const result = normalizeUncached(input);
-  // Every message and status looks its number up; parsing one costs far more than a map lookup.
-  if (normalized.size >= NORMALIZED_MAX) normalized.clear();
-  normalized.set(input, result);
-  return result;
-}
-
-const NORMALIZED_MAX = 10_000;
-const normalized = new Map<string, string | null>();
+export const normalizePhoneNumber: (input: string) => string | null = memoized(normalizeUncached);
 
 function normalizeUncached(input: string): string | null {
   const compact = input.trim().replace(/[\s().\-\u00a0]/g, '');
@@ -36,5 +27,6 @@ function normalizeUncached(input: string): string | null {
 /** The E.164 number of a WhatsApp id (Meta's wa_id is the number without '+'); null when it is not one. */
 export function phoneFromWaId(waId: string | null | undefined): string | null {
   if (!waId) return null;
-  return normalizePhoneNumber(waId);
+  // In E.164 form, the key under which the number was most likely normalised already (a send's recipient).
+  return normalizePhoneNumber(waId.startsWith('+') ? waId : `+${waId}`);
 }

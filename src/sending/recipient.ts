@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { memoized } from '../platform/memo.js';
 import { readAttribute } from '../settings/attribute-path.js';
 
 /**
@@ -23,7 +24,9 @@ const LEGACY_MEXICO_MOBILE = /^\+521\d{10}$/;
  * "00" is the international prefix. The length must be possible for the
  * country (libphonenumber); whether the number is on WhatsApp only Meta knows.
  */
-export function normalizePhoneNumber(raw: string): string | null {
+export const normalizePhoneNumber: (raw: string) => string | null = memoized(normalizeUncached);
+
+function normalizeUncached(raw: string): string | null {
   if (raw.length > MAX_RAW_LENGTH) return null;
   let compact = raw.trim().replace(FORMATTING, '');
   if (compact.startsWith('00')) compact = `+${compact.slice(2)}`;
