@@ -19,7 +19,8 @@ import {
   type SendOutcome,
   type WhatsAppMessageRecord,
 } from '../messages/service.js';
-import { DEFAULT_THROUGHPUT_PENALTY_MS, SenderPacers, type PairBooking, type SenderPacer } from './pacing.js';
+import { SenderPacers, type PairBooking, type SenderPacer } from './pacing.js';
+import { DEFAULT_THROUGHPUT_PENALTY_MS } from './token-bucket.js';
 import { Effects } from '../messages/tracking.js';
 import { wantsPreview } from './compose.js';
 import { GroupCommit, type AfterCommit, type TxMemo } from './group-commit.js';

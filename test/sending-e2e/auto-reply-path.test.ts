@@ -4,7 +4,8 @@ import { activeCredential, IDS, rawId, startWorld, useWorld, verifyWebhook } fro
 import { createWebhook, STANDARD_RULES } from '../webhooks/helpers.js';
 import { getCredential } from '../../src/credentials/service.js';
 import { sendRuntime } from '../../src/sending/sender.js';
-import { DEFAULT_PAIR_INTERVAL_MS, DEFAULT_THROUGHPUT_PENALTY_MS } from '../../src/sending/pacing.js';
+import { DEFAULT_PAIR_INTERVAL_MS } from '../../src/sending/pacing.js';
+import { DEFAULT_THROUGHPUT_PENALTY_MS } from '../../src/sending/token-bucket.js';
 import { sendOk, waitUntil } from './helpers.js';
 
 // Issue 15, point 14: an auto-reply goes out through the one send path campaigns use: the sender's bucket, the

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PairPacer, TokenBucket } from '../../src/sending/pacing.js';
+import { PairPacer } from '../../src/sending/pacing.js';
+import { TokenBucket } from '../../src/sending/token-bucket.js';
 import { FakeClock, worstWindow } from '../sending/fake-clock.js';
 
 // Issue 8, pacing across a restart: a new process's bucket starts from the previous process's sends of the

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HIGH_MESSAGES_PER_SECOND, PairPacer, SenderPacers, senderRate, STANDARD_MESSAGES_PER_SECOND } from '../../src/sending/pacing.js';
+import { PairPacer, SenderPacers, senderRate } from '../../src/sending/pacing.js';
+import { HIGH_MESSAGES_PER_SECOND, STANDARD_MESSAGES_PER_SECOND } from '../../src/sending/token-bucket.js';
 import { FakeClock, worstWindow } from './fake-clock.js';
 
 // Issue 8, pacing: Meta's pair rate limit (one message per user every 6 s, 131056 → 4^X s backoff),

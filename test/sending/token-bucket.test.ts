@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { TokenBucket } from '../../src/sending/pacing.js';
+import { TokenBucket } from '../../src/sending/token-bucket.js';
 import { FakeClock, prng, worstWindow } from './fake-clock.js';
 
 // Issue 8, pacing: a sender number's throughput is never exceeded in any 1-second window.
