@@ -14,10 +14,13 @@
  * simulator), the most arrivals in any 1,000 ms window (must not exceed the tier),
  * refusals (130429 from the simulator's own limiter: must be 0), and the service's CPU
  * per send from /proc/<pid>/stat (utime + stime of the service process over the batch,
- * and the same net of what the idle service burns in as long), with the load average.
+ * and the same net of what the idle service burns in as long), with the load average and the
+ * longest event-loop stall of the simulator (a starved judge stamps a backlog of requests at once:
+ * on a loaded machine a window it reports over the tier may be its own stall, not the service).
  * Goals: HIGH ≥ 950 msg/s, STANDARD ≥ 78 msg/s, never above the tier.
  */
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import type { startMetaSimulator } from '../src/meta-simulator/index.js';
@@ -141,6 +144,8 @@ interface Round {
   cpuUsPerSend: number;
   netUsPerSend: number;
   load: string;
+  /** The longest event-loop stall of this process (the simulator, the judge) during the batch. */
+  judgeLagMs: number;
   ok: boolean;
   detail: string;
 }
@@ -158,6 +163,8 @@ async function runBatch(
   const profileIds = Array.from({ length: MESSAGES }, (_, i) => `p${firstProfile + i}`);
   const sentBefore = sim.sim.sentMessages({ phoneNumberId }).length;
   const refusedBefore = sim.sim.rejectedSends().filter((r) => r.phoneNumberId === phoneNumberId).length;
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
   const cpuBefore = service.cpuUs();
   const started = performance.now();
   const created = await gql<{ sendWhatsAppMessages: { __typename: string; data?: { id: string }; message?: string } }>(
@@ -181,6 +188,7 @@ async function runBatch(
     await new Promise((r) => setTimeout(r, 100));
   }
   const cpu = service.cpuUs() - cpuBefore;
+  lag.disable();
   const elapsedS = (performance.now() - started) / 1000;
   const sent = sim.sim.sentMessages({ phoneNumberId }).slice(sentBefore);
   const refused = sim.sim
@@ -202,12 +210,20 @@ async function runBatch(
     cpuUsPerSend: cpu / Math.max(1, sent.length),
     netUsPerSend: (cpu - idleUsPerS * elapsedS) / Math.max(1, sent.length),
     load: loadAverage(),
+    judgeLagMs: lag.max / 1e6,
     ok,
     detail: complete ? '' : `${state?.status}, sent ${sent.length}`,
   };
 }
 
 async function main(): Promise<void> {
+  try {
+    // This process plays Meta, whose arrival stamps do not stall: on a loaded machine a starved simulator
+    // stamps a backlog of requests at once and would judge the machine, not the service. Root only.
+    os.setPriority(-10);
+  } catch {
+    // not permitted: stamps may be late on a loaded machine (the load average is printed)
+  }
   const { startMetaSimulator, DEFAULT_IDS } = await import('../src/meta-simulator/index.js');
   const sim = await startMetaSimulator({ port: 0, host: '127.0.0.1' });
   const service = await startChild<Ready>(fileURLToPath(import.meta.url), [sim.baseUrl]);
@@ -235,7 +251,7 @@ async function main(): Promise<void> {
         rounds.push(r);
         console.log(
           `  round ${round + 1} ${c.name}: ${fmt(r.rate, 1)} msg/s, worst 1 s window ${r.worst}/${c.limit}, ` +
-            `${fmt(r.cpuUsPerSend)} µs CPU/send (${fmt(r.netUsPerSend)} net of idle), refused ${r.refused}, load ${r.load} ${r.ok ? 'ok' : 'FAIL'} ${r.detail}`,
+            `${fmt(r.cpuUsPerSend)} µs CPU/send (${fmt(r.netUsPerSend)} net of idle), refused ${r.refused}, simulator stalled up to ${fmt(r.judgeLagMs)} ms, load ${r.load} ${r.ok ? 'ok' : 'FAIL'} ${r.detail}`,
         );
       }
     }
@@ -258,11 +274,23 @@ async function main(): Promise<void> {
       fmt(mine.reduce((n, r) => n + r.refused, 0)),
       `${fmt(median(mine.map((r) => r.cpuUsPerSend)))} (${range((r) => r.cpuUsPerSend)})`,
       fmt(median(mine.map((r) => r.netUsPerSend))),
+      fmt(Math.max(...mine.map((r) => r.judgeLagMs))),
       mine.every((r) => r.ok) ? 'ok' : 'FAIL',
     ];
   });
   const table = markdownTable(
-    ['sender', 'batch', 'msg/s median (range)', 'goal', 'max in any 1,000 ms', 'refused', 'CPU µs/send (range)', 'net of idle', ''],
+    [
+      'sender',
+      'batch',
+      'msg/s median (range)',
+      'goal',
+      'max in any 1,000 ms',
+      'refused',
+      'CPU µs/send (range)',
+      'net of idle',
+      'simulator stall ms',
+      '',
+    ],
     rows,
   );
   const summary = `${table}\n\n${ROUNDS} round(s) per sender, medians; CPU from /proc/<pid>/stat of the service; load average at the end ${loadAverage()}.`;

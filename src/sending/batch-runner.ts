@@ -183,7 +183,7 @@ async function drive(env: SliceEnv, started: number, slice: number): Promise<{ d
       .slice(0, cap * 2);
     if (!ready.length) {
       if (state.tasks.size) {
-        await Promise.race([...state.tasks, sleep(Math.max(1, slice - (Date.now() - started)))]);
+        await Promise.race([state.nextDone(), sleep(Math.max(1, slice - (Date.now() - started)))]);
         continue;
       }
       const pending = store.pendingState(deps.db, batch.id);
@@ -204,7 +204,7 @@ async function drive(env: SliceEnv, started: number, slice: number): Promise<{ d
     );
     for (const recipient of ready) {
       if (state.recheck || signal.aborted || Date.now() - started >= slice) break;
-      while (state.tasks.size >= cap) await Promise.race(state.tasks);
+      while (state.tasks.size >= cap) await state.nextDone();
       if (state.recheck || signal.aborted) break;
       if (state.inflight.has(recipient.position)) continue; // taken meanwhile by another slice of this batch
       state.track(

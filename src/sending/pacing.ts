@@ -148,16 +148,24 @@ export function senderRate(sender: Omit<SenderThroughput, 'phoneNumberId'>): num
 }
 
 export interface SenderPacer {
+  /** Paces grants, taken before a send is marked attempted (on a drift-free schedule: catchUpMs). */
   bucket: TokenBucket;
+  /**
+   * The hard limit on the moments requests actually leave, taken right before each one: the begin commit
+   * between grant and request takes a varying few ms, so two requests granted a window apart may leave
+   * closer. Its window is a little shorter than the bucket's, so it waits only for such a squeeze.
+   */
+  gate: TokenBucket;
   pairs: PairPacer;
 }
 
 /**
- * One TokenBucket and one PairPacer per sender phone number id, created on first
- * use at the sender's rate and re-rated when the credential's throughput changes.
- * windowMs defaults to 1 s plus a small margin: Meta (and the simulator) count
- * requests when they arrive, and network jitter can bring two requests sent
- * exactly 1 s apart a few milliseconds closer.
+ * Per sender phone number id: a TokenBucket that schedules grants, a gate (a
+ * second TokenBucket) on the moments requests leave, and a PairPacer; created on
+ * first use at the sender's rate and re-rated when the credential's throughput
+ * changes. The windows are 1 s plus a margin: Meta (and the simulator) count
+ * requests when they arrive, and jitter can bring two requests sent 1 s apart a
+ * few milliseconds closer.
  */
 export class SenderPacers {
   private readonly senders = new Map<string, SenderPacer>();
@@ -165,37 +173,59 @@ export class SenderPacers {
   constructor(
     private readonly options: PacingOptions & {
       windowMs?: number;
+      gateWindowMs?: number;
+      catchUpMs?: number;
       pairIntervalMs?: number;
       maxRecipientsPerSender?: number;
       maxBurst?: (rate: number) => number;
     } = {},
   ) {}
 
-  static readonly DEFAULT_WINDOW_MS = 1_020;
+  static readonly DEFAULT_WINDOW_MS = 1_025;
+  /**
+   * Send times a window apart: Meta's 1 s plus 20 ms for arrival jitter. 5 ms below the bucket's window, so
+   * a wait at the gate (a begin commit faster than the one a window earlier) shrinks again by 5 ms a window.
+   */
+  static readonly DEFAULT_GATE_WINDOW_MS = 1_020;
+  /** How late a timer may wake the bucket without the schedule slipping (see TokenBucket catchUpMs). */
+  static readonly DEFAULT_CATCH_UP_MS = 5;
 
   /** The sender's pacers, created or re-rated to `rate` (default: from the sender's throughput). */
   forSender(sender: SenderThroughput, rate: number = senderRate(sender)): SenderPacer {
     let pacer = this.senders.get(sender.phoneNumberId);
     if (!pacer) {
+      const { windowMs, gateWindowMs, catchUpMs } = this.options;
       pacer = {
-        bucket: new TokenBucket(rate, { ...this.options, windowMs: this.options.windowMs ?? SenderPacers.DEFAULT_WINDOW_MS }),
+        bucket: new TokenBucket(rate, {
+          ...this.options,
+          windowMs: windowMs ?? SenderPacers.DEFAULT_WINDOW_MS,
+          catchUpMs: catchUpMs ?? SenderPacers.DEFAULT_CATCH_UP_MS,
+        }),
+        gate: new TokenBucket(rate, {
+          now: this.options.now,
+          sleep: this.options.sleep,
+          windowMs: gateWindowMs ?? Math.min(windowMs ?? Infinity, SenderPacers.DEFAULT_GATE_WINDOW_MS),
+        }),
         pairs: new PairPacer({ ...this.options, intervalMs: this.options.pairIntervalMs, maxEntries: this.options.maxRecipientsPerSender }),
       };
       this.senders.set(sender.phoneNumberId, pacer);
     } else if (pacer.bucket.rate !== rate) {
       pacer.bucket.setRate(rate);
+      pacer.gate.setRate(rate);
     }
     return pacer;
   }
 
   /**
    * Waits for the recipient's pair slot, then for a throughput grant (in that
-   * order, so a grant is never held while waiting seconds for one person).
+   * order, so a grant is never held while waiting seconds for one person), then
+   * passes the gate (the send leaves now).
    */
   async acquire(sender: SenderThroughput, recipient: string, signal?: AbortSignal): Promise<void> {
-    const { bucket, pairs } = this.forSender(sender);
+    const { bucket, gate, pairs } = this.forSender(sender);
     await pairs.waitTurn(recipient, signal);
     await bucket.take(signal);
+    await gate.take(signal);
   }
 
   /** After a 130429 from this sender: pause all its sends for ms. */
@@ -211,7 +241,10 @@ export class SenderPacers {
 
   /** Rejects every waiting acquire of every sender (shutdown). */
   close(reason?: unknown): void {
-    for (const { bucket } of this.senders.values()) bucket.close(reason);
+    for (const { bucket, gate } of this.senders.values()) {
+      bucket.close(reason);
+      gate.close(reason);
+    }
   }
 
   get(phoneNumberId: string): SenderPacer | undefined {
@@ -220,6 +253,7 @@ export class SenderPacers {
 
   delete(phoneNumberId: string): void {
     this.senders.get(phoneNumberId)?.bucket.close();
+    this.senders.get(phoneNumberId)?.gate.close();
     this.senders.delete(phoneNumberId);
   }
 

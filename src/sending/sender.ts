@@ -161,7 +161,9 @@ export class SendRuntime {
       const wallNow = Date.now();
       const monoNow = performance.now();
       const recent = store.recentSendAttempts(this.deps.db, credential.phoneNumberId, new Date(wallNow - windowMs));
-      pacer.bucket.seed(recent.map((at) => monoNow - (wallNow - at.getTime())));
+      const times = recent.map((at) => monoNow - (wallNow - at.getTime()));
+      pacer.bucket.seed(times);
+      pacer.gate.seed(times);
     }
     return pacer;
   }
@@ -209,9 +211,8 @@ export class SendRuntime {
     }
     // Whatever does not reach Meta's pair limit gives the recipient's slot back.
     const release = (): void => pacer.pairs.release(booking);
-    let grantedAt: number;
     try {
-      grantedAt = await pacer.bucket.take(waitSignal);
+      await pacer.bucket.take(waitSignal);
     } catch (err) {
       release();
       if (isAbort(err) || waitSignal?.aborted) return { kind: 'stopped' };
@@ -234,11 +235,13 @@ export class SendRuntime {
       return { kind: attempt.kind === 'skip' ? 'skipped' : 'earlier-attempt' };
     }
     const { message, recipient } = attempt;
-    // The request leaves now, after the begin commit: the sender's window counts it from here.
-    pacer.bucket.restamp(grantedAt, performance.now());
-    const delivery: Delivery = recipient
-      ? await this.deliver(credential, message, recipient, recipientKey, spec.refusals, signal)
-      : { kind: 'failed', metaErrorCode: null, reason: 'The message has no recipient number or WhatsApp user id.' };
+    const delivery: Delivery = !recipient
+      ? { kind: 'failed', metaErrorCode: null, reason: 'The message has no recipient number or WhatsApp user id.' }
+      : // The request leaves now, after the begin commit: the gate holds the sender's window on these moments.
+        await pacer.gate.take(signal).then(
+          () => this.deliver(credential, message, recipient, recipientKey, spec.refusals, signal),
+          (): Delivery => ({ kind: 'aborted' }),
+        );
     if (delivery.kind === 'aborted' || (delivery.kind === 'refused' && !delivery.pairLimited)) release();
     return this.record(spec, message, delivery);
   }

@@ -66,6 +66,14 @@ interface Waiter {
  * long the requests take to be written and read, while the grants one window
  * later may arrive faster (warm connections): smaller bursts keep that skew well
  * inside the window's margin.
+ *
+ * catchUpMs (default 0) keeps the schedule from drifting: a timer fires a
+ * millisecond or two late, and a grant recorded at the late wake-up pushes every
+ * later grant out by as much (at 80/s in bursts of 8, a 1 ms late wake-up per
+ * burst loses 1% of the rate). With catchUpMs a grant is recorded at the moment
+ * it became allowed, if that is at most catchUpMs ago: the recorded grants keep
+ * the window exactly, and the real ones are at most catchUpMs late. Use it where
+ * a second bucket on the actual send times holds the hard limit (SenderPacers' gate).
  */
 export class TokenBucket {
   private grants: Float64Array;
@@ -80,16 +88,18 @@ export class TokenBucket {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly windowMs: number;
   private readonly burstOf: (rate: number) => number;
+  private readonly catchUpMs: number;
 
   constructor(
     private currentRate: number,
-    options: PacingOptions & { windowMs?: number; maxBurst?: (rate: number) => number } = {},
+    options: PacingOptions & { windowMs?: number; maxBurst?: (rate: number) => number; catchUpMs?: number } = {},
   ) {
     checkRate(currentRate);
     this.now = options.now ?? realClock.now;
     this.sleep = options.sleep ?? realClock.sleep;
     this.windowMs = options.windowMs ?? 1000;
     this.burstOf = options.maxBurst ?? ((rate) => rate);
+    this.catchUpMs = Math.max(0, options.catchUpMs ?? 0);
     this.grants = new Float64Array(currentRate);
   }
 
@@ -114,14 +124,28 @@ export class TokenBucket {
 
   /** Milliseconds until a grant is possible (0 = now), ignoring waiters already queued. */
   delayAt(t: number = this.now()): number {
-    const pause = this.pausedUntilMs - t;
-    const window = this.count < this.currentRate ? 0 : this.grants[this.head]! + this.windowMs - t;
+    return Math.max(0, this.allowedFrom() - t);
+  }
+
+  /** The earliest clock time the next grant may have (-Infinity: any time). */
+  private allowedFrom(): number {
+    const rate = this.currentRate;
+    const window = this.count < rate ? -Infinity : this.grants[this.head]! + this.windowMs;
     const burst = this.maxBurst;
     const spread =
-      burst >= this.currentRate || this.count < burst
-        ? 0
-        : this.grants[(this.head + this.count - burst) % this.currentRate]! + (burst * this.windowMs) / this.currentRate - t;
-    return Math.max(0, pause, window, spread);
+      burst >= rate || this.count < burst
+        ? -Infinity
+        : this.grants[(this.head + this.count - burst) % rate]! + (burst * this.windowMs) / rate;
+    return Math.max(this.pausedUntilMs, window, spread);
+  }
+
+  /** Records a grant made at t: at t, or when it became allowed if that is at most catchUpMs earlier (see catchUpMs). */
+  private grantAt(t: number): number {
+    const from = this.allowedFrom();
+    const last = this.count ? this.grants[(this.head + this.count - 1) % this.currentRate]! : -Infinity;
+    // Recorded times stay in order (the ring's oldest is its head) and never after the grant.
+    this.record(from < t && from >= t - this.catchUpMs ? Math.min(t, Math.max(from, last)) : t);
+    return t;
   }
 
   private record(t: number): void {
@@ -156,22 +180,6 @@ export class TokenBucket {
     this.wake();
   }
 
-  /**
-   * Moves a grant to when its request actually left (never earlier): Meta counts
-   * arrivals, and a request that was held up after its grant (a stall, a first
-   * connection) must count from when it went, not from when it was allowed.
-   */
-  restamp(grantedAt: number, sentAt: number): void {
-    if (!(sentAt > grantedAt)) return;
-    for (let k = this.count - 1; k >= 0; k--) {
-      const i = (this.head + k) % this.currentRate;
-      if (this.grants[i] === grantedAt) {
-        this.grants[i] = sentAt;
-        return;
-      }
-    }
-  }
-
   /** Grants in the last window (what the pacing has used of `rate`; for metrics). */
   usedInWindow(t: number = this.now()): number {
     let n = 0;
@@ -188,8 +196,7 @@ export class TokenBucket {
     if (this.queue.length) return null;
     const t = this.now();
     if (this.delayAt(t) > 0) return null;
-    this.record(t);
-    return t;
+    return this.grantAt(t);
   }
 
   /**
@@ -258,7 +265,7 @@ export class TokenBucket {
         const t = this.now();
         const wait = this.delayAt(t);
         if (wait <= 0) {
-          this.record(t);
+          this.grantAt(t);
           const waiter = this.queue.shift()!;
           if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
           waiter.resolve(t);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PairPacer, SenderPacers, senderRate } from '../../src/sending/pacing.js';
 import { HIGH_MESSAGES_PER_SECOND, STANDARD_MESSAGES_PER_SECOND } from '../../src/sending/token-bucket.js';
-import { FakeClock, worstWindow } from './fake-clock.js';
+import { FakeClock, prng, worstWindow } from './fake-clock.js';
 
 // Issue 8, pacing: Meta's pair rate limit (one message per user every 6 s, 131056 → 4^X s backoff),
 // bounded memory, and one bucket per sender number at its throughput.
@@ -148,6 +148,33 @@ describe('senderRate and SenderPacers', () => {
     expect(grants.s2).toHaveLength(31);
     expect(worstWindow(grants.s1!)).toBe(10);
     expect(worstWindow(grants.s2!)).toBe(10);
+  });
+
+  it('the gate holds the window on the moments sends leave, however long each begin commit takes, at 78+/s of 80', async () => {
+    for (let seed = 1; seed <= 5; seed++) {
+      const random = prng(seed);
+      const clock = new FakeClock();
+      // Timers wake 0-3 ms late, as real ones do.
+      const late = (ms: number, signal?: AbortSignal) => clock.sleep(ms + Math.floor(random() * 4), signal);
+      const pacers = new SenderPacers({ now: clock.now, sleep: late, maxBurst: (rate) => Math.max(8, Math.ceil(rate / 20)) });
+      const { bucket, gate } = pacers.forSender({ phoneNumberId: 's', throughputLevel: 'STANDARD' });
+      expect(bucket.windowMs).toBe(SenderPacers.DEFAULT_WINDOW_MS);
+      expect(gate.windowMs).toBe(SenderPacers.DEFAULT_GATE_WINDOW_MS);
+      const left: number[] = [];
+      const send = async () => {
+        await bucket.take();
+        // The begin commit between grant and request: 1 to 60 ms, different every time.
+        await clock.sleep(1 + Math.floor(random() * 60));
+        await gate.take();
+        left.push(clock.now());
+      };
+      const all = Promise.all(Array.from({ length: 2_000 }, send));
+      await clock.advanceTo(40_000);
+      await all;
+      expect(worstWindow(left, SenderPacers.DEFAULT_GATE_WINDOW_MS), `seed ${seed}`).toBeLessThanOrEqual(80);
+      const rate = (left.length - 1) / ((left.at(-1)! - left[0]!) / 1000);
+      expect(rate, `seed ${seed}`).toBeGreaterThanOrEqual(78);
+    }
   });
 
   it('close rejects every waiting acquire', async () => {

@@ -113,6 +113,28 @@ describe('TokenBucket on an injected clock', () => {
     for (let s = 0; s < 4; s++) expect(grants.filter((g) => g >= s * 1000 && g < (s + 1) * 1000)).toHaveLength(25);
   });
 
+  it('catchUpMs: a timer that wakes late does not slip the schedule (80/s in bursts of 8 keeps 80 per window)', async () => {
+    const run = async (catchUpMs: number) => {
+      const clock = new FakeClock();
+      // Every timer fires 2 ms late, as real ones do under load.
+      const late = (ms: number, signal?: AbortSignal) => clock.sleep(ms + 2, signal);
+      const bucket = new TokenBucket(80, { now: clock.now, sleep: late, windowMs: 1025, maxBurst: () => 8, catchUpMs });
+      const grants: number[] = [];
+      for (let i = 0; i < 1_000; i++) void bucket.take().then((t) => grants.push(t));
+      await clock.advanceTo(10 * 1025 - 1);
+      return grants;
+    };
+    const kept = await run(5);
+    // Ten windows: 100 bursts of 8, as on a clock without lateness.
+    expect(kept).toHaveLength(800);
+    // The real grants are at most catchUpMs late: any window 5 ms shorter still holds the rate.
+    expect(worstWindow(kept, 1025 - 5)).toBeLessThanOrEqual(80);
+    const slipped = await run(0);
+    // Without: every burst 2 ms late, 99 bursts in the same time.
+    expect(slipped).toHaveLength(792);
+    expect(worstWindow(slipped, 1025)).toBeLessThanOrEqual(80);
+  });
+
   it('penalize pauses every grant for its duration; a shorter overlapping penalty does not shorten it', async () => {
     const clock = new FakeClock();
     const bucket = bucketOn(clock, 10);
