@@ -18,6 +18,30 @@ import {
 
 export const DEFAULT_PAIR_INTERVAL_MS = 6_000;
 
+/**
+ * How late an answer from Meta came back, beyond the sender's usual round trip (the least of its recent
+ * ones, over two blocks of 100). A late answer means its request may have arrived late too: a stall on
+ * the way, or at Meta (the simulator's event loop on a loaded machine), which could bring it within 1 s
+ * of a request sent on time a window later. The gate counts such a request from as much later.
+ */
+export class RoundTrips {
+  private current = Infinity;
+  private previous = Infinity;
+  private seen = 0;
+
+  /** Records a round trip (ms) and returns how much longer than usual it took. */
+  lateness(ms: number): number {
+    if (ms < this.current) this.current = ms;
+    const floor = Math.min(this.previous, this.current);
+    if (++this.seen >= 100) {
+      this.previous = this.current;
+      this.current = Infinity;
+      this.seen = 0;
+    }
+    return Math.max(0, ms - floor);
+  }
+}
+
 /** A recipient's slot taken by waitTurn: what it replaced and what it booked. */
 export interface PairBooking {
   recipient: string;
@@ -156,6 +180,8 @@ export interface SenderPacer {
    * closer. Its window is a little shorter than the bucket's, so it waits only for such a squeeze.
    */
   gate: TokenBucket;
+  /** The answers' usual round trip: a late one moves its request's place in the gate (RoundTrips). */
+  roundTrips: RoundTrips;
   pairs: PairPacer;
 }
 
@@ -206,6 +232,7 @@ export class SenderPacers {
           sleep: this.options.sleep,
           windowMs: gateWindowMs ?? Math.min(windowMs ?? Infinity, SenderPacers.DEFAULT_GATE_WINDOW_MS),
         }),
+        roundTrips: new RoundTrips(),
         pairs: new PairPacer({ ...this.options, intervalMs: this.options.pairIntervalMs, maxEntries: this.options.maxRecipientsPerSender }),
       };
       this.senders.set(sender.phoneNumberId, pacer);

@@ -239,7 +239,12 @@ export class SendRuntime {
       ? { kind: 'failed', metaErrorCode: null, reason: 'The message has no recipient number or WhatsApp user id.' }
       : // The request leaves now, after the begin commit: the gate holds the sender's window on these moments.
         await pacer.gate.take(signal).then(
-          () => this.deliver(credential, message, recipient, recipientKey, spec.refusals, signal),
+          async (sentAt) => {
+            const answer = await this.deliver(credential, message, recipient, recipientKey, spec.refusals, signal);
+            // An answer later than usual: its request may have arrived as much later (RoundTrips).
+            pacer.gate.restamp(sentAt, sentAt + pacer.roundTrips.lateness(performance.now() - sentAt));
+            return answer;
+          },
           (): Delivery => ({ kind: 'aborted' }),
         );
     if (delivery.kind === 'aborted' || (delivery.kind === 'refused' && !delivery.pairLimited)) release();

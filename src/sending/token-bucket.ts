@@ -180,6 +180,21 @@ export class TokenBucket {
     this.wake();
   }
 
+  /**
+   * Moves a grant later (never earlier), e.g. to when its request may have arrived: a grant
+   * already out of the last `rate` no longer counts and is left alone.
+   */
+  restamp(grantedAt: number, at: number): void {
+    if (!(at > grantedAt)) return;
+    for (let k = this.count - 1; k >= 0; k--) {
+      const i = (this.head + k) % this.currentRate;
+      if (this.grants[i] === grantedAt) {
+        this.grants[i] = at;
+        return;
+      }
+    }
+  }
+
   /** Grants in the last window (what the pacing has used of `rate`; for metrics). */
   usedInWindow(t: number = this.now()): number {
     let n = 0;
