@@ -16,7 +16,7 @@ const BENCHES = [
   { name: 'graphql-read', file: 'bench/graphql-read.ts', summary: true },
   { name: 'fanout', file: 'bench/fanout.ts', summary: true },
   { name: 'subscription-memory', file: 'bench/subscription-memory.ts', summary: true },
-  { name: 'send-pacing', file: 'bench/send-pacing.ts', summary: false },
+  { name: 'send-pacing', file: 'bench/send-pacing.ts', summary: true },
   { name: 'webhook-ingest', file: 'bench/webhook-ingest.ts', summary: false },
 ];
 const only = process.env.BENCH_ONLY?.split(',');
