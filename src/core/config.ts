@@ -48,6 +48,7 @@ const envSchema = z.object({
   META_BODY_TIMEOUT_MS: positiveInt.default(10_000),
   META_CALL_TIMEOUT_MS: positiveInt.default(30_000),
   META_SEND_RETRY_DEADLINE_MS: positiveInt.default(15 * 60_000),
+  META_PAIR_INTERVAL_MS: positiveInt.default(6_000),
   SEND_OUTCOME_UNKNOWN_DEADLINE_MS: positiveInt.default(60 * 60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: booleanish.optional(),
@@ -101,6 +102,8 @@ export interface Config {
     timeouts: { connectMs: number; headersMs: number; bodyMs: number; callMs: number };
     /** A send Meta refused for now (5xx, throttled, unreachable before writing) is retried until this long after its first try. */
     sendRetryDeadlineMs: number;
+    /** Meta's pair rate: the spacing of messages from one sender to one user (6 s; tests shorten it). */
+    pairIntervalMs: number;
     /** A send whose outcome is unknown becomes UNKNOWN when no status webhook settled it this long after it was tried. */
     outcomeUnknownDeadlineMs: number;
   };
@@ -188,6 +191,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         callMs: env.META_CALL_TIMEOUT_MS,
       },
       sendRetryDeadlineMs: env.META_SEND_RETRY_DEADLINE_MS,
+      pairIntervalMs: env.META_PAIR_INTERVAL_MS,
       outcomeUnknownDeadlineMs: env.SEND_OUTCOME_UNKNOWN_DEADLINE_MS,
     },
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? (!isProduction && Boolean(process.stdout.isTTY)) },

@@ -133,12 +133,13 @@ export function buildBody(message: WhatsAppMessageRecord, recipient: Recipient, 
 const burstFor = (rate: number): number => Math.max(8, Math.ceil(rate / 20));
 
 export class SendRuntime {
-  readonly pacers = new SenderPacers({ maxBurst: burstFor });
+  readonly pacers: SenderPacers;
   readonly commits: GroupCommit;
   private readonly sessions = new Map<string, { enc: string; session: MetaSession }>();
   private readonly settledEvents = new EventEmitter();
 
   constructor(private readonly deps: AppDeps) {
+    this.pacers = new SenderPacers({ maxBurst: burstFor, pairIntervalMs: deps.config.meta.pairIntervalMs });
     this.commits = new GroupCommit(deps);
     this.settledEvents.setMaxListeners(0);
   }

@@ -26,6 +26,14 @@ export class LogCapture extends Writable {
   }
 }
 
+/**
+ * Meta's pair rate spacing for tests that send one user several messages but do not check the spacing itself
+ * (META_PAIR_INTERVAL_MS; Meta's is 6 s). Longer than the sender's 1 s limit on waiting in place, so those
+ * messages still go through the same path: deferred to the job queue until the pair's next slot.
+ */
+export const SHORT_PAIR_INTERVAL_MS = 1_500;
+export const SHORT_PAIRS = { META_PAIR_INTERVAL_MS: String(SHORT_PAIR_INTERVAL_MS) };
+
 export interface HarnessOptions {
   /** Meta Graph base URL (e.g. a simulator's baseUrl); default: the service starts its own simulator. */
   metaUrl?: string;

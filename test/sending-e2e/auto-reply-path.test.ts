@@ -4,15 +4,16 @@ import { activeCredential, IDS, rawId, startWorld, useWorld, verifyWebhook } fro
 import { createWebhook, STANDARD_RULES } from '../webhooks/helpers.js';
 import { getCredential } from '../../src/credentials/service.js';
 import { sendRuntime } from '../../src/sending/sender.js';
-import { DEFAULT_PAIR_INTERVAL_MS } from '../../src/sending/pacing.js';
 import { DEFAULT_THROUGHPUT_PENALTY_MS } from '../../src/sending/token-bucket.js';
+import { SHORT_PAIR_INTERVAL_MS, SHORT_PAIRS } from '../helpers/harness.js';
 import { sendOk, waitUntil } from './helpers.js';
 
 // Issue 15, point 14: an auto-reply goes out through the one send path campaigns use: the sender's bucket, the
 // recipient's pair pacing, the backoff after Meta's 130429, the group commit, the outcome-unknown rules.
 
 async function replyWorld() {
-  const { sim, h } = await startWorld();
+  // The pair spacing is shortened (SHORT_PAIRS): what counts is that the reply waits for the campaign's slot.
+  const { sim, h } = await startWorld({ env: SHORT_PAIRS });
   const credentialId = await activeCredential(h, 'replies');
   const webhook = await createWebhook(h, { apiCredentialId: credentialId, keywordRules: STANDARD_RULES });
   await verifyWebhook(h, sim, webhook);
@@ -69,11 +70,11 @@ describe('auto-replies take the campaign send path', () => {
     const campaign = await sendOk(w.h, { channelConfigurationId: w.configId, phoneNumber: to, text: 'Our news' });
     expect(campaign.status).toBe('SENT');
     const campaignAt = w.sim.sim.sentMessages({ to })[0]!.at.getTime();
-    // The user answers at once: the reply waits for the pair's next slot (one message per 6 s to one user).
+    // The user answers at once: the reply waits for the pair's next slot (one message per interval to one user).
     await w.sim.sim.sendInboundText({ phoneNumberId: IDS.phone.acmeGreen, from: { waId: to.slice(1) }, text: 'what news?' });
     await waitUntil(() => replyAt(to) !== undefined, 20_000, 'the reply to be sent');
     const reply = replyAt(to)!;
-    expect(reply.at.getTime() - campaignAt).toBeGreaterThanOrEqual(DEFAULT_PAIR_INTERVAL_MS - 100);
+    expect(reply.at.getTime() - campaignAt).toBeGreaterThanOrEqual(SHORT_PAIR_INTERVAL_MS - 100);
     // Meta never refused it for the pair rate: the service waited instead of asking.
     expect(w.sim.sim.rejectedSends().filter((r) => r.code === 131056)).toHaveLength(0);
   });

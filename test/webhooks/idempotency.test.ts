@@ -3,7 +3,7 @@ import { signWebhookBody } from '../../src/meta/index.js';
 import { statusPayload } from '../../src/meta-simulator/index.js';
 import { cleanup, connectedWorld } from '../helpers/world.js';
 import { deliveries, IDS, postRaw, ReplayDoc, repliesTo, settledDeliveries, TrackingDoc, waitUntil } from './helpers.js';
-import type { Harness } from '../helpers/harness.js';
+import { SHORT_PAIRS, type Harness } from '../helpers/harness.js';
 
 // Acceptance 4: the same delivery posted 5 times, sequentially and concurrently, has its effects once.
 // Also: replayWhatsAppWebhookDelivery re-processes a stored delivery idempotently.
@@ -16,7 +16,7 @@ async function trackingCount(h: Harness, type: 'INBOUND' | 'SENT' | 'DELIVERED' 
 
 describe('redelivered notifications', () => {
   it('an inbound message posted 5 times (sequentially, then concurrently) gets one reply and one INBOUND event', async () => {
-    const { sim, h, webhook, url } = await connectedWorld();
+    const { sim, h, webhook, url } = await connectedWorld({ env: SHORT_PAIRS });
     const waId = '16505553333';
     const first = await sim.sim.sendInboundText({ phoneNumberId: IDS.phone.acmeGreen, from: { waId }, text: 'HELP' });
     expect(first.delivery.status).toBe(200);
@@ -54,7 +54,7 @@ describe('redelivered notifications', () => {
       'PROCESSED',
     ]);
     expect(all[10]!.detail).toContain('already recorded');
-    // Both replies go to one person: the second waits for Meta's pair rate (one message per 6 s to a user).
+    // Both replies go to one person: the second waits for Meta's pair rate (shortened, see SHORT_PAIRS).
     await waitUntil(() => repliesTo(sim, waId).length >= 2, 30_000, 'two replies');
     await h.server.deps.jobs.idle();
     await sim.sim.idle();
