@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../platform/db.js';
-import { inJsonList, prepared } from '../platform/prepared.js';
+import { inJsonList, prepared, tableSelect } from '../platform/prepared.js';
 import { windowQuery, type PageWindow } from '../platform/pagination.js';
 import { channelConfigurationChecks, channelConfigurations, type Channel, type CheckStatus, type ConfigurationStatus } from './tables.js';
 
@@ -69,19 +69,25 @@ function filterConditions(sandboxId: string, filter: ListFilter): SQL[] {
 export function listConfigurations(db: DbOrTx, sandboxId: string, window: PageWindow, filter: ListFilter): ConfigurationRow[] {
   // The common page (no filter, newest first, optionally after a cursor) runs a statement prepared once.
   if (!filter.status && !filter.channel && !filter.search && window.direction === 'desc' && !window.beforeId) {
-    const statement = prepared(db, 'channel-configurations.listNewestFirst', (d) =>
-      d
-        .select()
-        .from(channelConfigurations)
-        .where(
-          and(eq(channelConfigurations.sandboxId, sql.placeholder('sandboxId')), lt(channelConfigurations.id, sql.placeholder('afterId'))),
-        )
-        .orderBy(desc(channelConfigurations.id))
-        .limit(sql.placeholder('limit'))
-        .prepare(),
+    const page = prepared(db, 'channel-configurations.listNewestFirst', (d) =>
+      tableSelect(
+        d,
+        channelConfigurations,
+        d
+          .select()
+          .from(channelConfigurations)
+          .where(
+            and(
+              eq(channelConfigurations.sandboxId, sql.placeholder('sandboxId')),
+              lt(channelConfigurations.id, sql.placeholder('afterId')),
+            ),
+          )
+          .orderBy(desc(channelConfigurations.id))
+          .limit(sql.placeholder('limit')),
+      ),
     );
     // A ULID is 26 characters of Crockford base32: "~" sorts after every id, so "no cursor" is "after ~".
-    return statement.all({ sandboxId, afterId: window.afterId ?? '~', limit: window.limit + 1 });
+    return page({ sandboxId, afterId: window.afterId ?? '~', limit: window.limit + 1 });
   }
   const q = windowQuery(channelConfigurations.id, window);
   return db
@@ -191,13 +197,16 @@ export function listChecks(db: DbOrTx, configurationId: string, run: number): Ch
 export function listChecksForMany(db: DbOrTx, keys: { configurationId: string; run: number }[]): CheckRow[] {
   if (!keys.length) return [];
   const rows = prepared(db, 'channel-configurations.checksOfMany', (d) =>
-    d
-      .select()
-      .from(channelConfigurationChecks)
-      .where(inJsonList(channelConfigurationChecks.configurationId, 'ids'))
-      .orderBy(asc(channelConfigurationChecks.position))
-      .prepare(),
-  ).all({ ids: JSON.stringify([...new Set(keys.map((k) => k.configurationId))]) });
+    tableSelect(
+      d,
+      channelConfigurationChecks,
+      d
+        .select()
+        .from(channelConfigurationChecks)
+        .where(inJsonList(channelConfigurationChecks.configurationId, 'ids'))
+        .orderBy(asc(channelConfigurationChecks.position)),
+    ),
+  )({ ids: JSON.stringify([...new Set(keys.map((k) => k.configurationId))]) });
   const wanted = new Set(keys.map((k) => `${k.configurationId}#${k.run}`));
   return rows.filter((r) => wanted.has(`${r.configurationId}#${r.run}`));
 }

@@ -1,11 +1,14 @@
+import { desc } from 'drizzle-orm';
 import { execute, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as configurations from '../../src/channel-configurations/service.js';
 import * as credentials from '../../src/credentials/service.js';
+import { channelConfigurationChecks, channelConfigurations } from '../../src/channel-configurations/tables.js';
 import { DEFAULT_IDS } from '../../src/meta-simulator/index.js';
 import { authenticate } from '../../src/platform/tenancy/service.js';
 import * as webhooks from '../../src/webhooks/service.js';
 import { getSchema } from '../../src/service/schema.js';
+import { tableSelect } from '../../src/platform/prepared.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 /**
@@ -131,6 +134,24 @@ describe('a list page completes synchronously', () => {
     expect(edges).toHaveLength(20);
     expect(edges.filter((e) => e.node.checks.length > 0).length).toBeGreaterThan(0);
     expect(executed - before).toBeLessThanOrEqual(8);
+  });
+});
+
+describe('tableSelect (hot whole-table reads without drizzle’s row mapping)', () => {
+  it('returns exactly the rows drizzle returns (dates, JSON, nulls) and refuses a query that is not the whole table', () => {
+    const { db } = h.server.deps;
+    const query = () => db.select().from(channelConfigurations).orderBy(desc(channelConfigurations.id));
+    const rows = tableSelect(db, channelConfigurations, query())();
+    expect(rows).toHaveLength(60);
+    expect(rows).toEqual(query().all());
+    expect(rows[0]!.createdAt).toBeInstanceOf(Date);
+    expect(Array.isArray(rows[0]!.marketingActionIds)).toBe(true);
+    expect(rows.some((r) => r.description === null)).toBe(true);
+    const checks = tableSelect(db, channelConfigurationChecks, db.select().from(channelConfigurationChecks))();
+    expect(checks).toEqual(db.select().from(channelConfigurationChecks).all());
+    expect(() => tableSelect(db, channelConfigurations, db.select({ id: channelConfigurations.id }).from(channelConfigurations))).toThrow(
+      /must select the whole table/,
+    );
   });
 });
 
