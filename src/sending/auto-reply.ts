@@ -4,7 +4,6 @@ import { getCredential } from '../credentials/service.js';
 import type { AppDeps } from '../core/deps.js';
 import { TransientJobError, type JobContext } from '../platform/jobs/queue.js';
 import { recordSendOutcome } from '../messages/outbound.js';
-import { sendRuntime } from './sender.js';
 import { beginSendAttemptIn, getMessage, OUTCOME_UNKNOWN_REASON, type AutoReplyPayload } from '../messages/service.js';
 
 /**
@@ -34,7 +33,7 @@ export async function runAutoReply(deps: AppDeps, payload: AutoReplyPayload, ctx
   }
   // Concurrent jobs wait for pacing slots on the queue's one signal.
   setMaxListeners(0, ctx.signal);
-  const result = await sendRuntime(deps).send({
+  const result = await deps.state.sends.send({
     sandboxId,
     credential,
     // The same pair key a campaign send to this person uses (its E.164 number), so both share one pair pace.
@@ -54,7 +53,7 @@ export async function runAutoReply(deps: AppDeps, payload: AutoReplyPayload, ctx
 
 function fail(deps: AppDeps, payload: AutoReplyPayload, reason: string): void {
   recordSendOutcome(deps, payload.sandboxId, payload.messageId, { kind: 'failed', metaErrorCode: null, reason });
-  sendRuntime(deps).notifySettled(payload.messageId);
+  deps.state.sends.notifySettled(payload.messageId);
 }
 
 /** The job failed for good (not a Meta refusal: those are recorded at once): say so on the message. */

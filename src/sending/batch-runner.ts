@@ -13,8 +13,8 @@ import { beginSendAttemptIn, getMessage, publishTrackingEvents, recordOutboundMe
 import { BATCH_JOB, batchJobKey, isTerminal, publishBatch, transitionBatch, type BatchJobPayload, type BatchRecord } from './batches.js';
 import { checkRecipient, compileContent, policyContext, renderContent, type CompiledContent, type PolicyContext } from './compose.js';
 import type { AfterCommit, TxMemo } from './group-commit.js';
-import { batchRunners, type BatchState } from './batch-state.js';
-import { sendRuntime, type SendRuntime, type SendSpec } from './sender.js';
+import type { BatchState } from './batch-state.js';
+import type { SendRuntime, SendSpec } from './sender.js';
 import { insertLinkRows } from './single.js';
 import * as store from './store.js';
 
@@ -123,8 +123,8 @@ interface SliceEnv {
 export async function runBatchSlice(deps: AppDeps, payload: BatchJobPayload, ctx: JobContext): Promise<void> {
   const first = store.findBatch(deps.db, payload.sandboxId, payload.batchId);
   if (!first || isTerminal(first.status)) return;
-  const rt = sendRuntime(deps);
-  const runners = batchRunners(deps);
+  const rt = deps.state.sends;
+  const runners = deps.state.batchRunners;
   const state = runners.enter(first.sandboxId, first.id);
   const waitSignal = AbortSignal.any([ctx.signal, state.halt.signal]);
   // Every send waiting for a pacing slot listens on it (up to a few hundred at 1,000 messages/s).

@@ -92,12 +92,9 @@ export class BatchRunners {
   }
 }
 
-const runnersOf = new WeakMap<AppDeps, BatchRunners>();
-export function batchRunners(deps: AppDeps): BatchRunners {
-  let r = runnersOf.get(deps);
-  if (!r) {
-    r = new BatchRunners(deps);
-    runnersOf.set(deps, r);
+declare module '../core/deps.js' {
+  interface SliceState {
+    /** The batches running in this service (what is in flight, how to stop them). */
+    batchRunners: BatchRunners;
   }
-  return r;
 }

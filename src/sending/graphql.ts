@@ -12,7 +12,6 @@ import { decodeId } from '../graphql/ids.js';
 import { AccountBlockedError, EntitlementError, InvalidStateError, NotFoundError, ValidationError } from '../graphql/errors.js';
 import { MessageStatusEnum, WhatsAppMessageRef } from '../messages/graphql.js';
 import * as messages from '../messages/service.js';
-import { batchRunners } from './batch-state.js';
 import * as batches from './batches.js';
 import { batchProgress } from './progress.js';
 import { messageReport, type MessageReport } from './reports.js';
@@ -262,7 +261,7 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFoundError, InvalidStateError, EntitlementError] },
     resolve: (_root, { input }, ctx) => {
       requireWhatsAppEntitlement(ctx.viewer);
-      const runners = batchRunners(ctx.deps);
+      const runners = ctx.deps.state.batchRunners;
       return batches.cancelMessageBatch(ctx.deps, ctx.viewer, decodeBatchId(input.id), (id) => runners.stop(id));
     },
   }),

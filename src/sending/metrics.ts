@@ -1,6 +1,5 @@
 import type { AppDeps } from '../core/deps.js';
 import type { MetaApiCallRecord } from '../meta/index.js';
-import { sendRuntime } from './sender.js';
 
 /**
  * Sending as the people on call see it: every send attempt to Meta by outcome
@@ -17,7 +16,7 @@ export function sendMetrics(deps: AppDeps): { onMetaCall: (record: MetaApiCallRe
     'Send attempts to Meta (POST /{phone-number-id}/messages), by outcome (ok, meta_error, unreachable, unknown_outcome) and Meta error code ("none" without one).',
     ['outcome', 'meta_code'],
   );
-  const pacers = () => [...sendRuntime(deps).pacers.entries()];
+  const pacers = () => [...deps.state.sends.pacers.entries()];
   metrics.gauge(
     'wcs_sender_pacing_rate',
     "Messages per second a sender may send (its throughput tier's rate), by phone number id.",

@@ -4,7 +4,6 @@ import { runBatchSlice } from './batch-runner.js';
 import { BATCH_JOB, publishBatch, transitionBatch, type BatchJobPayload } from './batches.js';
 import { linkRoute } from './link-redirect.js';
 import { sendMetrics } from './metrics.js';
-import { sendRuntime } from './sender.js';
 import { settleUnknownOutcomes, SETTLE_UNKNOWN_JOB, sweepEveryMs } from './unknown-outcomes.js';
 import { runSendJob, SEND_JOB, sendJobExhausted, type SendJobPayload } from './single.js';
 
@@ -13,9 +12,6 @@ import { runSendJob, SEND_JOB, sendJobExhausted, type SendJobPayload } from './s
  * Registered after channel configurations (it sends through them).
  */
 export const sendingModule: DomainModule = (deps) => {
-  // Created up front: one set of pacers for the whole process.
-  sendRuntime(deps);
-
   deps.jobs.define<SendJobPayload>({
     kind: SEND_JOB,
     // Each run mostly waits (pacing, Meta); the pacers keep the real rate.

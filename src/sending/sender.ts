@@ -368,14 +368,9 @@ export class SendRuntime {
   }
 }
 
-const runtimes = new WeakMap<AppDeps, SendRuntime>();
-
-/** The process-wide send runtime of these deps (one set of pacers per process). */
-export function sendRuntime(deps: AppDeps): SendRuntime {
-  let rt = runtimes.get(deps);
-  if (!rt) {
-    rt = new SendRuntime(deps);
-    runtimes.set(deps, rt);
+declare module '../core/deps.js' {
+  interface SliceState {
+    /** The service's send runtime: one set of pacers and one group commit for every send of the process. */
+    sends: SendRuntime;
   }
-  return rt;
 }

@@ -29,7 +29,6 @@ import {
   type NewLink,
 } from './compose.js';
 import { refuseBlockedAccount } from './account-gate.js';
-import { sendRuntime } from './sender.js';
 import { checkTemplateSend } from './template-check.js';
 import * as store from './store.js';
 
@@ -169,7 +168,7 @@ export async function sendWhatsAppMessage(deps: AppDeps, viewer: Viewer, input: 
   });
   publishTrackingEvents(deps, viewer.sandboxId, recorded.trackingEventIds);
   if (!check.ok) return recorded.message;
-  const settled = sendRuntime(deps).waitSettled(recorded.message.id, SEND_WAIT_MS);
+  const settled = deps.state.sends.waitSettled(recorded.message.id, SEND_WAIT_MS);
   deps.jobs.notify();
   await settled;
   return getMessage(deps, viewer.sandboxId, recorded.message.id) ?? recorded.message;
@@ -177,7 +176,7 @@ export async function sendWhatsAppMessage(deps: AppDeps, viewer: Viewer, input: 
 
 function fail(deps: AppDeps, payload: SendJobPayload, reason: string): void {
   recordSendOutcome(deps, payload.sandboxId, payload.messageId, { kind: 'failed', metaErrorCode: null, reason });
-  sendRuntime(deps).notifySettled(payload.messageId);
+  deps.state.sends.notifySettled(payload.messageId);
 }
 
 /** The send job: one attempt per run; the job queue is the only retry layer. */
@@ -201,7 +200,7 @@ export async function runSendJob(deps: AppDeps, payload: SendJobPayload, ctx: Jo
   }
   // Concurrent send jobs wait for pacing slots on the queue's one signal.
   setMaxListeners(0, ctx.signal);
-  const result = await sendRuntime(deps).send({
+  const result = await deps.state.sends.send({
     sandboxId,
     credential,
     recipientKey: message.toNumber ?? message.id,

@@ -1,4 +1,6 @@
 import type { AppDeps, SliceState } from '../core/deps.js';
+import { BatchRunners } from '../sending/batch-state.js';
+import { SendRuntime } from '../sending/sender.js';
 import { TemplateCatalog } from '../templates/catalog.js';
 import { RouteCache } from '../webhooks/route-cache.js';
 
@@ -13,6 +15,8 @@ export function withSliceState(base: Omit<AppDeps, 'state'>): AppDeps {
   Object.assign(state, {
     templates: new TemplateCatalog(deps),
     webhookRoutes: new RouteCache(),
+    sends: new SendRuntime(deps),
+    batchRunners: new BatchRunners(deps),
   } satisfies SliceState);
   return deps;
 }

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { useWorld } from '../helpers/world.js';
 import { applyStatusUpdate, OUTCOME_UNKNOWN_REASON, recordInboundMessage } from '../../src/messages/service.js';
 import { getCredential } from '../../src/credentials/service.js';
-import { sendRuntime } from '../../src/sending/sender.js';
 import { IDS, inbound, rows, setupWorld, status, waitUntil, type World } from './helpers.js';
 
 // Issue 5 (messaging core): auto-replies go out through Meta once. Meta's refusals for now are retried by the
@@ -38,7 +37,7 @@ describe('auto-reply pacing', () => {
   it('takes its slot from the same throughput bucket as campaign sends of the number', async () => {
     const deps = w.h.server.deps;
     const credential = getCredential(deps, w.ctx.sandboxId, w.ctx.credentialId)!;
-    const bucket = sendRuntime(deps).pacerFor(credential).bucket;
+    const bucket = deps.state.sends.pacerFor(credential).bucket;
     // Campaign sends used this second's whole throughput (80 for the STANDARD number).
     const filledAt = performance.now();
     for (let i = 0; i < bucket.rate; i++) await bucket.take();

@@ -3,7 +3,6 @@ import { configInput, createConfig, NUMBERS, waitForConfigStatus } from '../chan
 import { activeCredential, IDS, rawId, startWorld, useWorld, verifyWebhook } from '../helpers/world.js';
 import { createWebhook, STANDARD_RULES } from '../webhooks/helpers.js';
 import { getCredential } from '../../src/credentials/service.js';
-import { sendRuntime } from '../../src/sending/sender.js';
 import { DEFAULT_THROUGHPUT_PENALTY_MS } from '../../src/sending/token-bucket.js';
 import { SHORT_PAIR_INTERVAL_MS, SHORT_PAIRS } from '../helpers/harness.js';
 import { sendOk, waitUntil } from './helpers.js';
@@ -34,7 +33,7 @@ describe('auto-replies take the campaign send path', () => {
     const row = deps.sqlite.prepare('SELECT sandbox_id FROM whatsapp_api_credentials WHERE id = ?').get(rawId(w.credentialId)) as {
       sandbox_id: string;
     };
-    return sendRuntime(deps).pacerFor(getCredential(deps, row.sandbox_id, rawId(w.credentialId))!).bucket;
+    return deps.state.sends.pacerFor(getCredential(deps, row.sandbox_id, rawId(w.credentialId))!).bucket;
   };
   const replyAt = (to: string) =>
     w.sim.sim
