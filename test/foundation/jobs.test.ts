@@ -55,7 +55,15 @@ describe('durable job queue', () => {
     await waitFor(() => seen.length === 1);
     await queue.idle();
     expect(seen).toEqual(['ada']);
-    expect(queue.list({ kind: 'greet' })[0]!.status).toBe('succeeded');
+    expect(queue.list({ kind: 'greet' })[0]).toMatchObject({
+      status: 'succeeded',
+      payload: { name: 'ada' },
+      attempts: 1,
+      finishedAt: expect.any(Date),
+      leaseUntil: null,
+      leaseOwner: null,
+      heartbeatAt: null,
+    });
   });
 
   it('a rolled-back transaction leaves no job', () => {
@@ -249,6 +257,18 @@ describe('durable job queue', () => {
     queue.enqueue(db.db, def, {}, { delayMs: 300 });
     await waitFor(() => ran.length === 2, 10_000);
     expect(ran[1]! - enqueuedAt).toBeGreaterThanOrEqual(300);
+  });
+
+  it('jobs due at (nearly) the same moment start in the order they were enqueued', async () => {
+    const { db, queue } = setup();
+    const order: string[] = [];
+    const def = queue.define<{ name: string }>({ kind: 'turn', run: async (p) => void order.push(p.name) });
+    queue.start();
+    // Each later job is due a millisecond earlier, as when each waits for the same slot and computed its delay later.
+    const at = Date.now() + 300;
+    ['first', 'second', 'third'].forEach((name, i) => queue.enqueue(db.db, def, { name }, { runAt: new Date(at - i) }));
+    await waitFor(() => order.length === 3);
+    expect(order).toEqual(['first', 'second', 'third']);
   });
 
   it('full jitter stays within [0, min(cap, base * 2^n)]', () => {

@@ -29,7 +29,7 @@ function leaseStatement(db: DbOrTx, slots: number) {
     const perKind = Array.from(
       { length: slots },
       (_, i) =>
-        sql`SELECT id FROM (SELECT id FROM jobs WHERE kind = ${sql.placeholder(`k${i}`)} AND ${ready(sql`${now}`)} ORDER BY run_at LIMIT ${sql.placeholder(`n${i}`)})`,
+        sql`SELECT id FROM (SELECT id FROM jobs WHERE kind = ${sql.placeholder(`k${i}`)} AND ${ready(sql`${now}`)} ORDER BY run_at, id LIMIT ${sql.placeholder(`n${i}`)})`,
     );
     return d
       .update(jobs)
@@ -58,7 +58,7 @@ function bindKinds(limits: KindLimits): Record<string, string | number | null> {
 }
 
 /**
- * Leases up to `limit` ready jobs of each kind (oldest run time first) for `owner` until `leaseUntil`, in one
+ * Leases up to `limit` ready jobs of each kind (earliest run time first) for `owner` until `leaseUntil`, in one
  * statement: every kind's lease commits at once or not at all.
  */
 export function leaseReadyJobs(db: DbOrTx, limits: KindLimits, now: Date, leaseUntil: Date, owner: string): JobRecord[] {
@@ -69,8 +69,9 @@ export function leaseReadyJobs(db: DbOrTx, limits: KindLimits, now: Date, leaseU
     leaseUntil: leaseUntil.getTime(),
     owner,
   });
-  // RETURNING has no order: start the longest-waiting jobs first.
-  return rows.sort((a, b) => a.runAt.getTime() - b.runAt.getTime());
+  // RETURNING has no order. Every job leased is due: they start in the order they were enqueued (ids grow with time),
+  // so jobs that wait for the same moment (one recipient's pair-rate slot) keep their order.
+  return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 function nextDueStatement(db: DbOrTx, slots: number) {

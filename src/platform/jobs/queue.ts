@@ -6,6 +6,7 @@ import type { Db, DbOrTx } from '../db.js';
 import { newId } from '../ids.js';
 import { fullJitterDelay } from './backoff.js';
 import { leaseReadyJobs, nextDueAt, type KindLimits } from './lease.js';
+import { finishJob, insertJob, type JobFinish } from './writes.js';
 import { jobs, type JobRecord, type JobStatus } from './tables.js';
 
 /**
@@ -102,6 +103,8 @@ const DEFAULT_BACKOFF = { baseMs: 1_000, capMs: 5 * 60_000 };
 const PRUNE_EVERY_MS = 10 * 60_000;
 /** Idle ticks double the look-ahead from pollIntervalMs up to idlePollMaxMs; 2^16 bounds the exponent. */
 const MAX_IDLE_DOUBLINGS = 16;
+/** Jobs due within this of the first one due are leased with it (and start in the order they were enqueued). */
+const WAKE_SLACK_MS = 20;
 
 export class JobQueue {
   private readonly kinds = new Map<string, Registered>();
@@ -147,23 +150,17 @@ export class JobQueue {
     const registered = this.kinds.get(kind);
     const now = Date.now();
     const id = newId(now);
-    const result = tx
-      .insert(jobs)
-      .values({
-        id,
-        kind,
-        payload: payload as unknown,
-        sandboxId: options.sandboxId ?? null,
-        status: 'queued',
-        maxFailures: options.maxFailures ?? registered?.def.maxFailures ?? 10,
-        runAt: options.runAt ?? new Date(now + (options.delayMs ?? 0)),
-        dedupeKey: options.dedupeKey ?? null,
-        createdAt: new Date(now),
-        updatedAt: new Date(now),
-      })
-      .onConflictDoNothing()
-      .run();
-    if (result.changes !== 1) return null;
+    const inserted = insertJob(tx, {
+      id,
+      kind,
+      payload: payload as unknown,
+      sandboxId: options.sandboxId ?? null,
+      maxFailures: options.maxFailures ?? registered?.def.maxFailures ?? 10,
+      runAt: options.runAt ?? new Date(now + (options.delayMs ?? 0)),
+      dedupeKey: options.dedupeKey ?? null,
+      createdAt: new Date(now),
+    });
+    if (!inserted) return null;
     this.notify();
     return id;
   }
@@ -319,7 +316,8 @@ export class JobQueue {
     this.idleTicks = this.inflight.size ? 0 : Math.min(this.idleTicks + 1, MAX_IDLE_DOUBLINGS);
     const lookAhead = Math.min(Math.max(poll, this.options.idlePollMaxMs ?? 5_000), poll * 2 ** this.idleTicks);
     const due = nextDueAt(this.db, this.freeSlots(), this.owner);
-    return due === null ? lookAhead : Math.max(0, Math.min(lookAhead, due - Date.now()));
+    // A little past the due time, so that jobs due together (to the same moment, a few ms apart) share one lease.
+    return due === null ? lookAhead : Math.max(0, Math.min(lookAhead, due - Date.now() + Math.min(poll, WAKE_SLACK_MS)));
   }
 
   private run(registered: Registered, job: JobRecord): void {
@@ -345,15 +343,8 @@ export class JobQueue {
   }
 
   /** Fenced by the attempt number: a runner whose lease was taken over cannot overwrite the new run. */
-  private finish(job: JobRecord, patch: Partial<typeof jobs.$inferInsert>, now = new Date()): boolean {
-    const terminal = patch.status === 'succeeded' || patch.status === 'failed' || patch.status === 'cancelled';
-    return (
-      this.db
-        .update(jobs)
-        .set({ ...patch, leaseUntil: null, leaseOwner: null, heartbeatAt: null, updatedAt: now, ...(terminal ? { finishedAt: now } : {}) })
-        .where(and(eq(jobs.id, job.id), eq(jobs.status, 'running'), eq(jobs.attempts, job.attempts)))
-        .run().changes === 1
-    );
+  private finish(job: JobRecord, patch: JobFinish, now = new Date()): boolean {
+    return finishJob(this.db, job, patch, now);
   }
 
   private async fail(def: JobDefinition<unknown>, job: JobRecord, error: Error): Promise<void> {
