@@ -3,7 +3,7 @@
  * configuration, the product against a naive graphql-ws broadcast (bench/baselines/naive-broadcast.ts: one
  * execution per subscriber) started by this same run. Rounds alternate which server goes first.
  *
- *   npx tsx bench/fanout.ts                        # 2 rounds, 3 events per level, about 3 min
+ *   npx tsx bench/fanout.ts                        # 2 rounds, 5 events per level, about 5 min
  *   BENCH_REPS=1 BENCH_EVENTS=2 BENCH_LEVELS=1000,5000 npx tsx bench/fanout.ts
  *
  * Per level: p99 delivery latency after the mutation's response and after it was sent, the mutation's own
@@ -20,8 +20,10 @@ import { RawWs } from './raw-ws-client.js';
 import { answerQueries, fmt, loadAverage, markdownTable, median, percentile, startChild, writeSummary, type Child } from './lib.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 2);
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 3);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 5);
 const LEVELS = (process.env.BENCH_LEVELS ?? '1000,5000,10000').split(',').map(Number);
+/** BENCH_VERBOSE=1 prints every event (how much of the spread is the machine's load). */
+const VERBOSE = Boolean(process.env.BENCH_VERBOSE);
 const ALL_KINDS = ['product', 'naive'] as const;
 type Kind = (typeof ALL_KINDS)[number];
 /** BENCH_KINDS=product runs one server only (e.g. to profile it with BENCH_CHILD_ARGS=--cpu-prof). */
@@ -209,11 +211,19 @@ async function runKind(kind: Kind, figures: Figures): Promise<void> {
   const child = await startChild<Ready>(file, [kind]);
   const subs: Subscriber[] = [];
   try {
-    // The mutation alone, with nobody subscribed: what "unaffected" compares with.
-    for (let i = 0; i < EVENTS; i++) {
+    // The mutation alone, with nobody subscribed: what "unaffected" compares with. The first half warms the server
+    // up (a cold mutation costs several times a warm one, JIT threads included) and is not recorded.
+    for (let i = 0; i < 2 * EVENTS; i++) {
+      const cpuBefore = child.cpuUs();
       const started = performance.now();
       await mutate(child.ready, OPS[kind].off);
-      record(figures, `${kind}:0:mutationMs`, performance.now() - started);
+      const mutationMs = performance.now() - started;
+      await new Promise((r) => setTimeout(r, 50));
+      if (i >= EVENTS) {
+        record(figures, `${kind}:0:mutationMs`, mutationMs);
+        // Part of every event's CPU below: at 1k subscribers it is most of the "per subscriber" figure.
+        record(figures, `${kind}:0:serverCpuUs`, child.cpuUs() - cpuBefore);
+      }
       await mutate(child.ready, OPS[kind].on);
       await new Promise((r) => setTimeout(r, kind === 'product' ? 500 : 50));
     }
@@ -230,6 +240,10 @@ async function runKind(kind: Kind, figures: Figures): Promise<void> {
       if (kind === 'product') await until(() => subs.every((s) => s.status === 'ACTIVE'), 'current state received');
       for (let i = 0; i < EVENTS; i++) {
         const e = await oneEvent(child, kind, subs);
+        if (VERBOSE) {
+          const figures = `p99 after response ${fmt(e.afterResponseP99, 1)} ms, mutation ${fmt(e.mutationMs, 1)} ms`;
+          console.log(`    ${kind} ${level}: ${figures}, server CPU ${fmt(e.serverCpuUs / 1000)} ms; load ${loadAverage()}`);
+        }
         record(figures, `${kind}:${level}:afterResponseP99`, e.afterResponseP99);
         record(figures, `${kind}:${level}:afterSentP99`, e.afterSentP99);
         record(figures, `${kind}:${level}:mutationMs`, e.mutationMs);
@@ -291,7 +305,9 @@ async function main(): Promise<void> {
     rows,
   );
   const memory = `Memory per idle connection at ${fmt(LEVELS.at(-1)!)}: product **${fmt(m('product:idleKiB'), 1)} KiB**, naive ${fmt(m('naive:idleKiB'), 1)} KiB (goal ≤ 25 KiB).`;
-  const text = `${table}\n\n${memory}\n\nMedians of ${REPS} rounds × ${EVENTS} events; load average ${loadAverage()}.`;
+  const mean = (key: string) => sum(key) / (figures.get(key)?.length ?? NaN);
+  const alone = `Server CPU of the mutation alone (no subscribers), inside every event's CPU above: product ${fmt(mean('product:0:serverCpuUs') / 1000, 1)} ms, naive ${fmt(mean('naive:0:serverCpuUs') / 1000, 1)} ms.`;
+  const text = `${table}\n\n${memory} ${alone}\n\nMedians of ${REPS} rounds × ${EVENTS} events; load average ${loadAverage()}.`;
   console.log(`\n${text}`);
   writeSummary('Subscription fan-out (bench/fanout.ts)', text);
 }
