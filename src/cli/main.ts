@@ -69,6 +69,7 @@ const HELP_FLAGS = new Set(['--help', '-h']);
 export class UsageError extends Error {}
 
 type Out = { out: (line: string) => void; err: (line: string) => void };
+type Env = Record<string, string | undefined>;
 
 function parse(args: string[], options: ParseArgsOptionsConfig, positionals: number) {
   let parsed;
@@ -106,7 +107,7 @@ function formatDate(d: Date | null): string {
   return d ? d.toISOString() : '-';
 }
 
-async function run(argv: string[], io: Out): Promise<number> {
+async function run(argv: string[], io: Out, env: Env | undefined): Promise<number> {
   const [group, sub, ...rest] = argv;
   if (!group || group === 'help' || HELP_FLAGS.has(group)) {
     io.out(USAGE);
@@ -152,7 +153,7 @@ async function run(argv: string[], io: Out): Promise<number> {
     return runDemo({ keep: Boolean(values.keep), scenario, out: io.out, err: io.err });
   }
 
-  const config = loadConfig();
+  const config = loadConfig(env);
 
   if (group === 'org' && sub === 'create') {
     const { values, positionals } = parse(rest, { entitlement: { type: 'string', multiple: true } }, 1);
@@ -263,9 +264,10 @@ function rotate(config: Config, newKeyArg: string | undefined, io: Out): number 
   return 0;
 }
 
-export async function cli(argv: string[], io: Out): Promise<number> {
+/** Runs one command line; settings come from `env` when given (a test's), else from the process's environment. */
+export async function cli(argv: string[], io: Out, env?: Env): Promise<number> {
   try {
-    return await run(argv, io);
+    return await run(argv, io, env);
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`wcs: ${err.message}\n\n${USAGE}`);

@@ -3,12 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/platform/db.js';
-import { runProcess } from '../helpers/spawn.js';
+import { runCli, runProcess } from '../helpers/spawn.js';
 
 let env: Record<string, string>;
 let dataDir: string;
 
+/** The real binary: a process with its exit code and output streams. */
 const wcs = (...args: string[]) => runProcess('node', ['bin/wcs.js', ...args], env);
+/** The same command in this process (the usage table and the rotations, where the process adds nothing). */
+const wcsHere = (...args: string[]) => runCli(args, env);
 
 function count(table: string): number {
   const db = openDatabase(path.join(dataDir, 'wcs.sqlite'));
@@ -29,10 +32,10 @@ describe('the wcs command', () => {
     const created = await wcs('org', 'create', 'acme', '--entitlement', 'cjm_whatsapp');
     expect(created.code).toBe(0);
     expect(created.stderr).toContain('created organization acme entitled cjm_whatsapp');
-    const entitled = await wcs('org', 'entitle', 'acme', 'cjm_email');
+    const entitled = await wcsHere('org', 'entitle', 'acme', 'cjm_email');
     expect(entitled.code).toBe(0);
     expect(entitled.stderr).toContain('cjm_email, cjm_whatsapp');
-    const dup = await wcs('org', 'create', 'acme');
+    const dup = await wcsHere('org', 'create', 'acme');
     expect(dup.code).toBe(1);
     expect(dup.stderr).toContain('already exists');
   });
@@ -41,18 +44,18 @@ describe('the wcs command', () => {
     const res = await wcs('api-key', 'create', '--org', 'acme', '--sandbox', 'prod', '--role', 'ADMIN', '--label', 'ci');
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/^wcs_[A-Za-z0-9]{10}_[A-Za-z0-9]{40}\n$/);
-    const viewer = await wcs('api-key', 'create', '--org', 'acme', '--sandbox', 'staging', '--role', 'viewer');
+    const viewer = await wcsHere('api-key', 'create', '--org', 'acme', '--sandbox', 'staging', '--role', 'viewer');
     expect(viewer.code).toBe(0);
-    const list = await wcs('api-key', 'list');
+    const list = await wcsHere('api-key', 'list');
     expect(list.code).toBe(0);
     const prefix = res.stdout.trim().split('_').slice(0, 2).join('_');
     expect(list.stdout).toContain(`${prefix}\tacme\tprod\tADMIN`);
     expect(list.stdout).toContain('acme\tstaging\tVIEWER');
     expect(list.stdout).not.toContain(res.stdout.trim());
 
-    const revoke = await wcs('api-key', 'revoke', prefix);
+    const revoke = await wcsHere('api-key', 'revoke', prefix);
     expect(revoke.code).toBe(0);
-    expect((await wcs('api-key', 'list')).stdout).toMatch(new RegExp(`${prefix}.*\\t\\d{4}-\\d\\d-\\d\\dT[^\\t]+\\tci`));
+    expect((await wcsHere('api-key', 'list')).stdout).toMatch(new RegExp(`${prefix}.*\\t\\d{4}-\\d\\d-\\d\\dT[^\\t]+\\tci`));
   });
 
   it.each([
@@ -72,10 +75,17 @@ describe('the wcs command', () => {
     const orgs = count('organizations');
     const keys = count('api_keys');
     const sandboxes = count('sandboxes');
-    const res = await wcs(...args);
+    const res = await wcsHere(...args);
     expect(res.code).toBe(2);
     expect(res.stderr + res.stdout).toContain(message);
     expect([count('organizations'), count('api_keys'), count('sandboxes')]).toEqual([orgs, keys, sandboxes]);
+  });
+
+  it('the binary exits 2 on a usage error, with the message on stderr', async () => {
+    const res = await wcs('frobnicate');
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('unknown command');
+    expect(res.stdout).toBe('');
   });
 
   it('rotates the data-folder key', async () => {
@@ -94,12 +104,12 @@ describe('the wcs command', () => {
     const leftover = Buffer.alloc(32, 7).toString('base64');
     fs.writeFileSync(nextFile, `${leftover}\n`);
     const other = Buffer.alloc(32, 9).toString('base64');
-    const refused = await wcs('secrets', 'rotate', '--new-key', other);
+    const refused = await wcsHere('secrets', 'rotate', '--new-key', other);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('interrupted rotation');
     expect(fs.readFileSync(nextFile, 'utf8').trim()).toBe(leftover);
 
-    const res = await wcs('secrets', 'rotate');
+    const res = await wcsHere('secrets', 'rotate');
     expect(res.code).toBe(0);
     expect(fs.readFileSync(keyFile, 'utf8').trim()).toBe(leftover);
     expect(fs.existsSync(nextFile)).toBe(false);

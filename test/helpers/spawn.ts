@@ -96,3 +96,16 @@ export async function runProcess(
   const code = await p.exited;
   return { code, stdout: p.stdout(), stderr: p.stderr() };
 }
+
+/**
+ * The `wcs` command run in this process (the same `cli` function bin/wcs.js calls, with the environment given):
+ * what the command prints and returns, without a Node and tsx start per line. Each command-line test file keeps
+ * runs of the real binary for what only a process shows (its exit code, stdout carrying the key alone).
+ */
+export async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { cli } = await import('../../src/cli/main.js');
+  let stdout = '';
+  let stderr = '';
+  const code = await cli(args, { out: (line) => (stdout += `${line}\n`), err: (line) => (stderr += `${line}\n`) }, env);
+  return { code, stdout, stderr };
+}
