@@ -13,6 +13,12 @@ import type Sqlite from 'better-sqlite3';
 const MAX_IN_FLIGHT = 2;
 const OVERLAP_AFTER_MS = 1;
 
+interface Flight {
+  batch: Array<(err: Error | null) => void>;
+  done: boolean;
+  err: Error | null;
+}
+
 export interface WalSyncOptions {
   /** Default OVERLAP_AFTER_MS; Infinity keeps one sync at a time. */
   overlapAfterMs?: number;
@@ -59,6 +65,8 @@ export class WalSync {
   private idleWaiters: Array<() => void> = [];
   private syncEndListeners: Array<() => void> = [];
   private lastStart = 0;
+  /** Syncs started and not yet answered, oldest first. */
+  private flights: Flight[] = [];
   private overlapTimer: NodeJS.Timeout | null = null;
   private readonly walFile: string | null;
   private readonly toNormal: Sqlite.Statement | null;
@@ -137,13 +145,21 @@ export class WalSync {
 
   /** A sync covers exactly the callers registered before it started (their commits precede it). */
   private start(): void {
-    const batch = this.pending;
+    const flight: Flight = { batch: this.pending, done: false, err: null };
     this.pending = [];
+    this.flights.push(flight);
     this.inFlight += 1;
     this.lastStart = performance.now();
     const finish = (err: Error | null) => {
       this.inFlight -= 1;
-      for (const done of batch) done(err);
+      flight.done = true;
+      flight.err = err;
+      // Answers go out in commit order (live events, sends, acks), each with its own sync's result: a later
+      // sync that ends first waits for the earlier one.
+      while (this.flights[0]?.done) {
+        const ended = this.flights.shift()!;
+        for (const done of ended.batch) done(ended.err);
+      }
       this.slotFreed();
       if (!this.inFlight && !this.pending.length) for (const wake of this.idleWaiters.splice(0)) wake();
     };

@@ -102,6 +102,27 @@ describe('WalSync', () => {
     await wal.close();
   });
 
+  it('answers in commit order even when a later sync ends first', async () => {
+    const db = walDatabase();
+    const log: string[] = [];
+    const delays = [60, 5];
+    let started = 0;
+    const uneven = (fd: number, done: (err: Error | null) => void) => {
+      const n = ++started;
+      setTimeout(() => fs.fdatasync(fd, (err) => (log.push(`sync ${n} ends`), done(err))), delays[n - 1] ?? 0);
+    };
+    const wal = new WalSync(db, { overlapAfterMs: 5, fdatasync: uneven });
+    const answered = (name: string) =>
+      new Promise<Error | null>((resolve) => wal.sync((err) => (log.push(`${name} answered`), resolve(err))));
+    wal.commitDeferred(() => insert(db, 1));
+    const first = answered('first');
+    wal.commitDeferred(() => insert(db, 2));
+    const second = answered('second');
+    expect(await Promise.all([first, second])).toEqual([null, null]);
+    expect(log).toEqual(['sync 2 ends', 'sync 1 ends', 'first answered', 'second answered']);
+    await wal.close();
+  });
+
   it('close waits for the sync in flight; afterwards commits stay FULL and sync answers at once', async () => {
     const db = walDatabase();
     const wal = walSyncOf(db);
