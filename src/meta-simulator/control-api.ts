@@ -14,6 +14,37 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/** JSON-serialisable view of the simulator for GET /__simulator/state. Token values are simulator-only test tokens. */
+function stateView(sim: MetaSimulator): Record<string, unknown> {
+  const w = sim.scenario;
+  return {
+    settings: w.settings,
+    apps: w.apps.map((a) => ({ id: a.id, name: a.name })),
+    businesses: w.businesses,
+    wabas: w.wabas.map((x) => ({
+      id: x.id,
+      name: x.name,
+      ownerBusinessId: x.ownerBusinessId,
+      subscribedAppIds: x.subscribedAppIds,
+      templates: x.templates.map((t) => ({ name: t.name, language: t.language, status: t.status, category: t.category })),
+      phoneNumbers: x.phoneNumbers,
+    })),
+    tokens: w.tokens.map((t) => ({
+      value: t.value,
+      type: t.type,
+      businessId: t.businessId,
+      expiresAt: t.expiresAt,
+      valid: !sim.tokenExpired(t),
+      scopes: t.scopes,
+      note: t.note,
+    })),
+    ...sim.recordCounts(),
+    faults: sim.faults.list(),
+    webhook: sim.webhook.current,
+    autoStatuses: sim.autoStatuses,
+  };
+}
+
 const delivery = (d: DeliveryResult): Record<string, unknown> => ({
   status: d.status,
   delivered: d.delivered,
@@ -139,7 +170,7 @@ export async function handleControl(sim: MetaSimulator, method: string, url: URL
     }
     switch (route) {
       case 'GET /__simulator/state':
-        send(res, 200, sim.state());
+        send(res, 200, stateView(sim));
         return;
       case 'POST /__simulator/scenario':
         sim.replaceScenario(input as Parameters<MetaSimulator['replaceScenario']>[0]);

@@ -20,7 +20,8 @@
 export { startMetaSimulator } from './server.js';
 export type { StartMetaSimulatorOptions, RunningMetaSimulator } from './server.js';
 export { MetaSimulator } from './simulator.js';
-export type { MetaSimulatorOptions, AutoStatusOptions, SentMessage, RejectedSend, ReadReceipt, PhoneNumberPatch } from './simulator.js';
+export type { MetaSimulatorOptions, AutoStatusOptions, PhoneNumberPatch } from './simulator.js';
+export type { SentMessage, RejectedSend, ReadReceipt } from './records.js';
 export { defaultScenario, defaultScenarioInput, DEFAULT_IDS } from './default-scenario.js';
 export { loadScenarioFile, parseScenario, scenarioSchema, ScenarioError } from './scenario.js';
 export type {

@@ -29,6 +29,7 @@ import {
   type InboundResult,
 } from './webhook-actions.js';
 import { newWamid, type ContactRef, type NumberRef, type WebhookPayloadJson } from './webhook-payloads.js';
+import { SimulatorRecords, type ReadReceipt, type RejectedSend, type SentFilter, type SentMessage } from './records.js';
 
 export interface AutoStatusOptions {
   /** Also emit `read` after `delivered` (default false). */
@@ -44,39 +45,6 @@ export interface MetaSimulatorOptions {
   now?: () => number;
   /** Emit sent/delivered(/read) to the configured webhook for every accepted send. */
   autoStatuses?: AutoStatusOptions | false;
-}
-
-export interface SentMessage {
-  wamid: string;
-  phoneNumberId: string;
-  wabaId: string;
-  to: string | null;
-  recipientUserId: string | null;
-  type: string;
-  /** The exact parsed JSON body of the request. */
-  body: Record<string, unknown>;
-  at: Date;
-  /** Last 4 characters of the bearer token; never the token. */
-  tokenLast4: string;
-  bizOpaqueCallbackData: string | null;
-  templateCategory: string | null;
-}
-
-export interface RejectedSend {
-  phoneNumberId: string;
-  at: Date;
-  body: unknown;
-  tokenLast4: string;
-  httpStatus: number;
-  code: number | null;
-  message: string;
-}
-
-export interface ReadReceipt {
-  phoneNumberId: string;
-  messageId: string;
-  at: Date;
-  tokenLast4: string;
 }
 
 export type PhoneNumberPatch = Partial<
@@ -110,9 +78,7 @@ export class MetaSimulator {
   private wabas = new Map<string, ScenarioWaba>();
   private phones = new Map<string, { phone: ScenarioPhoneNumber; waba: ScenarioWaba }>();
   private tokens = new Map<string, ScenarioToken>();
-  private sent: SentMessage[] = [];
-  private rejected: RejectedSend[] = [];
-  private reads: ReadReceipt[] = [];
+  private readonly records = new SimulatorRecords();
   private windows = new Map<string, number>();
   private overrides = new Map<string, string>();
   private inflight = new Set<Promise<unknown>>();
@@ -271,42 +237,42 @@ export class MetaSimulator {
 
   recordSent(m: Omit<SentMessage, 'wamid' | 'at'>): SentMessage {
     const sent: SentMessage = { ...m, wamid: newWamid(), at: new Date(this.now()) };
-    this.sent.push(sent);
+    this.records.addSent(sent);
     this.logger?.debug({ wamid: sent.wamid, phoneNumberId: sent.phoneNumberId, type: sent.type }, 'simulator accepted a send');
     if (this.autoStatuses) this.scheduleAutoStatuses(sent, this.autoStatuses);
     return sent;
   }
 
   recordRejected(r: RejectedSend): void {
-    this.rejected.push(r);
+    this.records.addRejected(r);
   }
 
   recordRead(r: ReadReceipt): void {
-    this.reads.push(r);
+    this.records.addRead(r);
   }
 
-  sentMessages(filter: { phoneNumberId?: string; to?: string } = {}): SentMessage[] {
-    return this.sent.filter(
-      (m) => (!filter.phoneNumberId || m.phoneNumberId === filter.phoneNumberId) && (!filter.to || m.to === filter.to),
-    );
+  sentMessages(filter: SentFilter = {}): SentMessage[] {
+    return this.records.sentMessages(filter);
   }
 
   rejectedSends(): RejectedSend[] {
-    return [...this.rejected];
+    return this.records.rejectedSends();
   }
 
   readReceipts(): ReadReceipt[] {
-    return [...this.reads];
+    return this.records.readReceipts();
   }
 
   findSent(wamid: string): SentMessage | undefined {
-    return this.sent.find((m) => m.wamid === wamid);
+    return this.records.findSent(wamid);
+  }
+
+  recordCounts(): ReturnType<SimulatorRecords['counts']> {
+    return this.records.counts();
   }
 
   clearRecords(): void {
-    this.sent = [];
-    this.rejected = [];
-    this.reads = [];
+    this.records.clear();
   }
 
   // ---- faults ------------------------------------------------------------
@@ -396,39 +362,6 @@ export class MetaSimulator {
         this.logger?.warn({ wamid: sent.wamid, error: err instanceof Error ? err.message : String(err) }, 'simulator auto status failed'),
       ),
     );
-  }
-
-  /** JSON-serialisable view for GET /__simulator/state. Token values are simulator-only test tokens. */
-  state(): Record<string, unknown> {
-    const w = this.world;
-    return {
-      settings: w.settings,
-      apps: w.apps.map((a) => ({ id: a.id, name: a.name })),
-      businesses: w.businesses,
-      wabas: w.wabas.map((x) => ({
-        id: x.id,
-        name: x.name,
-        ownerBusinessId: x.ownerBusinessId,
-        subscribedAppIds: x.subscribedAppIds,
-        templates: x.templates.map((t) => ({ name: t.name, language: t.language, status: t.status, category: t.category })),
-        phoneNumbers: x.phoneNumbers,
-      })),
-      tokens: w.tokens.map((t) => ({
-        value: t.value,
-        type: t.type,
-        businessId: t.businessId,
-        expiresAt: t.expiresAt,
-        valid: !this.tokenExpired(t),
-        scopes: t.scopes,
-        note: t.note,
-      })),
-      sentCount: this.sent.length,
-      rejectedCount: this.rejected.length,
-      readCount: this.reads.length,
-      faults: this.faults.list(),
-      webhook: this.webhook.current,
-      autoStatuses: this.autoStatuses,
-    };
   }
 
   async close(): Promise<void> {
