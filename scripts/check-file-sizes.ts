@@ -23,7 +23,7 @@ export const DATA_TABLES: Record<string, string> = {
  * Files known to be over the limit and being split now (reported, not failing); a file over the limit that is not
  * here fails. An entry is removed once its file is split.
  */
-export const SPLIT_PENDING: string[] = ['sending/pacing.ts', 'service/app.ts'];
+export const SPLIT_PENDING: string[] = ['service/app.ts'];
 
 /** Said in the first lines of a listed data table. */
 export const DATA_TABLE_MARK = 'A TABLE OF DATA';
