@@ -185,7 +185,7 @@ async function runBatch(
   for (;;) {
     state = (await gql<{ node: typeof state }>(service.ready, READ, { id: batchId })).node;
     if (state?.status === 'COMPLETED' || Date.now() > deadline) break;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 250));
   }
   const cpu = service.cpuUs() - cpuBefore;
   lag.disable();
