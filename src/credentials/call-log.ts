@@ -3,10 +3,13 @@ import type { AppDeps } from '../core/deps.js';
 import type { MetaApiCallRecord } from '../meta/index.js';
 import { inTransaction } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
-import { walSyncOf } from '../platform/wal-sync.js';
+import { walSyncOf, type WalSync } from '../platform/wal-sync.js';
 import { tokenRejectedMessage } from './meta-errors.js';
 import { failOnRejectedToken } from './service.js';
 import * as store from './store.js';
+
+/** The call records reach the disk within this, with the next sync of any commit or their own. */
+const SYNC_WITHIN_MS = 1_000;
 
 /** Calls kept per credential for recentApiCalls. */
 export const KEEP_CALLS_PER_CREDENTIAL = 200;
@@ -35,6 +38,7 @@ function newestPerCredential(records: MetaApiCallRecord[]): MetaApiCallRecord[] 
 export class MetaCallLog {
   private buffer: MetaApiCallRecord[] = [];
   private scheduled = false;
+  private syncTimer: NodeJS.Timeout | null = null;
   /**
    * The flush writes every caller's records, so it runs in the log's own async context, not in that of the call that
    * scheduled it: a mutation's audit row (a transaction participant, platform/db.ts) must not land in it.
@@ -62,7 +66,7 @@ export class MetaCallLog {
     try {
       // Diagnostics: nobody waits for them to reach the disk (the next sync, or any FULL commit, takes them along).
       wal.commitDeferred(() => this.insert(batch));
-      wal.sync(() => undefined);
+      this.syncSoon(wal);
     } catch (err) {
       // Losing log lines must never break the calls they describe (nor the shutdown that closed the database).
       this.deps.logger.error({ err, records: batch.length }, 'could not store Meta call records');
@@ -80,6 +84,19 @@ export class MetaCallLog {
         this.deps.logger.error({ err, credentialId: rec.tag.credentialId }, 'could not mark credential FAILED after a 190');
       }
     }
+  }
+
+  /**
+   * One disk sync for the records within SYNC_WITHIN_MS, if no other commit synced them before: a sync
+   * per flush was a second fdatasync for every group of sends (their outcome commits sync anyway).
+   */
+  private syncSoon(wal: WalSync): void {
+    if (this.syncTimer) return;
+    this.syncTimer = setTimeout(() => {
+      this.syncTimer = null;
+      wal.sync(() => undefined);
+    }, SYNC_WITHIN_MS);
+    this.syncTimer.unref();
   }
 
   private insert(batch: MetaApiCallRecord[]): void {
