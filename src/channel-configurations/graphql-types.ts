@@ -4,7 +4,7 @@ import { findCredentials } from '../credentials/service.js';
 import { builder } from '../graphql/builder.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { decodeId, decodeIds } from '../graphql/ids.js';
-import { pageRef, pageRefs, perPage, sandboxed, whenLoaded, type BatchSource } from '../graphql/loaders.js';
+import { pageRef, pageRefs, perPage, perRequest, sandboxed, whenLoaded, type BatchSource } from '../graphql/loaders.js';
 import { TrackingEventRef, WhatsAppMessageRef } from '../messages/graphql.js';
 import { MarketingActionRef } from '../settings/graphql.js';
 import { findMarketingActions, getGeneralSettings, type GeneralSettings } from '../settings/service.js';
@@ -58,30 +58,24 @@ interface Loaders {
   configurations: DataLoader<string, ChannelConfigurationRecord | null>;
   checks: DataLoader<ChannelConfigurationRecord, ConfigurationCheckRecord[]>;
 }
-const loaders = new WeakMap<GraphQLContext, Loaders>();
 
 function loadersOf(ctx: GraphQLContext): Loaders {
-  let found = loaders.get(ctx);
-  if (!found) {
-    found = {
-      configurations: new DataLoader(
-        async (ids) => {
-          const rows = service.findChannelConfigurations(ctx.deps, ctx.viewer.sandboxId, [...ids]);
-          return ids.map((id) => rows.find((r) => r.id === id) ?? null);
-        },
-        { cache: false },
-      ),
-      checks: new DataLoader(
-        async (records) => {
-          const checks = checksByRecord(ctx, records);
-          return records.map((r) => checks.get(r)!);
-        },
-        { cache: false },
-      ),
-    };
-    loaders.set(ctx, found);
-  }
-  return found;
+  return perRequest(ctx, 'channel-configurations', () => ({
+    configurations: new DataLoader(
+      async (ids) => {
+        const rows = service.findChannelConfigurations(ctx.deps, ctx.viewer.sandboxId, [...ids]);
+        return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+      },
+      { cache: false },
+    ),
+    checks: new DataLoader(
+      async (records) => {
+        const checks = checksByRecord(ctx, records);
+        return records.map((r) => checks.get(r)!);
+      },
+      { cache: false },
+    ),
+  }));
 }
 
 /** The checks of the current run of each record, in one statement. */

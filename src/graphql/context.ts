@@ -6,4 +6,9 @@ export interface GraphQLContext {
   viewer: Viewer;
   deps: AppDeps;
   requestId: string;
+  /**
+   * This request's batch loaders by name, made on first use (graphql/loaders.ts, perRequest). A context is built per
+   * request (a subscription keeps its own for all its events), so loaders never outlive it or cross requests.
+   */
+  loaders?: Map<string, unknown>;
 }

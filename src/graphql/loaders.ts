@@ -22,24 +22,28 @@ export interface BatchSource<K, V> {
   keyOf(row: V): K;
 }
 
-const perContext = new WeakMap<object, Map<string, DataLoader<unknown, unknown>>>();
+/** What this request keeps under `name` (its loaders), made by `create` on first use; a field of the context. */
+export function perRequest<T>(ctx: GraphQLContext, name: string, create: () => T): T {
+  const kept = (ctx.loaders ??= new Map());
+  let found = kept.get(name) as T | undefined;
+  if (found === undefined) kept.set(name, (found = create()));
+  return found;
+}
 
 export function loaderOf<K, V>(ctx: GraphQLContext, source: BatchSource<K, V>): DataLoader<K, V | null> {
-  let loaders = perContext.get(ctx);
-  if (!loaders) perContext.set(ctx, (loaders = new Map()));
-  let loader = loaders.get(source.name) as DataLoader<K, V | null> | undefined;
-  if (!loader) {
-    loader = new DataLoader<K, V | null>(
-      async (keys) => {
-        const rows = source.load(ctx.deps, ctx.viewer.sandboxId, [...new Set(keys)]);
-        const byKey = new Map(rows.map((row) => [source.keyOf(row), row]));
-        return keys.map((key) => byKey.get(key) ?? null);
-      },
-      { cache: false },
-    );
-    loaders.set(source.name, loader as DataLoader<unknown, unknown>);
-  }
-  return loader;
+  return perRequest(
+    ctx,
+    source.name,
+    () =>
+      new DataLoader<K, V | null>(
+        async (keys) => {
+          const rows = source.load(ctx.deps, ctx.viewer.sandboxId, [...new Set(keys)]);
+          const byKey = new Map(rows.map((row) => [source.keyOf(row), row]));
+          return keys.map((key) => byKey.get(key) ?? null);
+        },
+        { cache: false },
+      ),
+  );
 }
 
 /** A row by id through the caller's sandbox, batched with the rest of the page; null/undefined ids load as null. */
@@ -78,6 +82,10 @@ interface PageBatch {
   rows: readonly object[];
   loaded: Map<string, Map<unknown, unknown>>;
 }
+/**
+ * A side table from a row to its page, living exactly as long as the rows (a WeakMap on purpose: a subscription
+ * keeps its context for every event, so a map on the context would keep every page it ever answered).
+ */
 const pageOfRow = new WeakMap<object, PageBatch>();
 
 /** Marks rows as one page: their page-batched fields load together. */
