@@ -3,7 +3,7 @@ import type { AppDeps } from '../core/deps.js';
 import type { MetaApiCallRecord } from '../meta/index.js';
 import { inTransaction } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
-import { walSyncOf, type WalSync } from '../platform/wal-sync.js';
+import type { WalSync } from '../platform/wal-sync.js';
 import { tokenRejectedMessage } from './meta-errors.js';
 import { failOnRejectedToken } from './service.js';
 import * as store from './store.js';
@@ -62,7 +62,7 @@ export class MetaCallLog {
     const batch = this.buffer;
     if (!batch.length) return;
     this.buffer = [];
-    const wal = walSyncOf(this.deps.sqlite);
+    const wal = this.deps.walSync;
     try {
       // Diagnostics: nobody waits for them to reach the disk (the next sync, or any FULL commit, takes them along).
       wal.commitDeferred(() => this.insert(batch));

@@ -183,15 +183,3 @@ export class WalSync {
     }
   }
 }
-
-const byConnection = new WeakMap<Sqlite.Database, WalSync>();
-
-/** The one WalSync of a connection, shared by its group commits so that they coalesce into the same syncs. */
-export function walSyncOf(sqlite: Sqlite.Database): WalSync {
-  let wal = byConnection.get(sqlite);
-  if (!wal) {
-    wal = new WalSync(sqlite);
-    byConnection.set(sqlite, wal);
-  }
-  return wal;
-}

@@ -1,6 +1,6 @@
 import type { AppDeps } from '../core/deps.js';
 import { inTransaction, type Tx } from '../platform/db.js';
-import { walSyncOf, type WalSync } from '../platform/wal-sync.js';
+import type { WalSync } from '../platform/wal-sync.js';
 
 /**
  * Group commit for the send path. With synchronous=FULL every commit waits for
@@ -42,7 +42,7 @@ export class GroupCommit {
   private readonly wal: WalSync;
 
   constructor(private readonly deps: AppDeps) {
-    this.wal = walSyncOf(deps.sqlite);
+    this.wal = deps.walSync;
   }
 
   /** Runs write in the next group transaction; resolves with its result once that transaction is on disk. */

@@ -8,7 +8,7 @@ import { startMetaSimulator, type RunningMetaSimulator } from '../meta-simulator
 import { DOMAIN_MODULES, type DomainRuntime } from './modules.js';
 import { openDatabase } from '../platform/db.js';
 import { startWalCheckpointer } from '../platform/wal-checkpointer.js';
-import { walSyncOf } from '../platform/wal-sync.js';
+import { WalSync } from '../platform/wal-sync.js';
 import { DomainEvents } from '../platform/events.js';
 import { JobQueue } from '../platform/jobs/queue.js';
 import { createLogger } from '../platform/logger.js';
@@ -94,6 +94,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     config,
     db: database.db,
     sqlite: database.sqlite,
+    walSync: new WalSync(database.sqlite),
     logger,
     pubsub: new PubSub(),
     jobs,
@@ -144,7 +145,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         await meta.close();
         await simulator?.close();
         // The last deferred syncs (inbox, processing, sends, call log) finish before the connection closes.
-        await walSyncOf(deps.sqlite).close();
+        await deps.walSync.close();
         await checkpointer?.stop();
         database.close();
         logger.info('stopped');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AppDeps } from '../core/deps.js';
 import { newId } from '../platform/ids.js';
 import * as store from './store.js';
-import { walSyncOf, type WalSync } from '../platform/wal-sync.js';
+import type { WalSync } from '../platform/wal-sync.js';
 
 /**
  * Group commit for the inbox. Every verified POST that completes in one
@@ -54,7 +54,7 @@ export class InboxWriter {
   private readonly insert: (rows: store.NewDelivery[]) => Drain;
 
   constructor(private readonly deps: AppDeps) {
-    this.wal = walSyncOf(deps.sqlite);
+    this.wal = deps.walSync;
     // A plain prepared transaction (no query building per commit): the drain job is enqueued in it, on the same
     // connection, only when the rows need processing and no drain is running or known to be queued.
     const insert = deps.sqlite.transaction((rows: store.NewDelivery[]): Drain => {

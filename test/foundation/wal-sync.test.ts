@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WalSync, walSyncOf } from '../../src/platform/wal-sync.js';
+import { WalSync } from '../../src/platform/wal-sync.js';
 
 // The deferred disk sync shared by every group commit of a connection (inbox, processing, sends, call log).
 // A writer that held its commit back while another writer's sync was in flight must be woken when that sync
@@ -33,8 +33,7 @@ const synchronous = (db: Sqlite.Database) => db.pragma('synchronous', { simple: 
 describe('WalSync', () => {
   it('commits at NORMAL, restores FULL at once (also when the commit throws), and answers after the sync', async () => {
     const db = walDatabase();
-    const wal = walSyncOf(db);
-    expect(walSyncOf(db)).toBe(wal); // one per connection
+    const wal = new WalSync(db);
     wal.commitDeferred(() => insert(db, 1));
     expect(synchronous(db)).toBe(2);
     expect(() =>
@@ -125,7 +124,7 @@ describe('WalSync', () => {
 
   it('close waits for the sync in flight; afterwards commits stay FULL and sync answers at once', async () => {
     const db = walDatabase();
-    const wal = walSyncOf(db);
+    const wal = new WalSync(db);
     wal.commitDeferred(() => insert(db, 1));
     let synced = false;
     wal.sync(() => (synced = true));
