@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_IDS, defaultScenarioInput } from '../../src/meta-simulator/index.js';
 import { request } from 'undici';
-import { runProcess, spawnProcess } from '../helpers/spawn.js';
+import { runCli, runProcess, spawnProcess } from '../helpers/spawn.js';
 
 describe('npm run demo', () => {
   it('sets up the whole channel through the public API and exits 0 with a summary', async () => {
@@ -50,7 +50,8 @@ describe('npm run demo', () => {
     Object.assign(token, { expiresAt: 1, expiresInSeconds: undefined });
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-demo-')), 'expired.json');
     fs.writeFileSync(file, JSON.stringify(scenario));
-    const res = await runProcess('node', ['bin/wcs.js', 'demo', '--scenario', file], {});
+    // The same command line in this process: the other two runs show the binary's exit codes and streams.
+    const res = await runCli(['demo', '--scenario', file], {});
     expect(res.code).toBe(1);
     expect(res.stdout).toContain('✗ discover WhatsApp Business Accounts');
     expect(res.stderr).toMatch(/FAILED at step "discover WhatsApp Business Accounts": MetaApiError \(META_API_ERROR\)/);
