@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { matchKeyword, normalizeKeyword, standardConsentMessagesEnabled } from '../../src/webhooks/keyword-matcher.js';
 import { inboundTextPayload } from '../../src/meta-simulator/index.js';
 import type { Harness } from '../helpers/harness.js';
@@ -19,7 +19,9 @@ import {
 // Acceptance 3: keyword rules on inbound messages: consent, exactly one auto-reply, DEFAULT, and no consent
 // change when the webhook has no OPT_IN/OPT_OUT keywords. Plus the testInboundKeyword dry run.
 
-afterEach(cleanup);
+// Each test has its own simulator and service; they run at once (describe.concurrent below), so two of them
+// waiting for Meta's pair rate (6 s per reply to one user) overlap, and every world is stopped after the file.
+afterAll(cleanup);
 
 async function consentOf(h: Harness, waId: string) {
   const res = await h.gql(ConsentDoc, { phoneNumber: `+${waId}` });
@@ -62,7 +64,7 @@ describe('keyword matching (unit)', () => {
   });
 });
 
-describe('keyword rules on inbound messages', () => {
+describe.concurrent('keyword rules on inbound messages', () => {
   it('an opt-out keyword in any case with spaces opts the user out and Meta receives exactly one reply', async () => {
     const { sim, h, webhook } = await connectedWorld();
     const waId = '16505550001';
