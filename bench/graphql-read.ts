@@ -2,7 +2,8 @@
  * The read path against stock baselines started by this same run (bench/baselines/stock-read.ts):
  *   - `{ viewer { … } }` POST vs minimal graphql-yoga + Pothos `{ hello }`;
  *   - `channelConfigurations(first: 20 / 50)` with status, checks, marketing actions, apiCredential, webhook and
- *     sender vs yoga + Pothos + drizzle + better-sqlite3 returning 20 rows.
+ *     sender vs yoga + Pothos + drizzle + better-sqlite3 returning 20 rows (the issue's yardstick), and the list of 20
+ *     vs the stock stack resolving the same query shape (bench/baselines/stock-shape.ts: relay connection, DataLoaders).
  * Each server is a child process; autocannon runs here. Rounds alternate the order of the servers. The primary
  * figure is server CPU per request from /proc/<pid>/stat (utime+stime, all threads), robust to a busy machine.
  *
@@ -40,6 +41,7 @@ const CASES = {
     server: 'stock-rows',
     body: { query: 'query($n: Int!) { items(first: $n) { id name status createdAt } }', variables: { n: 20 } },
   },
+  shape20: { server: 'stock-shape', body: { query: LIST, variables: { first: 20 } } },
   viewer: { server: 'product', body: { query: VIEWER } },
   list20: { server: 'product', body: { query: LIST, variables: { first: 20 } } },
   list50: { server: 'product', body: { query: LIST, variables: { first: 50 } } },
@@ -119,7 +121,7 @@ async function load(child: Child<Ready>, name: CaseName, seconds: number): Promi
 async function main(): Promise<void> {
   console.log(`graphql read path: ${REPS} rounds × ${SECONDS} s per case, ${CONNECTIONS} connections; load ${loadAverage()}`);
   const file = fileURLToPath(import.meta.url);
-  const servers: ServerName[] = ['stock-hello', 'stock-rows', 'product'];
+  const servers: ServerName[] = ['stock-hello', 'stock-rows', 'stock-shape', 'product'];
   const results = new Map<CaseName, Measured[]>();
   let bad = 0;
   for (let rep = 0; rep < REPS; rep++) {
@@ -155,10 +157,11 @@ async function main(): Promise<void> {
     [
       row('`{ viewer {…} }` vs yoga+Pothos `{hello}`', 'viewer', 'hello', '≤ 1.0×'),
       row('`channelConfigurations(first: 20)` vs yoga+Pothos+drizzle 20 rows', 'list20', 'rows20', '≤ 1.5×'),
+      row('`channelConfigurations(first: 20)` vs stock stack, same query shape', 'list20', 'shape20', '—'),
       row('`channelConfigurations(first: 50)` vs the same 20 rows', 'list50', 'rows20', '—'),
     ],
   );
-  const baselines = `Baselines: \`{hello}\` ${fmt(median(results.get('hello')!.map((m) => m.rps)))} req/s, 20 rows ${fmt(median(results.get('rows20')!.map((m) => m.rps)))} req/s.`;
+  const baselines = `Baselines: \`{hello}\` ${fmt(median(results.get('hello')!.map((m) => m.rps)))} req/s, 20 rows ${fmt(median(results.get('rows20')!.map((m) => m.rps)))} req/s, same shape ${fmt(median(results.get('shape20')!.map((m) => m.rps)))} req/s.`;
   const text = `${table}\n\n${baselines} Medians of ${REPS} alternating rounds; load average ${loadAverage()}.`;
   console.log(`\n${text}`);
   writeSummary('GraphQL read path (bench/graphql-read.ts)', text);
@@ -173,7 +176,9 @@ if (process.argv[2] === '--serve') {
   const start =
     server === 'product'
       ? serveProduct()
-      : import('./baselines/stock-read.js').then(({ serveStock }) => serveStock(server === 'stock-hello' ? 'hello' : 'rows'));
+      : server === 'stock-shape'
+        ? import('./baselines/stock-shape.js').then(({ serveStockShape }) => serveStockShape())
+        : import('./baselines/stock-read.js').then(({ serveStock }) => serveStock(server === 'stock-hello' ? 'hello' : 'rows'));
   void start.catch((err: unknown) => {
     console.error(err);
     process.exit(1);
