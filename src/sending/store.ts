@@ -2,6 +2,7 @@ import { and, asc, count, eq, gte, inArray, isNotNull, isNull, lte, min, or, sql
 import { whatsappApiCredentials } from '../credentials/tables.js';
 import type { DbOrTx } from '../platform/db.js';
 import { windowQuery, type PageWindow } from '../platform/pagination.js';
+import { prepared } from '../platform/prepared.js';
 import { trackingEvents, whatsappMessages } from '../messages/tables.js';
 import { messageBatches, messageBatchRecipients, messageLinks, type BatchStatus } from './tables.js';
 
@@ -167,17 +168,9 @@ function preparedFor(db: DbOrTx) {
   };
 }
 type Prepared = ReturnType<typeof preparedFor>;
-const prepared = new WeakMap<object, Prepared>();
 /** Statements prepared on the connection; valid inside any transaction of it (better-sqlite3 has one connection). */
 function statements(db: DbOrTx): Prepared {
-  // A transaction handle shares the connection (and its session) with the database it came from.
-  const key = (db as unknown as { session: object }).session;
-  let found = prepared.get(key);
-  if (!found) {
-    found = preparedFor(db);
-    prepared.set(key, found);
-  }
-  return found;
+  return prepared(db, 'sending.recipients', preparedFor);
 }
 
 export function markRecipientDone(db: DbOrTx, batchId: string, position: number, messageId?: string): void {

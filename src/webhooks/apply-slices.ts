@@ -75,7 +75,7 @@ export function applyPrepared(deps: AppDeps, queue: PreparedDelivery[], deadline
 function recordOutcomes(deps: AppDeps, processed: Processed[]): void {
   const processedAt = new Date();
   store.writeOutcomes(
-    deps.sqlite,
+    deps.db,
     processed.map(({ delivery, result }) => ({
       id: delivery.id,
       webhookId: delivery.webhookId,

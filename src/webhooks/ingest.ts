@@ -58,7 +58,7 @@ export class InboxWriter {
     // A plain prepared transaction (no query building per commit): the drain job is enqueued in it, on the same
     // connection, only when the rows need processing and no drain is running or known to be queued.
     const insert = deps.sqlite.transaction((rows: store.NewDelivery[]): Drain => {
-      const pending = store.insertDeliveries(deps.sqlite, rows);
+      const pending = store.insertDeliveries(deps.db, rows);
       if (!pending || this.draining > 0 || this.drainQueued) return 'none';
       // When a drain is already queued or running (e.g. in a process that died), its dedupe key absorbs this.
       return deps.jobs.enqueue<DrainPayload>(deps.db, DRAIN_JOB, { slot: 0 }, { dedupeKey: drainKey(0) }) ? 'enqueued' : 'absorbed';

@@ -70,7 +70,7 @@ async function drain(deps: AppDeps, inbox: InboxWriter, payload: DrainPayload, c
   };
   for (;;) {
     // Synchronous from this read to the return below: nothing can commit in between unseen.
-    const ids = store.listFreshPendingIds(deps.sqlite, DRAIN_BATCH);
+    const ids = store.listFreshPendingIds(deps.db, DRAIN_BATCH);
     if (!ids.length) {
       // Under steady traffic a drain that ended would be re-created for every group commit (a job
       // lifecycle, with a lease query per job kind, each time): linger briefly for the next commit.

@@ -212,7 +212,7 @@ export async function prepareDelivery(
   cache = new ProcessingCache(),
   budget = new TurnBudget(SLICE_MS),
 ): Promise<PreparedDelivery | null> {
-  const delivery = store.findDeliveryForProcessing(deps.sqlite, deliveryId);
+  const delivery = store.findDeliveryForProcessing(deps.db, deliveryId);
   if (!delivery) return null;
   const webhook = cache.webhook(deps, delivery.webhookId);
   if (!webhook) return null;
@@ -221,7 +221,7 @@ export async function prepareDelivery(
   // Redeliveries are common (Meta retries, several subscribed apps): recognised before any parsing.
   const original = options.replay
     ? undefined
-    : store.earlierIdenticalDelivery(deps.sqlite, delivery.webhookId, delivery.bodySha256, delivery.id);
+    : store.earlierIdenticalDelivery(deps.db, delivery.webhookId, delivery.bodySha256, delivery.id);
   let json: unknown;
   try {
     json = original?.changes != null ? null : JSON.parse(delivery.body.toString('utf8'));

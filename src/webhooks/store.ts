@@ -29,16 +29,10 @@ function prepareWebhookById(db: DbOrTx) {
     .where(eq(whatsappWebhooks.id, sql.placeholder('id')))
     .prepare();
 }
-const webhookByIdQueries = new WeakMap<DbOrTx, ReturnType<typeof prepareWebhookById>>();
 
 /** Prepared once per connection: processing reads the webhook for every drain batch. */
 export function findWebhookById(db: DbOrTx, id: string): WebhookRow | undefined {
-  let query = webhookByIdQueries.get(db);
-  if (!query) {
-    query = prepareWebhookById(db);
-    webhookByIdQueries.set(db, query);
-  }
-  return query.get({ id });
+  return prepared(db, 'webhooks.findWebhookById', prepareWebhookById).get({ id });
 }
 
 export function findWebhooks(db: DbOrTx, sandboxId: string, ids: string[]): WebhookRow[] {
@@ -198,14 +192,9 @@ class HotStatements {
   }
 }
 
-const hot = new WeakMap<Sqlite.Database, HotStatements>();
-function statements(sqlite: Sqlite.Database): HotStatements {
-  let s = hot.get(sqlite);
-  if (!s) {
-    s = new HotStatements(sqlite);
-    hot.set(sqlite, s);
-  }
-  return s;
+/** This connection's hot statements, one set, built on first use (they run inside whatever transaction is open). */
+function statements(db: DbOrTx): HotStatements {
+  return prepared(db, 'webhooks.hot', (d) => new HotStatements(d.statements.connection));
 }
 
 export const DUPLICATE_DETAIL = 'Identical to an earlier delivery (same bytes); nothing was applied again.';
@@ -218,8 +207,8 @@ export const DUPLICATE_DETAIL = 'Identical to an earlier delivery (same bytes); 
  * rewrites it. Rows of one commit are checked in order, so of identical copies
  * in one commit the first is the original. Returns how many rows are PENDING.
  */
-export function insertDeliveries(sqlite: Sqlite.Database, rows: NewDelivery[]): number {
-  const s = statements(sqlite);
+export function insertDeliveries(db: DbOrTx, rows: NewDelivery[]): number {
+  const s = statements(db);
   let pending = 0;
   let lastDuplicate: Map<string, number> | undefined;
   for (const r of rows) {
@@ -239,8 +228,8 @@ export function insertDeliveries(sqlite: Sqlite.Database, rows: NewDelivery[]): 
   return pending;
 }
 
-export function findDeliveryForProcessing(sqlite: Sqlite.Database, id: string): DeliveryForProcessing | undefined {
-  const row = statements(sqlite).forProcessing.get(id) as
+export function findDeliveryForProcessing(db: DbOrTx, id: string): DeliveryForProcessing | undefined {
+  const row = statements(db).forProcessing.get(id) as
     { id: string; webhook_id: string; received_at: number; body: Buffer; body_sha256: string } | undefined;
   return (
     row && { id: row.id, webhookId: row.webhook_id, receivedAt: new Date(row.received_at), body: row.body, bodySha256: row.body_sha256 }
@@ -252,20 +241,20 @@ export function findDeliveryForProcessing(sqlite: Sqlite.Database, id: string): 
  * its change count (null while it is unprocessed), or undefined when there is none.
  */
 export function earlierIdenticalDelivery(
-  sqlite: Sqlite.Database,
+  db: DbOrTx,
   webhookId: string,
   bodySha256: string,
   beforeId: string,
 ): { changes: number | null } | undefined {
-  return statements(sqlite).earlierIdentical.get(webhookId, bodySha256, beforeId) as { changes: number | null } | undefined;
+  return statements(db).earlierIdentical.get(webhookId, bodySha256, beforeId) as { changes: number | null } | undefined;
 }
 
 /** Records outcomes (attempts + 1 each) and moves each webhook's last_event_at forward; call inside one transaction. */
 export function writeOutcomes(
-  sqlite: Sqlite.Database,
+  db: DbOrTx,
   writes: Array<DeliveryOutcomeWrite & { webhookId: string; receivedAt: Date; bodySha256: string }>,
 ): void {
-  const s = statements(sqlite);
+  const s = statements(db);
   const latest = new Map<string, number>();
   for (const w of writes) {
     s.writeOutcome.run(w.outcome, w.detail, w.changes, w.processedAt.getTime(), w.id);
@@ -303,8 +292,8 @@ export function countDeliveries(db: DbOrTx, webhookId: string): number {
 const PENDING = sql`${webhookDeliveries.outcome} = 'PENDING'`;
 
 /** Oldest PENDING deliveries not handed to a retry job yet (attempts = 0). */
-export function listFreshPendingIds(sqlite: Sqlite.Database, limit: number): string[] {
-  return statements(sqlite).freshPending.pluck().all(limit) as string[];
+export function listFreshPendingIds(db: DbOrTx, limit: number): string[] {
+  return statements(db).freshPending.pluck().all(limit) as string[];
 }
 
 export function hasPendingDeliveries(db: DbOrTx): boolean {
