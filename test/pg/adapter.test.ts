@@ -3,6 +3,7 @@ import { PgTable } from 'drizzle-orm/pg-core';
 import pgDriver from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../helpers/db-schema.pg.js';
+import * as busTables from '../../src/platform/bus/tables.pg.js';
 import * as pgOnlyTables from '../../src/platform/pacing/tables.pg.js';
 import { openPg } from '../../src/platform/pg/database.js';
 import { PgDatabaseError } from '../../src/platform/pg/errors.js';
@@ -72,8 +73,9 @@ describe.skipIf(!pg.available)(pg.title('PostgreSQL adapter on a real server'), 
       );
       expect(ledger[0]).toEqual({ n: String(total), distinct: String(total) });
 
-      // Every table with a SQLite twin, and the PostgreSQL-only ones (the pacing fallback's log: SQLite paces in memory).
-      const expected = [...(Object.values(schema) as unknown[]), ...Object.values(pgOnlyTables)]
+      // Every table with a SQLite twin, and the PostgreSQL-only ones (the pacing fallback's log: SQLite paces in memory;
+      // the event bus's large payloads: SQLite delivers events in process).
+      const expected = [...(Object.values(schema) as unknown[]), ...Object.values(pgOnlyTables), ...Object.values(busTables)]
         .filter((v): v is PgTable => is(v, PgTable))
         .map((t) => getTableName(t))
         .sort();
