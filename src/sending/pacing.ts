@@ -26,7 +26,8 @@ export const DEFAULT_PAIR_INTERVAL_MS = 6_000;
  */
 export class RoundTrips {
   private current = Infinity;
-  private previous = Infinity;
+  /** 0 until a first block is seen: the first answers (new connections) count whole, nothing is known to be usual yet. */
+  private previous = 0;
   private seen = 0;
 
   /** Records a round trip (ms) and returns how much longer than usual it took. */

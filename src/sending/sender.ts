@@ -44,6 +44,12 @@ const REENGAGEMENT_CODE = 131047;
 const PAIR_WAIT_MAX_MS = 1_000;
 /** Throttling and pair-rate refusals are pacing signals, not failures: a high cap on top of the deadline. */
 export const MAX_THROTTLED = 40;
+/**
+ * How much later than its stored "attempted" mark a request of a previous process may have reached Meta (the
+ * begin commit's sync, the gate, a stall; tens of ms on a loaded machine): a restarted sender counts the
+ * previous process's last window from that much later, so its first requests cannot crowd that window.
+ */
+const SEEDED_SEND_LATE_MS = 250;
 /** A last try closer to the retry deadline than this is not worth a job run. */
 const LAST_TRY_MIN_MS = 250;
 
@@ -161,8 +167,10 @@ export class SendRuntime {
       const windowMs = pacer.bucket.windowMs;
       const wallNow = Date.now();
       const monoNow = performance.now();
-      const recent = store.recentSendAttempts(this.deps.db, credential.phoneNumberId, new Date(wallNow - windowMs));
-      const times = recent.map((at) => monoNow - (wallNow - at.getTime()));
+      const since = new Date(wallNow - windowMs - SEEDED_SEND_LATE_MS);
+      const recent = store.recentSendAttempts(this.deps.db, credential.phoneNumberId, since);
+      // A mark is written before its request leaves: count each as if it left SEEDED_SEND_LATE_MS later.
+      const times = recent.map((at) => Math.min(monoNow, monoNow - (wallNow - at.getTime()) + SEEDED_SEND_LATE_MS));
       pacer.bucket.seed(times);
       pacer.gate.seed(times);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PairPacer, SenderPacers, senderRate } from '../../src/sending/pacing.js';
+import { PairPacer, RoundTrips, SenderPacers, senderRate } from '../../src/sending/pacing.js';
 import { HIGH_MESSAGES_PER_SECOND, STANDARD_MESSAGES_PER_SECOND } from '../../src/sending/token-bucket.js';
 import { FakeClock, prng, worstWindow } from './fake-clock.js';
 
@@ -175,6 +175,20 @@ describe('senderRate and SenderPacers', () => {
       const rate = (left.length - 1) / ((left.at(-1)! - left[0]!) / 1000);
       expect(rate, `seed ${seed}`).toBeGreaterThanOrEqual(78);
     }
+  });
+
+  it('RoundTrips: the first answers count whole, then lateness is measured against the least recent round trip', () => {
+    const trips = new RoundTrips();
+    // New connections: nothing is usual yet, so a 40 ms first answer may have arrived 40 ms late.
+    expect(trips.lateness(40)).toBe(40);
+    for (let i = 0; i < 99; i++) trips.lateness(3 + (i % 5));
+    // The first block's least was 3 ms: a 3 ms answer is on time, a 53 ms one 50 ms late.
+    expect(trips.lateness(3)).toBe(0);
+    expect(trips.lateness(53)).toBe(50);
+    // The floor is the least of the last two blocks: after two blocks of 20 ms answers, 20 ms is usual.
+    for (let i = 0; i < 200; i++) trips.lateness(20);
+    expect(trips.lateness(20)).toBe(0);
+    expect(trips.lateness(25)).toBe(5);
   });
 
   it('close rejects every waiting acquire', async () => {
