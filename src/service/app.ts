@@ -1,18 +1,18 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { getOperationAST, GraphQLError, type ExecutionArgs } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import { GraphQLError } from 'graphql';
 import { createYoga, maskError as yogaMaskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppDeps } from '../core/deps.js';
 import type { GraphQLContext } from '../graphql/context.js';
-import { fanoutKey, SharedFanout, type FanoutTarget } from '../graphql/fanout.js';
+import { SharedFanout } from '../graphql/fanout.js';
 import { errorHygienePlugin } from '../graphql/error-hygiene.js';
 import { armorPlugin } from '../graphql/limits.js';
 import { graphqlMetricsPlugin } from '../graphql/metrics-plugin.js';
 import { getSchema } from './schema.js';
-import { applyBrowserRules, judgeOrigin, postContentTypeProblem, sendUnsupportedContentType } from '../http/browser-edge.js';
+import { attachGraphqlWs } from './graphql-ws.js';
+import type { ServerContext } from './server-context.js';
+import { applyBrowserRules, postContentTypeProblem, sendUnsupportedContentType } from '../http/browser-edge.js';
 import { consoleRoutes } from '../http/console-route.js';
 import { ConnectionCaps, KeyWatcher } from '../http/live-connections.js';
 import { GRAPHIQL_OPTIONS, renderOwnGraphiQL } from '../http/graphiql.js';
@@ -27,17 +27,10 @@ import type { Viewer } from '../platform/tenancy/viewer.js';
 
 /**
  * The thin edge: one node:http server carrying GraphQL (POST/GET and SSE via
- * yoga, WebSocket via graphql-ws on the same path), the health probes, and the
+ * yoga, WebSocket via graphql-ws on the same path: graphql-ws.ts), the health probes, and the
  * domain routes (Meta's webhook callbacks, tracked-link redirects).
  * Building it has no side effects; main.ts decides when to listen.
  */
-
-interface ServerContext {
-  req: IncomingMessage;
-  res: ServerResponse;
-  viewer: Viewer;
-  requestId: string;
-}
 
 export interface App {
   server: http.Server;
@@ -264,115 +257,7 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
   server.keepAliveTimeout = 5_000;
 
   // graphql-ws on the same port and path, through yoga's envelop so armor, masking and auth apply as over HTTP.
-  const wss = new WebSocketServer({
-    noServer: true,
-    maxPayload: config.limits.wsMaxPayloadBytes,
-    perMessageDeflate: false,
-  });
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    // A browser page may open a WebSocket to any site (no CORS for WebSockets): the Origin rule of HTTP applies here.
-    if (url.pathname !== '/graphql' || judgeOrigin(req, originPolicy) === 'refused') {
-      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-      socket.destroy();
-      return;
-    }
-    const refusal = caps.refuseUpgrade(wss.clients.size);
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      if (refusal) ws.close(refusal.code, refusal.reason);
-      else wss.emit('connection', ws, req);
-    });
-  });
-
-  type WsExtra = {
-    viewer?: Viewer;
-    stopWatchingKey?: () => void;
-  };
-  type EnvelopedRoot = {
-    execute: (args: ExecutionArgs) => unknown;
-    subscribe: (args: ExecutionArgs) => unknown;
-    fanout?: FanoutTarget;
-  };
-
-  const wsDisposable = useServer<{ authorization?: unknown; Authorization?: unknown }, WsExtra>(
-    {
-      connectionInitWaitTimeout: 3_000,
-      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
-      subscribe: (args) => {
-        // Subscribers of the same operation, variables and visibility share one execution per event (fanout.ts).
-        const root = args.rootValue as EnvelopedRoot;
-        return (root.fanout ? fanout.subscribe(args, root.subscribe, root.fanout) : root.subscribe(args)) as never;
-      },
-      onConnect: (ctx) => {
-        const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
-        const viewer = auth.authenticate(typeof raw === 'string' ? raw : undefined);
-        if (!viewer) return false; // graphql-ws closes with 4403 Forbidden
-        const refusal = caps.acquire(viewer.apiKeyId);
-        if (refusal) {
-          ctx.extra.socket.close(refusal.code, refusal.reason);
-          return false;
-        }
-        ctx.extra.viewer = viewer;
-        ctx.extra.stopWatchingKey = watchKey(typeof raw === 'string' ? raw : undefined, () => ctx.extra.socket.close(4403, 'Forbidden'));
-        return true;
-      },
-      onClose: (ctx) => {
-        ctx.extra.stopWatchingKey?.();
-        if (ctx.extra.viewer) caps.release(ctx.extra.viewer.apiKeyId);
-      },
-      onSubscribe: async (ctx, id, payload) => {
-        if (Object.keys(ctx.subscriptions).length > config.limits.wsMaxSubscriptionsPerConnection) {
-          return [
-            new GraphQLError(`At most ${config.limits.wsMaxSubscriptionsPerConnection} operations may run at once on one connection.`, {
-              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
-            }),
-          ];
-        }
-        const requestId = newRequestId();
-        const enveloped = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params: payload,
-          viewer: ctx.extra.viewer,
-          requestId,
-        });
-        // Armor's limits may throw from parse or validate; either way the operation gets errors, the socket stays up.
-        // Errors are rebuilt with this module's GraphQLError so graphql-ws recognises them whatever copy made them.
-        const asErrors = (err: unknown) => {
-          const list = Array.isArray(err) ? err : [err];
-          return list.map(
-            (e: Partial<GraphQLError>) => new GraphQLError(e?.message ?? 'Invalid operation.', { extensions: e?.extensions }),
-          );
-        };
-        let document;
-        try {
-          document = enveloped.parse(payload.query);
-          const errors = enveloped.validate(enveloped.schema, document);
-          if (errors.length) return asErrors(errors);
-        } catch (err) {
-          return asErrors(err);
-        }
-        return {
-          schema: enveloped.schema,
-          operationName: payload.operationName,
-          document,
-          variableValues: payload.variables,
-          contextValue: await enveloped.contextFactory(),
-          rootValue: {
-            execute: enveloped.execute,
-            subscribe: enveloped.subscribe,
-            fanout:
-              getOperationAST(document, payload.operationName)?.operation === 'subscription'
-                ? { key: fanoutKey(ctx.extra.viewer!, payload), socket: ctx.extra.socket, id }
-                : undefined,
-          } satisfies EnvelopedRoot,
-        };
-      },
-    },
-    wss,
-    12_000,
-  );
+  const webSockets = attachGraphqlWs(server, { yoga, config, originPolicy, auth, caps, watchKey, fanout });
 
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
@@ -398,8 +283,7 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
       // No key check may run once the service stops (the database closes after this).
       keyWatcher.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const ws of wss.clients as Set<WebSocket>) ws.close(1001, 'Server shutting down');
-      await wsDisposable.dispose();
+      await webSockets.close();
       server.closeIdleConnections();
       const timer = setTimeout(() => {
         for (const socket of sockets) socket.destroy();
