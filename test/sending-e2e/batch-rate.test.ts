@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sandboxIdOf, useWorld } from '../helpers/world.js';
+import { onCleanup, sandboxIdOf, useWorld } from '../helpers/world.js';
 import { startHarness } from '../helpers/harness.js';
 import { insertProfiles, phoneOf, readBatch, sendBatch, startSendWorld, waitForBatch, worstWindow } from './helpers.js';
 
@@ -35,6 +35,8 @@ describe('a batch of 480 at 80 messages/s', () => {
     await w.h.stop();
     const atStop = w.sim.sim.sentMessages().length;
     w.h = await startHarness({ metaUrl: w.sim.baseUrl, dataDir });
+    const restarted = w.h;
+    onCleanup(() => restarted.stop());
     const done = await waitForBatch(w.h, batch.id, (b) => b.status === 'COMPLETED', 40_000);
     expect(done).toMatchObject({ total: RECIPIENTS, sent: RECIPIENTS, queued: 0, blocked: 0, failed: 0 });
     const sent = w.sim.sim.sentMessages();
