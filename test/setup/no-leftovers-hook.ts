@@ -4,8 +4,7 @@ import { afterAll, beforeAll } from 'vitest';
 // thread a file leaves running would keep working (polling jobs, syncing its database) in the files after it.
 // Every file stops what it started; one that does not fails here, naming what it left.
 
-const running = (): string[] =>
-  process.getActiveResourcesInfo().filter((t) => t === 'TCPServerWrap' || t === 'MessagePort');
+const running = (): string[] => process.getActiveResourcesInfo().filter((t) => t === 'TCPServerWrap' || t === 'MessagePort');
 
 let atStart = 0;
 beforeAll(() => {
