@@ -194,21 +194,27 @@ export function listChecks(db: DbOrTx, configurationId: string, run: number): Ch
     .all();
 }
 
+/**
+ * The checks of the given runs (each configuration's current one), in one statement prepared once: the (id, run)
+ * pairs are bound as one JSON array and matched on the (configuration_id, run, name) index, so a configuration
+ * submitted many times reads only its current run's rows, not every run's to filter them here.
+ */
 export function listChecksForMany(db: DbOrTx, keys: { configurationId: string; run: number }[]): CheckRow[] {
   if (!keys.length) return [];
-  const rows = prepared(db, 'channel-configurations.checksOfMany', (d) =>
+  const c = channelConfigurationChecks;
+  return prepared(db, 'channel-configurations.checksOfRuns', (d) =>
     tableSelect(
       d,
-      channelConfigurationChecks,
+      c,
       d
         .select()
-        .from(channelConfigurationChecks)
-        .where(inJsonList(channelConfigurationChecks.configurationId, 'ids'))
-        .orderBy(asc(channelConfigurationChecks.position)),
+        .from(c)
+        .where(
+          sql`(${c.configurationId}, ${c.run}) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(${sql.placeholder('runs')}))`,
+        )
+        .orderBy(asc(c.position)),
     ),
-  )({ ids: JSON.stringify([...new Set(keys.map((k) => k.configurationId))]) });
-  const wanted = new Set(keys.map((k) => `${k.configurationId}#${k.run}`));
-  return rows.filter((r) => wanted.has(`${r.configurationId}#${r.run}`));
+  )({ runs: JSON.stringify(keys.map((k) => [k.configurationId, k.run])) });
 }
 
 export function updateCheck(
