@@ -18,17 +18,30 @@ export interface ConnectionResult<T> {
   totalCount: number;
 }
 
+/**
+ * An edge whose cursor is encoded only when a query asks for it: a list query that selects `edges { node }` (the
+ * common one) encodes no cursor per row, only the page's start and end cursors.
+ */
+class Edge<T extends { id: string }> {
+  constructor(readonly node: T) {}
+  get cursor(): string {
+    return encodeCursor(this.node.id);
+  }
+}
+
 /** The page's rows are registered as one page: their page-batched fields (loaders.ts) load together, synchronously. */
 export function toConnection<T extends { id: string }>(page: Page<T>): ConnectionResult<T> {
   registerPage(page.items);
-  const edges = page.items.map((node) => ({ cursor: encodeCursor(node.id), node }));
+  const edges = page.items.map((node) => new Edge(node));
+  const first = page.items[0];
+  const last = page.items.at(-1);
   return {
     edges,
     pageInfo: {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: page.hasPreviousPage,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      startCursor: first ? encodeCursor(first.id) : null,
+      endCursor: last ? encodeCursor(last.id) : null,
     },
     totalCount: page.totalCount,
   };
