@@ -17,6 +17,26 @@ type IdResolver = (parent: unknown, args: object, ctx: unknown, info: unknown) =
 const isThenable = (value: unknown): boolean =>
   typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 
+/** Global ids a type's encoder remembers before it starts over (bounded memory; a list page repeats its rows' ids). */
+const REMEMBERED_IDS = 2_000;
+
+/**
+ * The relay plugin's encodeGlobalID for one type, remembering recent ids: the same rows are listed again and again
+ * (and a page repeats its references' ids), so most ids are looked up instead of base64-encoded anew (a string and a
+ * Buffer per id). The encoding is a pure function of the id, so a remembered one is the same string.
+ */
+function rememberedEncoder(typename: string): (type: string, id: string) => string {
+  const known = new Map<string, string>();
+  return (_type, id) => {
+    let encoded = known.get(id);
+    if (encoded === undefined) {
+      if (known.size >= REMEMBERED_IDS) known.clear();
+      known.set(id, (encoded = encodeGlobalID(typename, id)));
+    }
+    return encoded;
+  };
+}
+
 export class SyncGlobalIdPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
   override wrapResolve(
     resolver: GraphQLFieldResolver<unknown, Types['Context'], object>,
@@ -28,7 +48,7 @@ export class SyncGlobalIdPlugin<Types extends SchemaTypes> extends BasePlugin<Ty
     const rawId = (typeConfig.pothosOptions as { id?: { resolve?: IdResolver } }).id?.resolve;
     if (typeof rawId !== 'function') return resolver;
     const typename = typeConfig.name;
-    const encode = relay?.encodeGlobalID ?? ((type: string, id: string) => encodeGlobalID(type, id));
+    const encode = relay?.encodeGlobalID ?? rememberedEncoder(typename);
     return (parent, args, ctx, info) => {
       const id = rawId(parent, args, ctx, info);
       if (id === null || id === undefined || isThenable(id)) return resolver(parent, args, ctx, info);
