@@ -1,9 +1,10 @@
 import pgDriver from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BusError } from '../../src/platform/bus/bus.js';
+import { BusError, TxEvents } from '../../src/platform/bus/bus.js';
 import { BUS_CHANNEL, PgNotifyBus, pgTransactionWithEvents } from '../../src/platform/bus/pg-notify.js';
 import { createFreshPgDatabase, type FreshPgDatabase } from '../../src/platform/pg/fresh-database.js';
 import { migratePg } from '../../src/platform/pg/migrate.js';
+import { pgTransaction } from '../../src/platform/pg/transaction.js';
 import { PubSub } from '../../src/platform/pubsub.js';
 import { PG_ADMIN_URL, pg } from '../helpers/pg.js';
 import { waitUntil } from '../helpers/wait.js';
@@ -71,6 +72,48 @@ describe.skipIf(!pg.available)(pg.title('event bus on PostgreSQL: rollback, larg
     expect(notifications.map((n) => Buffer.byteLength(n) < 7_900)).toEqual([true, true]);
     const { rows } = await a.pg.pool.query<{ entry: string }>('SELECT entry FROM bus_payloads');
     expect(rows.map((r) => JSON.parse(r.entry) as unknown)).toEqual([[SANDBOX, 'bus-test:blob', large]]);
+    await heard.return!();
+  });
+
+  it('events committed after a large one wait until its row is read: receive order is kept', async () => {
+    const heard = b.pubsub.subscribe(SANDBOX, 'bus-test:blob');
+    const large = blob(1, 'L'.repeat(12_000));
+    const locker = await a.pg.pool.connect();
+    let release!: () => void;
+    let inserted!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const rowWritten = new Promise<void>((resolve) => (inserted = resolve));
+    try {
+      // The large event's transaction holds its bus_payloads row until the gate opens; meanwhile `locker` queues an
+      // exclusive lock on the table behind it, so the listeners' read of the row waits until `locker` lets go.
+      const publishing = pgTransaction(a.pg.db, async (tx) => {
+        const events = new TxEvents();
+        events.notify(SANDBOX, 'bus-test:blob', large);
+        await a.bus.beforeCommit(tx, events);
+        inserted();
+        await gate;
+      });
+      await rowWritten;
+      await locker.query('BEGIN');
+      const locked = locker.query('LOCK TABLE bus_payloads IN ACCESS EXCLUSIVE MODE');
+      await waitUntil(async () => {
+        const { rows } = await a.pg.pool.query(`SELECT 1 FROM pg_locks WHERE relation = 'bus_payloads'::regclass AND NOT granted`);
+        return rows.length > 0;
+      });
+      release();
+      await publishing;
+      await locked;
+      notifications.length = 0;
+      await publish(a, blob(2));
+      await publish(a, blob(3));
+      await waitUntil(() => notifications.length === 2, 5_000, 'raw notifications');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      release();
+      await locker.query('ROLLBACK');
+      locker.release();
+    }
+    expect(await take(heard, 3)).toEqual([large, blob(2), blob(3)]);
     await heard.return!();
   });
 
