@@ -70,6 +70,9 @@ export class PgListener {
       application_name: this.options.applicationName,
       connectionTimeoutMillis: this.options.connectTimeoutMs,
       keepAlive: true,
+      // Keepalive probes start after 10 s idle instead of the OS default of 2 hours, so a half-open connection (a peer
+      // gone without a FIN) is noticed once the OS's probes run out (tcp_keepalive_intvl × tcp_keepalive_probes).
+      keepAliveInitialDelayMillis: 10_000,
     });
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client, new Error('connection ended')));
