@@ -204,4 +204,16 @@ describe.skipIf(!pg.available)(pg.title('event bus on PostgreSQL: rollback, larg
     expect(bus.listening).toBe(false);
     await bus.close();
   });
+
+  it('start() twice at once opens one LISTEN connection', async () => {
+    const bus = new PgNotifyBus({ url: fresh.url, pubsub: new PubSub(), applicationName: 'wcs-bus-twice' });
+    try {
+      await Promise.all([bus.start(), bus.start()]);
+      await bus.start();
+      const { rows } = await a.pg.pool.query(`SELECT pid FROM pg_stat_activity WHERE application_name = 'wcs-bus-twice'`);
+      expect(rows).toEqual([{ pid: bus.listenerPid }]);
+    } finally {
+      await bus.close();
+    }
+  });
 });

@@ -36,6 +36,7 @@ export class PgListener {
   /** Messages waiting behind a reference fetch, in order. */
   private queue: Promise<void> = Promise.resolve();
   private waiting = 0;
+  private starting: Promise<void> | undefined;
   backendPid: number | undefined;
 
   constructor(private readonly options: PgListenerOptions) {}
@@ -44,15 +45,15 @@ export class PgListener {
     return this.client !== undefined;
   }
 
-  async start(): Promise<void> {
-    if (this.client) return;
-    try {
-      await this.connect();
-    } catch (err) {
+  /** Connects once; a second call while the first is under way waits for it instead of opening another connection. */
+  start(): Promise<void> {
+    this.starting ??= this.connect().catch((err: unknown) => {
+      this.starting = undefined;
       throw new BusError('BUS_UNREACHABLE', `cannot LISTEN on PostgreSQL at ${this.options.location.display}: ${this.reason(err)}`, {
         cause: err,
       });
-    }
+    });
+    return this.starting;
   }
 
   async close(): Promise<void> {
