@@ -38,6 +38,7 @@ export async function runAutoReply(deps: AppDeps, payload: AutoReplyPayload, ctx
     credential,
     // The same pair key a campaign send to this person uses (its E.164 number), so both share one pair pace.
     recipientKey: queued.toNumber ?? queued.contactId ?? queued.id,
+    ticket: messageId,
     signal: ctx.signal,
     refusals: Math.max(0, ctx.attempt - 1),
     begin: (tx) => beginSendAttemptIn(tx, sandboxId, messageId),

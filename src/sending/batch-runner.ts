@@ -282,6 +282,8 @@ async function sendRecipient(
     credential: cond.credential,
     signal,
     waitSignal,
+    // The recipient's place in the person's line: the same on every try, message or not yet.
+    ticket: `batch:${batch.id}:${recipient.position}`,
     refusals: recipient.refusals,
     settled: (tx: Tx, _m: unknown, after: AfterCommit) => markDone(tx, after),
     refused: (tx: Tx, delayMs: number) =>

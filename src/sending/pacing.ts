@@ -7,6 +7,7 @@ import {
   STANDARD_MESSAGES_PER_SECOND,
   type PacingOptions,
 } from './token-bucket.js';
+import { PairOrder } from './pair-order.js';
 
 /**
  * Send pacing (FACTS §8): a sender number may send `rate` messages per second
@@ -63,6 +64,8 @@ export class PairPacer {
   readonly maxBackoffMs: number;
   /** recipient -> clock ms of their next allowed send; insertion order = least recently used first. */
   private readonly next = new Map<string, number>();
+  /** Who is next in each recipient's line (arrival order): see PairOrder. */
+  readonly order: PairOrder;
   private lastSweep: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -74,6 +77,15 @@ export class PairPacer {
     this.now = options.now ?? realClock.now;
     this.sleep = options.sleep ?? realClock.sleep;
     this.lastSweep = this.now();
+    this.order = new PairOrder({ intervalMs: this.intervalMs, maxEntries: this.maxEntries, now: this.now });
+  }
+
+  /**
+   * Whether the message `ticket` may take the recipient's slot now (0: wait for it with waitTurn) or should
+   * come back after the returned delay (ms), keeping its place in the recipient's line (PairOrder).
+   */
+  admit(recipient: string, ticket: string, maxWaitMs: number): number {
+    return this.order.admit(recipient, ticket, this.nextAllowedAt(recipient), maxWaitMs);
   }
 
   /** Recipients currently remembered. */

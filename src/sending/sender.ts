@@ -102,6 +102,8 @@ export interface SendSpec {
   credential: CredentialRecord;
   /** The pair-rate key: the recipient's E.164 number. */
   recipientKey: string;
+  /** This message's place in the recipient's line, the same on every try (its message id, a batch's recipient): PairOrder. */
+  ticket: string;
   /** Aborts the request to Meta (shutdown): a request already written becomes an unknown outcome. */
   signal?: AbortSignal;
   /** Aborts waiting for a pacing slot (cancel, pause, shutdown); default: signal. */
@@ -204,13 +206,31 @@ export class SendRuntime {
     this.settledEvents.emit(messageId);
   }
 
-  /** One send, from pacing to the recorded outcome. */
+  /**
+   * One send, from pacing to the recorded outcome. Messages to one recipient go out in arrival order: a
+   * message waits in place for the pair slot only when it is first in the recipient's line, else it is
+   * deferred behind the ones ahead and keeps its place (PairOrder) until it was sent or is done here.
+   */
   async send(spec: SendSpec): Promise<SendResult> {
+    const { recipientKey, ticket } = spec;
+    const pacer = this.pacerFor(spec.credential);
+    const delayMs = pacer.pairs.admit(recipientKey, ticket, PAIR_WAIT_MAX_MS);
+    if (delayMs > 0) return { kind: 'deferred', delayMs };
+    let result: SendResult | undefined;
+    try {
+      result = await this.sendNow(spec, pacer);
+      return result;
+    } finally {
+      // Refused for now: it comes back after the delay, in its place. Anything else: the next in line may go.
+      if (result?.kind === 'retry') pacer.pairs.order.later(recipientKey, ticket, result.delayMs);
+      else pacer.pairs.order.release(recipientKey, ticket);
+    }
+  }
+
+  /** The send whose turn it is: the pair slot, a throughput grant, the begin commit, Meta, the outcome. */
+  private async sendNow(spec: SendSpec, pacer: SenderPacer): Promise<SendResult> {
     const { credential, recipientKey, signal } = spec;
     const waitSignal = spec.waitSignal ?? signal;
-    const pacer = this.pacerFor(credential);
-    const pairWait = pacer.pairs.nextAllowedAt(recipientKey) - performance.now();
-    if (pairWait > PAIR_WAIT_MAX_MS) return { kind: 'deferred', delayMs: Math.ceil(pairWait) };
     let booking: PairBooking;
     try {
       booking = await pacer.pairs.waitTurn(recipientKey, waitSignal);

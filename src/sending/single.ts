@@ -204,6 +204,7 @@ export async function runSendJob(deps: AppDeps, payload: SendJobPayload, ctx: Jo
     sandboxId,
     credential,
     recipientKey: message.toNumber ?? message.id,
+    ticket: messageId,
     signal: ctx.signal,
     refusals: Math.max(0, ctx.attempt - 1),
     begin: (tx) => beginSendAttemptIn(tx, sandboxId, messageId),
