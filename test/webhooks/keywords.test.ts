@@ -124,9 +124,9 @@ describe.concurrent('keyword rules on inbound messages', () => {
     await settle(h, webhook.id, 3);
     expect((await consentOf(h, waId)).status).toBe('OPTED_OUT');
 
-    // Three replies to one person: Meta's pair rate (one message per 6 s to a user) spaces them. Not shortened
-    // (META_PAIR_INTERVAL_MS): a reply due within 1 s waits in place and can overtake one deferred to the job queue,
-    // and the order is asserted here.
+    // Three replies to one person: Meta's pair rate (one message per 6 s to a user) spaces them, in the order the
+    // messages came in (a reply never waits in place ahead of one deferred to the job queue: PairOrder; the
+    // overtaking case itself is timed in test/sending-e2e/pair-order.test.ts).
     await waitUntil(() => repliesTo(sim, waId).length >= 3, 40_000, 'three replies');
     await sim.sim.idle();
     expect(repliesTo(sim, waId)).toEqual([
