@@ -1,16 +1,17 @@
 import type { ChannelConfigurationRecord } from '../channel-configurations/service.js';
 import { effectiveExecutionField } from '../channel-configurations/service.js';
 import type { AppDeps } from '../core/deps.js';
+import { templateMessage, textMessage, type Recipient, type SendMessageBody } from '../meta/index.js';
 import { ValidationError, type FieldError, type FieldErrors } from '../platform/errors.js';
 import { findMarketingActions } from '../settings/service.js';
 import { normalizePhoneNumber as normalizeStoredNumber } from '../messages/phone-numbers.js';
-import { getConsentByPhoneNumber } from '../messages/service.js';
+import { getConsentByPhoneNumber, type WhatsAppMessageRecord } from '../messages/service.js';
 import { evaluateConsentPolicies, type PolicyAction } from './consent-policy.js';
 import { findLinks, newLinkToken, rewriteLinks, trackedLinkUrl } from './link-rewrite.js';
 import { compilePersonalization, PersonalizationError, type CompiledPersonalization } from './personalization.js';
 import { normalizePhoneNumber, recipientFromProfile } from './recipient.js';
 import type { MessageContent, TemplateContent } from './tables.js';
-import { compileTemplateInput, templateSlots, type TemplateInput } from './template-content.js';
+import { compileTemplateInput, templateComponents, templateSlots, type TemplateInput } from './template-content.js';
 
 /**
  * What a send says and to whom: the input rules (checked once per request), the
@@ -253,4 +254,15 @@ export function checkRecipient(deps: AppDeps, ctx: PolicyContext, who: { attribu
   const policy = evaluateConsentPolicies(ctx.actions, who.attributes ?? {});
   if (!policy.allowed) return { ok: false, phoneE164, reason: policy.reason };
   return { ok: true, phoneE164 };
+}
+
+/** The request Meta gets for a stored message (its id rides along as biz_opaque_callback_data). */
+export function buildBody(message: WhatsAppMessageRecord, recipient: Recipient, publicUrl: string): SendMessageBody {
+  const opts = { bizOpaqueCallbackData: message.id };
+  if (message.type === 'template' && message.template) {
+    const t = message.template as unknown as TemplateContent;
+    return templateMessage(recipient, { name: t.name, languageCode: t.languageCode, components: templateComponents(t) }, opts);
+  }
+  const text = message.text ?? '';
+  return textMessage(recipient, text, wantsPreview(text, publicUrl) ? { ...opts, previewUrl: true } : opts);
 }

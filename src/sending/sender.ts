@@ -1,16 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { openMetaSession, type CredentialRecord } from '../credentials/service.js';
 import type { AppDeps } from '../core/deps.js';
-import {
-  MetaApiError,
-  MetaSendOutcomeUnknownError,
-  MetaUnreachableError,
-  templateMessage,
-  textMessage,
-  type MetaSession,
-  type Recipient,
-  type SendMessageBody,
-} from '../meta/index.js';
+import { MetaApiError, MetaSendOutcomeUnknownError, MetaUnreachableError, type MetaSession, type Recipient } from '../meta/index.js';
 import type { Tx } from '../platform/db.js';
 import {
   cancelSendAttemptIn,
@@ -22,11 +13,9 @@ import {
 import { SenderPacers, type PairBooking, type SenderPacer } from './pacing.js';
 import { DEFAULT_THROUGHPUT_PENALTY_MS } from './token-bucket.js';
 import { Effects } from '../messages/tracking.js';
-import { wantsPreview } from './compose.js';
+import { buildBody } from './compose.js';
 import { GroupCommit, type AfterCommit, type TxMemo } from './group-commit.js';
 import * as store from './store.js';
-import type { TemplateContent } from './tables.js';
-import { templateComponents } from './template-content.js';
 
 /**
  * The one send path (single sends and batches): pace to the sender's
@@ -120,16 +109,6 @@ export interface SendSpec {
 
 function isAbort(err: unknown): boolean {
   return err instanceof Error && err.name === 'AbortError';
-}
-
-export function buildBody(message: WhatsAppMessageRecord, recipient: Recipient, publicUrl: string): SendMessageBody {
-  const opts = { bizOpaqueCallbackData: message.id };
-  if (message.type === 'template' && message.template) {
-    const t = message.template as unknown as TemplateContent;
-    return templateMessage(recipient, { name: t.name, languageCode: t.languageCode, components: templateComponents(t) }, opts);
-  }
-  const text = message.text ?? '';
-  return textMessage(recipient, text, wantsPreview(text, publicUrl) ? { ...opts, previewUrl: true } : opts);
 }
 
 /**
