@@ -7,7 +7,7 @@
  *
  *   npx tsx bench/send-pacing.ts                       # 2 rounds x 2,000 per sender, about 70 s
  *   BENCH_MESSAGES=1000 BENCH_ROUNDS=1 npx tsx bench/send-pacing.ts
- *   BENCH_ONLY=HIGH npx tsx bench/send-pacing.ts       # one sender (STANDARD or HIGH)
+ *   BENCH_TIERS=HIGH npx tsx bench/send-pacing.ts      # one sender (STANDARD or HIGH; BENCH_ONLY belongs to npm run bench)
  *   BENCH_CHILD_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npx tsx bench/send-pacing.ts   # profile the service
  *
  * Prints per sender and round: messages, achieved rate (first to last arrival at the
@@ -32,7 +32,7 @@ const ALL_CASES = [
   { name: 'STANDARD', limit: 80, goal: 78 },
   { name: 'HIGH', limit: 1000, goal: 950 },
 ] as const;
-const CASES = ALL_CASES.filter((c) => !process.env.BENCH_ONLY || c.name === process.env.BENCH_ONLY);
+const CASES = ALL_CASES.filter((c) => !process.env.BENCH_TIERS || process.env.BENCH_TIERS.split(',').includes(c.name));
 
 // ---- the service (child process) -----------------------------------------------------
 
