@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { AppDeps } from '../core/deps.js';
 import { newId } from '../platform/ids.js';
 import * as store from './store.js';
@@ -66,8 +65,8 @@ export class InboxWriter {
     this.insert = (rows) => insert.immediate(rows);
   }
 
-  /** Queues a verified delivery for the next group commit; `done` runs after it (callbacks: no promise per request). */
-  add(input: { webhookId: string; sandboxId: string; body: Buffer }, done: Stored): void {
+  /** Queues a verified delivery (its SHA-256 computed with the signature check) for the next group commit; `done` runs after it (callbacks: no promise per request). */
+  add(input: { webhookId: string; sandboxId: string; body: Buffer; bodySha256: string }, done: Stored): void {
     const now = Date.now();
     const row: store.NewDelivery = {
       id: newId(now),
@@ -75,7 +74,7 @@ export class InboxWriter {
       webhookId: input.webhookId,
       receivedAt: new Date(now),
       body: input.body,
-      bodySha256: createHash('sha256').update(input.body).digest('hex'),
+      bodySha256: input.bodySha256,
     };
     this.queue.push({ row, done });
     this.schedule();

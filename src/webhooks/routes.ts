@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../core/deps.js';
 import { sendText, type HttpRoute } from '../http/respond.js';
-import { verifyWebhookSignature } from '../meta/index.js';
 import type { InboxWriter, Stored } from './ingest.js';
 import type { WebhookMetrics } from './metrics.js';
 import type { RouteEntry } from './route-cache.js';
 import { decryptAppSecret, getWebhookByPathId, verifyHandshake } from './service.js';
+import { VerifiedBodies } from './verified-bodies.js';
 
 /**
  * Meta's side of the callback URL, /webhooks/whatsapp/<path id>:
@@ -114,6 +114,7 @@ interface IngestContext {
   deps: AppDeps;
   inbox: InboxWriter;
   metrics: WebhookMetrics;
+  verified: VerifiedBodies;
 }
 
 /**
@@ -163,11 +164,12 @@ class MetaPost implements Stored {
       deps.logger.info({ webhookId: route.webhookId, error: err?.message }, 'webhook body could not be read');
       return void this.res.destroy();
     }
-    if (!verifyWebhookSignature(body, this.req.headers['x-hub-signature-256'] as string | undefined, [route.appSecret])) {
+    const bodySha256 = this.ctx.verified.verify(route, this.req.headers['x-hub-signature-256'] as string | undefined, body);
+    if (bodySha256 === undefined) {
       deps.logger.info({ webhookId: route.webhookId, sandboxId: route.sandboxId, bytes: body.length }, 'webhook signature refused');
       return this.answer(401, 'Invalid signature');
     }
-    inbox.add({ webhookId: route.webhookId, sandboxId: route.sandboxId, body }, this);
+    inbox.add({ webhookId: route.webhookId, sandboxId: route.sandboxId, body, bodySha256 }, this);
   }
 
   /** The inbox's answer: called once, after the durable commit (or with the error that prevented it). */
@@ -204,7 +206,7 @@ class MetaPost implements Stored {
 }
 
 export function webhookRoute(deps: AppDeps, inbox: InboxWriter, metrics: WebhookMetrics): HttpRoute {
-  const ctx: IngestContext = { deps, inbox, metrics };
+  const ctx: IngestContext = { deps, inbox, metrics, verified: new VerifiedBodies() };
   return {
     name: 'whatsapp-webhook',
     match: (pathname) => (pathname.startsWith(PREFIX) ? { pathId: pathname.slice(PREFIX.length) } : null),

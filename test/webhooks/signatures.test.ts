@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { signWebhookBody } from '../../src/meta/index.js';
@@ -54,6 +55,35 @@ describe('webhook signatures', () => {
     expect(node.data?.node?.__typename === 'WhatsAppWebhook' && node.data.node.appSecretLast4).toBe(CANARY_SECRET.slice(-4));
     expect(h.logs.text()).not.toContain(CANARY_SECRET);
     expect(h.logs.text()).not.toContain(webhook.verifyToken);
+  });
+
+  it('a redelivery skips nothing it must not: a remembered signature never vouches for other bytes, another secret or a truncation', async () => {
+    const { h, webhook, url } = await connectedWorld({ appSecret: CANARY_SECRET });
+    const body = Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [], n: 1 }));
+    const headers = { 'x-hub-signature-256': signWebhookBody(body, CANARY_SECRET) };
+    // Accepted once: the verified (signature, bytes) pair is remembered.
+    expect((await postRaw(url, body, headers)).status).toBe(200);
+    const flipped = Buffer.from(body);
+    flipped[body.length - 3] = flipped[body.length - 3]! ^ 0x01;
+    const forgeries: Array<[string, Buffer]> = [
+      ['one flipped byte', flipped],
+      ['truncated', body.subarray(0, body.length - 1)],
+      ['one byte more', Buffer.concat([body, Buffer.from(' ')])],
+    ];
+    for (const [what, payload] of forgeries) expect((await postRaw(url, payload, headers)).status, what).toBe(401);
+    // The exact redelivery is accepted and stored as a copy of the first, with the same digest.
+    expect((await postRaw(url, body, headers)).status).toBe(200);
+    const stored = h.server.deps.sqlite
+      .prepare('SELECT body, body_sha256 AS sha FROM webhook_deliveries ORDER BY id')
+      .all() as Array<{ body: Buffer; sha: string }>;
+    expect(stored).toHaveLength(2);
+    const sha = createHash('sha256').update(body).digest('hex');
+    for (const row of stored) expect({ body: Buffer.from(row.body).equals(body), sha: row.sha }).toEqual({ body: true, sha });
+    // After a secret change the remembered pair is worthless: the old signature is refused even for the same bytes.
+    const res = await h.gql(UpdateWebhookDoc, { input: { id: webhook.id, appSecret: 'another-app-secret-0123456789' } });
+    expect(res.data!.updateWhatsAppWebhook.__typename).toBe('UpdateWhatsAppWebhookSuccess');
+    expect((await postRaw(url, body, headers)).status).toBe(401);
+    expect(countRows(h, 'webhook_deliveries')).toBe(2);
   });
 
   it('verifies non-ASCII text over the raw bytes, whether Meta escapes it or sends UTF-8', async () => {
