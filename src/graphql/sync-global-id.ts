@@ -1,6 +1,7 @@
 import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { GraphQLFieldResolver } from 'graphql';
+import { memoized } from '../platform/memo.js';
 
 /**
  * The `id` field of a node type answered synchronously. The relay plugin resolves every global id through an async
@@ -26,15 +27,8 @@ const REMEMBERED_IDS = 2_000;
  * Buffer per id). The encoding is a pure function of the id, so a remembered one is the same string.
  */
 function rememberedEncoder(typename: string): (type: string, id: string) => string {
-  const known = new Map<string, string>();
-  return (_type, id) => {
-    let encoded = known.get(id);
-    if (encoded === undefined) {
-      if (known.size >= REMEMBERED_IDS) known.clear();
-      known.set(id, (encoded = encodeGlobalID(typename, id)));
-    }
-    return encoded;
-  };
+  const encode = memoized((id) => encodeGlobalID(typename, id), REMEMBERED_IDS);
+  return (_type, id) => encode(id);
 }
 
 export class SyncGlobalIdPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
