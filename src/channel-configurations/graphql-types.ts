@@ -4,7 +4,7 @@ import { findCredentials } from '../credentials/service.js';
 import { builder } from '../graphql/builder.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { decodeId, decodeIds } from '../graphql/ids.js';
-import { pageRef, pageRefs, perPage, perRequest, sandboxed, whenLoaded, type BatchSource } from '../graphql/loaders.js';
+import { loadRef, pageRef, pageRefs, perPage, perRequest, sandboxed, whenLoaded, type BatchSource } from '../graphql/loaders.js';
 import { TrackingEventRef, WhatsAppMessageRef } from '../messages/graphql.js';
 import { MarketingActionRef } from '../settings/graphql.js';
 import { findMarketingActions, getGeneralSettings, type GeneralSettings } from '../settings/service.js';
@@ -53,29 +53,22 @@ const generalSettingsSource: BatchSource<string, GeneralSettings> = {
   keyOf: (row) => row.sandboxId,
 };
 
-// Batching only, no cache: a subscription reuses its context for every event, and each event must see fresh rows.
-interface Loaders {
-  configurations: DataLoader<string, ChannelConfigurationRecord | null>;
-  checks: DataLoader<ChannelConfigurationRecord, ConfigurationCheckRecord[]>;
-}
+const configurationSource = sandboxed('channel-configuration', service.findChannelConfigurations);
 
-function loadersOf(ctx: GraphQLContext): Loaders {
-  return perRequest(ctx, 'channel-configurations', () => ({
-    configurations: new DataLoader(
-      async (ids) => {
-        const rows = service.findChannelConfigurations(ctx.deps, ctx.viewer.sandboxId, [...ids]);
-        return ids.map((id) => rows.find((r) => r.id === id) ?? null);
-      },
-      { cache: false },
-    ),
-    checks: new DataLoader(
-      async (records) => {
-        const checks = checksByRecord(ctx, records);
-        return records.map((r) => checks.get(r)!);
-      },
-      { cache: false },
-    ),
-  }));
+// Batching only, no cache: a subscription reuses its context for every event, and each event must see fresh rows.
+function checksLoaderOf(ctx: GraphQLContext): DataLoader<ChannelConfigurationRecord, ConfigurationCheckRecord[]> {
+  return perRequest(
+    ctx,
+    'channel-configuration-checks',
+    () =>
+      new DataLoader<ChannelConfigurationRecord, ConfigurationCheckRecord[]>(
+        async (records) => {
+          const checks = checksByRecord(ctx, records);
+          return records.map((r) => checks.get(r)!);
+        },
+        { cache: false },
+      ),
+  );
 }
 
 /** The checks of the current run of each record, in one statement. */
@@ -92,7 +85,7 @@ function checksByRecord(ctx: GraphQLContext, records: readonly ChannelConfigurat
 
 /** The caller's sandbox-scoped loader: a configuration of another sandbox (or a deleted one) is null. */
 export function loadChannelConfiguration(ctx: GraphQLContext, id: string | null | undefined): Promise<ChannelConfigurationRecord | null> {
-  return id ? loadersOf(ctx).configurations.load(id) : Promise.resolve(null);
+  return loadRef(ctx, configurationSource, id);
 }
 
 // ---- types -------------------------------------------------------------------------
@@ -208,7 +201,7 @@ export const ChannelConfigurationRef = builder.node(builder.objectRef<ChannelCon
           r,
           'channel-configuration-checks',
           (rows) => checksByRecord(ctx, rows),
-          () => loadersOf(ctx).checks.load(r),
+          () => checksLoaderOf(ctx).load(r),
         ),
     }),
     statusChangedAt: t.expose('statusChangedAt', { type: 'DateTime', description: 'When the status last changed.' }),
