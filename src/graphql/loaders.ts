@@ -30,6 +30,11 @@ export function perRequest<T>(ctx: GraphQLContext, name: string, create: () => T
   return found;
 }
 
+/** The rows of these keys through the caller's sandbox, by key (no statement for no keys). */
+function rowsByKey<K, V>(ctx: GraphQLContext, source: BatchSource<K, V>, keys: K[]): Map<K, V> {
+  return new Map((keys.length ? source.load(ctx.deps, ctx.viewer.sandboxId, keys) : []).map((row) => [source.keyOf(row), row]));
+}
+
 export function loaderOf<K, V>(ctx: GraphQLContext, source: BatchSource<K, V>): DataLoader<K, V | null> {
   return perRequest(
     ctx,
@@ -37,8 +42,7 @@ export function loaderOf<K, V>(ctx: GraphQLContext, source: BatchSource<K, V>): 
     () =>
       new DataLoader<K, V | null>(
         async (keys) => {
-          const rows = source.load(ctx.deps, ctx.viewer.sandboxId, [...new Set(keys)]);
-          const byKey = new Map(rows.map((row) => [source.keyOf(row), row]));
+          const byKey = rowsByKey(ctx, source, [...new Set(keys)]);
           return keys.map((key) => byKey.get(key) ?? null);
         },
         { cache: false },
@@ -124,7 +128,7 @@ export function pageRef<R extends object, V>(
     source.name,
     (rows) => {
       const keys = [...new Set(rows.map(keyOf).filter((k): k is string => !!k))];
-      const byKey = new Map((keys.length ? source.load(ctx.deps, ctx.viewer.sandboxId, keys) : []).map((v) => [source.keyOf(v), v]));
+      const byKey = rowsByKey(ctx, source, keys);
       return new Map(rows.map((r) => [r, byKey.get(keyOf(r) ?? '') ?? null]));
     },
     () => loadRef(ctx, source, keyOf(row)),
@@ -143,7 +147,7 @@ export function pageRefs<R extends object, V>(
     `${source.name}[]`,
     (rows) => {
       const keys = [...new Set(rows.flatMap(keysOf))];
-      const byKey = new Map((keys.length ? source.load(ctx.deps, ctx.viewer.sandboxId, keys) : []).map((v) => [source.keyOf(v), v]));
+      const byKey = rowsByKey(ctx, source, keys);
       return new Map(rows.map((r) => [r, keysOf(r).flatMap((k) => (byKey.has(k) ? [byKey.get(k)!] : []))]));
     },
     () => loadRefs(ctx, source, keysOf(row)),
