@@ -122,22 +122,18 @@ export class PairPacer {
   async waitTurn(recipient: string, signal?: AbortSignal): Promise<PairBooking> {
     if (signal?.aborted) throw abortReason(signal);
     const t = this.now();
-    const slot = Math.max(t, this.next.get(recipient) ?? t);
     const previous = this.next.get(recipient);
-    const booked = slot + this.intervalMs;
-    this.set(recipient, booked);
+    const slot = Math.max(t, previous ?? t);
+    const booking: PairBooking = { recipient, previous, booked: slot + this.intervalMs };
+    this.set(recipient, booking.booked);
     for (let now = t; now < slot; now = this.now()) {
       await this.sleep(slot - now, signal);
       if (signal?.aborted) {
-        // Give the slot back unless a later caller has booked after us.
-        if (this.next.get(recipient) === booked) {
-          if (previous === undefined) this.next.delete(recipient);
-          else this.next.set(recipient, previous);
-        }
+        this.release(booking);
         throw abortReason(signal);
       }
     }
-    return { recipient, previous, booked };
+    return booking;
   }
 
   /**
