@@ -288,8 +288,9 @@ export class SenderPacers {
   }
 
   delete(phoneNumberId: string): void {
-    this.senders.get(phoneNumberId)?.bucket.close();
-    this.senders.get(phoneNumberId)?.gate.close();
+    const pacer = this.senders.get(phoneNumberId);
+    pacer?.bucket.close();
+    pacer?.gate.close();
     this.senders.delete(phoneNumberId);
   }
 
