@@ -213,15 +213,13 @@ export function policyContext(deps: AppDeps, config: ChannelConfigurationRecord)
 
 export type RecipientCheck = { ok: true; phoneE164: string } | { ok: false; phoneE164: string | null; reason: string };
 
-/** A number as both normalisers accept it (the strict one for sending, the one contacts are stored under). */
-function usableNumber(raw: string): string | null {
+/**
+ * A phone number given in the input (or found in a profile): E.164 as both normalisers accept it (the strict one
+ * for sending, the one contacts are stored under), or null when it is not a usable phone number.
+ */
+export function phoneFromInput(raw: string): string | null {
   const e164 = normalizePhoneNumber(raw);
   return e164 && normalizeStoredNumber(e164) === e164 ? e164 : null;
-}
-
-/** A phone number given in the input: E.164, or null when it is not a usable phone number. */
-export function phoneFromInput(raw: string): string | null {
-  return usableNumber(raw);
 }
 
 /**
@@ -237,7 +235,7 @@ export function checkRecipient(deps: AppDeps, ctx: PolicyContext, who: { attribu
   } else {
     const found = recipientFromProfile(who.attributes, ctx.executionField);
     if (!found.ok) return { ok: false, phoneE164: null, reason: `No recipient number: ${found.reason} (the execution field).` };
-    const usable = usableNumber(found.phoneE164);
+    const usable = phoneFromInput(found.phoneE164);
     if (!usable)
       return { ok: false, phoneE164: null, reason: `No recipient number: profile ${ctx.executionField} is not a valid phone number.` };
     phoneE164 = usable;
