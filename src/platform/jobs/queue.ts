@@ -6,7 +6,7 @@ import type { Db, DbOrTx } from '../db.js';
 import { newId } from '../ids.js';
 import { fullJitterDelay } from './backoff.js';
 import { leaseReadyJobs, nextDueAt, type KindLimits } from './lease.js';
-import { finishJob, insertJob, type JobFinish } from './writes.js';
+import { finishJob, insertJob } from './writes.js';
 import { jobs, type JobRecord, type JobStatus } from './tables.js';
 
 /**
@@ -326,7 +326,7 @@ export class JobQueue {
     const promise = (async () => {
       try {
         await registered.def.run(job.payload, ctx);
-        this.finish(job, { status: 'succeeded' });
+        finishJob(this.db, job, { status: 'succeeded' }, new Date());
         if (registered.def.every && this.started) this.scheduleNext(registered.def, registered.def.every());
       } catch (err) {
         await this.fail(registered.def, job, err instanceof Error ? err : new Error(String(err)));
@@ -342,11 +342,6 @@ export class JobQueue {
     this.inflight.set(job.id, promise);
   }
 
-  /** Fenced by the attempt number: a runner whose lease was taken over cannot overwrite the new run. */
-  private finish(job: JobRecord, patch: JobFinish, now = new Date()): boolean {
-    return finishJob(this.db, job, patch, now);
-  }
-
   private async fail(def: JobDefinition<unknown>, job: JobRecord, error: Error): Promise<void> {
     const backoff = def.backoff ?? DEFAULT_BACKOFF;
     const now = new Date();
@@ -356,13 +351,13 @@ export class JobQueue {
         error.retryAfterMs ?? 0,
         fullJitterDelay(job.attempts - 1, backoff.baseMs, backoff.capMs, this.options.random),
       );
-      this.finish(job, { status: 'queued', runAt: new Date(now.getTime() + delay), lastError: message }, now);
+      finishJob(this.db, job, { status: 'queued', runAt: new Date(now.getTime() + delay), lastError: message }, now);
       this.logger.info({ kind: job.kind, jobId: job.id, attempt: job.attempts, delayMs: delay, error: message }, 'job will retry');
       return;
     }
     const failures = job.failures + 1;
     if (error instanceof PermanentJobError || failures >= job.maxFailures) {
-      if (this.finish(job, { status: 'failed', failures, lastError: message }, now)) {
+      if (finishJob(this.db, job, { status: 'failed', failures, lastError: message }, now)) {
         this.logger.warn({ kind: job.kind, jobId: job.id, failures, error: message }, 'job failed for good');
         if (def.every && this.started) this.scheduleNext(def, def.every());
         await def.onExhausted?.(job.payload, error, { jobId: job.id, sandboxId: job.sandboxId });
@@ -370,7 +365,7 @@ export class JobQueue {
       return;
     }
     const delay = fullJitterDelay(failures - 1, backoff.baseMs, backoff.capMs, this.options.random);
-    this.finish(job, { status: 'queued', failures, runAt: new Date(now.getTime() + delay), lastError: message }, now);
+    finishJob(this.db, job, { status: 'queued', failures, runAt: new Date(now.getTime() + delay), lastError: message }, now);
     this.logger.warn({ kind: job.kind, jobId: job.id, failures, delayMs: delay, error: message }, 'job failed; will retry');
   }
 
