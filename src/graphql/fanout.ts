@@ -1,4 +1,5 @@
 import type { ExecutionArgs, ExecutionResult } from 'graphql';
+import { isAsyncIterable } from 'graphql-yoga';
 import type { WebSocket } from 'ws';
 import { alreadySeen, withLiveRun, type LiveRun, type LiveTag } from './live.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
@@ -71,9 +72,6 @@ export function visibilityKey(viewer: Viewer): string {
 export function fanoutKey(viewer: Viewer, payload: { query: string; operationName?: string | null; variables?: unknown }): string {
   return JSON.stringify([visibilityKey(viewer), payload.operationName ?? null, payload.variables ?? null, payload.query]);
 }
-
-const isAsyncIterable = (value: unknown): value is AsyncIterable<Result> =>
-  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 
 export class SharedFanout {
   private readonly groups = new Map<string, Group>();

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getOperationAST, type ExecutionResult } from 'graphql';
-import { processRegularResult, type YogaServerInstance } from 'graphql-yoga';
+import { isAsyncIterable, processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 
 /**
  * The everyday GraphQL request, a JSON POST of a query answered as JSON, run through yoga's own envelop (the same
@@ -55,9 +55,6 @@ export function plainQueryParams(body: unknown): Params | null {
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return null;
   return body as unknown as Params;
 }
-
-const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
-  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 
 export interface GraphQLPostFastPath<S> {
   /** Answers the request and resolves true, or resolves false (nothing written) when yoga must answer it. */
