@@ -65,7 +65,7 @@ function releaseArgs(args: ExecutionArgs): void {
   for (const field of ['document', 'variableValues', 'contextValue', 'rootValue']) loose[field] = undefined;
 }
 
-export function visibilityKey(viewer: Viewer): string {
+function visibilityKey(viewer: Viewer): string {
   return `${viewer.sandboxId}|${viewer.role}|${[...viewer.entitlements].sort().join(',')}`;
 }
 
