@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { PgLocation } from '../pg/url.js';
+import { hidePassword, type PgLocation } from '../pg/url.js';
 import type { PubSub } from '../pubsub.js';
 import { BusError, type ResyncInfo } from './bus.js';
 import { decodeNotification, publishEntry, type WireItem } from './wire.js';
@@ -191,13 +191,6 @@ export class PgListener {
 
   /** The driver's reason, without the URL's password. */
   private reason(err: unknown): string {
-    const message = err instanceof Error ? err.message : String(err);
-    let password = '';
-    try {
-      password = decodeURIComponent(new URL(this.options.location.connectionString).password);
-    } catch {
-      // no password to hide
-    }
-    return password ? message.split(password).join('***') : message;
+    return hidePassword(err instanceof Error ? err.message : String(err), this.options.location);
   }
 }

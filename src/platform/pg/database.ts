@@ -1,7 +1,7 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { PgDatabaseError } from './errors.js';
-import { parsePgUrl, type PgLocation } from './url.js';
+import { hidePassword, parsePgUrl, type PgLocation } from './url.js';
 
 /**
  * The PostgreSQL connection of one instance: a node-postgres Pool and drizzle's node-postgres client over
@@ -84,17 +84,7 @@ export async function readDurability(pool: pg.Pool | pg.ClientBase): Promise<PgD
 
 /** The driver's reason, with anything that could echo the URL's password removed. */
 function describe(err: unknown, location: PgLocation): string {
-  const message = err instanceof Error ? err.message : String(err);
-  const password = passwordOf(location.connectionString);
+  const text = hidePassword(err instanceof Error ? err.message : String(err), location);
   const code = (err as { code?: unknown }).code;
-  const text = password ? message.split(password).join('***') : message;
   return typeof code === 'string' ? `${text} (${code})` : text;
-}
-
-function passwordOf(connectionString: string): string {
-  try {
-    return decodeURIComponent(new URL(connectionString).password);
-  } catch {
-    return '';
-  }
 }

@@ -33,3 +33,14 @@ export function parsePgUrl(url: string): PgLocation {
   }
   return { connectionString: raw, host, port, database, display: `${host}:${port}/${database}` };
 }
+
+/** message with the URL's password (if it has one) replaced by ***: a driver's error may echo it. */
+export function hidePassword(message: string, location: PgLocation): string {
+  let password = '';
+  try {
+    password = decodeURIComponent(new URL(location.connectionString).password);
+  } catch {
+    // no password to hide
+  }
+  return password ? message.split(password).join('***') : message;
+}
