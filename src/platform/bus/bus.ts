@@ -34,13 +34,6 @@ export class BusError extends Error {
   }
 }
 
-/** One event as the bus carries it: the sandbox-scoped PubSub topic and its JSON payload. */
-export interface BusEvent {
-  sandboxId: string;
-  topic: Topic;
-  payload: unknown;
-}
-
 /** Why the local streams must re-read current state: events may have been missed. */
 export interface ResyncInfo {
   reason: string;
@@ -55,7 +48,6 @@ export type ResyncListener = (info: ResyncInfo) => void;
  * and encoded when it is buffered, so a bad event fails the transaction that tried to send it.
  */
 export class TxEvents {
-  private readonly list: BusEvent[] = [];
   private readonly encoded: string[] = [];
 
   notify<T extends Topic>(sandboxId: string, topic: T, payload: PubSubEvents[T]): void {
@@ -63,17 +55,11 @@ export class TxEvents {
     if (typeof topic !== 'string' || topic.length === 0) throw new BusError('BUS_BAD_EVENT', 'bus event needs a topic');
     const problem = notPlainJson(payload, 0);
     if (problem) throw new BusError('BUS_BAD_EVENT', `bus event ${topic}: payload ${problem}`);
-    this.list.push({ sandboxId, topic, payload });
     this.encoded.push(JSON.stringify([sandboxId, topic, payload]));
   }
 
   get size(): number {
-    return this.list.length;
-  }
-
-  /** The events as buffered. */
-  get events(): readonly BusEvent[] {
-    return this.list;
+    return this.encoded.length;
   }
 
   /** Each event as its wire entry: the JSON array [sandboxId, topic, payload]. */
