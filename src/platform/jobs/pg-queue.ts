@@ -105,7 +105,7 @@ export class PgQueueCore<S extends Record<string, unknown>> {
       .set({
         status: 'running',
         attempts: sql`${jobs.attempts} + 1`,
-        leaseUntil: new Date(now.getTime() + this.options.leaseMs),
+        leaseUntil: this.leaseEnd(now),
         leaseOwner: this.options.owner,
         heartbeatAt: now,
         updatedAt: now,
@@ -162,7 +162,7 @@ export class PgQueueCore<S extends Record<string, unknown>> {
     const now = this.now();
     const rows = await this.db
       .update(jobs)
-      .set({ leaseUntil: new Date(now.getTime() + this.options.leaseMs), heartbeatAt: now })
+      .set({ leaseUntil: this.leaseEnd(now), heartbeatAt: now })
       .where(and(eq(jobs.id, job.id), eq(jobs.status, 'running'), eq(jobs.attempts, job.attempts), eq(jobs.leaseOwner, this.options.owner)))
       .returning({ id: jobs.id });
     return rows.length === 1;
@@ -174,7 +174,7 @@ export class PgQueueCore<S extends Record<string, unknown>> {
     const now = this.now();
     const rows = await this.db
       .update(jobs)
-      .set({ leaseUntil: new Date(now.getTime() + this.options.leaseMs), heartbeatAt: now })
+      .set({ leaseUntil: this.leaseEnd(now), heartbeatAt: now })
       .where(and(eq(jobs.status, 'running'), eq(jobs.leaseOwner, this.options.owner), inArray(jobs.id, [...jobIds])))
       .returning({ id: jobs.id });
     return rows.length;
@@ -186,7 +186,7 @@ export class PgQueueCore<S extends Record<string, unknown>> {
     return this.db
       .update(jobs)
       .set({ status: 'queued', leaseUntil: null, leaseOwner: null, heartbeatAt: null, updatedAt: now })
-      .where(and(eq(jobs.status, 'running'), or(isNull(jobs.leaseOwner), ne(jobs.leaseOwner, this.options.owner))))
+      .where(and(eq(jobs.status, 'running'), this.heldByOthers()))
       .returning({ id: jobs.id, kind: jobs.kind });
   }
 
@@ -204,9 +204,7 @@ export class PgQueueCore<S extends Record<string, unknown>> {
     const [foreign] = await this.db
       .select({ at: sql<Date | null>`min(${jobs.leaseUntil})`.mapWith(jobs.leaseUntil) })
       .from(jobs)
-      .where(
-        and(eq(jobs.status, 'running'), inArray(jobs.kind, kinds), or(isNull(jobs.leaseOwner), ne(jobs.leaseOwner, this.options.owner))),
-      );
+      .where(and(eq(jobs.status, 'running'), inArray(jobs.kind, kinds), this.heldByOthers()));
     const times = [queued?.at, foreign?.at].filter((d): d is Date => d instanceof Date).map((d) => d.getTime());
     return times.length ? Math.min(...times) : null;
   }
@@ -234,6 +232,15 @@ export class PgQueueCore<S extends Record<string, unknown>> {
       .where(and(inArray(jobs.status, ['succeeded', 'cancelled']), lt(jobs.finishedAt, cutoff)))
       .returning({ id: jobs.id });
     return rows.length;
+  }
+
+  private leaseEnd(now: Date): Date {
+    return new Date(now.getTime() + this.options.leaseMs);
+  }
+
+  /** A lease this instance does not hold (another owner's, or none recorded). */
+  private heldByOthers(): SQL | undefined {
+    return or(isNull(jobs.leaseOwner), ne(jobs.leaseOwner, this.options.owner));
   }
 }
 
