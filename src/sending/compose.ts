@@ -20,7 +20,7 @@ import { compileTemplateInput, templateComponents, templateSlots, type TemplateI
  * all decided before anything reaches Meta.
  */
 
-export const TEXT_MAX = 4096;
+const TEXT_MAX = 4096;
 /** A raw text may be longer than the limit (placeholders can render shorter), but not absurdly so. */
 const RAW_TEXT_MAX = 2 * TEXT_MAX;
 
@@ -180,7 +180,7 @@ export function renderValidationError(result: Extract<RenderResult, { ok: false 
 }
 
 /** Whether Meta should render a preview: the text has a link that is not one of our tracked redirects. */
-export function wantsPreview(text: string, publicUrl: string): boolean {
+function wantsPreview(text: string, publicUrl: string): boolean {
   const tracked = `${publicUrl.replace(/\/+$/, '')}/l/`;
   return findLinks(text).some((l) => !l.url.startsWith(tracked));
 }

@@ -17,7 +17,7 @@ import { PairOrder } from './pair-order.js';
  * tests run on a fake clock.
  */
 
-export const DEFAULT_PAIR_INTERVAL_MS = 6_000;
+const DEFAULT_PAIR_INTERVAL_MS = 6_000;
 
 /**
  * How late an answer from Meta came back, beyond the sender's usual round trip (the least of its recent

@@ -32,7 +32,7 @@ const REENGAGEMENT_CODE = 131047;
 /** Longer pair-rate waits give the job or recipient back instead of holding a slot. */
 const PAIR_WAIT_MAX_MS = 1_000;
 /** Throttling and pair-rate refusals are pacing signals, not failures: a high cap on top of the deadline. */
-export const MAX_THROTTLED = 40;
+const MAX_THROTTLED = 40;
 /**
  * How much later than its stored "attempted" mark a request of a previous process may have reached Meta (the
  * begin commit's sync, the gate, a stall; tens of ms on a loaded machine): a restarted sender counts the
@@ -50,7 +50,7 @@ const LAST_TRY_MIN_MS = 250;
  * would overshoot the deadline is shortened to one last try at it; a
  * Retry-After that overshoots it is honoured, so the message gives up now.
  */
-export function retryDelayWithin(
+function retryDelayWithin(
   deadlineMs: number,
   createdAt: Date,
   delayMs: number,
@@ -63,7 +63,7 @@ export function retryDelayWithin(
   return left;
 }
 
-export const REENGAGEMENT_REASON =
+const REENGAGEMENT_REASON =
   'Outside the 24-hour customer service window: the recipient has not written to this number in the last 24 hours, so WhatsApp only accepts an approved template. Send a template instead.';
 
 export type Delivery =
