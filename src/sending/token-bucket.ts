@@ -170,14 +170,23 @@ export class TokenBucket {
     const recent = times.filter((x) => Number.isFinite(x) && x > t - this.windowMs && x <= t).sort((a, b) => a - b);
     const kept = recent.slice(-this.currentRate);
     if (!kept.length) return;
-    const live: number[] = [];
-    for (let i = 0; i < this.count; i++) live.push(this.grants[(this.head + i) % this.currentRate]!);
-    const merged = [...kept, ...live].sort((a, b) => a - b).slice(-this.currentRate);
+    this.rebuild([...kept, ...this.recorded()].sort((a, b) => a - b));
+    this.wake();
+  }
+
+  /** The recorded grant times, oldest first. */
+  private recorded(): number[] {
+    const times: number[] = [];
+    for (let i = 0; i < this.count; i++) times.push(this.grants[(this.head + i) % this.currentRate]!);
+    return times;
+  }
+
+  /** Replaces the ring with the last `rate` of `times` (in order, oldest first). */
+  private rebuild(times: readonly number[]): void {
     this.grants = new Float64Array(this.currentRate);
     this.head = 0;
     this.count = 0;
-    for (const x of merged) this.record(x);
-    this.wake();
+    for (const x of times.slice(-this.currentRate)) this.record(x);
   }
 
   /**
@@ -243,13 +252,9 @@ export class TokenBucket {
   setRate(rate: number): void {
     checkRate(rate);
     if (rate === this.currentRate) return;
-    const kept = Math.min(this.count, rate);
-    const next = new Float64Array(rate);
-    for (let i = 0; i < kept; i++) next[i] = this.grants[(this.head + this.count - kept + i) % this.currentRate]!;
-    this.grants = next;
-    this.head = 0;
-    this.count = kept;
+    const recorded = this.recorded();
     this.currentRate = rate;
+    this.rebuild(recorded);
     this.wake();
   }
 
