@@ -74,7 +74,8 @@ export function attachGraphqlWs(
       },
       onConnect: (ctx) => {
         const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
-        const viewer = auth.authenticate(typeof raw === 'string' ? raw : undefined);
+        const authorization = typeof raw === 'string' ? raw : undefined;
+        const viewer = auth.authenticate(authorization);
         if (!viewer) return false; // graphql-ws closes with 4403 Forbidden
         const refusal = caps.acquire(viewer.apiKeyId);
         if (refusal) {
@@ -82,7 +83,7 @@ export function attachGraphqlWs(
           return false;
         }
         ctx.extra.viewer = viewer;
-        ctx.extra.stopWatchingKey = watchKey(typeof raw === 'string' ? raw : undefined, () => ctx.extra.socket.close(4403, 'Forbidden'));
+        ctx.extra.stopWatchingKey = watchKey(authorization, () => ctx.extra.socket.close(4403, 'Forbidden'));
         return true;
       },
       onClose: (ctx) => {
