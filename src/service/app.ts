@@ -294,15 +294,15 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
   };
 }
 
+/** Yoga's own log lines carry the original errors: without the echoed variable values too. */
+const yogaLogArgs = (args: unknown[]): string[] => args.map((a) => String(withoutEchoedVariable(a) ?? a));
+
 /**
  * graphql-js reports a variable it cannot coerce with the whole value printed
  * ("Variable "$input" got invalid value { apiToken: "EAAB…", … }; Field … was
  * not provided."): an API token or app secret would go back in the response.
  * Keep the path and the reason, drop the value.
  */
-/** Yoga's own log lines carry the original errors: without the echoed variable values too. */
-const yogaLogArgs = (args: unknown[]): string[] => args.map((a) => String(withoutEchoedVariable(a) ?? a));
-
 function withoutEchoedVariable(error: unknown): GraphQLError | null {
   if (!(error instanceof GraphQLError)) return null;
   const head = /^Variable "(\$[^"]+)" got invalid value /.exec(error.message);
