@@ -38,8 +38,6 @@ export interface CompiledContent {
   trackLinks: boolean;
   /** Every personalizable text of the message, in order: the text, or the template's slots (templateSlots). */
   parts: Array<{ path: string[]; compiled: CompiledPersonalization; max: number }>;
-  /** True when no part has a placeholder: every recipient gets the same text. */
-  constant: boolean;
 }
 
 const length = (s: string): number => [...s].length;
@@ -80,14 +78,9 @@ export function compileContent(errors: FieldErrors, input: ContentInput, publicU
     content = { text: null, template };
   }
   if (failed || !errors.isEmpty) return null;
-  const compiled: CompiledContent = {
-    content,
-    trackLinks: input.trackLinks === true,
-    parts,
-    constant: parts.every((p) => p.compiled.placeholders.length === 0),
-  };
+  const compiled: CompiledContent = { content, trackLinks: input.trackLinks === true, parts };
   // Without placeholders every recipient gets the same text: a length problem is the request's, not a recipient's.
-  if (compiled.constant) {
+  if (parts.every((p) => p.compiled.placeholders.length === 0)) {
     const rendered = renderContent(compiled, {}, publicUrl);
     if (!rendered.ok) {
       for (const fe of rendered.fieldErrors) errors.add(fe.path, fe.message);
