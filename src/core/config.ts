@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { isPgUrl } from '../platform/pg/url.js';
 
 /**
  * The only reader of process.env. Every setting is parsed and validated here;
@@ -144,7 +145,7 @@ export function parseDatabaseUrl(url: string, cwd = process.cwd()): DatabaseLoca
   if (url === ':memory:' || url === 'file::memory:') {
     return { kind: 'sqlite', file: ':memory:', dataDir: path.resolve(cwd, 'data') };
   }
-  if (/^postgres(ql)?:\/\//.test(url)) {
+  if (isPgUrl(url)) {
     throw new ConfigError([
       'DATABASE_URL: PostgreSQL is not supported by this build yet; use an SQLite path such as file:./data/wcs.sqlite',
     ]);
