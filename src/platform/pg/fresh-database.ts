@@ -38,18 +38,12 @@ export async function createFreshPgDatabase(adminUrl = LOCAL_PG_ADMIN_URL, prefi
 
 /** Whether the server answers within timeoutMs; the reason when it does not (tests skip with it). */
 export async function probePg(adminUrl = LOCAL_PG_ADMIN_URL, timeoutMs = 2_000): Promise<{ ok: true } | { ok: false; reason: string }> {
+  let location = 'the given URL';
   try {
-    parsePgUrl(adminUrl);
+    location = parsePgUrl(adminUrl).display;
     await withAdmin(adminUrl, (client) => client.query('SELECT 1'), timeoutMs);
     return { ok: true };
   } catch (err) {
-    const location = (() => {
-      try {
-        return parsePgUrl(adminUrl).display;
-      } catch {
-        return 'the given URL';
-      }
-    })();
     return { ok: false, reason: `PostgreSQL at ${location} is not reachable: ${err instanceof Error ? err.message : String(err)}` };
   }
 }
