@@ -16,7 +16,7 @@ interface KeyState {
 }
 
 /** Epoch milliseconds that never jump back (the process's monotonic clock, anchored at its start). */
-export const monotonicEpochNow = (): number => performance.timeOrigin + performance.now();
+const monotonicEpochNow = (): number => performance.timeOrigin + performance.now();
 
 /**
  * The PacingStore of one process (SQLite mode): the same rule as the shared stores, on this process's

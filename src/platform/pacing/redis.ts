@@ -29,7 +29,7 @@ const RESTAMP = script(RESTAMP_LUA);
 const PAUSE = script(PAUSE_LUA);
 
 /** redis://[user:password@]host[:port][/db] or rediss://…; what may be shown of it (never the password). */
-export function parseRedisUrl(url: string): { url: string; display: string; password: string } {
+function parseRedisUrl(url: string): { url: string; display: string; password: string } {
   let parsed: URL;
   try {
     parsed = new URL(url.trim());

@@ -70,7 +70,7 @@ export function checkKey(key: string): string {
   return key;
 }
 
-export function checkWindow(windowMs: number): number {
+function checkWindow(windowMs: number): number {
   if (!Number.isFinite(windowMs) || windowMs <= 0 || windowMs > 3_600_000) throw bad(`windowMs must be in (0, 3600000] (got ${windowMs})`);
   return windowMs;
 }

@@ -74,7 +74,7 @@ export async function openPg<S extends Record<string, unknown>>(url: string, opt
   };
 }
 
-export async function readDurability(pool: pg.Pool | pg.ClientBase): Promise<PgDurability> {
+async function readDurability(pool: pg.Pool | pg.ClientBase): Promise<PgDurability> {
   const { rows } = await pool.query<{ name: string; setting: string }>(
     `SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync')`,
   );
