@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { hidePassword } from '../pg/url.js';
 import { planGrants, waitAfter } from './plan.js';
 import { checkGrants, checkKey, checkTake, checkTimestamps, checkUntil, PacingError, type PacingStore, type PacingTake } from './store.js';
 
@@ -147,7 +148,10 @@ export class PgPacingStore implements PacingStore {
   }
 
   private unavailable(err: unknown): PacingError {
-    const reason = err instanceof Error ? err.message : String(err);
+    const raw = err instanceof Error ? err.message : String(err);
+    // Defence in depth, as the adapter and the Redis store do: a driver message never carries the URL's password out.
+    const { connectionString } = this.pool.options;
+    const reason = connectionString ? hidePassword(raw, { connectionString }) : raw;
     const where = this.options.display ? ` at ${this.options.display}` : '';
     return new PacingError('PACING_UNAVAILABLE', `pacing store PostgreSQL${where} is unavailable: ${reason}`, { cause: err });
   }

@@ -35,7 +35,7 @@ export function parsePgUrl(url: string): PgLocation {
 }
 
 /** message with the URL's password (if it has one) replaced by ***: a driver's error may echo it. */
-export function hidePassword(message: string, location: PgLocation): string {
+export function hidePassword(message: string, location: Pick<PgLocation, 'connectionString'>): string {
   let password = '';
   try {
     password = decodeURIComponent(new URL(location.connectionString).password);
