@@ -25,9 +25,9 @@ export async function startBenchService(env: Record<string, string>, options: { 
   });
   const server = await startServer({ config, startJobs: options.startJobs });
   const { deps } = server;
-  tenancy.createOrganization(deps.db, 'bench', ['cjm_whatsapp']);
-  const key = tenancy.createApiKey(deps.db, { organization: 'bench', sandbox: 'prod', role: 'ADMIN' }).key;
-  const viewer = tenancy.authenticate(deps.db, `Bearer ${key}`)!;
+  await tenancy.createOrganization(deps.db, 'bench', ['cjm_whatsapp']);
+  const key = (await tenancy.createApiKey(deps.db, { organization: 'bench', sandbox: 'prod', role: 'ADMIN' })).key;
+  const viewer = (await tenancy.authenticate(deps.db, `Bearer ${key}`))!;
   const exitAfterCleanup = (code: number) => {
     fs.rmSync(dataDir, { recursive: true, force: true });
     process.exit(code);

@@ -48,27 +48,27 @@ async function serveProduct(): Promise<void> {
     WS_MAX_CONNECTIONS: '20000',
     WS_MAX_CONNECTIONS_PER_KEY: '20000',
   });
-  const until = async (check: () => boolean, what: string) => {
+  const until = async (check: () => boolean | Promise<boolean>, what: string) => {
     const deadline = Date.now() + 30_000;
-    while (!check()) {
+    while (!(await check())) {
       if (Date.now() > deadline) throw new Error(`${what} not ready`);
       await new Promise((r) => setTimeout(r, 50));
     }
   };
-  const credential = credentials.createCredential(deps, viewer, {
+  const credential = await credentials.createCredential(deps, viewer, {
     name: 'bench',
     apiToken: DEFAULT_IDS.token.systemUser,
     businessAccountId: DEFAULT_IDS.business.acme,
     whatsAppBusinessAccountId: DEFAULT_IDS.waba.acmeMain,
     phoneNumberId: DEFAULT_IDS.phone.acmeGreen,
   });
-  await until(() => credentials.getCredential(deps, viewer.sandboxId, credential.id)?.status === 'ACTIVE', 'credential');
-  const configuration = configurations.createChannelConfiguration(deps, viewer, {
+  await until(async () => (await credentials.getCredential(deps, viewer.sandboxId, credential.id))?.status === 'ACTIVE', 'credential');
+  const configuration = await configurations.createChannelConfiguration(deps, viewer, {
     name: 'bench',
     channel: 'WHATSAPP',
     whatsApp: { apiCredentialId: credential.id, senderPhoneNumber: '+15550100001' },
   });
-  await until(() => configurations.getChannelConfiguration(deps, viewer.sandboxId, configuration.id)?.status === 'ACTIVE', 'configuration');
+  await until(async () => (await configurations.getChannelConfiguration(deps, viewer.sandboxId, configuration.id))?.status === 'ACTIVE', 'configuration');
   answerQueries({ count: () => server.app.fanout.memberCount });
   const ready: Ready = { ready: true, url: server.url, key, configId: encodeGlobalID('ChannelConfiguration', configuration.id) };
   process.stdout.write(`${JSON.stringify(ready)}\n`);

@@ -61,25 +61,26 @@ async function serveProduct(): Promise<void> {
   const production = { NODE_ENV: 'production', ENCRYPTION_KEY: randomBytes(32).toString('base64'), PUBLIC_URL: 'http://127.0.0.1' };
   const { server, deps, key, viewer } = await startBenchService(production, { startJobs: false });
   const phones = [DEFAULT_IDS.phone.acmeGreen, DEFAULT_IDS.phone.acmeYellowHigh, DEFAULT_IDS.phone.acmeRedLimited];
-  const refs = phones.map((phoneNumberId, i) => {
-    const credential = credentials.createCredential(deps, viewer, {
+  const refs: Array<{ credentialId: string; webhookId: string }> = [];
+  for (const [i, phoneNumberId] of phones.entries()) {
+    const credential = await credentials.createCredential(deps, viewer, {
       name: `cred-${i}`,
       apiToken: DEFAULT_IDS.token.systemUser,
       businessAccountId: DEFAULT_IDS.business.acme,
       whatsAppBusinessAccountId: DEFAULT_IDS.waba.acmeMain,
       phoneNumberId,
     });
-    const webhook = webhooks.createWebhook(deps, viewer, {
+    const webhook = await webhooks.createWebhook(deps, viewer, {
       name: `hook-${i}`,
       apiCredentialId: credential.id,
       appSecret: 'a'.repeat(32),
       keywordRules: [],
     });
-    return { credentialId: credential.id, webhookId: webhook.id };
-  });
+    refs.push({ credentialId: credential.id, webhookId: webhook.id });
+  }
   for (let i = 0; i < 60; i++) {
     const ref = refs[i % refs.length]!;
-    configurations.createChannelConfiguration(deps, viewer, {
+    await configurations.createChannelConfiguration(deps, viewer, {
       name: `config-${i}`,
       channel: 'WHATSAPP',
       whatsApp: { apiCredentialId: ref.credentialId, webhookId: ref.webhookId, senderPhoneNumber: `+1555010000${(i % 3) + 1}` },

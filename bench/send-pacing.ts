@@ -52,9 +52,9 @@ async function serve(metaUrl: string): Promise<void> {
   const { encodeGlobalID } = await import('@pothos/plugin-relay');
 
   const { server, deps, key, viewer } = await startBenchService({ META_GRAPH_URL: metaUrl, JOB_POLL_INTERVAL_MS: '100' });
-  const waitFor = async (check: () => boolean, what: string) => {
+  const waitFor = async (check: () => boolean | Promise<boolean>, what: string) => {
     const deadline = Date.now() + 30_000;
-    while (!check()) {
+    while (!(await check())) {
       if (Date.now() > deadline) throw new Error(`${what} not ready`);
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -65,21 +65,21 @@ async function serve(metaUrl: string): Promise<void> {
   } as const;
   const configs: Record<string, string> = {};
   for (const [name, [phoneNumberId, sender]] of Object.entries(senders)) {
-    const credential = credentials.createCredential(deps, viewer, {
+    const credential = await credentials.createCredential(deps, viewer, {
       name: `bench-${name}`,
       apiToken: DEFAULT_IDS.token.systemUser,
       businessAccountId: DEFAULT_IDS.business.acme,
       whatsAppBusinessAccountId: DEFAULT_IDS.waba.acmeMain,
       phoneNumberId,
     });
-    await waitFor(() => credentials.getCredential(deps, viewer.sandboxId, credential.id)?.status === 'ACTIVE', `credential ${name}`);
-    const configuration = configurations.createChannelConfiguration(deps, viewer, {
+    await waitFor(async () => (await credentials.getCredential(deps, viewer.sandboxId, credential.id))?.status === 'ACTIVE', `credential ${name}`);
+    const configuration = await configurations.createChannelConfiguration(deps, viewer, {
       name: `bench-${name}`,
       channel: 'WHATSAPP',
       whatsApp: { apiCredentialId: credential.id, senderPhoneNumber: sender },
     });
     await waitFor(
-      () => configurations.getChannelConfiguration(deps, viewer.sandboxId, configuration.id)?.status === 'ACTIVE',
+      async () => (await configurations.getChannelConfiguration(deps, viewer.sandboxId, configuration.id))?.status === 'ACTIVE',
       `configuration ${name}`,
     );
     configs[name] = encodeGlobalID('ChannelConfiguration', configuration.id);

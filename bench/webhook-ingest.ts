@@ -113,14 +113,14 @@ async function serveService(startJobs: boolean, probeStalls: boolean): Promise<v
       },
     },
   );
-  const credential = credentials.createCredential(deps, viewer, {
+  const credential = await credentials.createCredential(deps, viewer, {
     name: 'bench',
     apiToken: DEFAULT_IDS.token.systemUser,
     businessAccountId: DEFAULT_IDS.business.acme,
     whatsAppBusinessAccountId: DEFAULT_IDS.waba.acmeMain,
     phoneNumberId: DEFAULT_IDS.phone.acmeGreen,
   });
-  const webhook = webhooks.createWebhook(deps, viewer, {
+  const webhook = await webhooks.createWebhook(deps, viewer, {
     name: 'bench',
     apiCredentialId: credential.id,
     appSecret: APP_SECRET,

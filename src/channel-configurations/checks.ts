@@ -195,7 +195,7 @@ async function checkAppSubscribed(session: MetaSession, c: CredentialRecord, cal
   );
 }
 
-function checkWebhook(deps: AppDeps, config: ChannelConfigurationRecord, credential: CredentialRecord | undefined): CheckResult {
+async function checkWebhook(deps: AppDeps, config: ChannelConfigurationRecord, credential: CredentialRecord | undefined): Promise<CheckResult> {
   const name = 'WEBHOOK';
   if (!config.webhookId) {
     return passed(
@@ -203,12 +203,12 @@ function checkWebhook(deps: AppDeps, config: ChannelConfigurationRecord, credent
       'No webhook is set: inbound keywords (opt-in, opt-out, help) and delivery reports will not be processed for this configuration.',
     );
   }
-  const webhook = getWebhook(deps, config.sandboxId, config.webhookId);
+  const webhook = await getWebhook(deps, config.sandboxId, config.webhookId);
   const credentialName = credentialLabel(credential, config.credentialId);
   if (!webhook)
     return failed(name, 'The webhook of this configuration no longer exists.', 'Choose another webhook (or none) and submit again.');
   if (webhook.credentialId !== config.credentialId) {
-    const owner = getCredential(deps, config.sandboxId, webhook.credentialId);
+    const owner = await getCredential(deps, config.sandboxId, webhook.credentialId);
     return failed(
       name,
       `The webhook "${webhook.name}" belongs to the WhatsApp API credential ${credentialLabel(owner, webhook.credentialId)}, not to ${credentialName} used by this configuration.`,
@@ -228,9 +228,9 @@ function checkWebhook(deps: AppDeps, config: ChannelConfigurationRecord, credent
   );
 }
 
-function checkExecutionField(deps: AppDeps, config: ChannelConfigurationRecord): CheckResult {
+async function checkExecutionField(deps: AppDeps, config: ChannelConfigurationRecord): Promise<CheckResult> {
   const name = 'EXECUTION_FIELD';
-  const field = effectiveExecutionField(deps, config);
+  const field = await effectiveExecutionField(deps, config);
   const own = config.executionField !== null;
   const problem = attributePathProblem(field);
   if (problem) {
@@ -245,11 +245,11 @@ function checkExecutionField(deps: AppDeps, config: ChannelConfigurationRecord):
   return passed(name, `Recipients' numbers are read from the profile attribute "${field}"${own ? '' : ' (the sandbox default)'}.`);
 }
 
-function checkMarketingActions(deps: AppDeps, config: ChannelConfigurationRecord): CheckResult {
+async function checkMarketingActions(deps: AppDeps, config: ChannelConfigurationRecord): Promise<CheckResult> {
   const name = 'MARKETING_ACTIONS';
   const ids = config.marketingActionIds;
   if (!ids.length) return passed(name, 'No marketing actions are attached: only opt-outs apply to sends.');
-  const found = findMarketingActions(deps, config.sandboxId, ids);
+  const found = await findMarketingActions(deps, config.sandboxId, ids);
   const missing = ids.filter((id) => !found.some((a) => a.id === id));
   if (missing.length) {
     return failed(
@@ -275,7 +275,7 @@ function notRun(name: CheckName, gate: CheckResult): CheckResult {
 
 /** Runs every check of the configuration; the results come back in checklist order. */
 export async function runReadinessChecks(deps: AppDeps, config: ChannelConfigurationRecord, signal?: AbortSignal): Promise<CheckResult[]> {
-  const credential = config.credentialId ? getCredential(deps, config.sandboxId, config.credentialId) : undefined;
+  const credential = config.credentialId ? await getCredential(deps, config.sandboxId, config.credentialId) : undefined;
   const gate = checkCredential(credential, Date.now());
   const usable = gate.status === 'PASSED' && credential !== undefined;
   const session = usable ? openMetaSession(deps, credential) : null;
@@ -296,12 +296,12 @@ export async function runReadinessChecks(deps: AppDeps, config: ChannelConfigura
       `Meta rejected the access token of the WhatsApp API credential ${label}: ${rejected.message ?? 'error 190'}`.slice(0, 800),
       `Give the credential ${label} a new token with updateWhatsAppApiCredential. This configuration is checked again automatically once the credential is ACTIVE.`,
     );
-    return [tokenGate, notRun('SENDER_NUMBER', tokenGate), notRun('APP_SUBSCRIBED', tokenGate), ...localChecks(deps, config, credential)];
+    return [tokenGate, notRun('SENDER_NUMBER', tokenGate), notRun('APP_SUBSCRIBED', tokenGate), ...(await localChecks(deps, config, credential))];
   }
-  return [gate, senderResult, appResult, ...localChecks(deps, config, credential)];
+  return [gate, senderResult, appResult, ...(await localChecks(deps, config, credential))];
 }
 
 /** The checks that need no call to Meta. */
-function localChecks(deps: AppDeps, config: ChannelConfigurationRecord, credential: CredentialRecord | undefined): CheckResult[] {
-  return [checkWebhook(deps, config, credential), checkExecutionField(deps, config), checkMarketingActions(deps, config)];
+async function localChecks(deps: AppDeps, config: ChannelConfigurationRecord, credential: CredentialRecord | undefined): Promise<CheckResult[]> {
+  return [await checkWebhook(deps, config, credential), await checkExecutionField(deps, config), await checkMarketingActions(deps, config)];
 }

@@ -4,7 +4,7 @@ import { findCredentials } from '../credentials/service.js';
 import { builder } from '../graphql/builder.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { decodeId, decodeIds } from '../graphql/ids.js';
-import { loadRef, pageRef, pageRefs, perPage, perRequest, sandboxed, whenLoaded, type BatchSource } from '../graphql/loaders.js';
+import { loadRef, pageRef, pageRefs, perPage, perRequest, sandboxed, type BatchSource } from '../graphql/loaders.js';
 import { TrackingEventRef, WhatsAppMessageRef } from '../messages/graphql.js';
 import { MarketingActionRef } from '../settings/graphql.js';
 import { findMarketingActions, getGeneralSettings, type GeneralSettings } from '../settings/service.js';
@@ -49,7 +49,7 @@ const webhookSource = sandboxed('whatsapp-webhook', findWebhooks);
 const marketingActionSource = sandboxed('marketing-action', findMarketingActions);
 const generalSettingsSource: BatchSource<string, GeneralSettings> = {
   name: 'channel-general-settings',
-  load: (deps, sandboxId) => [getGeneralSettings(deps, sandboxId)],
+  load: async (deps, sandboxId) => [await getGeneralSettings(deps, sandboxId)],
   keyOf: (row) => row.sandboxId,
 };
 
@@ -63,7 +63,7 @@ function checksLoaderOf(ctx: GraphQLContext): DataLoader<ChannelConfigurationRec
     () =>
       new DataLoader<ChannelConfigurationRecord, ConfigurationCheckRecord[]>(
         async (records) => {
-          const checks = checksByRecord(ctx, records);
+          const checks = await checksByRecord(ctx, records);
           return records.map((r) => checks.get(r)!);
         },
         { cache: false },
@@ -72,15 +72,21 @@ function checksLoaderOf(ctx: GraphQLContext): DataLoader<ChannelConfigurationRec
 }
 
 /** The checks of the current run of each record, in one statement. */
-function checksByRecord(ctx: GraphQLContext, records: readonly ChannelConfigurationRecord[]) {
+async function checksByRecord(ctx: GraphQLContext, records: readonly ChannelConfigurationRecord[]) {
   const byRun = new Map<string, ConfigurationCheckRecord[]>();
-  for (const check of service.checksOfMany(ctx.deps, [...records])) {
+  for (const check of await service.checksOfMany(ctx.deps, [...records])) {
     const key = `${check.configurationId}#${check.run}`;
     const list = byRun.get(key);
     if (list) list.push(check);
     else byRun.set(key, [check]);
   }
   return new Map(records.map((r) => [r, byRun.get(`${r.id}#${r.checkRun}`) ?? []]));
+}
+
+/** The sandbox default execution field of a row without its own, for its whole page at once. */
+async function sandboxExecutionField(ctx: GraphQLContext, r: ChannelConfigurationRecord): Promise<string> {
+  const settings = await pageRef(ctx, generalSettingsSource, r, (c) => (c.executionField == null ? c.sandboxId : null));
+  return settings?.whatsAppExecutionField ?? (await service.effectiveExecutionField(ctx.deps, r));
 }
 
 /** The caller's sandbox-scoped loader: a configuration of another sandbox (or a deleted one) is null. */
@@ -153,13 +159,8 @@ export const WhatsAppChannelSettingsRef = builder.objectRef<ChannelConfiguration
     }),
     effectiveExecutionField: t.string({
       description: 'The execution field in force: executionField, or the sandbox default when it is null.',
-      resolve: (r, _args, ctx) =>
-        r.executionField ??
-        whenLoaded(
-          // Only rows without their own field need the sandbox default.
-          pageRef(ctx, generalSettingsSource, r, (c) => (c.executionField == null ? c.sandboxId : null)),
-          (settings) => settings?.whatsAppExecutionField ?? service.effectiveExecutionField(ctx.deps, r),
-        ),
+      // Only rows without their own field need the sandbox default.
+      resolve: async (r, _args, ctx) => r.executionField ?? await sandboxExecutionField(ctx, r),
     }),
   }),
 });
@@ -170,8 +171,8 @@ export const ChannelConfigurationRef = builder.node(builder.objectRef<ChannelCon
   id: { resolve: (r) => r.id },
   authScopes: (r) => ({ sandbox: r.sandboxId }),
   runScopesOnType: true,
-  loadMany: (ids, ctx) => {
-    const rows = service.findChannelConfigurations(ctx.deps, ctx.viewer.sandboxId, ids as string[]);
+  loadMany: async (ids, ctx) => {
+    const rows = await service.findChannelConfigurations(ctx.deps, ctx.viewer.sandboxId, ids as string[]);
     return ids.map((id) => rows.find((r) => r.id === id) ?? null);
   },
   fields: (t) => ({

@@ -41,7 +41,7 @@ builder.queryFields((t) => ({
           description: `Only names containing this text (ignoring case; % and _ match themselves). At most ${SEARCH_MAX_LENGTH} characters.`,
         }),
       },
-      resolve: (_root, args, ctx) => {
+      resolve: async (_root, args, ctx) => {
         // Names are short; a longer text cannot match and a huge one would exceed SQLite's LIKE pattern limit.
         if (args.search && args.search.trim().length > SEARCH_MAX_LENGTH) {
           throw new GraphQLError(`search: at most ${SEARCH_MAX_LENGTH} characters.`, {
@@ -49,7 +49,7 @@ builder.queryFields((t) => ({
           });
         }
         return toConnection(
-          service.listChannelConfigurations(ctx.deps, ctx.viewer, pageWindow(args), {
+          await service.listChannelConfigurations(ctx.deps, ctx.viewer, pageWindow(args), {
             status: args.status,
             channel: args.channel,
             search: args.search,
@@ -208,9 +208,9 @@ builder.mutationFields((t) => ({
     description: 'Deletes a configuration in any status, with its checks.',
     args: { input: t.arg({ type: DeleteInput, required: true }) },
     errors: { types: [NotFoundError, EntitlementError] },
-    resolve: (_root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx) => {
       requireWhatsAppEntitlement(ctx.viewer);
-      const deleted = service.deleteChannelConfiguration(ctx.deps, ctx.viewer, decodeChannelConfigurationId(input.id));
+      const deleted = await service.deleteChannelConfiguration(ctx.deps, ctx.viewer, decodeChannelConfigurationId(input.id));
       return { id: encodeGlobalID(TYPE_NAME, deleted.id), name: deleted.name };
     },
   }),
@@ -229,10 +229,10 @@ function statusItem(r: ChannelConfigurationRecord): StatusEventItem {
 }
 
 /** A malformed id is BAD_USER_INPUT (graphql/ids.ts); an id not in the caller's sandbox is NOT_FOUND. */
-function subscribedId(ctx: GraphQLContext, raw: string | null | undefined): string | null {
+async function subscribedId(ctx: GraphQLContext, raw: string | null | undefined): Promise<string | null> {
   if (raw === null || raw === undefined) return null;
   const id = decodeChannelConfigurationId(raw, 'id');
-  if (!service.getChannelConfiguration(ctx.deps, ctx.viewer.sandboxId, id)) {
+  if (!await service.getChannelConfiguration(ctx.deps, ctx.viewer.sandboxId, id)) {
     throw new GraphQLError('Channel configuration not found', { extensions: { code: 'NOT_FOUND' } });
   }
   return id;
@@ -243,20 +243,20 @@ builder.subscriptionFields((t) => ({
     type: StatusEventRef,
     description: 'The current status first, then every transition, for one configuration or (no id) every configuration of the sandbox.',
     args: { id: t.arg.id({ required: false, description: 'One configuration; omit for all.' }) },
-    subscribe: (_root, args, ctx) => {
-      const id = subscribedId(ctx, args.id);
+    subscribe: async (_root, args, ctx) => {
+      const id = await subscribedId(ctx, args.id);
       const sandboxId = ctx.viewer.sandboxId;
       return liveStream({
         // Registered before the current state is read, so nothing in between is lost.
         events: ctx.deps.pubsub.subscribe(sandboxId, 'channel-configuration:status-changed'),
-        initial: () => {
-          if (!id) return service.listAllChannelConfigurations(ctx.deps, sandboxId).map(statusItem);
-          const r = service.getChannelConfiguration(ctx.deps, sandboxId, id);
+        initial: async () => {
+          if (!id) return (await service.listAllChannelConfigurations(ctx.deps, sandboxId)).map(statusItem);
+          const r = await service.getChannelConfiguration(ctx.deps, sandboxId, id);
           return r ? [statusItem(r)] : [];
         },
-        fromEvent: (e) => {
+        fromEvent: async (e) => {
           if (id && e.channelConfigurationId !== id) return null;
-          const channelConfiguration = service.getChannelConfiguration(ctx.deps, sandboxId, e.channelConfigurationId);
+          const channelConfiguration = await service.getChannelConfiguration(ctx.deps, sandboxId, e.channelConfigurationId);
           if (!channelConfiguration) return null;
           return {
             channelConfiguration,

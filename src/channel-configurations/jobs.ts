@@ -5,7 +5,7 @@ import { inTransaction } from '../platform/db.js';
 import { TransientJobError } from '../platform/jobs/queue.js';
 import { checkCredential, runReadinessChecks, type CheckResult } from './checks.js';
 import { beginChecks, publishStatus, transition, type CheckPayload, type StatusEvent } from './status.js';
-import * as store from './store.js';
+import { store } from './store.js';
 
 /**
  * Background work of channel configurations: the check job (one run of the
@@ -26,17 +26,17 @@ function failedReason(failed: CheckResult[]): string {
  * PENDING, the configuration stays PROCESSING, and the job is retried.
  */
 export async function runCheckJob(deps: AppDeps, payload: CheckPayload, signal?: AbortSignal): Promise<void> {
-  const config = store.findConfigurationById(deps.db, payload.configurationId);
+  const config = await store.findConfigurationById(deps.db, payload.configurationId);
   if (!config || config.status !== 'PROCESSING' || config.checkRun !== payload.run) return;
   const results = await runReadinessChecks(deps, config, signal);
   const waiting = results.filter((r) => r.retry);
   const failed = results.filter((r) => r.status === 'FAILED');
   const now = new Date();
-  const outcome = inTransaction(deps.db, (tx): { current: boolean; event: StatusEvent | null } => {
-    const current = store.findConfigurationById(tx, config.id);
+  const outcome = await inTransaction(deps.db, async (tx): Promise<{ current: boolean; event: StatusEvent | null }> => {
+    const current = await store.findConfigurationById(tx, config.id);
     if (!current || current.status !== 'PROCESSING' || current.checkRun !== payload.run) return { current: false, event: null };
     for (const r of results) {
-      store.updateCheck(tx, current.id, payload.run, r.name, {
+      await store.updateCheck(tx, current.id, payload.run, r.name, {
         status: r.status,
         message: r.message,
         remedy: r.remedy,
@@ -44,14 +44,14 @@ export async function runCheckJob(deps: AppDeps, payload: CheckPayload, signal?:
       });
     }
     if (waiting.length) {
-      store.updateConfiguration(tx, current.id, {
+      await store.updateConfiguration(tx, current.id, {
         statusReason: `Waiting before finishing the checks: ${waiting.map((r) => `${r.name}: ${r.retry!.reason.slice(0, TRANSIENT_REASON_MAX)}`).join('; ')}. They are retried automatically.`,
         updatedAt: now,
       });
       return { current: true, event: null };
     }
-    if (failed.length) return { current: true, event: transition(tx, current, 'FAILED', failedReason(failed), {}, now) };
-    return { current: true, event: transition(tx, current, 'ACTIVE', null, {}, now) };
+    if (failed.length) return { current: true, event: await transition(tx, current, 'FAILED', failedReason(failed), {}, now) };
+    return { current: true, event: await transition(tx, current, 'ACTIVE', null, {}, now) };
   });
   publishStatus(deps, outcome.event);
   if (outcome.current && waiting.length) {
@@ -64,9 +64,9 @@ export async function runCheckJob(deps: AppDeps, payload: CheckPayload, signal?:
 }
 
 /** The job failed for good (a bug, not Meta): never leave the configuration PROCESSING forever. */
-export function checkJobExhausted(deps: AppDeps, payload: CheckPayload): void {
-  const event = inTransaction(deps.db, (tx) => {
-    const current = store.findConfigurationById(tx, payload.configurationId);
+export async function checkJobExhausted(deps: AppDeps, payload: CheckPayload): Promise<void> {
+  const event = await inTransaction(deps.db, async (tx) => {
+    const current = await store.findConfigurationById(tx, payload.configurationId);
     if (!current || current.status !== 'PROCESSING' || current.checkRun !== payload.run) return null;
     return transition(
       tx,
@@ -79,17 +79,17 @@ export function checkJobExhausted(deps: AppDeps, payload: CheckPayload): void {
 }
 
 /** The credential failed: its ACTIVE and PROCESSING configurations fail with it, naming the credential. */
-function failConfigurationsOf(deps: AppDeps, credential: CredentialRecord): void {
+async function failConfigurationsOf(deps: AppDeps, credential: CredentialRecord): Promise<void> {
   const now = new Date();
-  const events = inTransaction(deps.db, (tx) => {
+  const events = await inTransaction(deps.db, async (tx) => {
     const out: (StatusEvent | null)[] = [];
     // The same verdict, message and remedy as the CREDENTIAL_ACTIVE check gives a FAILED credential.
     const { message, remedy } = checkCredential(credential, now.getTime());
-    for (const config of store.listConfigurationsByCredential(tx, credential.sandboxId, credential.id, ['ACTIVE', 'PROCESSING'])) {
-      const event = transition(tx, config, 'FAILED', `CREDENTIAL_ACTIVE: ${message}`, {}, now);
+    for (const config of await store.listConfigurationsByCredential(tx, credential.sandboxId, credential.id, ['ACTIVE', 'PROCESSING'])) {
+      const event = await transition(tx, config, 'FAILED', `CREDENTIAL_ACTIVE: ${message}`, {}, now);
       if (!event) continue;
       if (config.checkRun > 0) {
-        store.updateCheck(tx, config.id, config.checkRun, 'CREDENTIAL_ACTIVE', { status: 'FAILED', message, remedy, checkedAt: now });
+        await store.updateCheck(tx, config.id, config.checkRun, 'CREDENTIAL_ACTIVE', { status: 'FAILED', message, remedy, checkedAt: now });
       }
       out.push(event);
     }
@@ -102,15 +102,15 @@ function failConfigurationsOf(deps: AppDeps, credential: CredentialRecord): void
  * The credential is ACTIVE (again): configurations that FAILED because of it
  * (their CREDENTIAL_ACTIVE check failed) and those still waiting for it are checked again now.
  */
-function recheckConfigurationsOf(deps: AppDeps, credential: CredentialRecord): void {
+async function recheckConfigurationsOf(deps: AppDeps, credential: CredentialRecord): Promise<void> {
   const now = new Date();
-  const events = inTransaction(deps.db, (tx) => {
+  const events = await inTransaction(deps.db, async (tx) => {
     const out: (StatusEvent | null)[] = [];
-    for (const config of store.listConfigurationsByCredential(tx, credential.sandboxId, credential.id, ['FAILED', 'PROCESSING'])) {
-      const gate = store.listChecks(tx, config.id, config.checkRun).find((c) => c.name === 'CREDENTIAL_ACTIVE');
+    for (const config of await store.listConfigurationsByCredential(tx, credential.sandboxId, credential.id, ['FAILED', 'PROCESSING'])) {
+      const gate = (await store.listChecks(tx, config.id, config.checkRun)).find((c) => c.name === 'CREDENTIAL_ACTIVE');
       const becauseOfCredential = config.status === 'FAILED' ? gate?.status === 'FAILED' : gate?.status === 'PENDING';
       if (!becauseOfCredential) continue;
-      out.push(beginChecks(deps, tx, config, {}, now).event);
+      out.push((await beginChecks(deps, tx, config, {}, now)).event);
     }
     return out;
   });
@@ -122,9 +122,9 @@ function recheckConfigurationsOf(deps: AppDeps, credential: CredentialRecord): v
  * credential's status as it is now (not as the event says), so late or
  * reordered deliveries converge on the right state; running it twice is harmless.
  */
-export function onCredentialStatusChanged(deps: AppDeps, event: DomainEventMap['credential.status-changed']): Promise<void> {
-  const credential = getCredential(deps, event.sandboxId, event.credentialId);
-  if (credential?.status === 'FAILED') failConfigurationsOf(deps, credential);
-  else if (credential?.status === 'ACTIVE') recheckConfigurationsOf(deps, credential);
+export async function onCredentialStatusChanged(deps: AppDeps, event: DomainEventMap['credential.status-changed']): Promise<void> {
+  const credential = await getCredential(deps, event.sandboxId, event.credentialId);
+  if (credential?.status === 'FAILED') await failConfigurationsOf(deps, credential);
+  else if (credential?.status === 'ACTIVE') await recheckConfigurationsOf(deps, credential);
   return Promise.resolve();
 }

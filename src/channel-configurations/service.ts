@@ -10,7 +10,8 @@ import { findMarketingActions, getGeneralSettings } from '../settings/service.js
 import { getWebhook } from '../webhooks/service.js';
 import { DESCRIPTION_MAX, MARKETING_ACTIONS_MAX, nameProblem, normalizeSenderNumber } from './rules.js';
 import { beginChecks, createdEvent, insertRun, PROCESSING_REASON, publishStatus, transition, type StatusEvent } from './status.js';
-import * as store from './store.js';
+import { store } from './store.js';
+import type { CheckRow, ConfigurationPatch, ConfigurationRow, ListFilter } from './store.js';
 import type { Channel, ConfigurationStatus } from './tables.js';
 
 /**
@@ -20,46 +21,46 @@ import type { Channel, ConfigurationStatus } from './tables.js';
  * themselves run in a job (checks.ts, jobs.ts).
  */
 
-export type ChannelConfigurationRecord = store.ConfigurationRow;
-export type ConfigurationCheckRecord = store.CheckRow;
+export type ChannelConfigurationRecord = ConfigurationRow;
+export type ConfigurationCheckRecord = CheckRow;
 export type { Channel, ConfigurationStatus };
 
 const NOT_FOUND = 'Channel configuration';
 
 // ---- for other slices ------------------------------------------------------
 
-export function getChannelConfiguration(deps: AppDeps, sandboxId: string, id: string): ChannelConfigurationRecord | undefined {
-  return store.findConfiguration(deps.db, sandboxId, id);
+export async function getChannelConfiguration(deps: AppDeps, sandboxId: string, id: string): Promise<ChannelConfigurationRecord | undefined> {
+  return await store.findConfiguration(deps.db, sandboxId, id);
 }
 
-export function findChannelConfigurations(deps: AppDeps, sandboxId: string, ids: string[]): ChannelConfigurationRecord[] {
-  return store.findConfigurations(deps.db, sandboxId, ids);
+export async function findChannelConfigurations(deps: AppDeps, sandboxId: string, ids: string[]): Promise<ChannelConfigurationRecord[]> {
+  return await store.findConfigurations(deps.db, sandboxId, ids);
 }
 
 /** The profile attribute path that holds the recipient's number: the configuration's own, else the sandbox default. */
-export function effectiveExecutionField(deps: AppDeps, record: ChannelConfigurationRecord): string {
-  return record.executionField ?? getGeneralSettings(deps, record.sandboxId).whatsAppExecutionField;
+export async function effectiveExecutionField(deps: AppDeps, record: ChannelConfigurationRecord): Promise<string> {
+  return record.executionField ?? (await getGeneralSettings(deps, record.sandboxId)).whatsAppExecutionField;
 }
 
 // ---- reads -------------------------------------------------------------------
 
-export function listChannelConfigurations(
+export async function listChannelConfigurations(
   deps: AppDeps,
   viewer: Viewer,
   window: PageWindow,
-  filter: store.ListFilter,
-): Page<ChannelConfigurationRecord> {
+  filter: ListFilter,
+): Promise<Page<ChannelConfigurationRecord>> {
   const search = filter.search?.trim() || null;
-  const rows = store.listConfigurations(deps.db, viewer.sandboxId, window, { ...filter, search });
-  return toPage(rows, window, store.countConfigurations(deps.db, viewer.sandboxId, { ...filter, search }));
+  const rows = await store.listConfigurations(deps.db, viewer.sandboxId, window, { ...filter, search });
+  return toPage(rows, window, await store.countConfigurations(deps.db, viewer.sandboxId, { ...filter, search }));
 }
 
-export function listAllChannelConfigurations(deps: AppDeps, sandboxId: string): ChannelConfigurationRecord[] {
-  return store.listAllConfigurations(deps.db, sandboxId);
+export async function listAllChannelConfigurations(deps: AppDeps, sandboxId: string): Promise<ChannelConfigurationRecord[]> {
+  return await store.listAllConfigurations(deps.db, sandboxId);
 }
 
-export function checksOfMany(deps: AppDeps, records: ChannelConfigurationRecord[]): ConfigurationCheckRecord[] {
-  return store.listChecksForMany(
+export async function checksOfMany(deps: AppDeps, records: ChannelConfigurationRecord[]): Promise<ConfigurationCheckRecord[]> {
+  return await store.listChecksForMany(
     deps.db,
     records.filter((r) => r.checkRun > 0).map((r) => ({ configurationId: r.id, run: r.checkRun })),
   );
@@ -104,24 +105,24 @@ function checkChannel(errors: FieldErrors, channel: string): Channel {
 }
 
 /** Validates the settings given (keys left undefined stay as they are) and resolves references in the sandbox. */
-function resolveSettings(
+async function resolveSettings(
   deps: AppDeps,
   sandboxId: string,
   errors: FieldErrors,
   whatsApp: WhatsAppSettingsInput | null | undefined,
   marketingActionIds: string[] | null | undefined,
-): SettingsPatch {
+): Promise<SettingsPatch> {
   const out: SettingsPatch = {};
   if (whatsApp) {
     const { apiCredentialId, webhookId, senderPhoneNumber, executionField } = whatsApp;
     if (apiCredentialId !== undefined) {
       if (blank(apiCredentialId)) out.credentialId = null;
-      else if (getCredential(deps, sandboxId, apiCredentialId!)) out.credentialId = apiCredentialId!;
+      else if (await getCredential(deps, sandboxId, apiCredentialId!)) out.credentialId = apiCredentialId!;
       else errors.add(['whatsApp', 'apiCredentialId'], 'no WhatsApp API credential with this id exists in your sandbox');
     }
     if (webhookId !== undefined) {
       if (blank(webhookId)) out.webhookId = null;
-      else if (getWebhook(deps, sandboxId, webhookId!)) out.webhookId = webhookId!;
+      else if (await getWebhook(deps, sandboxId, webhookId!)) out.webhookId = webhookId!;
       else errors.add(['whatsApp', 'webhookId'], 'no WhatsApp webhook with this id exists in your sandbox');
     }
     if (senderPhoneNumber !== undefined) {
@@ -146,7 +147,7 @@ function resolveSettings(
     if (ids.length > MARKETING_ACTIONS_MAX)
       errors.add('marketingActionIds', `must list at most ${MARKETING_ACTIONS_MAX} marketing actions`);
     else {
-      const found = new Set(findMarketingActions(deps, sandboxId, ids).map((a) => a.id));
+      const found = new Set((await findMarketingActions(deps, sandboxId, ids)).map((a) => a.id));
       (marketingActionIds ?? []).forEach((id, i) => {
         if (!found.has(id)) errors.add(['marketingActionIds', String(i)], 'no marketing action with this id exists in your sandbox');
       });
@@ -165,8 +166,8 @@ function missingForSubmit(row: Pick<ChannelConfigurationRecord, 'credentialId' |
   return missing;
 }
 
-function assertNameFree(db: DbOrTx, sandboxId: string, name: string, exceptId?: string): void {
-  const clash = store.findConfigurationByNameKey(db, sandboxId, name.toLowerCase());
+async function assertNameFree(db: DbOrTx, sandboxId: string, name: string, exceptId?: string): Promise<void> {
+  const clash = await store.findConfigurationByNameKey(db, sandboxId, name.toLowerCase());
   if (clash && clash.id !== exceptId) {
     throw new ConflictError(
       `A channel configuration named "${clash.name}" already exists in this sandbox (names are compared ignoring case); choose another name.`,
@@ -174,8 +175,8 @@ function assertNameFree(db: DbOrTx, sandboxId: string, name: string, exceptId?: 
   }
 }
 
-function requireConfiguration(db: DbOrTx, viewer: Viewer, id: string): ChannelConfigurationRecord {
-  const found = store.findConfiguration(db, viewer.sandboxId, id);
+async function requireConfiguration(db: DbOrTx, viewer: Viewer, id: string): Promise<ChannelConfigurationRecord> {
+  const found = await store.findConfiguration(db, viewer.sandboxId, id);
   if (!found) throw new NotFoundError(NOT_FOUND);
   return found;
 }
@@ -192,13 +193,13 @@ export interface CreateConfigurationInput {
 }
 
 /** Saves a DRAFT (incomplete settings allowed), or submits: PROCESSING with the checks enqueued in the same transaction. */
-export function createChannelConfiguration(deps: AppDeps, viewer: Viewer, input: CreateConfigurationInput): ChannelConfigurationRecord {
+export async function createChannelConfiguration(deps: AppDeps, viewer: Viewer, input: CreateConfigurationInput): Promise<ChannelConfigurationRecord> {
   requireWhatsAppEntitlement(viewer);
   const errors = new FieldErrors();
   const name = checkName(errors, input.name);
   const description = checkDescription(errors, input.description);
   const channel = checkChannel(errors, input.channel);
-  const settings = resolveSettings(deps, viewer.sandboxId, errors, input.whatsApp, input.marketingActionIds ?? null);
+  const settings = await resolveSettings(deps, viewer.sandboxId, errors, input.whatsApp, input.marketingActionIds ?? null);
   const draft = input.saveAsDraft === true;
   const now = new Date();
   const row: ChannelConfigurationRecord = {
@@ -230,10 +231,10 @@ export function createChannelConfiguration(deps: AppDeps, viewer: Viewer, input:
     }
   }
   errors.throwIfAny();
-  inTransaction(deps.db, (tx) => {
-    assertNameFree(tx, viewer.sandboxId, name);
-    store.insertConfiguration(tx, row);
-    if (!draft) insertRun(deps, tx, row.id, row.sandboxId, row.checkRun);
+  await inTransaction(deps.db, async (tx) => {
+    await assertNameFree(tx, viewer.sandboxId, name);
+    await store.insertConfiguration(tx, row);
+    if (!draft) await insertRun(deps, tx, row.id, row.sandboxId, row.checkRun);
   });
   publishStatus(deps, createdEvent(row));
   return row;
@@ -260,22 +261,22 @@ const CHECKED_FIELDS = ['credentialId', 'webhookId', 'senderPhoneNumber', 'execu
  * checked settings changed is checked again (PROCESSING); a new name or
  * description alone does not interrupt sending.
  */
-export function updateChannelConfiguration(deps: AppDeps, viewer: Viewer, input: UpdateConfigurationInput): ChannelConfigurationRecord {
+export async function updateChannelConfiguration(deps: AppDeps, viewer: Viewer, input: UpdateConfigurationInput): Promise<ChannelConfigurationRecord> {
   requireWhatsAppEntitlement(viewer);
-  requireConfiguration(deps.db, viewer, input.id);
+  await requireConfiguration(deps.db, viewer, input.id);
   const errors = new FieldErrors();
   const name = input.name !== undefined && input.name !== null ? checkName(errors, input.name) : undefined;
   const description = input.description !== undefined ? checkDescription(errors, input.description) : undefined;
   if (input.channel !== undefined && input.channel !== null) checkChannel(errors, input.channel);
-  const settings = resolveSettings(deps, viewer.sandboxId, errors, input.whatsApp, input.marketingActionIds);
+  const settings = await resolveSettings(deps, viewer.sandboxId, errors, input.whatsApp, input.marketingActionIds);
   errors.throwIfAny();
 
   const now = new Date();
-  const event = inTransaction(deps.db, (tx): StatusEvent | null => {
-    const current = requireConfiguration(tx, viewer, input.id);
-    const patch: store.ConfigurationPatch = { ...settings, updatedAt: now };
+  const event = await inTransaction(deps.db, async (tx): Promise<StatusEvent | null> => {
+    const current = await requireConfiguration(tx, viewer, input.id);
+    const patch: ConfigurationPatch = { ...settings, updatedAt: now };
     if (name !== undefined) {
-      assertNameFree(tx, viewer.sandboxId, name, current.id);
+      await assertNameFree(tx, viewer.sandboxId, name, current.id);
       patch.name = name;
       patch.nameKey = name.toLowerCase();
     }
@@ -288,11 +289,11 @@ export function updateChannelConfiguration(deps: AppDeps, viewer: Viewer, input:
     }
     const checkedChange = CHECKED_FIELDS.some((f) => JSON.stringify(merged[f]) !== JSON.stringify(current[f]));
     if (checkedChange && (current.status === 'ACTIVE' || current.status === 'FAILED' || current.status === 'PROCESSING')) {
-      const started = beginChecks(deps, tx, current, patch, now);
+      const started = await beginChecks(deps, tx, current, patch, now);
       if (!started.moved) throw new Error('channel configuration changed during update');
       return started.event;
     }
-    store.updateConfiguration(tx, current.id, patch);
+    await store.updateConfiguration(tx, current.id, patch);
     return null;
   });
   publishStatus(deps, event);
@@ -300,10 +301,10 @@ export function updateChannelConfiguration(deps: AppDeps, viewer: Viewer, input:
 }
 
 /** DRAFT or FAILED → PROCESSING; the WhatsApp settings must be complete. */
-export function submitChannelConfiguration(deps: AppDeps, viewer: Viewer, id: string): ChannelConfigurationRecord {
+export async function submitChannelConfiguration(deps: AppDeps, viewer: Viewer, id: string): Promise<ChannelConfigurationRecord> {
   requireWhatsAppEntitlement(viewer);
-  const event = inTransaction(deps.db, (tx) => {
-    const current = requireConfiguration(tx, viewer, id);
+  const event = await inTransaction(deps.db, async (tx) => {
+    const current = await requireConfiguration(tx, viewer, id);
     if (current.status !== 'DRAFT' && current.status !== 'FAILED') {
       throw new InvalidStateError(
         `Only a DRAFT or FAILED channel configuration can be submitted; "${current.name}" is ${current.status}.${
@@ -313,7 +314,7 @@ export function submitChannelConfiguration(deps: AppDeps, viewer: Viewer, id: st
     }
     const missing = missingForSubmit(current);
     if (missing.length) throw new ValidationError(missing);
-    const started = beginChecks(deps, tx, current);
+    const started = await beginChecks(deps, tx, current);
     if (!started.moved) throw new Error('channel configuration changed during submit');
     return started.event;
   });
@@ -324,16 +325,16 @@ export function submitChannelConfiguration(deps: AppDeps, viewer: Viewer, id: st
 export const DEACTIVATED_REASON = 'Deactivated by an administrator: nothing is sent through it until it is reactivated.';
 
 /** ACTIVE (or FAILED / PROCESSING) → DEACTIVATED: nothing is sent through it. */
-export function deactivateChannelConfiguration(deps: AppDeps, viewer: Viewer, id: string): ChannelConfigurationRecord {
+export async function deactivateChannelConfiguration(deps: AppDeps, viewer: Viewer, id: string): Promise<ChannelConfigurationRecord> {
   requireWhatsAppEntitlement(viewer);
-  const event = inTransaction(deps.db, (tx) => {
-    const current = requireConfiguration(tx, viewer, id);
+  const event = await inTransaction(deps.db, async (tx) => {
+    const current = await requireConfiguration(tx, viewer, id);
     if (current.status === 'DRAFT' || current.status === 'DEACTIVATED') {
       throw new InvalidStateError(
         `Only an ACTIVE, PROCESSING or FAILED channel configuration can be deactivated; "${current.name}" is ${current.status}.`,
       );
     }
-    const moved = transition(tx, current, 'DEACTIVATED', DEACTIVATED_REASON);
+    const moved = await transition(tx, current, 'DEACTIVATED', DEACTIVATED_REASON);
     if (!moved) throw new Error('channel configuration changed during deactivate');
     return moved;
   });
@@ -342,16 +343,16 @@ export function deactivateChannelConfiguration(deps: AppDeps, viewer: Viewer, id
 }
 
 /** DEACTIVATED → PROCESSING: checked again before it can send. */
-export function reactivateChannelConfiguration(deps: AppDeps, viewer: Viewer, id: string): ChannelConfigurationRecord {
+export async function reactivateChannelConfiguration(deps: AppDeps, viewer: Viewer, id: string): Promise<ChannelConfigurationRecord> {
   requireWhatsAppEntitlement(viewer);
-  const event = inTransaction(deps.db, (tx) => {
-    const current = requireConfiguration(tx, viewer, id);
+  const event = await inTransaction(deps.db, async (tx) => {
+    const current = await requireConfiguration(tx, viewer, id);
     if (current.status !== 'DEACTIVATED') {
       throw new InvalidStateError(`Only a DEACTIVATED channel configuration can be reactivated; "${current.name}" is ${current.status}.`);
     }
     const missing = missingForSubmit(current);
     if (missing.length) throw new ValidationError(missing);
-    const started = beginChecks(deps, tx, current);
+    const started = await beginChecks(deps, tx, current);
     if (!started.moved) throw new Error('channel configuration changed during reactivate');
     return started.event;
   });
@@ -360,11 +361,11 @@ export function reactivateChannelConfiguration(deps: AppDeps, viewer: Viewer, id
 }
 
 /** Deletes the configuration in any status; its checks go with it, and a pending check job finds nothing to do. */
-export function deleteChannelConfiguration(deps: AppDeps, viewer: Viewer, id: string): ChannelConfigurationRecord {
+export async function deleteChannelConfiguration(deps: AppDeps, viewer: Viewer, id: string): Promise<ChannelConfigurationRecord> {
   requireWhatsAppEntitlement(viewer);
-  return inTransaction(deps.db, (tx) => {
-    const current = requireConfiguration(tx, viewer, id);
-    if (!store.deleteConfiguration(tx, viewer.sandboxId, id)) throw new NotFoundError(NOT_FOUND);
+  return await inTransaction(deps.db, async (tx) => {
+    const current = await requireConfiguration(tx, viewer, id);
+    if (!await store.deleteConfiguration(tx, viewer.sandboxId, id)) throw new NotFoundError(NOT_FOUND);
     return current;
   });
 }

@@ -1,7 +1,8 @@
 import type { AppDeps } from '../core/deps.js';
 import type { Tx } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
-import * as store from './store.js';
+import { store } from './store.js';
+import type { ConfigurationPatch, ConfigurationRow } from './store.js';
 import type { ConfigurationStatus } from './tables.js';
 
 /**
@@ -53,7 +54,7 @@ export interface StatusEvent {
 }
 
 /** The event of a configuration that was just created (it had no status before). */
-export function createdEvent(row: store.ConfigurationRow): StatusEvent {
+export function createdEvent(row: ConfigurationRow): StatusEvent {
   return {
     sandboxId: row.sandboxId,
     channelConfigurationId: row.id,
@@ -68,16 +69,16 @@ export function createdEvent(row: store.ConfigurationRow): StatusEvent {
  * Moves the configuration to `status` if it is still at `from.statusVersion`.
  * Returns the event to publish after commit, or null when someone else moved it first.
  */
-export function transition(
+export async function transition(
   tx: Tx,
-  from: store.ConfigurationRow,
+  from: ConfigurationRow,
   status: ConfigurationStatus,
   statusReason: string | null,
-  patch: store.ConfigurationPatch = {},
+  patch: ConfigurationPatch = {},
   now = new Date(),
-): StatusEvent | null {
+): Promise<StatusEvent | null> {
   const statusVersion = from.statusVersion + 1;
-  const written = store.updateConfigurationAtVersion(tx, from.id, from.statusVersion, {
+  const written = await store.updateConfigurationAtVersion(tx, from.id, from.statusVersion, {
     ...patch,
     status,
     previousStatus: from.status,
@@ -98,9 +99,9 @@ export function transition(
 }
 
 /** PENDING rows for every check of `run`, and the job that runs them (enqueued in the caller's transaction). */
-export function insertRun(deps: AppDeps, tx: Tx, configurationId: string, sandboxId: string, run: number): void {
-  store.deleteChecksBefore(tx, configurationId, run);
-  store.insertChecks(
+export async function insertRun(deps: AppDeps, tx: Tx, configurationId: string, sandboxId: string, run: number): Promise<void> {
+  await store.deleteChecksBefore(tx, configurationId, run);
+  await store.insertChecks(
     tx,
     CHECK_NAMES.map((name, position) => ({
       id: newId(),
@@ -115,7 +116,7 @@ export function insertRun(deps: AppDeps, tx: Tx, configurationId: string, sandbo
       position,
     })),
   );
-  deps.jobs.enqueue<CheckPayload>(
+  await deps.jobs.enqueue<CheckPayload>(
     tx,
     CHECK_JOB,
     { configurationId, run },
@@ -128,26 +129,26 @@ export function insertRun(deps: AppDeps, tx: Tx, configurationId: string, sandbo
  * (a transition); one already PROCESSING just gets a new run, so the job of the
  * old run finds itself stale and does nothing.
  */
-export function beginChecks(
+export async function beginChecks(
   deps: AppDeps,
   tx: Tx,
-  current: store.ConfigurationRow,
-  patch: store.ConfigurationPatch = {},
+  current: ConfigurationRow,
+  patch: ConfigurationPatch = {},
   now = new Date(),
-): { event: StatusEvent | null; moved: boolean } {
+): Promise<{ event: StatusEvent | null; moved: boolean }> {
   const run = current.checkRun + 1;
   if (current.status === 'PROCESSING') {
-    const written = store.updateConfigurationAtVersion(tx, current.id, current.statusVersion, {
+    const written = await store.updateConfigurationAtVersion(tx, current.id, current.statusVersion, {
       ...patch,
       checkRun: run,
       statusReason: PROCESSING_REASON,
       updatedAt: now,
     });
-    if (written) insertRun(deps, tx, current.id, current.sandboxId, run);
+    if (written) await insertRun(deps, tx, current.id, current.sandboxId, run);
     return { event: null, moved: written };
   }
-  const event = transition(tx, current, 'PROCESSING', PROCESSING_REASON, { ...patch, checkRun: run }, now);
-  if (event) insertRun(deps, tx, current.id, current.sandboxId, run);
+  const event = await transition(tx, current, 'PROCESSING', PROCESSING_REASON, { ...patch, checkRun: run }, now);
+  if (event) await insertRun(deps, tx, current.id, current.sandboxId, run);
   return { event, moved: event !== null };
 }
 

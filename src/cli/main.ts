@@ -157,7 +157,7 @@ async function run(argv: string[], io: Out, env: Env | undefined): Promise<numbe
 
   if (group === 'org' && sub === 'create') {
     const { values, positionals } = parse(rest, { entitlement: { type: 'string', multiple: true } }, 1);
-    const org = withDatabase(config, (db) =>
+    const org = await withDatabase(config, (db) =>
       tenancy.createOrganization(db.db, positionals[0]!, (values.entitlement as string[] | undefined) ?? []),
     );
     io.err(`created organization ${org.name}${org.entitlements.length ? ` entitled ${org.entitlements.join(', ')}` : ''}`);
@@ -165,7 +165,7 @@ async function run(argv: string[], io: Out, env: Env | undefined): Promise<numbe
   }
   if (group === 'org' && sub === 'entitle') {
     const { positionals } = parse(rest, {}, 2);
-    const org = withDatabase(config, (db) => tenancy.entitleOrganization(db.db, positionals[0]!, positionals[1]!));
+    const org = await withDatabase(config, (db) => tenancy.entitleOrganization(db.db, positionals[0]!, positionals[1]!));
     io.err(`organization ${org.name} entitlements: ${org.entitlements.join(', ')}`);
     return 0;
   }
@@ -179,7 +179,7 @@ async function run(argv: string[], io: Out, env: Env | undefined): Promise<numbe
     if (missing.length) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}`);
     const role = String(values.role).toUpperCase();
     if (role !== 'ADMIN' && role !== 'VIEWER') throw new UsageError('--role must be ADMIN or VIEWER');
-    const created = withDatabase(config, (db) =>
+    const created = await withDatabase(config, (db) =>
       tenancy.createApiKey(db.db, {
         organization: String(values.org),
         sandbox: String(values.sandbox),
@@ -193,7 +193,7 @@ async function run(argv: string[], io: Out, env: Env | undefined): Promise<numbe
   }
   if (group === 'api-key' && sub === 'list') {
     parse(rest, {}, 0);
-    const keys = withDatabase(config, (db) => tenancy.listApiKeys(db.db));
+    const keys = await withDatabase(config, (db) => tenancy.listApiKeys(db.db));
     io.out(['PREFIX', 'ORGANIZATION', 'SANDBOX', 'ROLE', 'CREATED', 'LAST USED', 'REVOKED', 'LABEL'].join('\t'));
     for (const k of keys) {
       io.out(
@@ -213,7 +213,7 @@ async function run(argv: string[], io: Out, env: Env | undefined): Promise<numbe
   }
   if (group === 'api-key' && sub === 'revoke') {
     const { positionals } = parse(rest, {}, 1);
-    const key = withDatabase(config, (db) => tenancy.revokeApiKey(db.db, positionals[0]!));
+    const key = await withDatabase(config, (db) => tenancy.revokeApiKey(db.db, positionals[0]!));
     io.err(`revoked ${key.prefix}`);
     return 0;
   }

@@ -6,7 +6,8 @@ import { newId } from '../platform/ids.js';
 import type { WalSync } from '../platform/wal-sync.js';
 import { tokenRejectedMessage } from './meta-errors.js';
 import { failOnRejectedToken } from './service.js';
-import * as store from './store.js';
+import { store } from './store.js';
+import type { MetaApiCallRow } from './store.js';
 
 /** The call records reach the disk within this, with the next sync of any commit or their own. */
 const SYNC_WITHIN_MS = 1_000;
@@ -43,9 +44,9 @@ export class MetaCallLog {
    * The flush writes every caller's records, so it runs in the log's own async context, not in that of the call that
    * scheduled it: a mutation's audit row (a transaction participant, platform/db.ts) must not land in it.
    */
-  private readonly flushSoon = AsyncResource.bind(() => {
+  private readonly flushSoon = AsyncResource.bind(async () => {
     this.scheduled = false;
-    this.flush();
+    await this.flush();
   });
 
   constructor(private readonly deps: AppDeps) {}
@@ -58,14 +59,14 @@ export class MetaCallLog {
     setImmediate(this.flushSoon);
   }
 
-  flush(): void {
+  async flush(): Promise<void> {
     const batch = this.buffer;
     if (!batch.length) return;
     this.buffer = [];
     const wal = this.deps.walSync;
     try {
       // Diagnostics: nobody waits for them to reach the disk (the next sync, or any FULL commit, takes them along).
-      wal.commitDeferred(() => this.insert(batch));
+      await this.insert(batch);
       this.syncSoon(wal);
     } catch (err) {
       // Losing log lines must never break the calls they describe (nor the shutdown that closed the database).
@@ -74,7 +75,7 @@ export class MetaCallLog {
     for (const rec of batch) {
       if (rec.metaCode !== 190) continue;
       try {
-        failOnRejectedToken(
+        await failOnRejectedToken(
           this.deps,
           rec.tag.credentialId!,
           rec.tag.tokenFp,
@@ -99,11 +100,11 @@ export class MetaCallLog {
     this.syncTimer.unref();
   }
 
-  private insert(batch: MetaApiCallRecord[]): void {
-    inTransaction(this.deps.db, (tx) => {
+  private async insert(batch: MetaApiCallRecord[]): Promise<void> {
+    await inTransaction(this.deps.db, async (tx) => {
       // A call may finish after its credential was deleted; its record has nowhere to go.
-      const live = store.existingCredentialIds(tx, [...new Set(batch.map((r) => r.tag.credentialId!))]);
-      const rows = newestPerCredential(batch.filter((r) => live.has(r.tag.credentialId!))).map((r): store.MetaApiCallRow => ({
+      const live = await store.existingCredentialIds(tx, [...new Set(batch.map((r) => r.tag.credentialId!))]);
+      const rows = newestPerCredential(batch.filter((r) => live.has(r.tag.credentialId!))).map((r): MetaApiCallRow => ({
         id: newId(r.at.getTime()),
         sandboxId: r.tag.sandboxId!,
         credentialId: r.tag.credentialId!,
@@ -116,8 +117,8 @@ export class MetaCallLog {
         durationMs: Math.round(r.durationMs),
         outcome: r.outcome,
       }));
-      store.insertApiCalls(tx, rows);
-      for (const credentialId of new Set(rows.map((r) => r.credentialId))) store.pruneApiCalls(tx, credentialId, KEEP_CALLS_PER_CREDENTIAL);
-    });
+      await store.insertApiCalls(tx, rows);
+      for (const credentialId of new Set(rows.map((r) => r.credentialId))) await store.pruneApiCalls(tx, credentialId, KEEP_CALLS_PER_CREDENTIAL);
+    }, { deferSync: true });
   }
 }

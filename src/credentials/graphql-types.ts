@@ -149,8 +149,8 @@ export const WhatsAppApiCredentialRef = builder.node(builder.objectRef<Credentia
   id: { resolve: (c) => c.id },
   authScopes: (c) => ({ sandbox: c.sandboxId }),
   runScopesOnType: true,
-  loadMany: (ids, ctx) => {
-    const rows = service.findCredentials(ctx.deps, ctx.viewer.sandboxId, ids as string[]);
+  loadMany: async (ids, ctx) => {
+    const rows = await service.findCredentials(ctx.deps, ctx.viewer.sandboxId, ids as string[]);
     return ids.map((id) => rows.find((r) => r.id === id) ?? null);
   },
   fields: (t) => ({

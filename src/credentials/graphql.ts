@@ -47,7 +47,7 @@ builder.queryFields((t) => ({
       type: WhatsAppApiCredentialRef,
       description: 'The WhatsApp API credentials of the sandbox, newest first.',
       args: { status: t.arg({ type: CredentialStatusEnum, required: false, description: 'Only credentials in this status.' }) },
-      resolve: (_root, args, ctx) => toConnection(service.listCredentials(ctx.deps, ctx.viewer, pageWindow(args), args.status)),
+      resolve: async (_root, args, ctx) => toConnection(await service.listCredentials(ctx.deps, ctx.viewer, pageWindow(args), args.status)),
     },
     { name: 'WhatsAppApiCredentialConnection', description: 'A page of WhatsApp API credentials.' },
     { name: 'WhatsAppApiCredentialEdge', description: 'A WhatsApp API credential in a page.' },
@@ -129,9 +129,9 @@ builder.mutationFields((t) => ({
     description: 'Deletes the credential; refused (ConflictError) while a webhook or channel configuration uses it.',
     args: { input: t.arg({ type: DeleteInput, required: true }) },
     errors: { types: [NotFoundError, ConflictError, EntitlementError] },
-    resolve: (_root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx) => {
       service.requireWhatsAppEntitlement(ctx.viewer);
-      const deleted = service.deleteCredential(ctx.deps, ctx.viewer, decodeCredentialId(input.id));
+      const deleted = await service.deleteCredential(ctx.deps, ctx.viewer, decodeCredentialId(input.id));
       return { id: encodeGlobalID(TYPE_NAME, deleted.id), name: deleted.name };
     },
   }),
@@ -162,14 +162,14 @@ function statusItem(c: CredentialRecord): StatusEventItem {
 }
 
 /** A malformed id is BAD_USER_INPUT (graphql/ids.ts); an id not in the caller's sandbox is NOT_FOUND. */
-function subscribedCredentialId(
+async function subscribedCredentialId(
   ctx: { deps: Parameters<typeof service.getCredential>[0]; viewer: { sandboxId: string } },
   raw: string | null | undefined,
   argument: string,
-): string | null {
+): Promise<string | null> {
   if (raw === null || raw === undefined) return null;
   const id = decodeCredentialId(raw, argument);
-  if (!service.getCredential(ctx.deps, ctx.viewer.sandboxId, id)) {
+  if (!await service.getCredential(ctx.deps, ctx.viewer.sandboxId, id)) {
     throw new GraphQLError('WhatsApp API credential not found', { extensions: { code: 'NOT_FOUND' } });
   }
   return id;
@@ -180,19 +180,19 @@ builder.subscriptionFields((t) => ({
     type: StatusEventRef,
     description: 'The current status first, then every transition, for one credential or (no id) every credential of the sandbox.',
     args: { id: t.arg.id({ required: false, description: 'One credential; omit for all.' }) },
-    subscribe: (_root, args, ctx) => {
-      const id = subscribedCredentialId(ctx, args.id, 'id');
+    subscribe: async (_root, args, ctx) => {
+      const id = await subscribedCredentialId(ctx, args.id, 'id');
       const sandboxId = ctx.viewer.sandboxId;
       return liveStream({
         events: ctx.deps.pubsub.subscribe(sandboxId, 'credential:status-changed'),
-        initial: () => {
-          if (!id) return service.listAllCredentials(ctx.deps, sandboxId).map(statusItem);
-          const c = service.getCredential(ctx.deps, sandboxId, id);
+        initial: async () => {
+          if (!id) return (await service.listAllCredentials(ctx.deps, sandboxId)).map(statusItem);
+          const c = await service.getCredential(ctx.deps, sandboxId, id);
           return c ? [statusItem(c)] : [];
         },
-        fromEvent: (e) => {
+        fromEvent: async (e) => {
           if (id && e.credentialId !== id) return null;
-          const credential = service.getCredential(ctx.deps, sandboxId, e.credentialId);
+          const credential = await service.getCredential(ctx.deps, sandboxId, e.credentialId);
           if (!credential) return null;
           return { credential, previousStatus: e.previousStatus, status: e.status, at: new Date(e.at), statusVersion: e.statusVersion };
         },
@@ -206,13 +206,13 @@ builder.subscriptionFields((t) => ({
     type: QualityEventRef,
     description: "Each change of a sender's quality rating in the sandbox (from the periodic refresh, a manual refresh or Meta's webhook).",
     args: { credentialId: t.arg.id({ required: false, description: 'Only this credential; omit for all.' }) },
-    subscribe: (_root, args, ctx) => {
-      const only = subscribedCredentialId(ctx, args.credentialId, 'credentialId');
+    subscribe: async (_root, args, ctx) => {
+      const only = await subscribedCredentialId(ctx, args.credentialId, 'credentialId');
       const sandboxId = ctx.viewer.sandboxId;
-      return mapEvents(ctx.deps.pubsub.subscribe(sandboxId, 'credential:quality-changed'), (e): QualityEventItem | null => {
+      return mapEvents(ctx.deps.pubsub.subscribe(sandboxId, 'credential:quality-changed'), async (e): Promise<QualityEventItem | null> => {
         if (only && e.credentialId !== only) return null;
-        const change = service.findQualityChange(ctx.deps, sandboxId, e.qualityChangeId);
-        const credential = change && service.getCredential(ctx.deps, sandboxId, change.credentialId);
+        const change = await service.findQualityChange(ctx.deps, sandboxId, e.qualityChangeId);
+        const credential = change && await service.getCredential(ctx.deps, sandboxId, change.credentialId);
         if (!change || !credential) return null;
         return {
           credential,

@@ -10,7 +10,8 @@ import type { Viewer } from '../platform/tenancy/viewer.js';
 import { WHATSAPP_ENTITLEMENT } from '../core/entitlements.js';
 import { requireEntitlement } from '../platform/tenancy/viewer.js';
 import { mergePhoneWarnings } from './checks.js';
-import * as store from './store.js';
+import { store } from './store.js';
+import type { CredentialPatch, CredentialRow, MetaApiCallRow, QualityChangeRow } from './store.js';
 import { publishStatus, SECRET_AAD_COLUMN, SECRET_AAD_TABLE, tokenFingerprint, transition } from './status.js';
 import type { CredentialQualityRating, CredentialStatus, CredentialThroughputLevel } from './tables.js';
 
@@ -21,7 +22,7 @@ import type { CredentialQualityRating, CredentialStatus, CredentialThroughputLev
  */
 
 /** A stored credential. `apiTokenEnc` is ciphertext; use openMetaSession to call Meta with it. */
-export type CredentialRecord = store.CredentialRow;
+export type CredentialRecord = CredentialRow;
 export type { CredentialStatus, CredentialQualityRating, CredentialThroughputLevel };
 
 export const VERIFY_JOB = 'credentials.verify';
@@ -42,20 +43,20 @@ export function requireWhatsAppEntitlement(viewer: Viewer): void {
 
 // ---- for other slices ------------------------------------------------------
 
-export function getCredential(deps: AppDeps, sandboxId: string, id: string): CredentialRecord | undefined {
-  return store.findCredential(deps.db, sandboxId, id);
+export async function getCredential(deps: AppDeps, sandboxId: string, id: string): Promise<CredentialRecord | undefined> {
+  return await store.findCredential(deps.db, sandboxId, id);
 }
 
-export function findCredentials(deps: AppDeps, sandboxId: string, ids: string[]): CredentialRecord[] {
-  return store.findCredentials(deps.db, sandboxId, ids);
+export async function findCredentials(deps: AppDeps, sandboxId: string, ids: string[]): Promise<CredentialRecord[]> {
+  return await store.findCredentials(deps.db, sandboxId, ids);
 }
 
-export function listCredentialsByPhoneNumberId(deps: AppDeps, sandboxId: string, phoneNumberId: string): CredentialRecord[] {
-  return store.listCredentialsByPhoneNumberId(deps.db, sandboxId, phoneNumberId);
+export async function listCredentialsByPhoneNumberId(deps: AppDeps, sandboxId: string, phoneNumberId: string): Promise<CredentialRecord[]> {
+  return await store.listCredentialsByPhoneNumberId(deps.db, sandboxId, phoneNumberId);
 }
 
-export function listCredentialsByWabaId(deps: AppDeps, sandboxId: string, wabaId: string): CredentialRecord[] {
-  return store.listCredentialsByWabaId(deps.db, sandboxId, wabaId);
+export async function listCredentialsByWabaId(deps: AppDeps, sandboxId: string, wabaId: string): Promise<CredentialRecord[]> {
+  return await store.listCredentialsByWabaId(deps.db, sandboxId, wabaId);
 }
 
 export function decryptToken(deps: AppDeps, credential: CredentialRecord): string {
@@ -97,19 +98,19 @@ function healthOf(patch: PhoneNumberPatch): string | null | undefined {
  * mutation, or a phone_number_quality_update webhook), records a quality change
  * when the rating moved, and publishes it after commit.
  */
-export function applyPhoneNumberUpdate(
+export async function applyPhoneNumberUpdate(
   deps: AppDeps,
   credential: CredentialRecord,
   patch: PhoneNumberPatch,
   source: 'refresh' | 'webhook',
   /** Webhook processing publishes after its own (outer) commit is on disk. */
   publish: (event: () => void) => void = (event) => event(),
-): void {
+): Promise<void> {
   const now = new Date();
-  const qualityChangeId = inTransaction(deps.db, (tx) => {
-    const current = store.findCredentialById(tx, credential.id);
+  const qualityChangeId = await inTransaction(deps.db, async (tx) => {
+    const current = await store.findCredentialById(tx, credential.id);
     if (!current) return null;
-    const update: store.CredentialPatch = { updatedAt: now };
+    const update: CredentialPatch = { updatedAt: now };
     if (patch.qualityRating !== undefined) update.qualityRating = patch.qualityRating;
     if (patch.throughputLevel !== undefined)
       update.throughputLevel = patch.throughputLevel === 'UNKNOWN' ? 'NOT_APPLICABLE' : patch.throughputLevel;
@@ -121,10 +122,10 @@ export function applyPhoneNumberUpdate(
     if (patch.canSendMessage !== undefined) update.canSendMessage = patch.canSendMessage;
     if (source === 'refresh') update.phoneNumberRefreshedAt = now;
     update.warnings = mergePhoneWarnings(current.warnings, { qualityRating: update.qualityRating, canSendMessageRaw: healthOf(patch) });
-    store.updateCredential(tx, current.id, update);
+    await store.updateCredential(tx, current.id, update);
     if (patch.qualityRating === undefined || patch.qualityRating === current.qualityRating) return null;
     const id = newId(now.getTime());
-    store.insertQualityChange(tx, {
+    await store.insertQualityChange(tx, {
       id,
       sandboxId: current.sandboxId,
       credentialId: current.id,
@@ -143,9 +144,9 @@ export function applyPhoneNumberUpdate(
 }
 
 /** Moves the credential to FAILED with a message saying what to fix (no-op when it already says exactly that). */
-export function markCredentialFailed(deps: AppDeps, credential: CredentialRecord, message: string): void {
-  const event = inTransaction(deps.db, (tx) => {
-    const current = store.findCredentialById(tx, credential.id);
+export async function markCredentialFailed(deps: AppDeps, credential: CredentialRecord, message: string): Promise<void> {
+  const event = await inTransaction(deps.db, async (tx) => {
+    const current = await store.findCredentialById(tx, credential.id);
     if (!current || (current.status === 'FAILED' && current.statusMessage === message)) return null;
     return transition(deps, tx, current, 'FAILED', message);
   });
@@ -156,9 +157,9 @@ export function markCredentialFailed(deps: AppDeps, credential: CredentialRecord
  * A call made with the credential's token came back 190. Ignored when the token
  * has been replaced since (the call used the old one) or the credential already failed.
  */
-export function failOnRejectedToken(deps: AppDeps, credentialId: string, tokenFp: string | undefined, message: string): void {
-  const event = inTransaction(deps.db, (tx) => {
-    const current = store.findCredentialById(tx, credentialId);
+export async function failOnRejectedToken(deps: AppDeps, credentialId: string, tokenFp: string | undefined, message: string): Promise<void> {
+  const event = await inTransaction(deps.db, async (tx) => {
+    const current = await store.findCredentialById(tx, credentialId);
     if (!current || current.status === 'FAILED') return null;
     if (tokenFp && tokenFp !== tokenFingerprint(current.apiTokenEnc)) return null;
     return transition(deps, tx, current, 'FAILED', message);
@@ -169,28 +170,28 @@ export function failOnRejectedToken(deps: AppDeps, credentialId: string, tokenFp
 
 // ---- reads -------------------------------------------------------------------
 
-export function listCredentials(
+export async function listCredentials(
   deps: AppDeps,
   viewer: Viewer,
   window: PageWindow,
   status?: CredentialStatus | null,
-): Page<CredentialRecord> {
-  const rows = store.listCredentials(deps.db, viewer.sandboxId, window, status);
-  return toPage(rows, window, store.countCredentials(deps.db, viewer.sandboxId, status));
+): Promise<Page<CredentialRecord>> {
+  const rows = await store.listCredentials(deps.db, viewer.sandboxId, window, status);
+  return toPage(rows, window, await store.countCredentials(deps.db, viewer.sandboxId, status));
 }
 
-export function listAllCredentials(deps: AppDeps, sandboxId: string): CredentialRecord[] {
-  return store.listAllCredentials(deps.db, sandboxId);
+export async function listAllCredentials(deps: AppDeps, sandboxId: string): Promise<CredentialRecord[]> {
+  return await store.listAllCredentials(deps.db, sandboxId);
 }
 
 export const MAX_RECENT_CALLS = 100;
 
-export function recentApiCalls(deps: AppDeps, credential: CredentialRecord, first: number): store.MetaApiCallRow[] {
-  return store.listRecentApiCalls(deps.db, credential.sandboxId, credential.id, Math.min(Math.max(first, 0), MAX_RECENT_CALLS));
+export async function recentApiCalls(deps: AppDeps, credential: CredentialRecord, first: number): Promise<MetaApiCallRow[]> {
+  return await store.listRecentApiCalls(deps.db, credential.sandboxId, credential.id, Math.min(Math.max(first, 0), MAX_RECENT_CALLS));
 }
 
-export function findQualityChange(deps: AppDeps, sandboxId: string, id: string): store.QualityChangeRow | undefined {
-  return store.findQualityChange(deps.db, sandboxId, id);
+export async function findQualityChange(deps: AppDeps, sandboxId: string, id: string): Promise<QualityChangeRow | undefined> {
+  return await store.findQualityChange(deps.db, sandboxId, id);
 }
 
 // ---- validation ----------------------------------------------------------------
@@ -216,8 +217,8 @@ export function checkNumericId(errors: FieldErrors, path: string, raw: string, w
   return id;
 }
 
-function assertNameFree(tx: Parameters<typeof store.findCredentialByNameKey>[0], sandboxId: string, name: string, exceptId?: string): void {
-  const clash = store.findCredentialByNameKey(tx, sandboxId, name.toLowerCase());
+async function assertNameFree(tx: Parameters<typeof store.findCredentialByNameKey>[0], sandboxId: string, name: string, exceptId?: string): Promise<void> {
+  const clash = await store.findCredentialByNameKey(tx, sandboxId, name.toLowerCase());
   if (clash && clash.id !== exceptId)
     throw new ConflictError(`A WhatsApp API credential named "${clash.name}" already exists in this sandbox; choose another name.`);
 }
@@ -237,7 +238,7 @@ export interface CreateCredentialInput {
 }
 
 /** Stores the credential in PROCESSING and enqueues its verification in the same transaction; Meta is asked by the job. */
-export function createCredential(deps: AppDeps, viewer: Viewer, input: CreateCredentialInput): CredentialRecord {
+export async function createCredential(deps: AppDeps, viewer: Viewer, input: CreateCredentialInput): Promise<CredentialRecord> {
   requireWhatsAppEntitlement(viewer);
   const errors = new FieldErrors();
   const name = checkName(errors, input.name);
@@ -288,10 +289,10 @@ export function createCredential(deps: AppDeps, viewer: Viewer, input: CreateCre
     createdAt: now,
     updatedAt: now,
   };
-  inTransaction(deps.db, (tx) => {
-    assertNameFree(tx, viewer.sandboxId, name);
-    store.insertCredential(tx, row);
-    deps.jobs.enqueue<VerifyPayload>(tx, VERIFY_JOB, { credentialId: id, statusVersion: 1 }, { sandboxId: viewer.sandboxId });
+  await inTransaction(deps.db, async (tx) => {
+    await assertNameFree(tx, viewer.sandboxId, name);
+    await store.insertCredential(tx, row);
+    await deps.jobs.enqueue<VerifyPayload>(tx, VERIFY_JOB, { credentialId: id, statusVersion: 1 }, { sandboxId: viewer.sandboxId });
   });
   publishStatus(deps, {
     sandboxId: row.sandboxId,
@@ -311,7 +312,7 @@ export interface UpdateCredentialInput {
 }
 
 /** Renames and/or replaces the token; a new token sends the credential back to PROCESSING and verifies it again. */
-export function updateCredential(deps: AppDeps, viewer: Viewer, input: UpdateCredentialInput): CredentialRecord {
+export async function updateCredential(deps: AppDeps, viewer: Viewer, input: UpdateCredentialInput): Promise<CredentialRecord> {
   requireWhatsAppEntitlement(viewer);
   const errors = new FieldErrors();
   const name = input.name !== undefined && input.name !== null ? checkName(errors, input.name) : null;
@@ -320,17 +321,17 @@ export function updateCredential(deps: AppDeps, viewer: Viewer, input: UpdateCre
   errors.throwIfAny();
 
   const now = new Date();
-  const event = inTransaction(deps.db, (tx) => {
-    const current = store.findCredential(tx, viewer.sandboxId, input.id);
+  const event = await inTransaction(deps.db, async (tx) => {
+    const current = await store.findCredential(tx, viewer.sandboxId, input.id);
     if (!current) throw new NotFoundError(NOT_FOUND);
-    const patch: store.CredentialPatch = { updatedAt: now };
+    const patch: CredentialPatch = { updatedAt: now };
     if (name !== null) {
-      assertNameFree(tx, viewer.sandboxId, name, current.id);
+      await assertNameFree(tx, viewer.sandboxId, name, current.id);
       patch.name = name;
       patch.nameKey = name.toLowerCase();
     }
     if (token === null) {
-      store.updateCredential(tx, current.id, patch);
+      await store.updateCredential(tx, current.id, patch);
       return null;
     }
     patch.apiTokenEnc = encryptToken(deps, current.id, token);
@@ -341,9 +342,9 @@ export function updateCredential(deps: AppDeps, viewer: Viewer, input: UpdateCre
     patch.apiTokenScopes = [];
     patch.appId = null;
     patch.warnings = current.warnings.filter((w) => w.code !== 'TEMPORARY_TOKEN' && w.code !== 'TOKEN_EXPIRES_SOON');
-    const moved = transition(deps, tx, current, 'PROCESSING', 'Checking the new token with Meta.', patch, now);
+    const moved = await transition(deps, tx, current, 'PROCESSING', 'Checking the new token with Meta.', patch, now);
     if (!moved) throw new Error('credential changed during update');
-    deps.jobs.enqueue<VerifyPayload>(
+    await deps.jobs.enqueue<VerifyPayload>(
       tx,
       VERIFY_JOB,
       { credentialId: current.id, statusVersion: moved.statusVersion },
@@ -352,7 +353,7 @@ export function updateCredential(deps: AppDeps, viewer: Viewer, input: UpdateCre
     return moved;
   });
   publishStatus(deps, event);
-  return store.findCredential(deps.db, viewer.sandboxId, input.id)!;
+  return (await store.findCredential(deps.db, viewer.sandboxId, input.id))!;
 }
 
 /**
@@ -370,13 +371,13 @@ function isForeignKeyFailure(err: unknown): boolean {
 }
 
 /** Deletes the credential; refused while a webhook or channel configuration still points at it (their foreign keys RESTRICT). */
-export function deleteCredential(deps: AppDeps, viewer: Viewer, id: string): CredentialRecord {
+export async function deleteCredential(deps: AppDeps, viewer: Viewer, id: string): Promise<CredentialRecord> {
   requireWhatsAppEntitlement(viewer);
-  const existing = store.findCredential(deps.db, viewer.sandboxId, id);
+  const existing = await store.findCredential(deps.db, viewer.sandboxId, id);
   if (!existing) throw new NotFoundError(NOT_FOUND);
   try {
-    inTransaction(deps.db, (tx) => {
-      if (!store.deleteCredential(tx, viewer.sandboxId, id)) throw new NotFoundError(NOT_FOUND);
+    await inTransaction(deps.db, async (tx) => {
+      if (!await store.deleteCredential(tx, viewer.sandboxId, id)) throw new NotFoundError(NOT_FOUND);
     });
   } catch (err) {
     if (isForeignKeyFailure(err)) {
@@ -389,8 +390,8 @@ export function deleteCredential(deps: AppDeps, viewer: Viewer, id: string): Cre
   return existing;
 }
 
-export function getCredentialForViewer(deps: AppDeps, viewer: Viewer, id: string): CredentialRecord {
-  const found = store.findCredential(deps.db, viewer.sandboxId, id);
+export async function getCredentialForViewer(deps: AppDeps, viewer: Viewer, id: string): Promise<CredentialRecord> {
+  const found = await store.findCredential(deps.db, viewer.sandboxId, id);
   if (!found) throw new NotFoundError(NOT_FOUND);
   return found;
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { AppDeps } from '../core/deps.js';
 import type { Tx } from '../platform/db.js';
-import * as store from './store.js';
+import { store } from './store.js';
+import type { CredentialPatch, CredentialRow } from './store.js';
 import type { CredentialStatus } from './tables.js';
 
 /**
@@ -58,17 +59,17 @@ export function tokenFingerprint(apiTokenEnc: string): string {
  * Moves the credential to `status` if it is still at `from.statusVersion`.
  * Returns the event to publish after commit, or null when someone else moved it first.
  */
-export function transition(
+export async function transition(
   deps: AppDeps,
   tx: Tx,
-  from: store.CredentialRow,
+  from: CredentialRow,
   status: CredentialStatus,
   statusMessage: string | null,
-  patch: store.CredentialPatch = {},
+  patch: CredentialPatch = {},
   now = new Date(),
-): StatusEvent | null {
+): Promise<StatusEvent | null> {
   const statusVersion = from.statusVersion + 1;
-  const written = store.updateCredentialAtVersion(tx, from.id, from.statusVersion, {
+  const written = await store.updateCredentialAtVersion(tx, from.id, from.statusVersion, {
     ...patch,
     status,
     previousStatus: from.status,
@@ -78,7 +79,7 @@ export function transition(
     updatedAt: now,
   });
   if (!written) return null;
-  deps.events.emit(
+  await deps.events.emit(
     tx,
     'credential.status-changed',
     { sandboxId: from.sandboxId, credentialId: from.id, previousStatus: from.status, status },

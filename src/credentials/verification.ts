@@ -27,7 +27,8 @@ import {
   type VerifyPayload,
 } from './service.js';
 import { publishStatus, tokenFingerprint, transition } from './status.js';
-import * as store from './store.js';
+import { store } from './store.js';
+import type { CredentialPatch } from './store.js';
 
 /**
  * Talking to Meta about a stored credential: the verification job that decides
@@ -35,13 +36,13 @@ import * as store from './store.js';
  * (mutation and recurring job).
  */
 
-function tokenPatch(token: TokenFacts): store.CredentialPatch {
+function tokenPatch(token: TokenFacts): CredentialPatch {
   return { apiTokenType: token.type, apiTokenExpiresAt: token.expiresAt, apiTokenScopes: token.scopes, appId: token.appId };
 }
 
 /** The `credentials.verify` job. Stale runs (the credential moved on) do nothing; Meta trouble retries without a verdict. */
 export async function runVerification(deps: AppDeps, payload: VerifyPayload, signal?: AbortSignal): Promise<void> {
-  const credential = store.findCredentialById(deps.db, payload.credentialId);
+  const credential = await store.findCredentialById(deps.db, payload.credentialId);
   if (!credential || credential.status !== 'PROCESSING' || credential.statusVersion !== payload.statusVersion) return;
   const session = openMetaSession(deps, credential);
   const run = await runCredentialChecks(
@@ -52,7 +53,7 @@ export async function runVerification(deps: AppDeps, payload: VerifyPayload, sig
 
   if (run.outcome === 'transient') {
     // Stay PROCESSING and say why the wait is longer than usual.
-    store.updateCredentialAtVersion(deps.db, credential.id, payload.statusVersion, {
+    await store.updateCredentialAtVersion(deps.db, credential.id, payload.statusVersion, {
       statusMessage: `Waiting for Meta (${run.error.message.slice(0, 300)}); the check retries automatically.`,
       updatedAt: new Date(),
     });
@@ -64,14 +65,14 @@ export async function runVerification(deps: AppDeps, payload: VerifyPayload, sig
 
   const now = new Date();
   let qualityChangeId: string | null = null;
-  const event = inTransaction(deps.db, (tx) => {
-    const current = store.findCredentialById(tx, credential.id);
+  const event = await inTransaction(deps.db, async (tx) => {
+    const current = await store.findCredentialById(tx, credential.id);
     if (!current || current.status !== 'PROCESSING' || current.statusVersion !== payload.statusVersion) return null;
     if (run.outcome === 'failed') {
       return transition(deps, tx, current, 'FAILED', run.message, run.token ? tokenPatch(run.token) : {}, now);
     }
     // Meta's account_update said the account is gone for this app: a token that still works does not undo that.
-    const blocked = failedBlockMessage(tx, current.id);
+    const blocked = await failedBlockMessage(tx, current.id);
     if (blocked) return transition(deps, tx, current, 'FAILED', blocked, tokenPatch(run.token), now);
     const { token, waba, phone } = run;
     const warnings = mergePhoneWarnings(tokenWarnings(token, now.getTime()), {
@@ -81,7 +82,7 @@ export async function runVerification(deps: AppDeps, payload: VerifyPayload, sig
     // A rating read before (an earlier verification or refresh) that differs now is a real change.
     if (current.phoneNumberRefreshedAt && current.qualityRating !== phone.qualityRating) {
       qualityChangeId = newId(now.getTime());
-      store.insertQualityChange(tx, {
+      await store.insertQualityChange(tx, {
         id: qualityChangeId,
         sandboxId: current.sandboxId,
         credentialId: current.id,
@@ -122,10 +123,10 @@ export async function runVerification(deps: AppDeps, payload: VerifyPayload, sig
 }
 
 /** When verification failed for good (a bug, not Meta): never leave the credential PROCESSING forever. */
-export function verificationExhausted(deps: AppDeps, payload: VerifyPayload): void {
-  const credential = store.findCredentialById(deps.db, payload.credentialId);
+export async function verificationExhausted(deps: AppDeps, payload: VerifyPayload): Promise<void> {
+  const credential = await store.findCredentialById(deps.db, payload.credentialId);
   if (!credential || credential.status !== 'PROCESSING' || credential.statusVersion !== payload.statusVersion) return;
-  const event = inTransaction(deps.db, (tx) =>
+  const event = await inTransaction(deps.db, (tx) =>
     transition(
       deps,
       tx,
@@ -147,7 +148,7 @@ export interface CredentialTestReport {
 /** "Test credentials": every check now, step by step. Changes nothing unless Meta rejects the token. */
 export async function testCredential(deps: AppDeps, viewer: Viewer, id: string): Promise<CredentialTestReport> {
   requireWhatsAppEntitlement(viewer);
-  const credential = getCredentialForViewer(deps, viewer, id);
+  const credential = await getCredentialForViewer(deps, viewer, id);
   const run = await runCredentialChecks(openMetaSession(deps, credential), {
     businessAccountId: credential.businessAccountId,
     wabaId: credential.wabaId,
@@ -155,9 +156,9 @@ export async function testCredential(deps: AppDeps, viewer: Viewer, id: string):
   });
   if (run.outcome === 'transient') throw toMetaFailure(run.error);
   if (run.outcome === 'failed' && run.tokenRejected)
-    failOnRejectedToken(deps, credential.id, tokenFingerprint(credential.apiTokenEnc), run.message);
+    await failOnRejectedToken(deps, credential.id, tokenFingerprint(credential.apiTokenEnc), run.message);
   return {
-    credential: getCredentialForViewer(deps, viewer, id),
+    credential: await getCredentialForViewer(deps, viewer, id),
     passed: run.outcome === 'passed' && run.steps.every((s) => s.passed),
     steps: run.steps,
     testedAt: new Date(),
@@ -177,9 +178,9 @@ async function refreshOne(deps: AppDeps, credential: CredentialRecord, call?: Me
   } catch (err) {
     if (err instanceof MetaApiError && !isTransientMetaError(err)) {
       if (isTokenInvalid(err)) {
-        failOnRejectedToken(deps, credential.id, tokenFingerprint(credential.apiTokenEnc), tokenRejectedMessage(err.message));
+        await failOnRejectedToken(deps, credential.id, tokenFingerprint(credential.apiTokenEnc), tokenRejectedMessage(err.message));
       } else if (isPermissionError(err) || isObjectNotFound(err)) {
-        markCredentialFailed(
+        await markCredentialFailed(
           deps,
           credential,
           `Reading phone number ${credential.phoneNumberId} failed: Meta answered (code ${err.metaCode ?? '?'}): ${err.message} ${remedyFor(err)}`,
@@ -189,7 +190,7 @@ async function refreshOne(deps: AppDeps, credential: CredentialRecord, call?: Me
     throw err;
   }
   const facts = toPhoneFacts(number);
-  applyPhoneNumberUpdate(
+  await applyPhoneNumberUpdate(
     deps,
     credential,
     {
@@ -210,7 +211,7 @@ async function refreshOne(deps: AppDeps, credential: CredentialRecord, call?: Me
 /** The refresh mutation: re-reads the number now and returns the credential as stored afterwards. */
 export async function refreshPhoneNumber(deps: AppDeps, viewer: Viewer, id: string): Promise<CredentialRecord> {
   requireWhatsAppEntitlement(viewer);
-  const credential = getCredentialForViewer(deps, viewer, id);
+  const credential = await getCredentialForViewer(deps, viewer, id);
   try {
     await refreshOne(deps, credential);
   } catch (err) {
@@ -223,12 +224,12 @@ const REFRESH_CONCURRENCY = 4;
 
 /** The recurring job: refreshes every ACTIVE credential's number; one credential's trouble never stops the others. */
 export async function refreshAllPhoneNumbers(deps: AppDeps, signal?: AbortSignal): Promise<void> {
-  const targets = store.listActiveCredentialIds(deps.db);
+  const targets = await store.listActiveCredentialIds(deps.db);
   for (let i = 0; i < targets.length; i += REFRESH_CONCURRENCY) {
     if (signal?.aborted) return;
     await Promise.all(
       targets.slice(i, i + REFRESH_CONCURRENCY).map(async ({ id }) => {
-        const credential = store.findCredentialById(deps.db, id);
+        const credential = await store.findCredentialById(deps.db, id);
         if (!credential || credential.status !== 'ACTIVE') return;
         try {
           await refreshOne(deps, credential, { retry: false, signal });

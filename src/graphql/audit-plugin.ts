@@ -48,27 +48,27 @@ class MutationAudit implements TransactionParticipant {
   ) {}
 
   /** Inside each transaction of the mutation, before it commits; a failure here rolls the change back. */
-  beforeCommit(tx: Tx, result: unknown): void {
+  async beforeCommit(tx: Tx, result: unknown): Promise<void> {
     if (!this.open) return;
     const objectId = objectIdOf(result, this.args);
     if (this.entryId === null) {
-      this.entryId = recordAudit(tx, this.ctx.viewer, { action: this.action, objectType: this.objectType, objectId, outcome: 'SUCCESS' });
+      this.entryId = await recordAudit(tx, this.ctx.viewer, { action: this.action, objectType: this.objectType, objectId, outcome: 'SUCCESS' });
       this.recorded = { objectId, outcome: 'SUCCESS' };
     } else if (this.recorded!.objectId === null && objectId !== null) {
-      amendAudit(tx, this.entryId, { objectId });
+      await amendAudit(tx, this.entryId, { objectId });
       this.recorded = { ...this.recorded!, objectId };
     }
   }
 
   /** After the resolver: the row says how it ended. */
-  settle(outcome: string, objectId: string | null): void {
+  async settle(outcome: string, objectId: string | null): Promise<void> {
     this.open = false;
     const { db, pubsub, logger } = this.ctx.deps;
     try {
       if (this.entryId === null) {
-        this.entryId = recordAudit(db, this.ctx.viewer, { action: this.action, objectType: this.objectType, objectId, outcome });
+        this.entryId = await recordAudit(db, this.ctx.viewer, { action: this.action, objectType: this.objectType, objectId, outcome });
       } else if (this.recorded!.outcome !== outcome || this.recorded!.objectId !== objectId) {
-        amendAudit(db, this.entryId, { objectId, outcome });
+        await amendAudit(db, this.entryId, { objectId, outcome });
       }
       pubsub.publish(this.ctx.viewer.sandboxId, 'audit:entry-added', { auditLogEntryId: this.entryId });
     } catch (err) {
@@ -93,10 +93,10 @@ export class AuditPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
         // The errors plugin returns handled errors as proxies it tracks in errorTypeMap.
         const handled = typeof result === 'object' && result !== null && errorTypeMap.has(result);
         const outcome = handled ? String((result as { code?: unknown }).code ?? 'ERROR') : 'SUCCESS';
-        audit.settle(outcome, objectIdOf(handled ? null : result, input));
+        await audit.settle(outcome, objectIdOf(handled ? null : result, input));
         return result;
       } catch (err) {
-        audit.settle(err instanceof DomainError ? err.code : 'ERROR', objectIdOf(null, input));
+        await audit.settle(err instanceof DomainError ? err.code : 'ERROR', objectIdOf(null, input));
         throw err;
       }
     };

@@ -16,8 +16,11 @@ type AppDeps = GraphQLContext['deps'];
 export interface BatchSource<K, V> {
   /** Unique per source (the key of its loader in a request). */
   name: string;
-  /** The rows of these keys in this sandbox, in any order (missing ones left out). */
-  load(deps: AppDeps, sandboxId: string, keys: K[]): V[];
+  /**
+   * The rows of these keys in this sandbox, in any order (missing ones left out). An array returned at once (a
+   * synchronous read, see platform/db.ts readNow) lets a page's fields complete without a promise per row.
+   */
+  load(deps: AppDeps, sandboxId: string, keys: K[]): V[] | Promise<V[]>;
   /** The key a loaded row answers. */
   keyOf(row: V): K;
 }
@@ -31,8 +34,9 @@ export function perRequest<T>(ctx: GraphQLContext, name: string, create: () => T
 }
 
 /** The rows of these keys through the caller's sandbox, by key (no statement for no keys). */
-function rowsByKey<K, V>(ctx: GraphQLContext, source: BatchSource<K, V>, keys: K[]): Map<K, V> {
-  return new Map((keys.length ? source.load(ctx.deps, ctx.viewer.sandboxId, keys) : []).map((row) => [source.keyOf(row), row]));
+function rowsByKey<K, V>(ctx: GraphQLContext, source: BatchSource<K, V>, keys: K[]): Map<K, V> | Promise<Map<K, V>> {
+  if (!keys.length) return new Map();
+  return whenLoaded(source.load(ctx.deps, ctx.viewer.sandboxId, keys), (rows) => new Map(rows.map((row) => [source.keyOf(row), row])));
 }
 
 export function loaderOf<K, V>(ctx: GraphQLContext, source: BatchSource<K, V>): DataLoader<K, V | null> {
@@ -42,7 +46,7 @@ export function loaderOf<K, V>(ctx: GraphQLContext, source: BatchSource<K, V>): 
     () =>
       new DataLoader<K, V | null>(
         async (keys) => {
-          const byKey = rowsByKey(ctx, source, [...new Set(keys)]);
+          const byKey = await rowsByKey(ctx, source, [...new Set(keys)]);
           return keys.map((key) => byKey.get(key) ?? null);
         },
         { cache: false },
@@ -65,11 +69,11 @@ export async function loadRefs<V>(ctx: GraphQLContext, source: BatchSource<strin
 /** Sources whose rows carry their sandbox: rows of another sandbox are dropped even if the store returned them. */
 export function sandboxed<V extends { id: string; sandboxId: string }>(
   name: string,
-  find: (deps: AppDeps, sandboxId: string, ids: string[]) => V[],
+  find: (deps: AppDeps, sandboxId: string, ids: string[]) => V[] | Promise<V[]>,
 ): BatchSource<string, V> {
   return {
     name,
-    load: (deps, sandboxId, ids) => find(deps, sandboxId, ids).filter((row) => row.sandboxId === sandboxId),
+    load: (deps, sandboxId, ids) => whenLoaded(find(deps, sandboxId, ids), (rows) => rows.filter((row) => row.sandboxId === sandboxId)),
     keyOf: (row) => row.id,
   };
 }
@@ -84,7 +88,7 @@ export function sandboxed<V extends { id: string; sandboxId: string }>(
  */
 interface PageBatch {
   rows: readonly object[];
-  loaded: Map<string, Map<unknown, unknown>>;
+  loaded: Map<string, Map<unknown, unknown> | Promise<Map<unknown, unknown>>>;
 }
 /**
  * A side table from a row to its page, living exactly as long as the rows (a WeakMap on purpose: a subscription
@@ -106,14 +110,14 @@ export function registerPage(rows: readonly object[]): void {
 export function perPage<R extends object, V>(
   row: R,
   name: string,
-  loadPage: (rows: R[]) => Map<R, V>,
+  loadPage: (rows: R[]) => Map<R, V> | Promise<Map<R, V>>,
   single: () => V | Promise<V>,
 ): V | Promise<V> {
   const batch = pageOfRow.get(row);
   if (!batch) return single();
-  let values = batch.loaded.get(name) as Map<R, V> | undefined;
+  let values = batch.loaded.get(name) as Map<R, V> | Promise<Map<R, V>> | undefined;
   if (!values) batch.loaded.set(name, (values = loadPage(batch.rows as R[])));
-  return values.get(row) as V;
+  return whenLoaded(values, (byRow) => byRow.get(row) as V);
 }
 
 /** The row's reference (`keyOf(row)`) through the caller's sandbox, for its whole page at once; null when missing. */
@@ -128,8 +132,7 @@ export function pageRef<R extends object, V>(
     source.name,
     (rows) => {
       const keys = [...new Set(rows.map(keyOf).filter((k): k is string => !!k))];
-      const byKey = rowsByKey(ctx, source, keys);
-      return new Map(rows.map((r) => [r, byKey.get(keyOf(r) ?? '') ?? null]));
+      return whenLoaded(rowsByKey(ctx, source, keys), (byKey) => new Map(rows.map((r) => [r, byKey.get(keyOf(r) ?? '') ?? null])));
     },
     () => loadRef(ctx, source, keyOf(row)),
   );
@@ -147,8 +150,10 @@ export function pageRefs<R extends object, V>(
     `${source.name}[]`,
     (rows) => {
       const keys = [...new Set(rows.flatMap(keysOf))];
-      const byKey = rowsByKey(ctx, source, keys);
-      return new Map(rows.map((r) => [r, keysOf(r).flatMap((k) => (byKey.has(k) ? [byKey.get(k)!] : []))]));
+      return whenLoaded(
+        rowsByKey(ctx, source, keys),
+        (byKey) => new Map(rows.map((r) => [r, keysOf(r).flatMap((k) => (byKey.has(k) ? [byKey.get(k)!] : []))])),
+      );
     },
     () => loadRefs(ctx, source, keysOf(row)),
   );

@@ -1,4 +1,4 @@
-import * as tenancyStore from '../platform/tenancy/store.js';
+import { store as tenancyStore } from '../platform/tenancy/store.js';
 import type { AuditLogRecord } from '../platform/tenancy/store.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
 import { builder } from './builder.js';
@@ -85,10 +85,10 @@ builder.queryFields((t) => ({
       type: AuditLogEntryRef,
       description: 'Every mutation run in this sandbox, newest first (ADMIN only).',
       authScopes: { admin: true },
-      resolve: (_root, args, ctx) => {
+      resolve: async (_root, args, ctx) => {
         const window = pageWindow(args);
-        const rows = tenancyStore.listAuditEntries(ctx.deps.db, ctx.viewer.sandboxId, window);
-        return toConnection(toPage(rows, window, tenancyStore.countAuditEntries(ctx.deps.db, ctx.viewer.sandboxId)));
+        const rows = await tenancyStore.listAuditEntries(ctx.deps.db, ctx.viewer.sandboxId, window);
+        return toConnection(toPage(rows, window, await tenancyStore.countAuditEntries(ctx.deps.db, ctx.viewer.sandboxId)));
       },
     },
     { name: 'AuditLogEntryConnection', description: 'A page of audit log entries.' },
@@ -106,7 +106,7 @@ builder.subscriptionFields((t) => ({
       requireAdmin(ctx);
       return mapEvents(
         ctx.deps.pubsub.subscribe(ctx.viewer.sandboxId, 'audit:entry-added'),
-        (event) => tenancyStore.findAuditEntry(ctx.deps.db, ctx.viewer.sandboxId, event.auditLogEntryId) ?? null,
+        async (event) => await tenancyStore.findAuditEntry(ctx.deps.db, ctx.viewer.sandboxId, event.auditLogEntryId) ?? null,
       );
     },
     resolve: (entry) => entry,

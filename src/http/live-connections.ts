@@ -11,11 +11,12 @@ export class KeyWatcher {
   private readonly watches = new Map<string, Set<() => void>>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private checking = false;
 
   constructor(
     private readonly intervalMs: number,
     /** True while the Authorization value still authenticates. */
-    private readonly stillValid: (authorization: string) => boolean,
+    private readonly stillValid: (authorization: string) => Promise<boolean>,
   ) {}
 
   /** Calls onRevoked (once) when the key stops authenticating; the returned function stops watching. */
@@ -25,7 +26,7 @@ export class KeyWatcher {
     let set = this.watches.get(key);
     if (!set) this.watches.set(key, (set = new Set()));
     set.add(onRevoked);
-    this.timer ??= setInterval(() => this.check(), this.intervalMs).unref();
+    this.timer ??= setInterval(() => void this.check(), this.intervalMs).unref();
     return () => {
       const current = this.watches.get(key);
       if (!current?.delete(onRevoked) || current.size > 0) return;
@@ -48,10 +49,23 @@ export class KeyWatcher {
     this.idle();
   }
 
-  private check(): void {
+  private async check(): Promise<void> {
+    if (this.checking) return; // a slow database: the next tick checks again
+    this.checking = true;
+    try {
+      await this.checkAll();
+    } catch {
+      // a check that could not run (the database closing) revokes nothing; the next tick tries again
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async checkAll(): Promise<void> {
     for (const [authorization, callbacks] of [...this.watches]) {
       if (this.stopped) return;
-      if (this.stillValid(authorization)) continue;
+      if (await this.stillValid(authorization)) continue;
+      if (this.stopped) return;
       this.watches.delete(authorization);
       for (const onRevoked of callbacks) onRevoked();
     }

@@ -1,7 +1,8 @@
 import type { Tx } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
 import { phoneFromWaId } from './phone-numbers.js';
-import * as store from './store.js';
+import { store } from './store.js';
+import type { ContactPatch, ContactRow } from './store.js';
 import type { ConsentSource, ConsentStatus } from './tables.js';
 
 export interface ContactIdentity {
@@ -18,17 +19,17 @@ export interface ContactIdentity {
  * contact whose BSUID differs is another person who now has that number.
  * Returns null when the identity carries neither id.
  */
-export function upsertContact(tx: Tx, sandboxId: string, identity: ContactIdentity, now = new Date()): store.ContactRow | null {
+export async function upsertContact(tx: Tx, sandboxId: string, identity: ContactIdentity, now = new Date()): Promise<ContactRow | null> {
   const { waId, userId } = identity;
   if (!waId && !userId) return null;
-  let contact = userId ? store.findContactByBsuid(tx, sandboxId, userId) : undefined;
+  let contact = userId ? await store.findContactByBsuid(tx, sandboxId, userId) : undefined;
   if (!contact && waId) {
-    const byNumber = store.findContactByWaId(tx, sandboxId, waId);
+    const byNumber = await store.findContactByWaId(tx, sandboxId, waId);
     if (byNumber && !(userId && byNumber.bsuid && byNumber.bsuid !== userId)) contact = byNumber;
   }
   const phoneNumber = phoneFromWaId(waId);
   if (!contact) {
-    const row: store.ContactRow = {
+    const row: ContactRow = {
       id: newId(now.getTime()),
       sandboxId,
       userKey: (userId ?? waId) as string,
@@ -42,10 +43,10 @@ export function upsertContact(tx: Tx, sandboxId: string, identity: ContactIdenti
       createdAt: now,
       updatedAt: now,
     };
-    store.insertContact(tx, row);
+    await store.insertContact(tx, row);
     return row;
   }
-  const patch: store.ContactPatch = {};
+  const patch: ContactPatch = {};
   if (userId && contact.bsuid !== userId) {
     patch.bsuid = userId;
     patch.userKey = userId;
@@ -60,7 +61,7 @@ export function upsertContact(tx: Tx, sandboxId: string, identity: ContactIdenti
     patch.lastInboundAt = identity.inboundAt;
   if (!Object.keys(patch).length) return contact;
   patch.updatedAt = now;
-  store.updateContact(tx, contact.id, patch);
+  await store.updateContact(tx, contact.id, patch);
   return { ...contact, ...patch };
 }
 
@@ -83,12 +84,12 @@ export interface ConsentChangeInput {
  */
 export type ConsentChangeOutcome = 'changed' | 'same' | 'stale' | 'duplicate';
 
-export function changeConsent(tx: Tx, contact: store.ContactRow, change: ConsentChangeInput, now = new Date()): ConsentChangeOutcome {
-  if (change.dedupeKey && store.consentChangeExists(tx, contact.sandboxId, change.dedupeKey)) return 'duplicate';
+export async function changeConsent(tx: Tx, contact: ContactRow, change: ConsentChangeInput, now = new Date()): Promise<ConsentChangeOutcome> {
+  if (change.dedupeKey && await store.consentChangeExists(tx, contact.sandboxId, change.dedupeKey)) return 'duplicate';
   if (contact.consentStatus === change.status) return 'same';
   if (contact.consentChangedAt && change.at < contact.consentChangedAt) return 'stale';
-  store.updateContact(tx, contact.id, { consentStatus: change.status, consentChangedAt: change.at, updatedAt: now });
-  store.insertConsentChange(tx, {
+  await store.updateContact(tx, contact.id, { consentStatus: change.status, consentChangedAt: change.at, updatedAt: now });
+  await store.insertConsentChange(tx, {
     id: newId(now.getTime()),
     sandboxId: contact.sandboxId,
     contactId: contact.id,

@@ -65,8 +65,8 @@ export const WhatsAppMessageRef = builder.node(builder.objectRef<service.WhatsAp
   id: { resolve: (m) => m.id },
   authScopes: (m) => ({ sandbox: m.sandboxId }),
   runScopesOnType: true,
-  loadMany: (ids, ctx) => {
-    const rows = service.findMessages(ctx.deps, ctx.viewer.sandboxId, ids as string[]);
+  loadMany: async (ids, ctx) => {
+    const rows = await service.findMessages(ctx.deps, ctx.viewer.sandboxId, ids as string[]);
     return ids.map((id) => rows.find((r) => r.id === id) ?? null);
   },
   fields: (t) => ({
@@ -119,8 +119,8 @@ export const TrackingEventRef = builder.node(builder.objectRef<service.TrackingE
   id: { resolve: (e) => e.id },
   authScopes: (e) => ({ sandbox: e.sandboxId }),
   runScopesOnType: true,
-  loadMany: (ids, ctx) => {
-    const rows = service.findTrackingEvents(ctx.deps, ctx.viewer.sandboxId, ids as string[]);
+  loadMany: async (ids, ctx) => {
+    const rows = await service.findTrackingEvents(ctx.deps, ctx.viewer.sandboxId, ids as string[]);
     return ids.map((id) => rows.find((r) => r.id === id) ?? null);
   },
   fields: (t) => ({
@@ -130,7 +130,7 @@ export const TrackingEventRef = builder.node(builder.objectRef<service.TrackingE
       type: WhatsAppMessageRef,
       nullable: true,
       description: 'The message concerned, if any.',
-      resolve: (e, _args, ctx) => (e.messageId ? (service.getMessage(ctx.deps, ctx.viewer.sandboxId, e.messageId) ?? null) : null),
+      resolve: async (e, _args, ctx) => (e.messageId ? (await service.getMessage(ctx.deps, ctx.viewer.sandboxId, e.messageId) ?? null) : null),
     }),
     phoneNumber: t.exposeString('phoneNumber', { nullable: true, description: "The WhatsApp user's phone number (E.164), when known." }),
     detail: t.field({
@@ -195,10 +195,10 @@ builder.queryFields((t) => ({
         channelConfigurationId: t.arg.id({ required: false, description: 'Only messages sent through this channel configuration.' }),
         status: t.arg({ type: MessageStatusEnum, required: false, description: 'Only messages with this status.' }),
       },
-      resolve: (_root, args, ctx) => {
+      resolve: async (_root, args, ctx) => {
         const window = pageWindow(args);
         const channelConfigurationId = channelConfigurationFilter(args.channelConfigurationId);
-        return toConnection(service.listMessages(ctx.deps, ctx.viewer.sandboxId, window, { channelConfigurationId, status: args.status }));
+        return toConnection(await service.listMessages(ctx.deps, ctx.viewer.sandboxId, window, { channelConfigurationId, status: args.status }));
       },
     },
     { name: 'WhatsAppMessageConnection', description: 'A page of WhatsApp messages.' },
@@ -217,11 +217,11 @@ builder.queryFields((t) => ({
         since: t.arg({ type: 'DateTime', required: false, description: 'Only events at or after this time.' }),
         until: t.arg({ type: 'DateTime', required: false, description: 'Only events at or before this time.' }),
       },
-      resolve: (_root, args, ctx) => {
+      resolve: async (_root, args, ctx) => {
         const window = pageWindow(args);
         const channelConfigurationId = channelConfigurationFilter(args.channelConfigurationId);
         return toConnection(
-          service.listTrackingEvents(ctx.deps, ctx.viewer.sandboxId, window, {
+          await service.listTrackingEvents(ctx.deps, ctx.viewer.sandboxId, window, {
             type: args.type,
             channelConfigurationId,
             since: args.since,
@@ -239,9 +239,9 @@ builder.queryFields((t) => ({
     args: {
       phoneNumber: t.arg.string({ required: true, description: 'The number with its country code; "+", spaces and dashes are fine.' }),
     },
-    resolve: (_root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       try {
-        return service.getConsent(ctx.deps, ctx.viewer.sandboxId, args.phoneNumber);
+        return await service.getConsent(ctx.deps, ctx.viewer.sandboxId, args.phoneNumber);
       } catch (err) {
         if (err instanceof ValidationError) throw new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT' } });
         throw err;
@@ -264,8 +264,8 @@ builder.subscriptionFields((t) => ({
     subscribe: (_root, args, ctx) => {
       const sandboxId = ctx.viewer.sandboxId;
       const channelConfigurationId = channelConfigurationFilter(args.channelConfigurationId);
-      return mapEvents(ctx.deps.pubsub.subscribe(sandboxId, 'tracking:event-added'), (e) => {
-        const event = service.getTrackingEvent(ctx.deps, sandboxId, e.trackingEventId);
+      return mapEvents(ctx.deps.pubsub.subscribe(sandboxId, 'tracking:event-added'), async (e) => {
+        const event = await service.getTrackingEvent(ctx.deps, sandboxId, e.trackingEventId);
         if (!event) return null;
         if (args.type && event.type !== args.type) return null;
         if (channelConfigurationId !== undefined && event.channelConfigurationId !== channelConfigurationId) return null;

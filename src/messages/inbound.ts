@@ -4,7 +4,7 @@ import { newId } from '../platform/ids.js';
 import { changeConsent, upsertContact } from './contacts.js';
 import { businessNumber, outboundRow } from './outbound.js';
 import { applyFact, applyPendingStatuses, STATUS_RANK, toDeliveryStatus } from './statuses.js';
-import * as store from './store.js';
+import { store } from './store.js';
 import { addTrackingEvent, Effects } from './tracking.js';
 
 /**
@@ -65,26 +65,26 @@ const validDate = (d: Date, fallback: Date): Date => (Number.isNaN(d.getTime()) 
  * asks for, its tracking events, and the auto-reply (an OUTBOUND row plus a
  * durable send job), all in one transaction.
  */
-export function recordInboundMessage(
+export async function recordInboundMessage(
   deps: AppDeps,
   ctx: WebhookContext,
   input: InboundMessageInput,
-): { duplicate: boolean; messageId: string | null } {
+): Promise<{ duplicate: boolean; messageId: string | null }> {
   const now = new Date();
   const at = validDate(input.timestamp, now);
-  const ownNumber = businessNumber(deps, ctx.sandboxId, ctx.credentialId);
+  const ownNumber = await businessNumber(deps, ctx.sandboxId, ctx.credentialId);
   const effects = new Effects(ctx.sandboxId);
-  const result = inTransaction(deps.db, (tx) => {
-    const existing = store.findMessageByWamid(tx, ctx.sandboxId, input.wamid);
+  const result = await inTransaction(deps.db, async (tx) => {
+    const existing = await store.findMessageByWamid(tx, ctx.sandboxId, input.wamid);
     if (existing) return { duplicate: true, messageId: existing.id };
-    const contact = upsertContact(
+    const contact = await upsertContact(
       tx,
       ctx.sandboxId,
       { waId: input.waId, userId: input.userId, profileName: input.profileName, inboundAt: at },
       now,
     );
     const messageId = newId(now.getTime());
-    store.insertMessage(tx, {
+    await store.insertMessage(tx, {
       id: messageId,
       sandboxId: ctx.sandboxId,
       credentialId: ctx.credentialId,
@@ -120,7 +120,7 @@ export function recordInboundMessage(
     const oneToOne = !input.groupId;
     let consentChanged = false;
     if (contact && input.consentChange && oneToOne) {
-      const outcome = changeConsent(
+      const outcome = await changeConsent(
         tx,
         contact,
         { status: input.consentChange, source: 'KEYWORD', keyword: input.matchedKeyword, messageId: input.wamid, at },
@@ -129,14 +129,14 @@ export function recordInboundMessage(
       consentChanged = outcome === 'changed';
     }
     const common = { at, messageId, contactId: contact?.id ?? null, phoneNumber: contact?.phoneNumber ?? null };
-    addTrackingEvent(tx, effects, {
+    await addTrackingEvent(tx, effects, {
       ...common,
       type: 'INBOUND',
       detail: { wamid: input.wamid, messageType: input.type, deliveryId: ctx.deliveryId },
       dedupeKey: `inbound:${input.wamid}`,
     });
     if (input.category && input.category !== 'DEFAULT') {
-      addTrackingEvent(tx, effects, {
+      await addTrackingEvent(tx, effects, {
         ...common,
         type: input.category,
         detail: { wamid: input.wamid, keyword: input.matchedKeyword, source: 'KEYWORD', consentChanged },
@@ -145,7 +145,7 @@ export function recordInboundMessage(
     }
     if (input.replyText && contact && oneToOne) {
       const replyId = newId(now.getTime());
-      store.insertMessage(
+      await store.insertMessage(
         tx,
         outboundRow({
           id: replyId,
@@ -159,7 +159,7 @@ export function recordInboundMessage(
           now,
         }),
       );
-      deps.jobs.enqueue<AutoReplyPayload>(
+      await deps.jobs.enqueue<AutoReplyPayload>(
         tx,
         AUTO_REPLY_JOB,
         { sandboxId: ctx.sandboxId, messageId: replyId },
@@ -190,22 +190,22 @@ export interface StatusInput {
  * nothing new (this status was already recorded for the message, by an earlier
  * webhook or by Meta's acceptance of the send). ignored: an unknown status word.
  */
-export function applyStatusUpdate(deps: AppDeps, ctx: WebhookContext, input: StatusInput): 'applied' | 'pending' | 'duplicate' | 'ignored' {
+export async function applyStatusUpdate(deps: AppDeps, ctx: WebhookContext, input: StatusInput): Promise<'applied' | 'pending' | 'duplicate' | 'ignored'> {
   const status = typeof input.status === 'string' ? toDeliveryStatus(input.status) : null;
   if (!status || !input.wamid) return 'ignored';
   const now = new Date();
   const at = validDate(input.timestamp, now);
   const errors = input.errors.map((e) => ({ code: e.code, title: e.title, message: e.message, details: e.details }));
   const effects = new Effects(ctx.sandboxId);
-  const result = inTransaction(deps.db, (tx): 'applied' | 'pending' | 'duplicate' | 'ignored' => {
-    let message = store.findMessageByWamid(tx, ctx.sandboxId, input.wamid);
+  const result = await inTransaction(deps.db, async (tx): Promise<'applied' | 'pending' | 'duplicate' | 'ignored'> => {
+    let message = await store.findMessageByWamid(tx, ctx.sandboxId, input.wamid);
     if (message && message.direction !== 'OUTBOUND') return 'ignored';
     if (!message && input.bizOpaqueCallbackData) {
-      const byOpaque = store.findOutboundByOpaqueData(tx, ctx.sandboxId, input.bizOpaqueCallbackData);
+      const byOpaque = await store.findOutboundByOpaqueData(tx, ctx.sandboxId, input.bizOpaqueCallbackData);
       if (byOpaque && !byOpaque.wamid) message = byOpaque;
     }
     if (!message) {
-      const stored = store.insertPendingStatus(tx, {
+      const stored = await store.insertPendingStatus(tx, {
         id: newId(now.getTime()),
         sandboxId: ctx.sandboxId,
         wamid: input.wamid,
@@ -230,9 +230,9 @@ export function applyStatusUpdate(deps: AppDeps, ctx: WebhookContext, input: Sta
       recipientUserId: input.recipientUserId,
     };
     const hadWamid = Boolean(message.wamid);
-    let merged = applyFact(tx, effects, message, fact, now);
+    let merged = await applyFact(tx, effects, message, fact, now);
     // Reconciled by opaque data: statuses that waited under this wamid apply now.
-    if (!hadWamid) merged = { ...merged, message: applyPendingStatuses(tx, effects, merged.message, now) };
+    if (!hadWamid) merged = { ...merged, message: await applyPendingStatuses(tx, effects, merged.message, now) };
     return merged.moved || effects.trackingEventIds.length > 0 || !hadWamid ? 'applied' : 'duplicate';
   });
   publishEffects(deps, ctx, effects);
@@ -245,8 +245,8 @@ export function applyStatusUpdate(deps: AppDeps, ctx: WebhookContext, input: Sta
  * come; they are kept as long as webhook deliveries (the caller passes that
  * retention's cut-off id) and deleted a chunk at a time. Returns how many went.
  */
-export function pruneParkedStatuses(deps: AppDeps, beforeId: string, limit: number): number {
-  return store.deletePendingStatusesBefore(deps.db, beforeId, limit);
+export async function pruneParkedStatuses(deps: AppDeps, beforeId: string, limit: number): Promise<number> {
+  return await store.deletePendingStatusesBefore(deps.db, beforeId, limit);
 }
 
 export interface MarketingPreferenceInput {
@@ -265,11 +265,11 @@ export interface MarketingPreferenceInput {
  * already has that status, or a newer change supersedes it. ignored: an
  * unknown value, or no user id.
  */
-export function applyMarketingPreference(
+export async function applyMarketingPreference(
   deps: AppDeps,
   ctx: WebhookContext,
   input: MarketingPreferenceInput,
-): 'applied' | 'duplicate' | 'ignored' {
+): Promise<'applied' | 'duplicate' | 'ignored'> {
   const value = typeof input.value === 'string' ? input.value.trim().toLowerCase() : '';
   // `signup`: the user signed up through Meta's opt-in link; it is an opt-in like `resume`.
   const status = value === 'stop' ? 'OPTED_OUT' : value === 'resume' || value === 'signup' ? 'OPTED_IN' : null;
@@ -277,14 +277,14 @@ export function applyMarketingPreference(
   const now = new Date();
   const at = validDate(input.timestamp, now);
   const effects = new Effects(ctx.sandboxId);
-  const result = inTransaction(deps.db, (tx) => {
-    const contact = upsertContact(tx, ctx.sandboxId, { waId: input.waId, userId: input.userId }, now);
+  const result = await inTransaction(deps.db, async (tx) => {
+    const contact = await upsertContact(tx, ctx.sandboxId, { waId: input.waId, userId: input.userId }, now);
     if (!contact) return 'ignored' as const;
     const key = `pref:${contact.id}:${value}:${at.getTime()}`;
     const detail = value === 'signup' ? `signup: ${input.detail ?? 'the user signed up through Meta'}` : input.detail;
-    const outcome = changeConsent(tx, contact, { status, source: 'USER_PREFERENCES', detail, at, dedupeKey: key }, now);
+    const outcome = await changeConsent(tx, contact, { status, source: 'USER_PREFERENCES', detail, at, dedupeKey: key }, now);
     if (outcome !== 'changed') return 'duplicate' as const;
-    addTrackingEvent(tx, effects, {
+    await addTrackingEvent(tx, effects, {
       type: status === 'OPTED_OUT' ? 'OPT_OUT' : 'OPT_IN',
       at,
       contactId: contact.id,

@@ -3,7 +3,8 @@ import { inTransaction, type Tx } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
 import { phoneFromWaId } from './phone-numbers.js';
 import type { WebhookContext } from './service.js';
-import * as store from './store.js';
+import { store } from './store.js';
+import type { ContactPatch, ContactRow } from './store.js';
 import { addTrackingEvent, Effects } from './tracking.js';
 
 /**
@@ -30,19 +31,19 @@ export interface ReferenceNotice {
 }
 
 /** applied: the original was annotated. unknown: we never received the original (nothing to annotate). */
-export function annotateInboundMessage(deps: AppDeps, ctx: WebhookContext, n: ReferenceNotice): 'applied' | 'duplicate' | 'unknown' {
+export async function annotateInboundMessage(deps: AppDeps, ctx: WebhookContext, n: ReferenceNotice): Promise<'applied' | 'duplicate' | 'unknown'> {
   const now = new Date();
-  return inTransaction(deps.db, (tx) => {
-    const original = store.findMessageByWamid(tx, ctx.sandboxId, n.originalWamid);
+  return await inTransaction(deps.db, async (tx) => {
+    const original = await store.findMessageByWamid(tx, ctx.sandboxId, n.originalWamid);
     if (!original || original.direction !== 'INBOUND') return 'unknown';
     if (n.kind === 'revoke') {
       if (original.revokedAt) return 'duplicate';
-      store.updateMessage(tx, original.id, { revokedAt: n.at, updatedAt: now });
+      await store.updateMessage(tx, original.id, { revokedAt: n.at, updatedAt: now });
       return 'applied';
     }
     // Edits arrive in order of writing, but Meta may redeliver an older one: the newest edit wins.
     if (original.editedAt && original.editedAt >= n.at) return 'duplicate';
-    store.updateMessage(tx, original.id, { editedText: n.text, editedAt: n.at, updatedAt: now });
+    await store.updateMessage(tx, original.id, { editedText: n.text, editedAt: n.at, updatedAt: now });
     return 'applied';
   });
 }
@@ -64,24 +65,24 @@ export interface IdentityChange {
  * consent, and the ledger records where it came from. Returns the contact now
  * holding the identity, or null when we never knew the user.
  */
-function moveIdentity(tx: Tx, sandboxId: string, c: IdentityChange, at: Date, key: string, now: Date): store.ContactRow | null {
+async function moveIdentity(tx: Tx, sandboxId: string, c: IdentityChange, at: Date, key: string, now: Date): Promise<ContactRow | null> {
   const oldUserId = c.previousUserId ?? (c.fromUserId && c.fromUserId !== c.newUserId ? c.fromUserId : null);
   const old =
-    (oldUserId ? store.findContactByBsuid(tx, sandboxId, oldUserId) : undefined) ??
-    (c.fromWaId ? store.findContactByWaId(tx, sandboxId, c.fromWaId) : undefined);
+    (oldUserId ? await store.findContactByBsuid(tx, sandboxId, oldUserId) : undefined) ??
+    (c.fromWaId ? await store.findContactByWaId(tx, sandboxId, c.fromWaId) : undefined);
   if (!old) return null;
   const numberMoves = Boolean(c.newWaId && c.newWaId !== old.waId);
   const idMoves = Boolean(c.newUserId && c.newUserId !== old.bsuid);
   if (!numberMoves && !idMoves) return old;
   const holder =
-    (idMoves ? store.findContactByBsuid(tx, sandboxId, c.newUserId!) : undefined) ??
-    (numberMoves ? store.findContactByWaId(tx, sandboxId, c.newWaId!) : undefined);
+    (idMoves ? await store.findContactByBsuid(tx, sandboxId, c.newUserId!) : undefined) ??
+    (numberMoves ? await store.findContactByWaId(tx, sandboxId, c.newWaId!) : undefined);
   const from = old.phoneNumber ?? old.bsuid ?? old.userKey;
   const to = (numberMoves ? phoneFromWaId(c.newWaId) : null) ?? c.newUserId ?? '?';
   const detail = `Moved from ${from} to ${to} (Meta: ${numberMoves ? 'user_changed_number' : 'user id change'}).`;
-  const ledger = (contactId: string, previousStatus: store.ContactRow['consentStatus']) => {
+  const ledger = async (contactId: string, previousStatus: ContactRow['consentStatus']) => {
     if (old.consentStatus === 'UNKNOWN') return;
-    store.insertConsentChange(tx, {
+    await store.insertConsentChange(tx, {
       id: newId(now.getTime()),
       sandboxId,
       contactId,
@@ -101,25 +102,25 @@ function moveIdentity(tx: Tx, sandboxId: string, c: IdentityChange, at: Date, ke
       old.consentStatus !== 'UNKNOWN' &&
       (!holder.consentChangedAt || !old.consentChangedAt || old.consentChangedAt >= holder.consentChangedAt)
     ) {
-      store.updateContact(tx, holder.id, {
+      await store.updateContact(tx, holder.id, {
         consentStatus: old.consentStatus,
         consentChangedAt: old.consentChangedAt ?? at,
         updatedAt: now,
       });
-      ledger(holder.id, holder.consentStatus);
+      await ledger(holder.id, holder.consentStatus);
     }
     return holder;
   }
-  const patch: store.ContactPatch = { updatedAt: now };
+  const patch: ContactPatch = { updatedAt: now };
   if (numberMoves) {
     patch.waId = c.newWaId;
     patch.phoneNumber = phoneFromWaId(c.newWaId);
   }
   if (idMoves) patch.bsuid = c.newUserId;
   patch.userKey = (idMoves ? c.newUserId : old.bsuid) ?? (numberMoves ? c.newWaId! : old.userKey);
-  store.updateContact(tx, old.id, patch);
+  await store.updateContact(tx, old.id, patch);
   // The new number had no consent of its own: the ledger says where the status it now has came from.
-  if (numberMoves) ledger(old.id, 'UNKNOWN');
+  if (numberMoves) await ledger(old.id, 'UNKNOWN');
   return { ...old, ...patch };
 }
 
@@ -132,12 +133,12 @@ export interface SystemNotice {
 }
 
 /** A `system` message: a SYSTEM tracking event (never an INBOUND message), and the identity change it reports. */
-export function recordSystemNotice(deps: AppDeps, ctx: WebhookContext, n: SystemNotice): 'applied' | 'duplicate' {
+export async function recordSystemNotice(deps: AppDeps, ctx: WebhookContext, n: SystemNotice): Promise<'applied' | 'duplicate'> {
   const now = new Date();
   const effects = new Effects(ctx.sandboxId);
-  const result = inTransaction(deps.db, (tx) => {
-    const contact = moveIdentity(tx, ctx.sandboxId, n.change, n.at, n.wamid, now);
-    const id = addTrackingEvent(tx, effects, {
+  const result = await inTransaction(deps.db, async (tx) => {
+    const contact = await moveIdentity(tx, ctx.sandboxId, n.change, n.at, n.wamid, now);
+    const id = await addTrackingEvent(tx, effects, {
       type: 'SYSTEM',
       at: n.at,
       contactId: contact?.id ?? null,
@@ -160,14 +161,14 @@ export function recordSystemNotice(deps: AppDeps, ctx: WebhookContext, n: System
 }
 
 /** The `user_id_update` field: the same move as a user id change, recorded as a SYSTEM event. */
-export function applyUserIdUpdate(
+export async function applyUserIdUpdate(
   deps: AppDeps,
   ctx: WebhookContext,
   u: { waId: string | null; previousUserId: string | null; userId: string | null; detail: string | null; at: Date },
-): 'applied' | 'duplicate' | 'ignored' {
+): Promise<'applied' | 'duplicate' | 'ignored'> {
   if (!u.userId || (!u.previousUserId && !u.waId)) return 'ignored';
   const key = `user_id_update:${u.previousUserId ?? u.waId}:${u.userId}`;
-  return recordSystemNotice(deps, ctx, {
+  return await recordSystemNotice(deps, ctx, {
     wamid: key,
     systemType: 'user_id_update',
     body: u.detail,

@@ -7,7 +7,8 @@ import { newId } from '../platform/ids.js';
 import { upsertContact } from './contacts.js';
 import { normalizePhoneNumber } from './phone-numbers.js';
 import { applyFact, applyPendingStatuses, STATUS_RANK } from './statuses.js';
-import * as store from './store.js';
+import { store } from './store.js';
+import type { ContactRow, MessageRow } from './store.js';
 import { addTrackingEvent, Effects } from './tracking.js';
 
 /**
@@ -21,8 +22,8 @@ import { addTrackingEvent, Effects } from './tracking.js';
 export const OUTCOME_UNKNOWN_REASON = 'outcome unknown: not resent; a status webhook will settle it';
 
 /** The credential's sender number in E.164, for the from/to columns. */
-export function businessNumber(deps: AppDeps, sandboxId: string, credentialId: string): string | null {
-  const credential = getCredential(deps, sandboxId, credentialId);
+export async function businessNumber(deps: AppDeps, sandboxId: string, credentialId: string): Promise<string | null> {
+  const credential = await getCredential(deps, sandboxId, credentialId);
   if (!credential) throw new Error(`WhatsApp API credential ${credentialId} not found in sandbox ${sandboxId}`);
   const display = credential.displayPhoneNumber;
   return display ? (normalizePhoneNumber(display) ?? display) : null;
@@ -34,7 +35,7 @@ export interface OutboundRowInput {
   credentialId: string;
   channelConfigurationId?: string | null;
   batchId?: string | null;
-  contact: store.ContactRow | null;
+  contact: ContactRow | null;
   toNumber: string | null;
   fromNumber: string | null;
   type: string;
@@ -44,7 +45,7 @@ export interface OutboundRowInput {
   now: Date;
 }
 
-export function outboundRow(input: OutboundRowInput): store.MessageRow {
+export function outboundRow(input: OutboundRowInput): MessageRow {
   const blocked = Boolean(input.blockedReason);
   return {
     id: input.id,
@@ -97,7 +98,7 @@ export interface OutboundMessageInput {
 }
 
 export interface RecordedOutboundMessage {
-  message: store.MessageRow;
+  message: MessageRow;
   /** Publish with publishTrackingEvents after the caller's transaction commits (only when a tx was passed). */
   trackingEventIds: string[];
 }
@@ -107,7 +108,7 @@ export interface RecordedOutboundMessage {
  * caller's transaction to enqueue the send job atomically with the row; then
  * call publishTrackingEvents after commit. Without tx it commits and publishes itself.
  */
-export function recordOutboundMessage(deps: AppDeps, input: OutboundMessageInput, tx?: Tx): RecordedOutboundMessage {
+export async function recordOutboundMessage(deps: AppDeps, input: OutboundMessageInput, tx?: Tx): Promise<RecordedOutboundMessage> {
   const toNumber = input.toPhoneNumber ? normalizePhoneNumber(input.toPhoneNumber) : null;
   // A BLOCKED message may lack a usable recipient: a missing or invalid number is itself the reason it is blocked.
   const blocked = Boolean(input.blockedReason);
@@ -116,11 +117,11 @@ export function recordOutboundMessage(deps: AppDeps, input: OutboundMessageInput
   if (!toNumber && !input.toUserId && !blocked)
     throw ValidationError.field('phoneNumber', 'a recipient phone number or user id is required');
   if (!input.text && !input.template) throw ValidationError.field('text', 'a text or a template is required');
-  const fromNumber = input.fromNumber !== undefined ? input.fromNumber : businessNumber(deps, input.sandboxId, input.credentialId);
+  const fromNumber = input.fromNumber !== undefined ? input.fromNumber : await businessNumber(deps, input.sandboxId, input.credentialId);
   const now = new Date();
   const effects = new Effects(input.sandboxId);
-  const write = (t: Tx): store.MessageRow => {
-    const contact = upsertContact(t, input.sandboxId, { waId: toNumber ? toNumber.slice(1) : null, userId: input.toUserId ?? null }, now);
+  const write = async (t: Tx): Promise<MessageRow> => {
+    const contact = await upsertContact(t, input.sandboxId, { waId: toNumber ? toNumber.slice(1) : null, userId: input.toUserId ?? null }, now);
     const row = outboundRow({
       id: newId(now.getTime()),
       sandboxId: input.sandboxId,
@@ -136,9 +137,9 @@ export function recordOutboundMessage(deps: AppDeps, input: OutboundMessageInput
       blockedReason: input.blockedReason,
       now,
     });
-    store.insertMessage(t, row);
+    await store.insertMessage(t, row);
     if (row.status === 'BLOCKED') {
-      addTrackingEvent(t, effects, {
+      await addTrackingEvent(t, effects, {
         type: 'BLOCKED',
         at: now,
         messageId: row.id,
@@ -151,8 +152,8 @@ export function recordOutboundMessage(deps: AppDeps, input: OutboundMessageInput
     }
     return row;
   };
-  if (tx) return { message: write(tx), trackingEventIds: effects.trackingEventIds };
-  const message = inTransaction(deps.db, write);
+  if (tx) return { message: await write(tx), trackingEventIds: effects.trackingEventIds };
+  const message = await inTransaction(deps.db, write);
   effects.publish(deps);
   return { message, trackingEventIds: [] };
 }
@@ -162,7 +163,7 @@ export function publishTrackingEvents(deps: AppDeps, sandboxId: string, tracking
 }
 
 export type SendAttempt =
-  | { kind: 'send'; message: store.MessageRow; recipient: Recipient | null }
+  | { kind: 'send'; message: MessageRow; recipient: Recipient | null }
   /** Already settled (sent, failed, blocked, or left for a status webhook): do nothing. */
   | { kind: 'skip' }
   /** An earlier run started this send and did not record its outcome: it may have reached Meta. */
@@ -173,24 +174,24 @@ export type SendAttempt =
  * earlier run (a crashed process, an expired lease) may have sent it, and must
  * not send again.
  */
-export function beginSendAttempt(deps: AppDeps, sandboxId: string, messageId: string): SendAttempt {
-  return inTransaction(deps.db, (tx) => beginSendAttemptIn(tx, sandboxId, messageId));
+export async function beginSendAttempt(deps: AppDeps, sandboxId: string, messageId: string): Promise<SendAttempt> {
+  return await inTransaction(deps.db, (tx) => beginSendAttemptIn(tx, sandboxId, messageId));
 }
 
 /**
  * beginSendAttempt inside the caller's transaction, so a sender can mark many
  * messages in one commit (group commit); the mark is durable once that commits.
  */
-export function beginSendAttemptIn(tx: Tx, sandboxId: string, messageId: string, now = new Date()): SendAttempt {
-  const message = store.findMessage(tx, sandboxId, messageId);
+export async function beginSendAttemptIn(tx: Tx, sandboxId: string, messageId: string, now = new Date()): Promise<SendAttempt> {
+  const message = await store.findMessage(tx, sandboxId, messageId);
   if (!message || message.direction !== 'OUTBOUND' || message.status !== 'QUEUED' || message.wamid) return { kind: 'skip' };
   if (message.statusReason === OUTCOME_UNKNOWN_REASON) return { kind: 'skip' };
   if (message.sendAttemptedAt) {
-    store.updateMessage(tx, message.id, { statusReason: OUTCOME_UNKNOWN_REASON, updatedAt: now });
+    await store.updateMessage(tx, message.id, { statusReason: OUTCOME_UNKNOWN_REASON, updatedAt: now });
     return { kind: 'unknown' };
   }
-  store.updateMessage(tx, message.id, { sendAttemptedAt: now, updatedAt: now });
-  const contact = message.contactId ? store.findContact(tx, sandboxId, message.contactId) : undefined;
+  await store.updateMessage(tx, message.id, { sendAttemptedAt: now, updatedAt: now });
+  const contact = message.contactId ? await store.findContact(tx, sandboxId, message.contactId) : undefined;
   // The raw wa_id is what Meta reported for this user; the BSUID only when there is no number.
   const recipient: Recipient | null = contact?.waId
     ? `+${contact.waId}`
@@ -203,15 +204,15 @@ export function beginSendAttemptIn(tx: Tx, sandboxId: string, messageId: string,
 }
 
 /** Meta certainly did not take the message (throttled, unreachable before writing): a later run may send it. */
-export function cancelSendAttempt(deps: AppDeps, sandboxId: string, messageId: string): void {
-  inTransaction(deps.db, (tx) => cancelSendAttemptIn(tx, sandboxId, messageId));
+export async function cancelSendAttempt(deps: AppDeps, sandboxId: string, messageId: string): Promise<void> {
+  await inTransaction(deps.db, (tx) => cancelSendAttemptIn(tx, sandboxId, messageId));
 }
 
 /** cancelSendAttempt inside the caller's transaction. */
-export function cancelSendAttemptIn(tx: Tx, sandboxId: string, messageId: string, now = new Date()): void {
-  const message = store.findMessage(tx, sandboxId, messageId);
+export async function cancelSendAttemptIn(tx: Tx, sandboxId: string, messageId: string, now = new Date()): Promise<void> {
+  const message = await store.findMessage(tx, sandboxId, messageId);
   if (message && message.status === 'QUEUED' && !message.wamid) {
-    store.updateMessage(tx, message.id, { sendAttemptedAt: null, updatedAt: now });
+    await store.updateMessage(tx, message.id, { sendAttemptedAt: null, updatedAt: now });
   }
 }
 
@@ -225,9 +226,9 @@ export type SendOutcome =
  * and any statuses that arrived before it apply now. failed: FAILED with Meta's
  * code and reason. unknown: stays QUEUED with OUTCOME_UNKNOWN_REASON.
  */
-export function recordSendOutcome(deps: AppDeps, sandboxId: string, messageId: string, outcome: SendOutcome): store.MessageRow | undefined {
+export async function recordSendOutcome(deps: AppDeps, sandboxId: string, messageId: string, outcome: SendOutcome): Promise<MessageRow | undefined> {
   const effects = new Effects(sandboxId);
-  const updated = inTransaction(deps.db, (tx) => recordSendOutcomeIn(deps, tx, effects, messageId, outcome));
+  const updated = await inTransaction(deps.db, (tx) => recordSendOutcomeIn(deps, tx, effects, messageId, outcome));
   effects.publish(deps);
   return updated;
 }
@@ -236,24 +237,24 @@ export function recordSendOutcome(deps: AppDeps, sandboxId: string, messageId: s
  * recordSendOutcome inside the caller's transaction (group commit of many
  * outcomes); call effects.publish(deps) after that transaction commits.
  */
-export function recordSendOutcomeIn(
+export async function recordSendOutcomeIn(
   deps: AppDeps,
   tx: Tx,
   effects: Effects,
   messageId: string,
   outcome: SendOutcome,
   now = new Date(),
-): store.MessageRow | undefined {
+): Promise<MessageRow | undefined> {
   const sandboxId = effects.sandboxId;
-  const message = store.findMessage(tx, sandboxId, messageId);
+  const message = await store.findMessage(tx, sandboxId, messageId);
   if (!message || message.direction !== 'OUTBOUND') return undefined;
   if (outcome.kind === 'unknown') {
     if (message.status !== 'QUEUED') return message;
-    store.updateMessage(tx, message.id, { statusReason: OUTCOME_UNKNOWN_REASON, updatedAt: now });
+    await store.updateMessage(tx, message.id, { statusReason: OUTCOME_UNKNOWN_REASON, updatedAt: now });
     return { ...message, statusReason: OUTCOME_UNKNOWN_REASON };
   }
   if (outcome.kind === 'failed') {
-    return applyFact(
+    return (await applyFact(
       tx,
       effects,
       message,
@@ -265,15 +266,15 @@ export function recordSendOutcomeIn(
         errors: [{ code: outcome.metaErrorCode, title: outcome.reason, message: null, details: null }],
       },
       now,
-    ).message;
+    )).message;
   }
   // A status webhook may have reconciled the message (by opaque data) with this wamid already.
   const wamid = message.wamid ?? outcome.wamid;
-  const owner = store.findMessageByWamid(tx, sandboxId, wamid);
+  const owner = await store.findMessageByWamid(tx, sandboxId, wamid);
   if (owner && owner.id !== message.id) {
     deps.logger.error({ sandboxId, messageId, otherMessageId: owner.id }, 'Meta returned a wamid that another message already has');
     return message;
   }
-  const merged = applyFact(tx, effects, message, { status: 'SENT', metaStatus: 'accepted', at: outcome.at ?? now, wamid, errors: [] }, now);
+  const merged = await applyFact(tx, effects, message, { status: 'SENT', metaStatus: 'accepted', at: outcome.at ?? now, wamid, errors: [] }, now);
   return applyPendingStatuses(tx, effects, merged.message, now);
 }

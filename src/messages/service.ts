@@ -2,7 +2,8 @@ import type { AppDeps } from '../core/deps.js';
 import { ValidationError } from '../platform/errors.js';
 import { toPage, type Page, type PageWindow } from '../platform/pagination.js';
 import { normalizePhoneNumber } from './phone-numbers.js';
-import * as store from './store.js';
+import { store } from './store.js';
+import type { ConsentChangeRow, MessageFilter, MessageRow, TrackingEventFilter, TrackingEventRow } from './store.js';
 import type { ConsentStatus, MessageStatus, TrackingEventType } from './tables.js';
 
 /**
@@ -13,9 +14,9 @@ import type { ConsentStatus, MessageStatus, TrackingEventType } from './tables.j
  * woken after it commits.
  */
 
-export type WhatsAppMessageRecord = store.MessageRow;
-export type TrackingEventRecord = store.TrackingEventRow;
-export type ConsentChangeRecord = store.ConsentChangeRow;
+export type WhatsAppMessageRecord = MessageRow;
+export type TrackingEventRecord = TrackingEventRow;
+export type ConsentChangeRecord = ConsentChangeRow;
 export type { ConsentStatus, MessageStatus, TrackingEventType };
 
 export {
@@ -53,12 +54,12 @@ function requirePhoneNumber(phoneNumber: string): string {
 }
 
 /** Consent of the contact with this number (with or without '+', spaces or dashes); UNKNOWN when we never heard of it. Throws ValidationError for a malformed number. */
-export function getConsentByPhoneNumber(
+export async function getConsentByPhoneNumber(
   deps: AppDeps,
   sandboxId: string,
   phoneNumberE164: string,
-): { status: 'OPTED_IN' | 'OPTED_OUT' | 'UNKNOWN'; changedAt: Date | null } {
-  const contact = store.findContactByPhone(deps.db, sandboxId, requirePhoneNumber(phoneNumberE164));
+): Promise<{ status: 'OPTED_IN' | 'OPTED_OUT' | 'UNKNOWN'; changedAt: Date | null }> {
+  const contact = await store.findContactByPhone(deps.db, sandboxId, requirePhoneNumber(phoneNumberE164));
   return { status: contact?.consentStatus ?? 'UNKNOWN', changedAt: contact?.consentChangedAt ?? null };
 }
 
@@ -70,9 +71,9 @@ export interface ConsentView {
   sandboxId: string;
 }
 
-export function getConsent(deps: AppDeps, sandboxId: string, phoneNumber: string): ConsentView {
+export async function getConsent(deps: AppDeps, sandboxId: string, phoneNumber: string): Promise<ConsentView> {
   const normalized = requirePhoneNumber(phoneNumber);
-  const contact = store.findContactByPhone(deps.db, sandboxId, normalized);
+  const contact = await store.findContactByPhone(deps.db, sandboxId, normalized);
   return {
     phoneNumber: normalized,
     status: contact?.consentStatus ?? 'UNKNOWN',
@@ -85,50 +86,49 @@ export function getConsent(deps: AppDeps, sandboxId: string, phoneNumber: string
 export const MAX_CONSENT_HISTORY = 100;
 
 /** The ledger of one contact, newest first. */
-export function consentHistory(deps: AppDeps, consent: ConsentView, first: number): ConsentChangeRecord[] {
+export async function consentHistory(deps: AppDeps, consent: ConsentView, first: number): Promise<ConsentChangeRecord[]> {
   if (!consent.contactId) return [];
-  return store.listConsentChanges(deps.db, consent.sandboxId, consent.contactId, Math.min(Math.max(first, 0), MAX_CONSENT_HISTORY));
+  return await store.listConsentChanges(deps.db, consent.sandboxId, consent.contactId, Math.min(Math.max(first, 0), MAX_CONSENT_HISTORY));
 }
 
 // ---- reads -------------------------------------------------------------------------
 
-export function getMessage(deps: AppDeps, sandboxId: string, id: string): WhatsAppMessageRecord | undefined {
-  return store.findMessage(deps.db, sandboxId, id);
+export async function getMessage(deps: AppDeps, sandboxId: string, id: string): Promise<WhatsAppMessageRecord | undefined> {
+  return await store.findMessage(deps.db, sandboxId, id);
 }
 
-export function findMessages(deps: AppDeps, sandboxId: string, ids: string[]): WhatsAppMessageRecord[] {
-  return store.findMessages(deps.db, sandboxId, ids);
+export async function findMessages(deps: AppDeps, sandboxId: string, ids: string[]): Promise<WhatsAppMessageRecord[]> {
+  return await store.findMessages(deps.db, sandboxId, ids);
 }
 
-export function listMessages(
+export async function listMessages(
   deps: AppDeps,
   sandboxId: string,
   window: PageWindow,
-  filter: store.MessageFilter,
-): Page<WhatsAppMessageRecord> {
-  return toPage(store.listMessages(deps.db, sandboxId, window, filter), window, store.countMessages(deps.db, sandboxId, filter));
+  filter: MessageFilter,
+): Promise<Page<WhatsAppMessageRecord>> {
+  return toPage(await store.listMessages(deps.db, sandboxId, window, filter), window, await store.countMessages(deps.db, sandboxId, filter));
 }
 
-export function getTrackingEvent(deps: AppDeps, sandboxId: string, id: string): TrackingEventRecord | undefined {
-  return store.findTrackingEvent(deps.db, sandboxId, id);
+export async function getTrackingEvent(deps: AppDeps, sandboxId: string, id: string): Promise<TrackingEventRecord | undefined> {
+  return await store.findTrackingEvent(deps.db, sandboxId, id);
 }
 
-export function findTrackingEvents(deps: AppDeps, sandboxId: string, ids: string[]): TrackingEventRecord[] {
-  return store.findTrackingEvents(deps.db, sandboxId, ids);
+export async function findTrackingEvents(deps: AppDeps, sandboxId: string, ids: string[]): Promise<TrackingEventRecord[]> {
+  return await store.findTrackingEvents(deps.db, sandboxId, ids);
 }
 
-export type TrackingEventFilter = store.TrackingEventFilter;
-export type MessageFilter = store.MessageFilter;
+export type { MessageFilter, TrackingEventFilter };
 
-export function listTrackingEvents(
+export async function listTrackingEvents(
   deps: AppDeps,
   sandboxId: string,
   window: PageWindow,
   filter: TrackingEventFilter,
-): Page<TrackingEventRecord> {
+): Promise<Page<TrackingEventRecord>> {
   return toPage(
-    store.listTrackingEvents(deps.db, sandboxId, window, filter),
+    await store.listTrackingEvents(deps.db, sandboxId, window, filter),
     window,
-    store.countTrackingEvents(deps.db, sandboxId, filter),
+    await store.countTrackingEvents(deps.db, sandboxId, filter),
   );
 }

@@ -1,6 +1,7 @@
 import type { Tx } from '../platform/db.js';
 import { changeConsent, upsertContact } from './contacts.js';
-import * as store from './store.js';
+import { store } from './store.js';
+import type { MessagePatch, MessageRow } from './store.js';
 import type { MessageStatus, PendingStatusError } from './tables.js';
 import { addTrackingEvent, type Effects } from './tracking.js';
 
@@ -49,7 +50,7 @@ export interface StatusFact {
 export interface MergeResult {
   moved: boolean;
   eventId: string | null;
-  message: store.MessageRow;
+  message: MessageRow;
 }
 
 const TIME_COLUMN = { SENT: 'sentAt', DELIVERED: 'deliveredAt', READ: 'readAt', FAILED: 'failedAt' } as const;
@@ -69,10 +70,10 @@ export function describeErrors(errors: PendingStatusError[]): string | null {
  * tracking event per (message, status), even when the status did not move the
  * message (delivered arriving after read still is a delivery).
  */
-export function mergeStatus(tx: Tx, effects: Effects, message: store.MessageRow, fact: StatusFact, now = new Date()): MergeResult {
+export async function mergeStatus(tx: Tx, effects: Effects, message: MessageRow, fact: StatusFact, now = new Date()): Promise<MergeResult> {
   // A BLOCKED message never reached Meta: nothing Meta says can be about it.
   if (message.status === 'BLOCKED') return { moved: false, eventId: null, message };
-  const patch: store.MessagePatch = {};
+  const patch: MessagePatch = {};
   if (!message.wamid && fact.wamid) patch.wamid = fact.wamid;
   const column = TIME_COLUMN[fact.status];
   if (!message[column]) patch[column] = fact.at;
@@ -98,11 +99,11 @@ export function mergeStatus(tx: Tx, effects: Effects, message: store.MessageRow,
   }
   if (Object.keys(patch).length) {
     patch.updatedAt = now;
-    store.updateMessage(tx, message.id, patch);
+    await store.updateMessage(tx, message.id, patch);
   }
-  const updated: store.MessageRow = { ...message, ...patch };
+  const updated: MessageRow = { ...message, ...patch };
   const first = fact.errors[0];
-  const eventId = addTrackingEvent(tx, effects, {
+  const eventId = await addTrackingEvent(tx, effects, {
     type: fact.status,
     at: fact.at,
     messageId: message.id,
@@ -123,16 +124,16 @@ export function mergeStatus(tx: Tx, effects: Effects, message: store.MessageRow,
  * A failure with 131050 means the user stopped marketing messages in WhatsApp:
  * record the opt-out for that contact (found, or created from the recipient ids).
  */
-export function consentFromFailure(tx: Tx, effects: Effects, message: store.MessageRow, fact: StatusFact, now = new Date()): boolean {
+export async function consentFromFailure(tx: Tx, effects: Effects, message: MessageRow, fact: StatusFact, now = new Date()): Promise<boolean> {
   if (fact.status !== 'FAILED' || !fact.errors.some((e) => e.code === MARKETING_STOPPED_CODE)) return false;
-  let contact = message.contactId ? store.findContact(tx, message.sandboxId, message.contactId) : undefined;
+  let contact = message.contactId ? await store.findContact(tx, message.sandboxId, message.contactId) : undefined;
   if (!contact) {
     const waId = fact.recipientId ?? (message.toNumber ? message.toNumber.replace(/^\+/, '') : null);
-    contact = upsertContact(tx, message.sandboxId, { waId, userId: fact.recipientUserId ?? null }, now) ?? undefined;
-    if (contact && !message.contactId) store.updateMessage(tx, message.id, { contactId: contact.id });
+    contact = await upsertContact(tx, message.sandboxId, { waId, userId: fact.recipientUserId ?? null }, now) ?? undefined;
+    if (contact && !message.contactId) await store.updateMessage(tx, message.id, { contactId: contact.id });
   }
   if (!contact) return false;
-  const outcome = changeConsent(
+  const outcome = await changeConsent(
     tx,
     contact,
     {
@@ -145,7 +146,7 @@ export function consentFromFailure(tx: Tx, effects: Effects, message: store.Mess
     now,
   );
   if (outcome !== 'changed') return false;
-  addTrackingEvent(tx, effects, {
+  await addTrackingEvent(tx, effects, {
     type: 'OPT_OUT',
     at: fact.at,
     messageId: message.id,
@@ -159,21 +160,21 @@ export function consentFromFailure(tx: Tx, effects: Effects, message: store.Mess
 }
 
 /** Applies a status and its consent consequence; returns whether anything changed. */
-export function applyFact(tx: Tx, effects: Effects, message: store.MessageRow, fact: StatusFact, now = new Date()): MergeResult {
-  const result = mergeStatus(tx, effects, message, fact, now);
-  consentFromFailure(tx, effects, result.message, fact, now);
+export async function applyFact(tx: Tx, effects: Effects, message: MessageRow, fact: StatusFact, now = new Date()): Promise<MergeResult> {
+  const result = await mergeStatus(tx, effects, message, fact, now);
+  await consentFromFailure(tx, effects, result.message, fact, now);
   return result;
 }
 
 /** Applies (oldest first) and removes the statuses that arrived before this message had its wamid. */
-export function applyPendingStatuses(tx: Tx, effects: Effects, message: store.MessageRow, now = new Date()): store.MessageRow {
-  const pending = store.listPendingStatuses(tx, message.sandboxId, message.wamid, message.bizOpaqueCallbackData);
+export async function applyPendingStatuses(tx: Tx, effects: Effects, message: MessageRow, now = new Date()): Promise<MessageRow> {
+  const pending = await store.listPendingStatuses(tx, message.sandboxId, message.wamid, message.bizOpaqueCallbackData);
   let current = message;
   const applied: string[] = [];
   for (const row of pending) {
     // Matched by opaque data only: trust it only while the message has no other wamid.
     if (current.wamid && row.wamid !== current.wamid) continue;
-    current = applyFact(
+    current = (await applyFact(
       tx,
       effects,
       current,
@@ -187,10 +188,10 @@ export function applyPendingStatuses(tx: Tx, effects: Effects, message: store.Me
         recipientUserId: row.recipientUserId,
       },
       now,
-    ).message;
+    )).message;
     applied.push(row.id);
   }
-  store.deletePendingStatuses(tx, applied);
+  await store.deletePendingStatuses(tx, applied);
   // A status matched by opaque data gave the message its wamid: statuses keyed only by that wamid apply now too.
   if (current.wamid && current.wamid !== message.wamid) return applyPendingStatuses(tx, effects, current, now);
   return current;

@@ -1,7 +1,7 @@
 import type { AppDeps } from '../core/deps.js';
 import type { Tx } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
-import * as store from './store.js';
+import { store } from './store.js';
 import type { TrackingEventType } from './tables.js';
 
 declare module '../platform/pubsub.js' {
@@ -43,9 +43,9 @@ export interface NewTrackingEvent {
 }
 
 /** Records the event unless one with the same dedupe key exists; returns its id, or null for a repeat. */
-export function addTrackingEvent(tx: Tx, effects: Effects, event: NewTrackingEvent): string | null {
+export async function addTrackingEvent(tx: Tx, effects: Effects, event: NewTrackingEvent): Promise<string | null> {
   const id = newId();
-  const inserted = store.insertTrackingEvent(tx, {
+  const inserted = await store.insertTrackingEvent(tx, {
     id,
     sandboxId: effects.sandboxId,
     type: event.type,

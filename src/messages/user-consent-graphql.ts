@@ -35,9 +35,9 @@ builder.queryFields((t) => ({
     description:
       "A WhatsApp user's consent and ledger by business-scoped user id (for users Meta sends without a phone number); UNKNOWN when never recorded.",
     args: { userId: t.arg.string({ required: true, description: 'The BSUID, e.g. "US.13491208655302741918".' }) },
-    resolve: (_root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       try {
-        return getConsentByUserId(ctx.deps, ctx.viewer.sandboxId, args.userId);
+        return await getConsentByUserId(ctx.deps, ctx.viewer.sandboxId, args.userId);
       } catch (err) {
         if (err instanceof ValidationError) throw new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT' } });
         throw err;

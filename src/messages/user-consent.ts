@@ -1,7 +1,7 @@
 import type { AppDeps } from '../core/deps.js';
 import { ValidationError } from '../platform/errors.js';
 import type { ConsentView } from './service.js';
-import * as store from './store.js';
+import { store } from './store.js';
 
 /**
  * Consent of a user Meta knows only by a business-scoped user id (BSUID, e.g.
@@ -17,10 +17,10 @@ export interface UserConsentView extends Omit<ConsentView, 'phoneNumber'> {
   phoneNumber: string | null;
 }
 
-export function getConsentByUserId(deps: AppDeps, sandboxId: string, userId: string): UserConsentView {
+export async function getConsentByUserId(deps: AppDeps, sandboxId: string, userId: string): Promise<UserConsentView> {
   const id = typeof userId === 'string' ? userId.trim() : '';
   if (!BSUID.test(id)) throw ValidationError.field('userId', 'must be a WhatsApp business-scoped user id, e.g. US.13491208655302741918');
-  const contact = store.findContactByBsuid(deps.db, sandboxId, id);
+  const contact = await store.findContactByBsuid(deps.db, sandboxId, id);
   return {
     userId: id,
     phoneNumber: contact?.phoneNumber ?? null,

@@ -1,84 +1,20 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Sqlite from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { PreparedStatements, type WithStatements } from './prepared.js';
+import type { PgDbOrTx, PgRootDb, PgTxDb } from './pg/handle.js';
+import { pgTransaction } from './pg/transaction.js';
+import type { SqliteDb, SqliteDbOrTx, SqliteTx } from './sqlite.js';
+
+export { MIGRATIONS_FOLDER, migrationsApplied, openDatabase, readPragmas } from './sqlite.js';
+export type { Database, PragmaReport, SqliteDb, SqliteDbOrTx, SqliteTx } from './sqlite.js';
 
 /**
- * drizzle's client without a relational schema (stores query the tables they import; no code uses `db.query`),
- * carrying its connection's prepared statements.
+ * The database as services see it, whichever backend runs: a handle they pass to their slice's store and a
+ * transaction that may await store calls. SQLite (platform/sqlite.ts) is the default; PostgreSQL (platform/pg/) is
+ * chosen by a postgres:// DATABASE_URL. Each slice's store.ts dispatches a call to the store of the handle's dialect
+ * (dialectStore below); nothing above the stores knows which one runs.
  */
-export type Db = BetterSQLite3Database & WithStatements;
-/** The handle a transaction callback of inTransaction receives: same query API as Db, same statements. */
-export type Tx = Parameters<Parameters<BetterSQLite3Database['transaction']>[0]>[0] & WithStatements;
-export type DbOrTx = Db | Tx;
-
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
-
-export interface Database {
-  db: Db;
-  sqlite: Sqlite.Database;
-  file: string;
-  close(): void;
-}
-
-export interface PragmaReport {
-  journal_mode: string;
-  synchronous: number;
-  foreign_keys: number;
-  busy_timeout: number;
-}
-
-/**
- * Opens the SQLite file with the pragmas durability depends on, then applies
- * pending migrations. synchronous=FULL because better-sqlite3 defaults to NORMAL
- * in WAL mode, which can lose an acknowledged webhook on power loss.
- */
-export function openDatabase(file: string, options: { migrate?: boolean } = {}): Database {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-  const sqlite = new Sqlite(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('wal_autocheckpoint = 1000');
-  const report = readPragmas(sqlite);
-  if (report.synchronous !== 2 || report.foreign_keys !== 1 || (file !== ':memory:' && report.journal_mode !== 'wal')) {
-    sqlite.close();
-    throw new Error(`SQLite pragmas not applied: ${JSON.stringify(report)}`);
-  }
-  const db: Db = Object.assign(drizzle(sqlite), { statements: new PreparedStatements(sqlite) });
-  if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  return {
-    db,
-    sqlite,
-    file,
-    close: () => {
-      if (sqlite.open) sqlite.close();
-    },
-  };
-}
-
-export function readPragmas(sqlite: Sqlite.Database): PragmaReport {
-  return {
-    journal_mode: String(sqlite.pragma('journal_mode', { simple: true })),
-    synchronous: Number(sqlite.pragma('synchronous', { simple: true })),
-    foreign_keys: Number(sqlite.pragma('foreign_keys', { simple: true })),
-    busy_timeout: Number(sqlite.pragma('busy_timeout', { simple: true })),
-  };
-}
-
-/** True when every migration in drizzle/ has been applied to this database. */
-export function migrationsApplied(sqlite: Sqlite.Database): boolean {
-  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
-    entries: unknown[];
-  };
-  const applied = sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number };
-  return applied.n >= journal.entries.length;
-}
+export type Db = SqliteDb | PgRootDb;
+export type Tx = SqliteTx | PgTxDb;
+export type DbOrTx = SqliteDbOrTx | PgDbOrTx;
 
 /**
  * Takes part in the transactions run in its async scope (withTransactionParticipant): beforeCommit runs inside each
@@ -86,7 +22,7 @@ export function migrationsApplied(sqlite: Sqlite.Database): boolean {
  * throws, the transaction rolls back. The audit log uses it to write a mutation's row with the mutation's change.
  */
 export interface TransactionParticipant {
-  beforeCommit(tx: Tx, result: unknown): void;
+  beforeCommit(tx: Tx, result: unknown): Promise<void> | void;
 }
 
 const participants = new AsyncLocalStorage<TransactionParticipant>();
@@ -96,24 +32,71 @@ export function withTransactionParticipant<T>(participant: TransactionParticipan
   return participants.run(participant, fn);
 }
 
+export interface TransactionOptions {
+  /**
+   * SQLite: commit without waiting for the disk; the caller answers only after a later WalSync.sync (group commits).
+   * PostgreSQL commits are durable at COMMIT (synchronous_commit=on), so there it changes nothing.
+   */
+  deferSync?: boolean;
+}
+
 /**
- * Runs fn in one IMMEDIATE transaction (takes the write lock up front, so two
- * writers never deadlock on a read-to-write upgrade). fn must be synchronous:
- * better-sqlite3 transactions cannot span an await. The transaction handle
- * carries the database's prepared statements (same connection).
+ * Runs fn in one transaction: SQLite's IMMEDIATE transaction behind the connection's gate, or a PostgreSQL transaction
+ * run again on a serialization failure or a deadlock (so fn must do no I/O but the database's). Called with a
+ * transaction handle (or from inside a transaction's scope on SQLite) it nests as a savepoint.
  */
-export function inTransaction<T>(db: Db, fn: (tx: Tx) => T): T {
-  const { statements } = db;
+export async function inTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T> | T, options: TransactionOptions = {}): Promise<T> {
   const participant = participants.getStore();
-  if (!participant) return db.transaction((tx) => fn(Object.assign(tx, { statements })), { behavior: 'immediate' });
-  return db.transaction(
-    (drizzleTx) => {
-      const tx = Object.assign(drizzleTx, { statements });
-      // fn runs without the participant: a nested call (a savepoint of this transaction) does not write twice.
-      const result = participants.exit(() => fn(tx));
-      participant.beforeCommit(tx, result);
-      return result;
-    },
-    { behavior: 'immediate' },
-  );
+  const body = !participant
+    ? fn
+    : async (tx: Tx) => {
+        // fn runs without the participant: a nested call (a savepoint of this transaction) does not write twice.
+        const result = await participants.exit(() => fn(tx));
+        await participant.beforeCommit(tx, result);
+        return result;
+      };
+  if (db.backend === 'sqlite') return db.gate.transaction(body, options);
+  if (db.role === 'tx') return db.transaction(async (inner) => await participants.exit(() => fn(asPgTx(inner))));
+  return pgTransaction(db, (tx) => Promise.resolve(body(asPgTx(tx))));
+}
+
+function asPgTx(tx: object): PgTxDb {
+  return Object.assign(tx, { backend: 'pg' as const, role: 'tx' as const }) as PgTxDb;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any store function, whatever its parameters
+type StoreFunction = (db: any, ...args: any[]) => unknown;
+
+/** A store module's functions as services call them: any handle first, a Promise of the SQLite function's result. */
+export type StoreContract<S> = {
+  [K in keyof S as S[K] extends StoreFunction ? K : never]: S[K] extends (db: never, ...args: infer A) => infer R
+    ? (db: DbOrTx, ...args: A) => Promise<Awaited<R>>
+    : never;
+};
+
+/**
+ * One slice's store on both backends: each function calls the SQLite store (synchronous, so wrapped in a Promise and
+ * let through the gate) or the PostgreSQL one, by the handle's backend. `pg` must implement the same functions
+ * (PgStoreOf in pg/handle.ts checks it where it is written).
+ */
+export function dialectStore<S extends object>(sqlite: S, pg?: StoreContract<S>): StoreContract<S> {
+  const out: Record<string, (db: DbOrTx, ...args: unknown[]) => Promise<unknown>> = {};
+  for (const [name, fn] of Object.entries(sqlite)) {
+    if (typeof fn !== 'function') continue;
+    const lite = fn as (db: SqliteDbOrTx, ...args: unknown[]) => unknown;
+    const other = (pg as Record<string, (db: PgDbOrTx, ...args: unknown[]) => Promise<unknown>> | undefined)?.[name];
+    out[name] = (db, ...args) => {
+      if (db.backend === 'pg') {
+        if (!other) return Promise.reject(new Error(`store function ${name} has no PostgreSQL implementation`));
+        return other(db, ...args);
+      }
+      if (db.gate.closedToCaller) return db.gate.whenFree(() => lite(db, ...args));
+      try {
+        return Promise.resolve(lite(db, ...args));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    };
+  }
+  return out as StoreContract<S>;
 }

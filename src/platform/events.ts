@@ -30,7 +30,7 @@ export class DomainEvents {
   }
 
   /** Call inside the transaction that made the change; call jobs.notify() after commit. */
-  emit<K extends DomainEventName>(tx: DbOrTx, name: K, payload: DomainEventMap[K], sandboxId?: string): void {
-    for (const kind of this.listeners.get(name) ?? []) this.jobs.enqueue(tx, kind, payload, { sandboxId });
+  async emit<K extends DomainEventName>(tx: DbOrTx, name: K, payload: DomainEventMap[K], sandboxId?: string): Promise<void> {
+    for (const kind of this.listeners.get(name) ?? []) await this.jobs.enqueue(tx, kind, payload, { sandboxId });
   }
 }

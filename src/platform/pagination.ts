@@ -1,5 +1,4 @@
-import { asc, desc, gt, lt, type SQL } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { asc, desc, gt, lt, type Column, type SQL } from 'drizzle-orm';
 
 /**
  * Cursor pagination over time-ordered ids (see ids.ts), newest first.
@@ -60,7 +59,7 @@ export function toWindow(args: PageArgs): PageWindow {
 }
 
 /** WHERE conditions and ORDER BY for a window; the store adds its own filters. Fetches one extra row. */
-export function windowQuery(idColumn: SQLiteColumn, window: PageWindow): { conditions: SQL[]; orderBy: SQL; limit: number } {
+export function windowQuery(idColumn: Column, window: PageWindow): { conditions: SQL[]; orderBy: SQL; limit: number } {
   const conditions: SQL[] = [];
   if (window.afterId) conditions.push(lt(idColumn, window.afterId));
   if (window.beforeId) conditions.push(gt(idColumn, window.beforeId));

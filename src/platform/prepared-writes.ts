@@ -1,6 +1,6 @@
 import { eq, getTableColumns, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { DbOrTx } from './db.js';
+import type { SqliteDbOrTx as DbOrTx } from './sqlite.js';
 import { prepared } from './prepared.js';
 
 /**

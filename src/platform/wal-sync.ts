@@ -87,16 +87,20 @@ export class WalSync {
     this.toFull = wal ? sqlite.prepare('PRAGMA synchronous = FULL') : null;
   }
 
-  /** Runs fn (a synchronous transaction) with the commit's fsync deferred to `sync`; FULL is restored whatever happens. */
-  commitDeferred<T>(fn: () => T): T {
+  /**
+   * The connection's deferred-sync switch (platform/sqlite.ts DeferredSync): a transaction run with
+   * `{ deferSync: true }` commits at synchronous=NORMAL, its fsync left to `sync`; FULL is restored when it ends. The
+   * gate calls both around the transaction, so no other transaction commits at the lower level meanwhile.
+   */
+  enter(): boolean {
     // Inside an outer transaction the safety level cannot change (and that transaction's COMMIT decides anyway).
-    if (!this.toNormal || !this.toFull || this.closed || this.sqlite.inTransaction) return fn();
+    if (!this.toNormal || !this.toFull || this.closed || this.sqlite.inTransaction) return false;
     this.toNormal.run();
-    try {
-      return fn();
-    } finally {
-      this.toFull.run();
-    }
+    return true;
+  }
+
+  leave(): void {
+    this.toFull?.run();
   }
 
   /** A commit made now would wait for a sync in flight anyway (every slot taken, or the one in flight is still young). */

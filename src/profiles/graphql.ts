@@ -14,8 +14,8 @@ export const ProfileRef = builder.node(builder.objectRef<ProfileRecord>(PROFILE_
   id: { resolve: (row) => row.id },
   authScopes: (row) => ({ sandbox: row.sandboxId }),
   runScopesOnType: true,
-  loadMany: (ids, ctx) => {
-    const rows = service.findProfilesByIds(ctx.deps, ctx.viewer.sandboxId, ids as string[]);
+  loadMany: async (ids, ctx) => {
+    const rows = await service.findProfilesByIds(ctx.deps, ctx.viewer.sandboxId, ids as string[]);
     return ids.map((id) => rows.find((r) => r.id === id) ?? null);
   },
   fields: (t) => ({
@@ -42,12 +42,12 @@ const DeletedProfileRef = builder.objectRef<{ id: string; profileId: string }>('
  * profile(id:) and deleteProfile take your id for the person (profileId), and also the global Profile.id
  * that node(id:) and the Profile type hand out (issue 12 point 12). Your id wins if both could match.
  */
-function profileByRef(ctx: GraphQLContext, ref: string): { record?: ProfileRecord; given: string } {
-  const own = service.getProfile(ctx.deps, ctx.viewer.sandboxId, ref);
+async function profileByRef(ctx: GraphQLContext, ref: string): Promise<{ record?: ProfileRecord; given: string }> {
+  const own = await service.getProfile(ctx.deps, ctx.viewer.sandboxId, ref);
   if (own) return { record: own, given: `your id ${JSON.stringify(ref)}` };
   const global = parseGlobalId(ref);
   if (global?.typename === PROFILE_TYPE_NAME) {
-    const [record] = service.findProfilesByIds(ctx.deps, ctx.viewer.sandboxId, [global.id]);
+    const [record] = await service.findProfilesByIds(ctx.deps, ctx.viewer.sandboxId, [global.id]);
     return { record, given: `the global id ${JSON.stringify(ref)} (a Profile.id)` };
   }
   if (global) return { given: `${JSON.stringify(ref)}, a ${global.typename} id (not a profile)` };
@@ -60,7 +60,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'The profile with your id for the person (or its global Profile.id); null when the sandbox has none.',
     args: { id: t.arg.string({ required: true, description: 'Your id for the person (profileId); the global Profile.id works too.' }) },
-    resolve: (_root, args, ctx) => profileByRef(ctx, args.id).record ?? null,
+    resolve: async (_root, args, ctx) => (await profileByRef(ctx, args.id)).record ?? null,
   }),
 }));
 
@@ -97,11 +97,11 @@ builder.mutationFields((t) => ({
     description: 'Deletes the profile; messages already sent to it keep their records.',
     args: { input: t.arg({ type: DeleteProfileInput, required: true }) },
     errors: { types: [ValidationError, NotFoundError] },
-    resolve: (_root, { input }, ctx) => {
-      const found = profileByRef(ctx, input.id);
+    resolve: async (_root, { input }, ctx) => {
+      const found = await profileByRef(ctx, input.id);
       // Neither your id nor a Profile.id of this sandbox: say which kind of id was given.
       if (!found.record && !profileIdProblem(input.id)) throw new NotFoundError(`Profile with ${found.given}`);
-      const deleted = service.deleteProfile(ctx.deps, ctx.viewer, { id: found.record?.profileId ?? input.id });
+      const deleted = await service.deleteProfile(ctx.deps, ctx.viewer, { id: found.record?.profileId ?? input.id });
       return { id: encodeGlobalID(PROFILE_TYPE_NAME, deleted.id), profileId: deleted.profileId };
     },
   }),

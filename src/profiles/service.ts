@@ -2,7 +2,7 @@ import type { AppDeps } from '../core/deps.js';
 import { FieldErrors, NotFoundError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
-import * as store from './store.js';
+import { store } from './store.js';
 import type { ProfileRecord } from './store.js';
 import type { ProfileAttributes } from './tables.js';
 import { checkAttributes, profileIdProblem } from './validation.js';
@@ -21,7 +21,7 @@ export interface UpsertProfileInput {
   attributes?: unknown;
 }
 
-export function upsertProfile(deps: AppDeps, viewer: Viewer, input: UpsertProfileInput): ProfileRecord {
+export async function upsertProfile(deps: AppDeps, viewer: Viewer, input: UpsertProfileInput): Promise<ProfileRecord> {
   const errors = new FieldErrors();
   const idProblem = profileIdProblem(input.id);
   if (idProblem) errors.add('id', idProblem);
@@ -29,7 +29,7 @@ export function upsertProfile(deps: AppDeps, viewer: Viewer, input: UpsertProfil
   errors.throwIfAny();
   const now = new Date();
   // One statement, so no explicit transaction: the unique index makes concurrent upserts of one id safe.
-  return store.upsertProfile(deps.db, {
+  return await store.upsertProfile(deps.db, {
     id: newId(now.getTime()),
     sandboxId: viewer.sandboxId,
     profileId: input.id,
@@ -39,22 +39,22 @@ export function upsertProfile(deps: AppDeps, viewer: Viewer, input: UpsertProfil
   });
 }
 
-export function deleteProfile(deps: AppDeps, viewer: Viewer, input: { id: string }): ProfileRecord {
+export async function deleteProfile(deps: AppDeps, viewer: Viewer, input: { id: string }): Promise<ProfileRecord> {
   const problem = profileIdProblem(input.id);
   if (problem) {
     const errors = new FieldErrors();
     errors.add('id', problem);
     errors.throwIfAny();
   }
-  const deleted = store.deleteProfile(deps.db, viewer.sandboxId, input.id);
+  const deleted = await store.deleteProfile(deps.db, viewer.sandboxId, input.id);
   if (!deleted) throw new NotFoundError(`Profile ${JSON.stringify(input.id)}`);
   return deleted;
 }
 
 /** The profile with the caller's id in the sandbox; undefined when absent (or the id cannot exist). */
-export function getProfile(deps: AppDeps, sandboxId: string, profileId: string): ProfileRecord | undefined {
+export async function getProfile(deps: AppDeps, sandboxId: string, profileId: string): Promise<ProfileRecord | undefined> {
   if (profileIdProblem(profileId)) return undefined;
-  return store.findProfile(deps.db, sandboxId, profileId);
+  return await store.findProfile(deps.db, sandboxId, profileId);
 }
 
 /**
@@ -62,14 +62,14 @@ export function getProfile(deps: AppDeps, sandboxId: string, profileId: string):
  * are simply absent from the map. Duplicates are read once; large lists are
  * read in chunks of one query each.
  */
-export function getProfiles(deps: AppDeps, sandboxId: string, profileIds: string[]): Map<string, ProfileRecord> {
+export async function getProfiles(deps: AppDeps, sandboxId: string, profileIds: string[]): Promise<Map<string, ProfileRecord>> {
   const wanted = [...new Set(profileIds)].filter((id) => !profileIdProblem(id));
   const out = new Map<string, ProfileRecord>();
-  for (const row of store.findProfilesByProfileIds(deps.db, sandboxId, wanted)) out.set(row.profileId, row);
+  for (const row of await store.findProfilesByProfileIds(deps.db, sandboxId, wanted)) out.set(row.profileId, row);
   return out;
 }
 
 /** Profiles by their row ids (node loader), scoped to the sandbox. */
-export function findProfilesByIds(deps: AppDeps, sandboxId: string, ids: string[]): ProfileRecord[] {
-  return store.findProfilesByIds(deps.db, sandboxId, ids);
+export async function findProfilesByIds(deps: AppDeps, sandboxId: string, ids: string[]): Promise<ProfileRecord[]> {
+  return await store.findProfilesByIds(deps.db, sandboxId, ids);
 }

@@ -17,18 +17,18 @@ import { beginSendAttemptIn, getMessage, OUTCOME_UNKNOWN_REASON, type AutoReplyP
  */
 export async function runAutoReply(deps: AppDeps, payload: AutoReplyPayload, ctx: JobContext): Promise<void> {
   const { sandboxId, messageId } = payload;
-  const queued = getMessage(deps, sandboxId, messageId);
+  const queued = await getMessage(deps, sandboxId, messageId);
   if (!queued || queued.status !== 'QUEUED' || queued.wamid) return;
   if (queued.statusReason === OUTCOME_UNKNOWN_REASON) return;
-  const credential = getCredential(deps, sandboxId, queued.credentialId);
+  const credential = await getCredential(deps, sandboxId, queued.credentialId);
   if (!credential) {
-    fail(deps, payload, 'The WhatsApp API credential no longer exists.');
+    await fail(deps, payload, 'The WhatsApp API credential no longer exists.');
     return;
   }
   // Meta reported (account_update) that this account cannot send replies now: FAILED naming the event, never sent.
-  const refusal = accountSendRefusal(deps, credential.id, { template: false });
+  const refusal = await accountSendRefusal(deps, credential.id, { template: false });
   if (refusal) {
-    fail(deps, payload, refusal.message);
+    await fail(deps, payload, refusal.message);
     return;
   }
   // Concurrent jobs wait for pacing slots on the queue's one signal.
@@ -52,12 +52,12 @@ export async function runAutoReply(deps: AppDeps, payload: AutoReplyPayload, ctx
   if (result.kind === 'stopped') throw new TransientJobError('stopped before the auto-reply was written');
 }
 
-function fail(deps: AppDeps, payload: AutoReplyPayload, reason: string): void {
-  recordSendOutcome(deps, payload.sandboxId, payload.messageId, { kind: 'failed', metaErrorCode: null, reason });
+async function fail(deps: AppDeps, payload: AutoReplyPayload, reason: string): Promise<void> {
+  await recordSendOutcome(deps, payload.sandboxId, payload.messageId, { kind: 'failed', metaErrorCode: null, reason });
   deps.state.sends.notifySettled(payload.messageId);
 }
 
 /** The job failed for good (not a Meta refusal: those are recorded at once): say so on the message. */
-export function autoReplyExhausted(deps: AppDeps, payload: AutoReplyPayload, error: Error): void {
-  fail(deps, payload, `The auto-reply could not be sent: ${error.message}`.slice(0, 500));
+export async function autoReplyExhausted(deps: AppDeps, payload: AutoReplyPayload, error: Error): Promise<void> {
+  await fail(deps, payload, `The auto-reply could not be sent: ${error.message}`.slice(0, 500));
 }

@@ -16,7 +16,8 @@ import type { AfterCommit, TxMemo } from './group-commit.js';
 import type { BatchState } from './batch-state.js';
 import type { SendRuntime, SendSpec } from './sender.js';
 import { insertLinkRows } from './single.js';
-import * as store from './store.js';
+import { store } from './store.js';
+import type { RecipientRow } from './store.js';
 
 /**
  * Runs batches. A slice job works through a batch's pending recipients for
@@ -48,8 +49,8 @@ type Conditions =
   | { kind: 'cancel'; reason: string };
 
 /** Whether the batch may send now, and if not why (pause) or never again (cancel). */
-function conditions(deps: AppDeps, batch: BatchRecord): Conditions {
-  const config = getChannelConfiguration(deps, batch.sandboxId, batch.channelConfigurationId);
+async function conditions(deps: AppDeps, batch: BatchRecord): Promise<Conditions> {
+  const config = await getChannelConfiguration(deps, batch.sandboxId, batch.channelConfigurationId);
   if (!config)
     return { kind: 'cancel', reason: 'Cancelled: the channel configuration was deleted; recipients not sent by then were not sent.' };
   if (config.status !== 'ACTIVE' || !config.credentialId) {
@@ -58,7 +59,7 @@ function conditions(deps: AppDeps, batch: BatchRecord): Conditions {
       reason: `Paused: the channel configuration is ${config.status}; sending resumes by itself when it is ACTIVE again.`,
     };
   }
-  const credential = getCredential(deps, batch.sandboxId, config.credentialId);
+  const credential = await getCredential(deps, batch.sandboxId, config.credentialId);
   if (!credential) return { kind: 'pause', reason: 'Paused: the WhatsApp API credential of the channel configuration no longer exists.' };
   if (credential.status !== 'ACTIVE') {
     return {
@@ -66,9 +67,9 @@ function conditions(deps: AppDeps, batch: BatchRecord): Conditions {
       reason: `Paused: the WhatsApp API credential is ${credential.status}${credential.statusMessage ? ` (${credential.statusMessage})` : ''}.`,
     };
   }
-  const refusal = accountSendRefusal(deps, credential.id, { template: batch.content.template != null });
+  const refusal = await accountSendRefusal(deps, credential.id, { template: batch.content.template != null });
   if (refusal) return { kind: 'pause', reason: `Paused: ${refusal.message.replace(/^Not sent: /, '')}` };
-  const policy = policyContext(deps, config);
+  const policy = await policyContext(deps, config);
   // Marketing when created, or since (the configuration's marketing actions are read now).
   if ((batch.marketing || policy.marketing) && credential.qualityRating === 'RED') return { kind: 'pause', reason: QUALITY_RED_REASON };
   const display = credential.displayPhoneNumber;
@@ -76,10 +77,10 @@ function conditions(deps: AppDeps, batch: BatchRecord): Conditions {
   return { kind: 'go', config, credential, policy, fromNumber };
 }
 
-function scheduleSlice(deps: AppDeps, payload: BatchJobPayload, delayMs: number): void {
+async function scheduleSlice(deps: AppDeps, payload: BatchJobPayload, delayMs: number): Promise<void> {
   const next: 0 | 1 = payload.slot === 0 ? 1 : 0;
-  inTransaction(deps.db, (tx) => {
-    deps.jobs.enqueue<BatchJobPayload>(
+  await inTransaction(deps.db, async (tx) => {
+    await deps.jobs.enqueue<BatchJobPayload>(
       tx,
       BATCH_JOB,
       { ...payload, slot: next },
@@ -90,13 +91,13 @@ function scheduleSlice(deps: AppDeps, payload: BatchJobPayload, delayMs: number)
 }
 
 /** Moves the batch and announces it after commit. */
-function move(deps: AppDeps, batch: BatchRecord, status: BatchRecord['status'], reason: string | null): BatchRecord {
-  const moved = inTransaction(deps.db, (tx) => transitionBatch(tx, batch.sandboxId, batch.id, status, reason));
+async function move(deps: AppDeps, batch: BatchRecord, status: BatchRecord['status'], reason: string | null): Promise<BatchRecord> {
+  const moved = await inTransaction(deps.db, (tx) => transitionBatch(tx, batch.sandboxId, batch.id, status, reason));
   if (moved) {
     publishBatch(deps, batch.sandboxId, batch.id);
     deps.logger.info({ sandboxId: batch.sandboxId, batchId: batch.id, status, reason }, 'message batch status changed');
   }
-  return moved ?? store.findBatch(deps.db, batch.sandboxId, batch.id) ?? batch;
+  return moved ?? await store.findBatch(deps.db, batch.sandboxId, batch.id) ?? batch;
 }
 
 function compiledOf(deps: AppDeps, batch: BatchRecord): CompiledContent {
@@ -121,7 +122,7 @@ interface SliceEnv {
 
 /** One slice of a batch: returns when the slice time is up, the batch paused, or it is finished. */
 export async function runBatchSlice(deps: AppDeps, payload: BatchJobPayload, ctx: JobContext): Promise<void> {
-  const first = store.findBatch(deps.db, payload.sandboxId, payload.batchId);
+  const first = await store.findBatch(deps.db, payload.sandboxId, payload.batchId);
   if (!first || isTerminal(first.status)) return;
   const rt = deps.state.sends;
   const runners = deps.state.batchRunners;
@@ -148,7 +149,7 @@ export async function runBatchSlice(deps: AppDeps, payload: BatchJobPayload, ctx
     state.flushProgress();
     runners.leave(state);
   }
-  if (next && !ctx.signal.aborted) scheduleSlice(deps, payload, next.delayMs);
+  if (next && !ctx.signal.aborted) await scheduleSlice(deps, payload, next.delayMs);
 }
 
 async function drive(env: SliceEnv, started: number, slice: number): Promise<{ delayMs: number } | null> {
@@ -156,29 +157,29 @@ async function drive(env: SliceEnv, started: number, slice: number): Promise<{ d
   const signal = env.waitSignal;
   let batch = env.batch;
   for (;;) {
-    const current = store.findBatch(deps.db, batch.sandboxId, batch.id);
+    const current = await store.findBatch(deps.db, batch.sandboxId, batch.id);
     if (!current || isTerminal(current.status)) return null;
     batch = current;
     state.recheck = false;
-    const cond = conditions(deps, batch);
+    const cond = await conditions(deps, batch);
     if (cond.kind === 'cancel') {
       await state.settleAll();
-      move(deps, batch, 'CANCELLED', cond.reason);
+      await move(deps, batch, 'CANCELLED', cond.reason);
       return null;
     }
     if (cond.kind === 'pause') {
       // Waits for a slot end; sends already on their way to Meta finish, so the counters are final when PAUSED shows.
       state.halt.abort();
       await state.settleAll();
-      move(deps, batch, 'PAUSED', cond.reason);
+      await move(deps, batch, 'PAUSED', cond.reason);
       return { delayMs: PAUSE_POLL_MS };
     }
-    if (batch.status !== 'RUNNING') batch = move(deps, batch, 'RUNNING', null);
+    if (batch.status !== 'RUNNING') batch = await move(deps, batch, 'RUNNING', null);
     if (Date.now() - started >= slice || signal.aborted) return { delayMs: 0 };
 
-    const cap = Math.min(256, Math.max(8, Math.ceil(rt.pacerFor(cond.credential).bucket.rate / 4)));
-    const ready = store
-      .readyRecipients(deps.db, batch.id, new Date(), cap * 2 + state.inflight.size)
+    const cap = Math.min(256, Math.max(8, Math.ceil((await rt.pacerFor(cond.credential)).bucket.rate / 4)));
+    const ready = (await store
+      .readyRecipients(deps.db, batch.id, new Date(), cap * 2 + state.inflight.size))
       .filter((r) => !state.inflight.has(r.position))
       .slice(0, cap * 2);
     if (!ready.length) {
@@ -186,9 +187,9 @@ async function drive(env: SliceEnv, started: number, slice: number): Promise<{ d
         await Promise.race([state.nextDone(), sleep(Math.max(1, slice - (Date.now() - started)))]);
         continue;
       }
-      const pending = store.pendingState(deps.db, batch.id);
+      const pending = await store.pendingState(deps.db, batch.id);
       if (pending.pending === 0) {
-        complete(deps, batch);
+        await complete(deps, batch);
         return null;
       }
       const wait = Math.max(0, (pending.nextNotBefore?.getTime() ?? Date.now()) - Date.now());
@@ -197,7 +198,7 @@ async function drive(env: SliceEnv, started: number, slice: number): Promise<{ d
       await sleep(Math.max(1, wait), undefined, { signal }).catch(() => undefined);
       continue;
     }
-    const profiles = getProfiles(
+    const profiles = await getProfiles(
       deps,
       batch.sandboxId,
       ready.filter((r) => !r.messageId).map((r) => r.profileId),
@@ -221,7 +222,7 @@ async function drive(env: SliceEnv, started: number, slice: number): Promise<{ d
 const MAX_RECIPIENT_ERRORS = 5;
 
 /** An unexpected error for one recipient: try it again later, and give up after a few. */
-async function recipientFailed(env: SliceEnv, batch: BatchRecord, recipient: store.RecipientRow, err: unknown): Promise<void> {
+async function recipientFailed(env: SliceEnv, batch: BatchRecord, recipient: RecipientRow, err: unknown): Promise<void> {
   const giveUp = recipient.refusals + 1 >= MAX_RECIPIENT_ERRORS;
   env.deps.logger.error(
     { err, sandboxId: batch.sandboxId, batchId: batch.id, position: recipient.position, giveUp },
@@ -241,9 +242,9 @@ async function recipientFailed(env: SliceEnv, batch: BatchRecord, recipient: sto
   }
 }
 
-function complete(deps: AppDeps, batch: BatchRecord): void {
-  const moved = inTransaction(deps.db, (tx) => {
-    if (store.pendingState(tx, batch.id).pending > 0) return null;
+async function complete(deps: AppDeps, batch: BatchRecord): Promise<void> {
+  const moved = await inTransaction(deps.db, async (tx) => {
+    if ((await store.pendingState(tx, batch.id)).pending > 0) return null;
     // Not silent when recipients are unsettled: the view derives statusReason from the unknown count (unsettledReason).
     return transitionBatch(tx, batch.sandboxId, batch.id, 'COMPLETED', null);
   });
@@ -257,9 +258,9 @@ function complete(deps: AppDeps, batch: BatchRecord): void {
  * The batch is still RUNNING, read in the caller's transaction (once per group
  * transaction): the guard against starting a send after a pause or cancel committed.
  */
-function stillRunning(tx: Tx, memo: TxMemo, batch: BatchRecord): boolean {
+async function stillRunning(tx: Tx, memo: TxMemo, batch: BatchRecord): Promise<boolean> {
   const key = `batch-status:${batch.id}`;
-  if (!memo.has(key)) memo.set(key, store.readBatch(tx, batch.sandboxId, batch.id)?.status);
+  if (!memo.has(key)) memo.set(key, (await store.readBatch(tx, batch.sandboxId, batch.id))?.status);
   return memo.get(key) === 'RUNNING';
 }
 
@@ -267,14 +268,14 @@ async function sendRecipient(
   env: SliceEnv,
   batch: BatchRecord,
   cond: Extract<Conditions, { kind: 'go' }>,
-  recipient: store.RecipientRow,
+  recipient: RecipientRow,
   profile: ProfileRecord | undefined,
 ): Promise<void> {
   const { deps, rt, state, compiled, signal, waitSignal } = env;
   const { sandboxId } = batch;
   const publicUrl = deps.config.publicUrl;
-  const markDone = (tx: Tx, after: AfterCommit): void => {
-    store.markRecipientDone(tx, batch.id, recipient.position);
+  const markDone = async (tx: Tx, after: AfterCommit): Promise<void> => {
+    await store.markRecipientDone(tx, batch.id, recipient.position);
     after(() => state.progress());
   };
   const common = {
@@ -296,18 +297,18 @@ async function sendRecipient(
   let spec: SendSpec;
   if (recipient.messageId) {
     // Its message exists: Meta refused it for now earlier, and this is the next try.
-    const message = getMessage(deps, sandboxId, recipient.messageId);
+    const message = await getMessage(deps, sandboxId, recipient.messageId);
     const messageId = recipient.messageId;
     spec = {
       ...common,
       recipientKey: message?.toNumber ?? messageId,
-      begin: (tx, _after, memo) => (stillRunning(tx, memo, batch) ? beginSendAttemptIn(tx, sandboxId, messageId) : null),
+      begin: async (tx, _after, memo) => (await stillRunning(tx, memo, batch) ? await beginSendAttemptIn(tx, sandboxId, messageId) : null),
     };
   } else {
     const blocked = (phoneE164: string | null, reason: string, text: string | null, template: Record<string, unknown> | null) =>
-      rt.commits.run((tx, after, memo) => {
-        if (!stillRunning(tx, memo, batch)) return;
-        const recorded = recordOutboundMessage(
+      rt.commits.run(async (tx, after, memo) => {
+        if (!await stillRunning(tx, memo, batch)) return;
+        const recorded = await recordOutboundMessage(
           deps,
           {
             sandboxId,
@@ -322,7 +323,7 @@ async function sendRecipient(
           },
           tx,
         );
-        store.markRecipientDone(tx, batch.id, recipient.position, recorded.message.id);
+        await store.markRecipientDone(tx, batch.id, recipient.position, recorded.message.id);
         after(() => {
           publishTrackingEvents(deps, sandboxId, recorded.trackingEventIds);
           state.progress();
@@ -334,7 +335,7 @@ async function sendRecipient(
       await blocked(null, `No profile with id ${JSON.stringify(recipient.profileId)} exists in this sandbox.`, raw.text, rawTemplate);
       return;
     }
-    const check = checkRecipient(deps, cond.policy, { attributes: profile.attributes });
+    const check = await checkRecipient(deps, cond.policy, { attributes: profile.attributes });
     const rendered = renderContent(compiled, profile.attributes, publicUrl);
     if (!check.ok) {
       const plain = renderContent({ ...compiled, trackLinks: false }, profile.attributes, publicUrl);
@@ -350,10 +351,10 @@ async function sendRecipient(
     spec = {
       ...common,
       recipientKey: check.phoneE164,
-      begin: (tx, _after, memo) => {
+      begin: async (tx, _after, memo) => {
         // Two runs of one batch (a lease taken over) may both reach this recipient: the first one takes it.
-        if (!stillRunning(tx, memo, batch) || !store.recipientUntaken(tx, batch.id, recipient.position)) return null;
-        const recorded = recordOutboundMessage(
+        if (!await stillRunning(tx, memo, batch) || !await store.recipientUntaken(tx, batch.id, recipient.position)) return null;
+        const recorded = await recordOutboundMessage(
           deps,
           {
             sandboxId,
@@ -368,8 +369,8 @@ async function sendRecipient(
           tx,
         );
         const now = new Date();
-        insertLinkRows(tx, sandboxId, recorded.message.id, rendered.links, now);
-        store.setRecipientMessage(tx, batch.id, recipient.position, recorded.message.id);
+        await insertLinkRows(tx, sandboxId, recorded.message.id, rendered.links, now);
+        await store.setRecipientMessage(tx, batch.id, recipient.position, recorded.message.id);
         return beginSendAttemptIn(tx, sandboxId, recorded.message.id, now);
       },
     };

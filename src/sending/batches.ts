@@ -11,7 +11,8 @@ import { compileContent, policyContext, type ContentInput } from './compose.js';
 import { refuseBlockedAccount } from './account-gate.js';
 import { requireActiveConfiguration } from './single.js';
 import { checkTemplateSend } from './template-check.js';
-import * as store from './store.js';
+import { store } from './store.js';
+import type { BatchFilter, BatchPatch, BatchRow } from './store.js';
 import type { BatchStatus } from './tables.js';
 
 declare module '../platform/pubsub.js' {
@@ -42,7 +43,7 @@ const TERMINAL: ReadonlySet<BatchStatus> = new Set(['COMPLETED', 'CANCELLED']);
 
 export const CANCELLED_REASON = 'Cancelled by an administrator: recipients not sent by then were not sent.';
 
-export type BatchRecord = store.BatchRow;
+export type BatchRecord = BatchRow;
 
 /** A batch with its counters (aggregates over its messages). */
 export interface BatchView extends BatchRecord {
@@ -68,8 +69,8 @@ export function unsettledReason(deps: AppDeps, unknown: number): string {
   return `Completed with ${n} of unknown outcome: Meta never answered the send, so it is not resent. A status webhook settles each one; without one it is UNKNOWN ${minutes} min after its send (SEND_OUTCOME_UNKNOWN_DEADLINE_MS).`;
 }
 
-function withCounts(deps: AppDeps, rows: BatchRecord[]): BatchView[] {
-  const counts = store.batchCounts(
+async function withCounts(deps: AppDeps, rows: BatchRecord[]): Promise<BatchView[]> {
+  const counts = await store.batchCounts(
     deps.db,
     rows.map((r) => r.id),
     OUTCOME_UNKNOWN_REASON,
@@ -81,18 +82,18 @@ function withCounts(deps: AppDeps, rows: BatchRecord[]): BatchView[] {
   });
 }
 
-export function getBatch(deps: AppDeps, sandboxId: string, id: string): BatchView | undefined {
-  const row = store.findBatch(deps.db, sandboxId, id);
-  return row ? withCounts(deps, [row])[0] : undefined;
+export async function getBatch(deps: AppDeps, sandboxId: string, id: string): Promise<BatchView | undefined> {
+  const row = await store.findBatch(deps.db, sandboxId, id);
+  return row ? (await withCounts(deps, [row]))[0] : undefined;
 }
 
-export function findBatches(deps: AppDeps, sandboxId: string, ids: string[]): BatchView[] {
-  return withCounts(deps, store.findBatches(deps.db, sandboxId, ids));
+export async function findBatches(deps: AppDeps, sandboxId: string, ids: string[]): Promise<BatchView[]> {
+  return withCounts(deps, await store.findBatches(deps.db, sandboxId, ids));
 }
 
-export function listBatches(deps: AppDeps, sandboxId: string, window: PageWindow, filter: store.BatchFilter): Page<BatchView> {
-  const rows = withCounts(deps, store.listBatches(deps.db, sandboxId, window, filter));
-  return toPage(rows, window, store.countBatches(deps.db, sandboxId, filter));
+export async function listBatches(deps: AppDeps, sandboxId: string, window: PageWindow, filter: BatchFilter): Promise<Page<BatchView>> {
+  const rows = await withCounts(deps, await store.listBatches(deps.db, sandboxId, window, filter));
+  return toPage(rows, window, await store.countBatches(deps.db, sandboxId, filter));
 }
 
 export function publishBatch(deps: AppDeps, sandboxId: string, batchId: string): void {
@@ -100,21 +101,21 @@ export function publishBatch(deps: AppDeps, sandboxId: string, batchId: string):
 }
 
 /** Moves the batch (read in tx) to status; returns the updated row, or null when it already was there or is terminal. */
-export function transitionBatch(
+export async function transitionBatch(
   tx: Tx,
   sandboxId: string,
   batchId: string,
   status: BatchStatus,
   reason: string | null,
   now = new Date(),
-): BatchRecord | null {
-  const current = store.findBatch(tx, sandboxId, batchId);
+): Promise<BatchRecord | null> {
+  const current = await store.findBatch(tx, sandboxId, batchId);
   if (!current || isTerminal(current.status)) return null;
   if (current.status === status && current.statusReason === reason) return null;
-  const patch: store.BatchPatch = { status, statusReason: reason, statusVersion: current.statusVersion + 1, updatedAt: now };
+  const patch: BatchPatch = { status, statusReason: reason, statusVersion: current.statusVersion + 1, updatedAt: now };
   if (status === 'RUNNING' && !current.startedAt) patch.startedAt = now;
   if (isTerminal(status)) patch.finishedAt = now;
-  store.updateBatch(tx, batchId, patch);
+  await store.updateBatch(tx, batchId, patch);
   return { ...current, ...patch };
 }
 
@@ -148,9 +149,9 @@ export async function sendWhatsAppMessages(deps: AppDeps, viewer: Viewer, input:
   }
   const compiled = compileContent(errors, input, deps.config.publicUrl);
   errors.throwIfAny();
-  refuseBlockedAccount(deps, viewer.sandboxId, input.channelConfigurationId, Boolean(input.template));
-  const config = requireActiveConfiguration(deps, viewer.sandboxId, input.channelConfigurationId);
-  const marketing = policyContext(deps, config).marketing;
+  await refuseBlockedAccount(deps, viewer.sandboxId, input.channelConfigurationId, Boolean(input.template));
+  const config = await requireActiveConfiguration(deps, viewer.sandboxId, input.channelConfigurationId);
+  const marketing = (await policyContext(deps, config)).marketing;
   // Checked once for the whole batch: a template Meta would refuse would otherwise fail once per recipient.
   if (compiled!.content.template) await checkTemplateSend(deps, { ...config, marketing }, compiled!.content.template);
   const profileIds = [...new Set(ids)];
@@ -171,9 +172,9 @@ export async function sendWhatsAppMessages(deps: AppDeps, viewer: Viewer, input:
     finishedAt: null,
     updatedAt: now,
   };
-  inTransaction(deps.db, (tx) => {
-    store.insertBatch(tx, batch);
-    store.insertRecipients(
+  await inTransaction(deps.db, async (tx) => {
+    await store.insertBatch(tx, batch);
+    await store.insertRecipients(
       tx,
       profileIds.map((profileId, position) => ({
         batchId: batch.id,
@@ -185,7 +186,7 @@ export async function sendWhatsAppMessages(deps: AppDeps, viewer: Viewer, input:
         refusals: 0,
       })),
     );
-    deps.jobs.enqueue<BatchJobPayload>(
+    await deps.jobs.enqueue<BatchJobPayload>(
       tx,
       BATCH_JOB,
       { sandboxId: batch.sandboxId, batchId: batch.id, slot: 0 },
@@ -210,16 +211,16 @@ export type BatchStopper = (batchId: string) => Promise<void>;
  */
 export async function cancelMessageBatch(deps: AppDeps, viewer: Viewer, id: string, stop: BatchStopper): Promise<BatchView> {
   requireWhatsAppEntitlement(viewer);
-  const moved = inTransaction(deps.db, (tx) => {
-    const current = store.findBatch(tx, viewer.sandboxId, id);
+  const moved = await inTransaction(deps.db, async (tx) => {
+    const current = await store.findBatch(tx, viewer.sandboxId, id);
     if (!current) throw new NotFoundError('Message batch');
     if (current.status === 'COMPLETED') throw new InvalidStateError('This batch has already COMPLETED; there is nothing left to cancel.');
     if (current.status === 'CANCELLED') return null;
-    const updated = transitionBatch(tx, viewer.sandboxId, id, 'CANCELLED', CANCELLED_REASON);
-    store.deleteUnsentBatchMessages(tx, viewer.sandboxId, id, OUTCOME_UNKNOWN_REASON);
+    const updated = await transitionBatch(tx, viewer.sandboxId, id, 'CANCELLED', CANCELLED_REASON);
+    await store.deleteUnsentBatchMessages(tx, viewer.sandboxId, id, OUTCOME_UNKNOWN_REASON);
     return updated;
   });
   if (moved) publishBatch(deps, viewer.sandboxId, id);
   await stop(id);
-  return getBatch(deps, viewer.sandboxId, id)!;
+  return (await getBatch(deps, viewer.sandboxId, id))!;
 }

@@ -189,8 +189,8 @@ export interface PolicyContext {
   marketing: boolean;
 }
 
-export function policyContext(deps: AppDeps, config: ChannelConfigurationRecord): PolicyContext {
-  const found = findMarketingActions(deps, config.sandboxId, config.marketingActionIds);
+export async function policyContext(deps: AppDeps, config: ChannelConfigurationRecord): Promise<PolicyContext> {
+  const found = await findMarketingActions(deps, config.sandboxId, config.marketingActionIds);
   // In the order the configuration lists them: the first failing policy is the one named.
   const actions = config.marketingActionIds.flatMap((id) => {
     const a = found.find((x) => x.id === id);
@@ -198,7 +198,7 @@ export function policyContext(deps: AppDeps, config: ChannelConfigurationRecord)
   });
   return {
     sandboxId: config.sandboxId,
-    executionField: effectiveExecutionField(deps, config),
+    executionField: await effectiveExecutionField(deps, config),
     actions,
     marketing: actions.some((a) => a.key === 'whatsapp_marketing' || a.consentPolicy !== null),
   };
@@ -221,7 +221,7 @@ export function phoneFromInput(raw: string): string | null {
  * then every marketing action's consent policy against the profile (a bare
  * number has no profile, so a policy that needs an attribute fails).
  */
-export function checkRecipient(deps: AppDeps, ctx: PolicyContext, who: { attributes: unknown; phoneE164?: string | null }): RecipientCheck {
+export async function checkRecipient(deps: AppDeps, ctx: PolicyContext, who: { attributes: unknown; phoneE164?: string | null }): Promise<RecipientCheck> {
   let phoneE164: string;
   if (who.phoneE164) {
     phoneE164 = who.phoneE164;
@@ -233,7 +233,7 @@ export function checkRecipient(deps: AppDeps, ctx: PolicyContext, who: { attribu
       return { ok: false, phoneE164: null, reason: `No recipient number: profile ${ctx.executionField} is not a valid phone number.` };
     phoneE164 = usable;
   }
-  const consent = getConsentByPhoneNumber(deps, ctx.sandboxId, phoneE164);
+  const consent = await getConsentByPhoneNumber(deps, ctx.sandboxId, phoneE164);
   if (consent.status === 'OPTED_OUT') {
     const since = consent.changedAt ? ` on ${consent.changedAt.toISOString()}` : '';
     return {

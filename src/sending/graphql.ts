@@ -19,7 +19,8 @@ import { sendOutcomeResult } from './send-outcome.js';
 import { sendWhatsAppMessage } from './single.js';
 import { TemplateInputType, templateOf } from './template-inputs.js';
 import { TemplateRefusedError } from '../templates/graphql.js';
-import * as store from './store.js';
+import { store } from './store.js';
+import type { LinkRow } from './store.js';
 import type { BatchStatus } from './tables.js';
 
 /** Sending (contract §4): sendWhatsAppMessage, batches with live progress, tracked links and the report. */
@@ -40,7 +41,7 @@ export const MessageBatchStatusEnum = builder.enumType('MessageBatchStatus', {
   } as const satisfies Record<BatchStatus, unknown>,
 });
 
-const TrackedLinkRef = builder.objectRef<store.LinkRow>('TrackedLink').implement({
+const TrackedLinkRef = builder.objectRef<LinkRow>('TrackedLink').implement({
   description: 'A link of a message that was rewritten to a tracked redirect.',
   fields: (t) => ({
     url: t.exposeString('url', { description: 'The original URL the redirect leads to.' }),
@@ -59,8 +60,8 @@ export const MessageBatchRef = builder.node(builder.objectRef<batches.BatchView>
   id: { resolve: (b) => b.id },
   authScopes: (b) => ({ sandbox: b.sandboxId }),
   runScopesOnType: true,
-  loadMany: (ids, ctx) => {
-    const rows = batches.findBatches(ctx.deps, ctx.viewer.sandboxId, ids as string[]);
+  loadMany: async (ids, ctx) => {
+    const rows = await batches.findBatches(ctx.deps, ctx.viewer.sandboxId, ids as string[]);
     return ids.map((id) => rows.find((r) => r.id === id) ?? null);
   },
   fields: (t) => ({
@@ -113,8 +114,8 @@ export const MessageBatchRef = builder.node(builder.objectRef<batches.BatchView>
         type: WhatsAppMessageRef,
         description: 'The messages of the batch so far (one per recipient once its turn came), newest first.',
         args: { status: t.arg({ type: MessageStatusEnum, required: false, description: 'Only messages with this status.' }) },
-        resolve: (b, args, ctx) =>
-          toConnection(messages.listMessages(ctx.deps, ctx.viewer.sandboxId, pageWindow(args), { batchId: b.id, status: args.status })),
+        resolve: async (b, args, ctx) =>
+          toConnection(await messages.listMessages(ctx.deps, ctx.viewer.sandboxId, pageWindow(args), { batchId: b.id, status: args.status })),
       },
       { name: 'MessageBatchMessageConnection', description: 'A page of the messages of a batch.' },
       { name: 'MessageBatchMessageEdge', description: 'A message of a batch in a page.' },
@@ -130,7 +131,7 @@ builder.objectFields(WhatsAppMessageRef, (t) => ({
     type: MessageBatchRef,
     nullable: true,
     description: 'The batch it was sent with; null for single sends and inbound messages.',
-    resolve: (m, _args, ctx) => (m.batchId ? (batches.getBatch(ctx.deps, ctx.viewer.sandboxId, m.batchId) ?? null) : null),
+    resolve: async (m, _args, ctx) => (m.batchId ? (await batches.getBatch(ctx.deps, ctx.viewer.sandboxId, m.batchId) ?? null) : null),
   }),
   trackedLinks: t.field({
     type: [TrackedLinkRef],
@@ -291,9 +292,9 @@ builder.queryFields((t) => ({
       since: t.arg({ type: 'DateTime', required: false, description: 'From this time (inclusive).' }),
       until: t.arg({ type: 'DateTime', required: false, description: 'Up to this time (inclusive).' }),
     },
-    resolve: (_root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       try {
-        return messageReport(ctx.deps, ctx.viewer.sandboxId, {
+        return await messageReport(ctx.deps, ctx.viewer.sandboxId, {
           channelConfigurationId: configurationFilter(args.channelConfigurationId),
           since: args.since,
           until: args.until,
@@ -311,9 +312,9 @@ builder.queryFields((t) => ({
         status: t.arg({ type: MessageBatchStatusEnum, required: false, description: 'Only batches in this status.' }),
         channelConfigurationId: t.arg.id({ required: false, description: 'Only batches of this channel configuration.' }),
       },
-      resolve: (_root, args, ctx) =>
+      resolve: async (_root, args, ctx) =>
         toConnection(
-          batches.listBatches(ctx.deps, ctx.viewer.sandboxId, pageWindow(args), {
+          await batches.listBatches(ctx.deps, ctx.viewer.sandboxId, pageWindow(args), {
             status: args.status,
             channelConfigurationId: configurationFilter(args.channelConfigurationId),
           }),
@@ -324,9 +325,9 @@ builder.queryFields((t) => ({
   ),
 }));
 
-function subscribedBatchId(ctx: GraphQLContext, raw: string): string {
+async function subscribedBatchId(ctx: GraphQLContext, raw: string): Promise<string> {
   const id = decodeBatchId(raw, 'id');
-  if (!batches.getBatch(ctx.deps, ctx.viewer.sandboxId, id)) {
+  if (!await batches.getBatch(ctx.deps, ctx.viewer.sandboxId, id)) {
     throw new GraphQLError('Message batch not found', { extensions: { code: 'NOT_FOUND' } });
   }
   return id;
@@ -338,7 +339,7 @@ builder.subscriptionFields((t) => ({
     description:
       'The batch now, then its counters and status at most every 500 ms while it runs, and its final state; ends when it is COMPLETED or CANCELLED.',
     args: { id: t.arg.id({ required: true, description: 'The batch.' }) },
-    subscribe: (_root, args, ctx) => batchProgress(ctx.deps, ctx.viewer.sandboxId, subscribedBatchId(ctx, args.id)),
+    subscribe: async (_root, args, ctx) => batchProgress(ctx.deps, ctx.viewer.sandboxId, await subscribedBatchId(ctx, args.id)),
     resolve: (batch) => batch,
   }),
 }));

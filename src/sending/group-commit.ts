@@ -22,7 +22,7 @@ export type AfterCommit = (fn: () => void) => void;
 /** Values read once per transaction and shared by its writes (e.g. a batch's status for the send guard). */
 export type TxMemo = Map<string, unknown>;
 
-export type GroupWrite<T> = (tx: Tx, after: AfterCommit, memo: TxMemo) => T;
+export type GroupWrite<T> = (tx: Tx, after: AfterCommit, memo: TxMemo) => T | Promise<T>;
 
 interface Pending {
   write: GroupWrite<unknown>;
@@ -56,17 +56,17 @@ export class GroupCommit {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
+    setImmediate(async () => {
       this.scheduled = false;
-      this.flush();
+      await this.flush();
     });
   }
 
-  private flush(): void {
+  private async flush(): Promise<void> {
     const batch = this.queue.splice(0, MAX_WRITES_PER_COMMIT);
     if (this.queue.length) this.schedule();
     if (!batch.length) return;
-    const outcomes = this.commitGroup(batch);
+    const outcomes = await this.commitGroup(batch);
     // Nothing is answered before the commits are on disk; a failed sync fails the writes it covers.
     this.wal.sync((syncError) => {
       batch.forEach((item, i) => {
@@ -79,37 +79,43 @@ export class GroupCommit {
   }
 
   /** The whole group in one transaction; if a write throws, each again in its own, so only that one fails. */
-  private commitGroup(batch: Pending[]): Outcome[] {
+  private async commitGroup(batch: Pending[]): Promise<Outcome[]> {
     try {
-      return this.commit(batch);
+      return await this.commit(batch);
     } catch (err) {
       if (!(err instanceof GroupFailed) || batch.length === 1) {
         const error = err instanceof GroupFailed ? err.cause : err;
         return batch.map(() => ({ ok: false, error }));
       }
-      return batch.map((item) => {
+      const outcomes: Outcome[] = [];
+      for (const item of batch) {
         try {
-          return this.commit([item])[0]!;
+          outcomes.push((await this.commit([item]))[0]!);
         } catch (inner) {
-          return { ok: false, error: inner instanceof GroupFailed ? inner.cause : inner };
+          outcomes.push({ ok: false, error: inner instanceof GroupFailed ? inner.cause : inner });
         }
-      });
+      }
+      return outcomes;
     }
   }
 
-  private commit(batch: Pending[]): Outcome[] {
-    return this.wal.commitDeferred(() =>
-      inTransaction(this.deps.db, (tx) => {
+  private async commit(batch: Pending[]): Promise<Outcome[]> {
+    return await inTransaction(
+      this.deps.db,
+      async (tx) => {
         const memo: TxMemo = new Map();
-        return batch.map((item): Outcome => {
+        const outcomes: Outcome[] = [];
+        for (const item of batch) {
           const after: Array<() => void> = [];
           try {
-            return { ok: true, value: item.write(tx, (fn) => after.push(fn), memo), after };
+            outcomes.push({ ok: true, value: await item.write(tx, (fn) => after.push(fn), memo), after });
           } catch (error) {
             throw new GroupFailed('a write of the group failed', { cause: error });
           }
-        });
-      }),
+        }
+        return outcomes;
+      },
+      { deferSync: true },
     );
   }
 

@@ -5,7 +5,8 @@ import { inTransaction } from '../platform/db.js';
 import { getMessage, publishTrackingEvents } from '../messages/service.js';
 import { isLinkToken, redirectTarget } from './link-rewrite.js';
 import { addTrackingEvent, Effects } from '../messages/tracking.js';
-import * as store from './store.js';
+import { store } from './store.js';
+import type { LinkRow } from './store.js';
 
 /**
  * GET /l/<token>: the tracked-link redirect. The target comes only from the
@@ -24,12 +25,12 @@ function notFound(res: ServerResponse): void {
 }
 
 /** Counts the click and records the link's CLICKED event once (its dedupe key is the link). */
-export function recordClick(deps: AppDeps, link: store.LinkRow, at = new Date()): { first: boolean } {
+export async function recordClick(deps: AppDeps, link: LinkRow, at = new Date()): Promise<{ first: boolean }> {
   const effects = new Effects(link.sandboxId);
-  const first = inTransaction(deps.db, (tx) => {
-    store.countClick(tx, link.id, at);
-    const message = getMessage(deps, link.sandboxId, link.messageId);
-    const eventId = addTrackingEvent(tx, effects, {
+  const first = await inTransaction(deps.db, async (tx) => {
+    await store.countClick(tx, link.id, at);
+    const message = await getMessage(deps, link.sandboxId, link.messageId);
+    const eventId = await addTrackingEvent(tx, effects, {
       type: 'CLICKED',
       at,
       messageId: link.messageId,
@@ -52,7 +53,7 @@ export function linkRoute(deps: AppDeps): HttpRoute {
       const m = PATH.exec(pathname);
       return m ? { token: m[1]! } : null;
     },
-    handle: (req: IncomingMessage, res: ServerResponse, params) => {
+    handle: async (req: IncomingMessage, res: ServerResponse, params) => {
       const method = req.method ?? 'GET';
       if (method !== 'GET' && method !== 'HEAD') {
         sendText(res, 405, 'Method not allowed\n', { allow: 'GET, HEAD' });
@@ -60,10 +61,10 @@ export function linkRoute(deps: AppDeps): HttpRoute {
       }
       const token = params.token ?? '';
       if (!isLinkToken(token)) return notFound(res);
-      const link = store.findLinkByToken(deps.db, token);
+      const link = await store.findLinkByToken(deps.db, token);
       const target = link ? redirectTarget(link.url) : null;
       if (!link || !target) return notFound(res);
-      if (method === 'GET' && !PREVIEW_AGENTS.test(String(req.headers['user-agent'] ?? ''))) recordClick(deps, link);
+      if (method === 'GET' && !PREVIEW_AGENTS.test(String(req.headers['user-agent'] ?? ''))) await recordClick(deps, link);
       res.writeHead(302, {
         location: target,
         'cache-control': 'no-store',

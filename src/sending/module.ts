@@ -28,8 +28,8 @@ export const sendingModule: DomainModule = (deps) => {
     maxFailures: 10,
     backoff: { baseMs: 1_000, capMs: 60_000 },
     run: (payload, ctx) => runBatchSlice(deps, payload, ctx),
-    onExhausted: (payload, error) => {
-      const moved = inTransaction(deps.db, (tx) =>
+    onExhausted: async (payload, error) => {
+      const moved = await inTransaction(deps.db, (tx) =>
         transitionBatch(
           tx,
           payload.sandboxId,
@@ -47,7 +47,7 @@ export const sendingModule: DomainModule = (deps) => {
     concurrency: 1,
     every: () => sweepEveryMs(deps),
     run: async () => {
-      settleUnknownOutcomes(deps);
+      await settleUnknownOutcomes(deps);
     },
   });
 

@@ -31,7 +31,7 @@ async function* progressGenerator(
   tag: (tag: LiveTag) => void,
 ): AsyncGenerator<BatchView> {
   try {
-    let current = getBatch(deps, sandboxId, batchId);
+    let current = await getBatch(deps, sandboxId, batchId);
     if (!current) return;
     let last = fingerprint(current);
     // The shared stream (mode 'events') starts from the state each subscriber was sent on its own.
@@ -48,7 +48,7 @@ async function* progressGenerator(
       const wait = lastAt + THROTTLE_MS - Date.now();
       // Events arriving meanwhile stay buffered; the state read after the wait covers them all.
       if (wait > 0) await sleep(wait);
-      current = getBatch(deps, sandboxId, batchId);
+      current = await getBatch(deps, sandboxId, batchId);
       if (!current) return;
       const print = fingerprint(current);
       if (print === last) continue;

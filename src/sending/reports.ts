@@ -2,7 +2,8 @@ import { getChannelConfiguration } from '../channel-configurations/service.js';
 import type { AppDeps } from '../core/deps.js';
 import { NotFoundError, ValidationError } from '../platform/errors.js';
 import { OUTCOME_UNKNOWN_REASON } from '../messages/service.js';
-import * as store from './store.js';
+import { store } from './store.js';
+import type { ReportCounts } from './store.js';
 
 /**
  * messageReport: counts per status, clicks, opt-outs and inbound traffic for a
@@ -10,7 +11,7 @@ import * as store from './store.js';
  * SQL aggregates (store.reportCounts).
  */
 
-export interface MessageReport extends store.ReportCounts {
+export interface MessageReport extends ReportCounts {
   /** delivered / sent; null when nothing was sent. */
   deliveryRate: number | null;
   readRate: number | null;
@@ -26,15 +27,15 @@ export interface ReportInput {
 
 const rate = (part: number, sent: number): number | null => (sent > 0 ? part / sent : null);
 
-export function messageReport(deps: AppDeps, sandboxId: string, input: ReportInput): MessageReport {
+export async function messageReport(deps: AppDeps, sandboxId: string, input: ReportInput): Promise<MessageReport> {
   if (input.since && input.until && input.since > input.until) throw ValidationError.field('since', 'must not be after until');
   let credentialId: string | null = null;
   if (input.channelConfigurationId) {
-    const config = getChannelConfiguration(deps, sandboxId, input.channelConfigurationId);
+    const config = await getChannelConfiguration(deps, sandboxId, input.channelConfigurationId);
     if (!config) throw new NotFoundError('Channel configuration');
     credentialId = config.credentialId;
   }
-  const counts = store.reportCounts(deps.db, {
+  const counts = await store.reportCounts(deps.db, {
     sandboxId,
     channelConfigurationId: input.channelConfigurationId ?? null,
     credentialId,

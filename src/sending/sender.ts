@@ -15,7 +15,7 @@ import { DEFAULT_THROUGHPUT_PENALTY_MS } from './token-bucket.js';
 import { Effects } from '../messages/tracking.js';
 import { buildBody } from './compose.js';
 import { GroupCommit, type AfterCommit, type TxMemo } from './group-commit.js';
-import * as store from './store.js';
+import { store } from './store.js';
 
 /**
  * The one send path (single sends and batches): pace to the sender's
@@ -100,7 +100,7 @@ export interface SendSpec {
   /** Refusals so far for this message (131056 backoff exponent and the give-up cap). */
   refusals: number;
   /** In the begin transaction: guard, create the message if needed, and begin the attempt; null = do not send now. */
-  begin(tx: Tx, after: AfterCommit, memo: TxMemo): SendAttempt | null;
+  begin(tx: Tx, after: AfterCommit, memo: TxMemo): SendAttempt | null | Promise<SendAttempt | null>;
   /** In the outcome transaction, after the core recorded accepted / failed / unknown (e.g. mark a batch recipient done). */
   settled?(tx: Tx, message: WhatsAppMessageRecord | undefined, after: AfterCommit): void;
   /** In the transaction that cancels a refused attempt (e.g. push a batch recipient's next try). */
@@ -136,7 +136,7 @@ export class SendRuntime {
    * send attempts of the last window stored in the database, so a restart (or a
    * second credential of the same number) cannot burst past Meta's limit.
    */
-  pacerFor(credential: CredentialRecord): SenderPacer {
+  async pacerFor(credential: CredentialRecord): Promise<SenderPacer> {
     const known = this.pacers.get(credential.phoneNumberId);
     const sender = {
       phoneNumberId: credential.phoneNumberId,
@@ -149,7 +149,7 @@ export class SendRuntime {
       const wallNow = Date.now();
       const monoNow = performance.now();
       const since = new Date(wallNow - windowMs - SEEDED_SEND_LATE_MS);
-      const recent = store.recentSendAttempts(this.deps.db, credential.phoneNumberId, since);
+      const recent = await store.recentSendAttempts(this.deps.db, credential.phoneNumberId, since);
       // A mark is written before its request leaves: count each as if it left SEEDED_SEND_LATE_MS later.
       const times = recent.map((at) => Math.min(monoNow, monoNow - (wallNow - at.getTime()) + SEEDED_SEND_LATE_MS));
       pacer.bucket.seed(times);
@@ -192,7 +192,7 @@ export class SendRuntime {
    */
   async send(spec: SendSpec): Promise<SendResult> {
     const { recipientKey, ticket } = spec;
-    const pacer = this.pacerFor(spec.credential);
+    const pacer = await this.pacerFor(spec.credential);
     const delayMs = pacer.pairs.admit(recipientKey, ticket, PAIR_WAIT_MAX_MS);
     if (delayMs > 0) return { kind: 'deferred', delayMs };
     let result: SendResult | undefined;
@@ -345,9 +345,9 @@ export class SendRuntime {
     }
     if (outcome) {
       const recorded = outcome;
-      const updated = await this.commits.run((tx, after) => {
+      const updated = await this.commits.run(async (tx, after) => {
         const effects = new Effects(spec.sandboxId);
-        const row = recordSendOutcomeIn(this.deps, tx, effects, message.id, recorded);
+        const row = await recordSendOutcomeIn(this.deps, tx, effects, message.id, recorded);
         spec.settled?.(tx, row, after);
         after(() => effects.publish(this.deps));
         return row;
@@ -357,8 +357,8 @@ export class SendRuntime {
     }
     // Refused or aborted: Meta certainly did not take it, so a later try may send it.
     const delayMs = delivery.kind === 'refused' ? delivery.delayMs : 0;
-    await this.commits.run((tx) => {
-      cancelSendAttemptIn(tx, spec.sandboxId, message.id);
+    await this.commits.run(async (tx) => {
+      await cancelSendAttemptIn(tx, spec.sandboxId, message.id);
       spec.refused?.(tx, delayMs);
     });
     if (delivery.kind === 'aborted') return { kind: 'stopped' };

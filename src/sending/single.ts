@@ -30,7 +30,7 @@ import {
 } from './compose.js';
 import { refuseBlockedAccount } from './account-gate.js';
 import { checkTemplateSend } from './template-check.js';
-import * as store from './store.js';
+import { store } from './store.js';
 
 /** sendWhatsAppMessage: one message, recorded and queued in one transaction, sent by a durable job. */
 
@@ -53,12 +53,12 @@ const NOT_ACTIVE_HINT: Record<string, string> = {
 };
 
 /** The configuration to send through: it must exist in the sandbox and be ACTIVE. */
-export function requireActiveConfiguration(
+export async function requireActiveConfiguration(
   deps: AppDeps,
   sandboxId: string,
   id: string,
-): ChannelConfigurationRecord & { credentialId: string } {
-  const config = getChannelConfiguration(deps, sandboxId, id);
+): Promise<ChannelConfigurationRecord & { credentialId: string }> {
+  const config = await getChannelConfiguration(deps, sandboxId, id);
   if (!config) throw new NotFoundError(CONFIGURATION);
   if (config.status !== 'ACTIVE' || !config.credentialId) {
     throw new InvalidStateError(
@@ -68,14 +68,14 @@ export function requireActiveConfiguration(
   return config as ChannelConfigurationRecord & { credentialId: string };
 }
 
-export function insertLinkRows(
+export async function insertLinkRows(
   tx: Parameters<typeof store.insertLinks>[0],
   sandboxId: string,
   messageId: string,
   links: NewLink[],
   now: Date,
-): void {
-  store.insertLinks(
+): Promise<void> {
+  await store.insertLinks(
     tx,
     links.map((l) => ({
       id: newId(now.getTime()),
@@ -121,28 +121,28 @@ export async function sendWhatsAppMessage(deps: AppDeps, viewer: Viewer, input: 
   const compiled = compileContent(errors, input, publicUrl);
   errors.throwIfAny();
 
-  refuseBlockedAccount(deps, viewer.sandboxId, input.channelConfigurationId, Boolean(input.template));
-  const config = requireActiveConfiguration(deps, viewer.sandboxId, input.channelConfigurationId);
-  const policy = policyContext(deps, config);
+  await refuseBlockedAccount(deps, viewer.sandboxId, input.channelConfigurationId, Boolean(input.template));
+  const config = await requireActiveConfiguration(deps, viewer.sandboxId, input.channelConfigurationId);
+  const policy = await policyContext(deps, config);
   const template = compiled!.content.template;
   if (template) await checkTemplateSend(deps, { ...config, marketing: policy.marketing }, template);
   let attributes: unknown = {};
   if (hasProfile) {
-    const profile = getProfile(deps, viewer.sandboxId, input.profileId!);
+    const profile = await getProfile(deps, viewer.sandboxId, input.profileId!);
     if (!profile) throw new NotFoundError(`Profile ${JSON.stringify(input.profileId)}`);
     attributes = profile.attributes;
   }
   // Bad personalization is the caller's input: a ValidationError naming the paths, nothing recorded.
   const rendered = renderContent(compiled!, attributes, publicUrl);
   if (!rendered.ok) throw renderValidationError(rendered);
-  const check = checkRecipient(deps, policy, { attributes, phoneE164 });
+  const check = await checkRecipient(deps, policy, { attributes, phoneE164 });
   // A blocked message never goes out: store what it would have said, without tracked links.
   const stored = check.ok ? rendered : renderContent({ ...compiled!, trackLinks: false }, attributes, publicUrl);
   if (!stored.ok) throw renderValidationError(stored);
 
   const now = new Date();
-  const recorded = inTransaction(deps.db, (tx) => {
-    const result = recordOutboundMessage(
+  const recorded = await inTransaction(deps.db, async (tx) => {
+    const result = await recordOutboundMessage(
       deps,
       {
         sandboxId: viewer.sandboxId,
@@ -156,8 +156,8 @@ export async function sendWhatsAppMessage(deps: AppDeps, viewer: Viewer, input: 
       tx,
     );
     if (check.ok) {
-      insertLinkRows(tx, viewer.sandboxId, result.message.id, stored.links, now);
-      deps.jobs.enqueue<SendJobPayload>(
+      await insertLinkRows(tx, viewer.sandboxId, result.message.id, stored.links, now);
+      await deps.jobs.enqueue<SendJobPayload>(
         tx,
         SEND_JOB,
         { sandboxId: viewer.sandboxId, messageId: result.message.id },
@@ -171,31 +171,31 @@ export async function sendWhatsAppMessage(deps: AppDeps, viewer: Viewer, input: 
   const settled = deps.state.sends.waitSettled(recorded.message.id, SEND_WAIT_MS);
   deps.jobs.notify();
   await settled;
-  return getMessage(deps, viewer.sandboxId, recorded.message.id) ?? recorded.message;
+  return await getMessage(deps, viewer.sandboxId, recorded.message.id) ?? recorded.message;
 }
 
-function fail(deps: AppDeps, payload: SendJobPayload, reason: string): void {
-  recordSendOutcome(deps, payload.sandboxId, payload.messageId, { kind: 'failed', metaErrorCode: null, reason });
+async function fail(deps: AppDeps, payload: SendJobPayload, reason: string): Promise<void> {
+  await recordSendOutcome(deps, payload.sandboxId, payload.messageId, { kind: 'failed', metaErrorCode: null, reason });
   deps.state.sends.notifySettled(payload.messageId);
 }
 
 /** The send job: one attempt per run; the job queue is the only retry layer. */
 export async function runSendJob(deps: AppDeps, payload: SendJobPayload, ctx: JobContext): Promise<void> {
   const { sandboxId, messageId } = payload;
-  const message = getMessage(deps, sandboxId, messageId);
+  const message = await getMessage(deps, sandboxId, messageId);
   if (!message || message.direction !== 'OUTBOUND' || message.status !== 'QUEUED' || message.wamid) return;
   if (message.statusReason === OUTCOME_UNKNOWN_REASON) return;
   if (message.channelConfigurationId) {
-    const config = getChannelConfiguration(deps, sandboxId, message.channelConfigurationId);
+    const config = await getChannelConfiguration(deps, sandboxId, message.channelConfigurationId);
     if (!config || config.status !== 'ACTIVE') {
       // "Nothing is sent through it": a retry that comes after a deactivation does not go out.
-      fail(deps, payload, `Not sent: the channel configuration is ${config ? config.status : 'deleted'}.`);
+      await fail(deps, payload, `Not sent: the channel configuration is ${config ? config.status : 'deleted'}.`);
       return;
     }
   }
-  const credential = getCredential(deps, sandboxId, message.credentialId);
+  const credential = await getCredential(deps, sandboxId, message.credentialId);
   if (!credential) {
-    fail(deps, payload, 'Not sent: the WhatsApp API credential no longer exists.');
+    await fail(deps, payload, 'Not sent: the WhatsApp API credential no longer exists.');
     return;
   }
   // Concurrent send jobs wait for pacing slots on the queue's one signal.
@@ -215,6 +215,6 @@ export async function runSendJob(deps: AppDeps, payload: SendJobPayload, ctx: Jo
 }
 
 /** The job failed for good (a bug or the database, not Meta: Meta's refusals are recorded at once). */
-export function sendJobExhausted(deps: AppDeps, payload: SendJobPayload, error: Error): void {
-  fail(deps, payload, `The message could not be sent: ${error.message}`.slice(0, 500));
+export async function sendJobExhausted(deps: AppDeps, payload: SendJobPayload, error: Error): Promise<void> {
+  await fail(deps, payload, `The message could not be sent: ${error.message}`.slice(0, 500));
 }

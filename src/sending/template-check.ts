@@ -137,7 +137,7 @@ export async function checkTemplateSend(
   target: { sandboxId: string; credentialId: string; marketing: boolean },
   t: TemplateContent,
 ): Promise<void> {
-  const credential = getCredential(deps, target.sandboxId, target.credentialId);
+  const credential = await getCredential(deps, target.sandboxId, target.credentialId);
   if (!credential) return;
   const catalog = templateCatalog(deps);
   let answer = await catalog.read(credential);

@@ -1,6 +1,6 @@
 import type { AppDeps } from '../core/deps.js';
 import { inTransaction } from '../platform/db.js';
-import { settleUnknownOutcomes as settleRows } from '../messages/store.js';
+import { store as messagesStore } from '../messages/store.js';
 import { publishBatch } from './batches.js';
 
 /**
@@ -24,14 +24,14 @@ export function unknownReason(deps: AppDeps): string {
 }
 
 /** Settles what is past the deadline; returns how many messages became UNKNOWN. */
-export function settleUnknownOutcomes(deps: AppDeps, now = new Date()): number {
+export async function settleUnknownOutcomes(deps: AppDeps, now = new Date()): Promise<number> {
   const cutoff = new Date(now.getTime() - deps.config.meta.outcomeUnknownDeadlineMs);
   const reason = unknownReason(deps);
   let total = 0;
   for (;;) {
     const batches = new Map<string, string>();
-    const settled = inTransaction(deps.db, (tx) => {
-      const rows = settleRows(tx, cutoff, reason, now);
+    const settled = await inTransaction(deps.db, async (tx) => {
+      const rows = await messagesStore.settleUnknownOutcomes(tx, cutoff, reason, now);
       for (const r of rows) if (r.batchId) batches.set(r.batchId, r.sandboxId);
       return rows.length;
     });

@@ -90,7 +90,7 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
 
   /** Live streams re-check their key: a revoked key stops receiving within streamKeyRecheckMs (WebSocket and SSE alike). */
   const auth = new ApiKeyAuthenticator(deps.db);
-  const keyWatcher = new KeyWatcher(config.limits.streamKeyRecheckMs, (authorization) => !!auth.authenticate(authorization));
+  const keyWatcher = new KeyWatcher(config.limits.streamKeyRecheckMs, async (authorization) => !!(await auth.authenticate(authorization)));
   const watchKey = (authorization: string | undefined, onRevoked: () => void) => keyWatcher.watch(authorization, onRevoked);
   const caps = new ConnectionCaps({ total: config.limits.wsMaxConnections, perKey: config.limits.wsMaxConnectionsPerKey });
   const fanout = new SharedFanout();
@@ -183,7 +183,7 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
       await serveYoga(req, res, { viewer: undefined as unknown as Viewer, requestId });
       return;
     }
-    const viewer = auth.authenticate(req.headers.authorization);
+    const viewer = await auth.authenticate(req.headers.authorization);
     if (!viewer) return sendJson(res, 401, UNAUTHENTICATED_BODY, { 'www-authenticate': 'Bearer' });
     if (method === 'POST') {
       const problem = postContentTypeProblem(req);

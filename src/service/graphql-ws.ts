@@ -72,10 +72,10 @@ export function attachGraphqlWs(
         const root = args.rootValue as EnvelopedRoot;
         return (root.fanout ? fanout.subscribe(args, root.subscribe, root.fanout) : root.subscribe(args)) as never;
       },
-      onConnect: (ctx) => {
+      onConnect: async (ctx) => {
         const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const authorization = typeof raw === 'string' ? raw : undefined;
-        const viewer = auth.authenticate(authorization);
+        const viewer = await auth.authenticate(authorization);
         if (!viewer) return false; // graphql-ws closes with 4403 Forbidden
         const refusal = caps.acquire(viewer.apiKeyId);
         if (refusal) {

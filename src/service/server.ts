@@ -84,6 +84,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     },
   });
 
+  const walSync = new WalSync(database.sqlite);
+  // Group commits (inTransaction's deferSync) leave their fsync to this connection's one WalSync.
+  database.db.gate.deferredSync = walSync;
   // SQLite has one writer process: a lease found at start belongs to a process that died.
   const jobs = new JobQueue(database.db, logger, {
     leaseMs: config.jobs.leaseMs,
@@ -94,7 +97,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     config,
     db: database.db,
     sqlite: database.sqlite,
-    walSync: new WalSync(database.sqlite),
+    walSync,
     logger,
     pubsub: new PubSub(),
     jobs,
@@ -123,9 +126,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 
   let bootstrapKey: CreatedApiKey | undefined;
-  if (options.bootstrap && !config.isProduction) bootstrapKey = bootstrapIfEmpty(deps.db, [WHATSAPP_ENTITLEMENT]) ?? undefined;
+  if (options.bootstrap && !config.isProduction) bootstrapKey = await bootstrapIfEmpty(deps.db, [WHATSAPP_ENTITLEMENT]) ?? undefined;
 
-  if (options.startJobs !== false) deps.jobs.start();
+  if (options.startJobs !== false) await deps.jobs.start();
   for (const runtime of runtimes) runtime.onStart?.();
   logger.info({ url, database: config.database.file, env: config.env }, 'whatsapp-channel-service listening');
 

@@ -20,8 +20,8 @@ export const MarketingActionRef = builder.node(builder.objectRef<MarketingAction
   id: { resolve: (row) => row.id },
   authScopes: (row) => ({ sandbox: row.sandboxId }),
   runScopesOnType: true,
-  loadMany: (ids, ctx) => {
-    const rows = service.findMarketingActions(ctx.deps, ctx.viewer.sandboxId, ids as string[]);
+  loadMany: async (ids, ctx) => {
+    const rows = await service.findMarketingActions(ctx.deps, ctx.viewer.sandboxId, ids as string[]);
     return ids.map((id) => rows.find((r) => r.id === id) ?? null);
   },
   fields: (t) => ({

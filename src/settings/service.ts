@@ -4,13 +4,14 @@ import { ConflictError, FieldErrors } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
 import { attributePathProblem } from './attribute-path.js';
-import * as store from './store.js';
+import { store } from './store.js';
+import type { MarketingActionRecord } from './store.js';
 import type { ConsentPolicy } from './tables.js';
 
 export const DEFAULT_WHATSAPP_EXECUTION_FIELD = 'mobilePhone.number';
 
 /** The catalog every sandbox starts with. */
-const SEED_MARKETING_ACTIONS: Array<Pick<store.MarketingActionRecord, 'key' | 'name' | 'description' | 'consentPolicy'>> = [
+const SEED_MARKETING_ACTIONS: Array<Pick<MarketingActionRecord, 'key' | 'name' | 'description' | 'consentPolicy'>> = [
   {
     key: 'whatsapp_marketing',
     name: 'WhatsApp marketing',
@@ -33,26 +34,26 @@ const SEED_MARKETING_ACTIONS: Array<Pick<store.MarketingActionRecord, 'key' | 'n
 ];
 
 /** Seeds the catalog of a sandbox that has none yet; idempotent. */
-function seed(deps: AppDeps, sandboxId: string): void {
-  inTransaction(deps.db, (tx) => {
+async function seed(deps: AppDeps, sandboxId: string): Promise<void> {
+  await inTransaction(deps.db, async (tx) => {
     const now = Date.now();
-    SEED_MARKETING_ACTIONS.forEach((action, i) => {
-      store.insertMarketingAction(tx, { id: newId(now + i), sandboxId, createdAt: new Date(now), ...action }, true);
-    });
+    for (const [i, action] of SEED_MARKETING_ACTIONS.entries()) {
+      await store.insertMarketingAction(tx, { id: newId(now + i), sandboxId, createdAt: new Date(now), ...action }, true);
+    }
   });
 }
 
 /** The catalog; seeded the first time a sandbox reads it. */
-export function listMarketingActions(deps: AppDeps, viewer: Viewer): store.MarketingActionRecord[] {
-  const actions = store.listMarketingActions(deps.db, viewer.sandboxId);
+export async function listMarketingActions(deps: AppDeps, viewer: Viewer): Promise<MarketingActionRecord[]> {
+  const actions = await store.listMarketingActions(deps.db, viewer.sandboxId);
   if (actions.length) return actions;
-  seed(deps, viewer.sandboxId);
-  return store.listMarketingActions(deps.db, viewer.sandboxId);
+  await seed(deps, viewer.sandboxId);
+  return await store.listMarketingActions(deps.db, viewer.sandboxId);
 }
 
 /** Actions by id. No seeding here: seeded actions get new ids, so seeding could never add one of `ids`. */
-export function findMarketingActions(deps: AppDeps, sandboxId: string, ids: string[]): store.MarketingActionRecord[] {
-  return store.findMarketingActionsByIds(deps.db, sandboxId, ids);
+export async function findMarketingActions(deps: AppDeps, sandboxId: string, ids: string[]): Promise<MarketingActionRecord[]> {
+  return await store.findMarketingActionsByIds(deps.db, sandboxId, ids);
 }
 
 export interface CreateMarketingActionInput {
@@ -64,7 +65,7 @@ export interface CreateMarketingActionInput {
 
 const KEY_RULE = /^[a-z][a-z0-9_]{1,63}$/;
 
-export function createMarketingAction(deps: AppDeps, viewer: Viewer, input: CreateMarketingActionInput): store.MarketingActionRecord {
+export async function createMarketingAction(deps: AppDeps, viewer: Viewer, input: CreateMarketingActionInput): Promise<MarketingActionRecord> {
   const errors = new FieldErrors();
   if (!KEY_RULE.test(input.key)) errors.add('key', 'must be 2-64 lower-case letters, digits or "_", starting with a letter');
   const name = input.name.trim();
@@ -80,12 +81,12 @@ export function createMarketingAction(deps: AppDeps, viewer: Viewer, input: Crea
   }
   errors.throwIfAny();
   // Seeded first, so that an action created before the first read does not stand in for the whole catalog.
-  if (!store.listMarketingActions(deps.db, viewer.sandboxId).length) seed(deps, viewer.sandboxId);
-  return inTransaction(deps.db, (tx) => {
-    if (store.findMarketingActionByKey(tx, viewer.sandboxId, input.key)) {
+  if (!(await store.listMarketingActions(deps.db, viewer.sandboxId)).length) await seed(deps, viewer.sandboxId);
+  return await inTransaction(deps.db, async (tx) => {
+    if (await store.findMarketingActionByKey(tx, viewer.sandboxId, input.key)) {
       throw new ConflictError(`a marketing action with key "${input.key}" already exists`);
     }
-    const row: store.MarketingActionRecord = {
+    const row: MarketingActionRecord = {
       id: newId(),
       sandboxId: viewer.sandboxId,
       key: input.key,
@@ -94,7 +95,7 @@ export function createMarketingAction(deps: AppDeps, viewer: Viewer, input: Crea
       consentPolicy: input.consentPolicy ?? null,
       createdAt: new Date(),
     };
-    store.insertMarketingAction(tx, row);
+    await store.insertMarketingAction(tx, row);
     return row;
   });
 }
@@ -104,19 +105,19 @@ export interface GeneralSettings {
   whatsAppExecutionField: string;
 }
 
-export function getGeneralSettings(deps: AppDeps, sandboxId: string): GeneralSettings {
-  const row = store.findGeneralSettings(deps.db, sandboxId);
+export async function getGeneralSettings(deps: AppDeps, sandboxId: string): Promise<GeneralSettings> {
+  const row = await store.findGeneralSettings(deps.db, sandboxId);
   return { sandboxId, whatsAppExecutionField: row?.whatsAppExecutionField ?? DEFAULT_WHATSAPP_EXECUTION_FIELD };
 }
 
-export function updateGeneralSettings(deps: AppDeps, viewer: Viewer, input: { whatsAppExecutionField: string }): GeneralSettings {
+export async function updateGeneralSettings(deps: AppDeps, viewer: Viewer, input: { whatsAppExecutionField: string }): Promise<GeneralSettings> {
   const problem = attributePathProblem(input.whatsAppExecutionField);
   if (problem) {
     const errors = new FieldErrors();
     errors.add('whatsAppExecutionField', problem);
     errors.throwIfAny();
   }
-  store.upsertGeneralSettings(deps.db, {
+  await store.upsertGeneralSettings(deps.db, {
     sandboxId: viewer.sandboxId,
     whatsAppExecutionField: input.whatsAppExecutionField,
     updatedAt: new Date(),

@@ -13,25 +13,25 @@ export type AccountChangeResult = { applied: string } | { ignored: string } | { 
 
 const PARTNER_EVENTS = new Set(['PARTNER_APP_INSTALLED', 'PARTNER_APP_UNINSTALLED', 'PARTNER_ADDED', 'PARTNER_REMOVED']);
 
-export function applyAccountChange(
+export async function applyAccountChange(
   deps: AppDeps,
   input: { sandboxId: string; entryId: string; deliveryId: string },
   change: AccountUpdateChange,
   deferPublish: (publish: () => void) => void,
-): AccountChangeResult {
+): Promise<AccountChangeResult> {
   const wabaId = change.wabaInfo?.wabaId ?? input.entryId;
-  const targets = listCredentialsByWabaId(deps, input.sandboxId, wabaId).filter(
+  const targets = (await listCredentialsByWabaId(deps, input.sandboxId, wabaId)).filter(
     // An app event about another app (partner_app_id) is not about the app our tokens belong to.
     (c) => !(PARTNER_EVENTS.has(change.event) && change.wabaInfo?.partnerAppId && c.appId && c.appId !== change.wabaInfo.partnerAppId),
   );
   if (!targets.length) {
-    if (listCredentialsByWabaId(deps, input.sandboxId, wabaId).length)
+    if ((await listCredentialsByWabaId(deps, input.sandboxId, wabaId)).length)
       return { ignored: `${change.event} about another app (${change.wabaInfo?.partnerAppId ?? '?'})` };
     return { quarantined: `${change.event} is about WABA ${wabaId}, which no credential of this sandbox uses` };
   }
   const effects = new Map<AccountUpdateEffect, number>();
   for (const credential of targets) {
-    const effect = applyAccountUpdate(
+    const effect = await applyAccountUpdate(
       deps,
       credential,
       {

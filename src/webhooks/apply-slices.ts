@@ -3,10 +3,9 @@
  * steps of as many deliveries as fit before a deadline, then the caller
  * commits and yields, so that a 3 MB delivery never holds the event loop.
  */
-import type { AppDeps } from '../core/deps.js';
-import { inTransaction } from '../platform/db.js';
+import { inTransaction, type DbOrTx, type Tx } from '../platform/db.js';
 import type { Processed, PreparedDelivery, ProcessResult } from './processor.js';
-import * as store from './store.js';
+import { store } from './store.js';
 
 /** A batch of applied deliveries: the ones that failed (their changes rolled back) and the events to publish after commit. */
 export interface AppliedBatch {
@@ -28,18 +27,21 @@ export interface AppliedBatch {
  * back alone (steps committed by earlier transactions stay; its retry applies
  * them again as duplicates) and reported in `failed`; the others still commit.
  */
-export function applyPrepared(deps: AppDeps, queue: PreparedDelivery[], deadline = Infinity): AppliedBatch {
+export async function applyPrepared(db: DbOrTx, queue: PreparedDelivery[], deadline = Infinity): Promise<AppliedBatch> {
   const batch: AppliedBatch = { processed: [], failed: [], publish: () => {} };
   const events: Array<() => void> = [];
-  const inSavepoint = deps.sqlite.transaction((p: PreparedDelivery): ProcessResult | null => {
-    const applying = p.applying!;
-    for (;;) {
-      const step = applying.steps.next();
-      if (step.done) return step.value;
-      if (performance.now() >= deadline) return null;
-    }
-  });
-  inTransaction(deps.db, () => {
+  const inSavepoint = (tx: Tx, p: PreparedDelivery): Promise<ProcessResult | null> =>
+    inTransaction(tx, async () => {
+      const applying = p.applying!;
+      for (;;) {
+        const step = await applying.steps.next();
+        if (step.done) return step.value;
+        if (performance.now() >= deadline) return null;
+      }
+    });
+  // Called inside the caller's transaction (a drain's group commit), or in one of its own.
+  const inOne = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => (db.role === 'tx' ? await fn(db) : await inTransaction(db, fn));
+  await inOne(async (tx) => {
     while (queue.length) {
       const p = queue[0]!;
       if (p.decided) {
@@ -52,7 +54,7 @@ export function applyPrepared(deps: AppDeps, queue: PreparedDelivery[], deadline
         p.applying = { steps: p.apply!((e) => own.push(e)), events: own };
       }
       try {
-        const result = inSavepoint(p);
+        const result = await inSavepoint(tx, p);
         events.push(...p.applying.events.splice(0));
         if (!result) break;
         batch.processed.push({ delivery: p.delivery, result });
@@ -63,7 +65,7 @@ export function applyPrepared(deps: AppDeps, queue: PreparedDelivery[], deadline
       }
       if (performance.now() >= deadline) break;
     }
-    recordOutcomes(deps, batch.processed);
+    await recordOutcomes(tx, batch.processed);
   });
   batch.publish = () => {
     for (const publish of events) publish();
@@ -72,10 +74,10 @@ export function applyPrepared(deps: AppDeps, queue: PreparedDelivery[], deadline
 }
 
 /** Writes outcomes; call inside the transaction that applied them. */
-function recordOutcomes(deps: AppDeps, processed: Processed[]): void {
+async function recordOutcomes(tx: Tx, processed: Processed[]): Promise<void> {
   const processedAt = new Date();
-  store.writeOutcomes(
-    deps.db,
+  await store.writeOutcomes(
+    tx,
     processed.map(({ delivery, result }) => ({
       id: delivery.id,
       webhookId: delivery.webhookId,

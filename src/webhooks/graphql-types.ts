@@ -69,8 +69,8 @@ export const WhatsAppWebhookDeliveryRef = builder.node(builder.objectRef<Deliver
   id: { resolve: (d) => d.id },
   authScopes: (d) => ({ sandbox: d.sandboxId }),
   runScopesOnType: true,
-  loadMany: (ids, ctx) => {
-    const rows = service.findDeliveries(ctx.deps, ctx.viewer.sandboxId, ids as string[]);
+  loadMany: async (ids, ctx) => {
+    const rows = await service.findDeliveries(ctx.deps, ctx.viewer.sandboxId, ids as string[]);
     return ids.map((id) => rows.find((r) => r.id === id) ?? null);
   },
   fields: (t) => ({
@@ -92,8 +92,8 @@ export const WhatsAppWebhookRef = builder.node(builder.objectRef<WebhookRecord>(
   id: { resolve: (w) => w.id },
   authScopes: (w) => ({ sandbox: w.sandboxId }),
   runScopesOnType: true,
-  loadMany: (ids, ctx) => {
-    const rows = service.findWebhooks(ctx.deps, ctx.viewer.sandboxId, ids as string[]);
+  loadMany: async (ids, ctx) => {
+    const rows = await service.findWebhooks(ctx.deps, ctx.viewer.sandboxId, ids as string[]);
     return ids.map((id) => rows.find((r) => r.id === id) ?? null);
   },
   fields: (t) => ({
@@ -107,7 +107,7 @@ export const WhatsAppWebhookRef = builder.node(builder.objectRef<WebhookRecord>(
       type: WhatsAppApiCredentialRef,
       description: 'The credential whose number this webhook receives for (and replies from).',
       // A credential in use cannot be deleted, so it is always there.
-      resolve: (w, _args, ctx) => getCredential(ctx.deps, w.sandboxId, w.credentialId)!,
+      resolve: async (w, _args, ctx) => (await getCredential(ctx.deps, w.sandboxId, w.credentialId))!,
     }),
     keywordRules: t.field({ type: [KeywordRuleRef], description: 'The keyword rules, in order.', resolve: (w) => w.keywordRules }),
     callbackUrl: t.string({
@@ -135,7 +135,7 @@ export const WhatsAppWebhookRef = builder.node(builder.objectRef<WebhookRecord>(
       {
         type: WhatsAppWebhookDeliveryRef,
         description: 'Every notification Meta posted, newest first, with its outcome.',
-        resolve: (w, args, ctx) => toConnection(service.listDeliveries(ctx.deps, w, pageWindow(args))),
+        resolve: async (w, args, ctx) => toConnection(await service.listDeliveries(ctx.deps, w, pageWindow(args))),
       },
       { name: 'WhatsAppWebhookDeliveryConnection', description: 'A page of webhook deliveries.' },
       { name: 'WhatsAppWebhookDeliveryEdge', description: 'A webhook delivery in a page.' },

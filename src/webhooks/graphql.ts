@@ -32,7 +32,7 @@ builder.queryFields((t) => ({
     {
       type: WhatsAppWebhookRef,
       description: 'The WhatsApp webhooks of the sandbox, newest first.',
-      resolve: (_root, args, ctx) => toConnection(service.listWebhooks(ctx.deps, ctx.viewer, pageWindow(args))),
+      resolve: async (_root, args, ctx) => toConnection(await service.listWebhooks(ctx.deps, ctx.viewer, pageWindow(args))),
     },
     { name: 'WhatsAppWebhookConnection', description: 'A page of WhatsApp webhooks.' },
     { name: 'WhatsAppWebhookEdge', description: 'A WhatsApp webhook in a page.' },
@@ -45,9 +45,9 @@ builder.queryFields((t) => ({
       webhookId: t.arg.id({ required: true, description: 'The webhook whose rules to apply.' }),
       text: t.arg.string({ required: true, description: 'The text a user would send.' }),
     },
-    resolve: (_root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       try {
-        return { match: service.testInboundKeyword(ctx.deps, ctx.viewer, decodeWebhookId(args.webhookId, 'webhookId'), args.text) };
+        return { match: await service.testInboundKeyword(ctx.deps, ctx.viewer, decodeWebhookId(args.webhookId, 'webhookId'), args.text) };
       } catch (err) {
         // Like node(id): a webhook of another sandbox simply does not exist (a query has no error union).
         if (err instanceof NotFoundError) throw new GraphQLError(err.message, { extensions: { code: 'NOT_FOUND' } });
@@ -123,9 +123,9 @@ builder.mutationFields((t) => ({
     description: 'Deletes the webhook and its stored deliveries; its callback URL answers 404 afterwards.',
     args: { input: t.arg({ type: DeleteInput, required: true }) },
     errors: { types: [NotFoundError, EntitlementError] },
-    resolve: (_root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx) => {
       requireWhatsAppEntitlement(ctx.viewer);
-      const deleted = service.deleteWebhook(ctx.deps, ctx.viewer, decodeWebhookId(input.id));
+      const deleted = await service.deleteWebhook(ctx.deps, ctx.viewer, decodeWebhookId(input.id));
       return { id: encodeGlobalID(WEBHOOK_TYPE, deleted.id), name: deleted.name };
     },
   }),

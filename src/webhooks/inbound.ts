@@ -76,21 +76,21 @@ export interface Tally {
 }
 
 /** One message of a `messages` change: recorded, annotating its original, or a system notice. */
-export function applyInboundMessage(
+export async function applyInboundMessage(
   deps: AppDeps,
   ctx: WebhookContext,
   change: MessagesChange,
   m: WebhookMessage,
   rules: readonly KeywordRule[],
   tally: Tally,
-): void {
+): Promise<void> {
   if (!NOTICES.has(m.type)) {
-    const result = recordInboundMessage(deps, ctx, inboundInput(change, m, rules));
+    const result = await recordInboundMessage(deps, ctx, inboundInput(change, m, rules));
     tally.count(result.duplicate ? 'inbound message(s) already recorded' : 'inbound message(s) recorded');
     return;
   }
   if (m.type === 'system') {
-    const outcome = recordSystemNotice(deps, ctx, {
+    const outcome = await recordSystemNotice(deps, ctx, {
       wamid: m.id,
       systemType: m.system?.type ?? null,
       body: m.system?.body ?? null,
@@ -111,7 +111,7 @@ export function applyInboundMessage(
     return;
   }
   const kind = m.type === 'revoke' ? 'revoke' : 'edit';
-  const outcome = annotateInboundMessage(deps, ctx, {
+  const outcome = await annotateInboundMessage(deps, ctx, {
     kind,
     wamid: m.id,
     originalWamid: m.reference.originalWamid,
@@ -122,9 +122,9 @@ export function applyInboundMessage(
 }
 
 /** The user_id_update field. */
-export function applyUserIdUpdates(deps: AppDeps, ctx: WebhookContext, change: UserIdUpdateChange, tally: Tally): void {
+export async function applyUserIdUpdates(deps: AppDeps, ctx: WebhookContext, change: UserIdUpdateChange, tally: Tally): Promise<void> {
   for (const u of change.updates) {
-    const outcome = applyUserIdUpdate(deps, ctx, { ...u, at: u.timestamp ?? new Date() });
+    const outcome = await applyUserIdUpdate(deps, ctx, { ...u, at: u.timestamp ?? new Date() });
     tally.count(`user id update(s) ${outcome}`);
   }
 }

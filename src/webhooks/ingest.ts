@@ -1,6 +1,8 @@
 import type { AppDeps } from '../core/deps.js';
+import { inTransaction, type Tx } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
-import * as store from './store.js';
+import { store } from './store.js';
+import type { NewDelivery } from './store.js';
 import type { WalSync } from '../platform/wal-sync.js';
 
 /**
@@ -38,7 +40,7 @@ export interface Stored {
 type Drain = 'none' | 'enqueued' | 'absorbed';
 
 interface Waiting {
-  row: store.NewDelivery;
+  row: NewDelivery;
   done: Stored;
 }
 
@@ -50,25 +52,33 @@ export class InboxWriter {
   private draining = 0;
   private drainQueued = false;
   private readonly wal: WalSync;
-  private readonly insert: (rows: store.NewDelivery[]) => Drain;
 
   constructor(private readonly deps: AppDeps) {
     this.wal = deps.walSync;
-    // A plain prepared transaction (no query building per commit): the drain job is enqueued in it, on the same
-    // connection, only when the rows need processing and no drain is running or known to be queued.
-    const insert = deps.sqlite.transaction((rows: store.NewDelivery[]): Drain => {
-      const pending = store.insertDeliveries(deps.db, rows);
-      if (!pending || this.draining > 0 || this.drainQueued) return 'none';
-      // When a drain is already queued or running (e.g. in a process that died), its dedupe key absorbs this.
-      return deps.jobs.enqueue<DrainPayload>(deps.db, DRAIN_JOB, { slot: 0 }, { dedupeKey: drainKey(0) }) ? 'enqueued' : 'absorbed';
-    });
-    this.insert = (rows) => insert.immediate(rows);
+  }
+
+  /**
+   * The group's transaction: the rows, and the drain job only when the rows need processing and no drain is running
+   * or known to be queued (decided inside the transaction: transactions run one at a time, see drain()).
+   */
+  private insert(rows: NewDelivery[]): Promise<Drain> {
+    return inTransaction(
+      this.deps.db,
+      async (tx) => {
+        const pending = await store.insertDeliveries(tx, rows);
+        if (!pending || this.draining > 0 || this.drainQueued) return 'none';
+        // When a drain is already queued or running (e.g. in a process that died), its dedupe key absorbs this.
+        const id = await this.deps.jobs.enqueue<DrainPayload>(tx, DRAIN_JOB, { slot: 0 }, { dedupeKey: drainKey(0) });
+        return id ? 'enqueued' : 'absorbed';
+      },
+      { deferSync: true },
+    );
   }
 
   /** Queues a verified delivery (its SHA-256 computed with the signature check) for the next group commit; `done` runs after it (callbacks: no promise per request). */
   add(input: { webhookId: string; sandboxId: string; body: Buffer; bodySha256: string }, done: Stored): void {
     const now = Date.now();
-    const row: store.NewDelivery = {
+    const row: NewDelivery = {
       id: newId(now),
       sandboxId: input.sandboxId,
       webhookId: input.webhookId,
@@ -83,10 +93,10 @@ export class InboxWriter {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.flush());
+    setImmediate(() => void this.flush());
   }
 
-  private flush(): void {
+  private async flush(): Promise<void> {
     this.scheduled = false;
     // While a sync is in flight, rows committed now would wait for the next sync anyway: gather them into one
     // bigger commit when it ends (a commit's cost is mostly its fixed page writes, not its rows).
@@ -103,13 +113,13 @@ export class InboxWriter {
     while (this.queue.length) {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
-        enqueued = this.commit(batch.map((w) => w.row)) || enqueued;
+        enqueued = (await this.commit(batch.map((w) => w.row))) || enqueued;
         for (const w of batch) committed.push(w);
       } catch {
         // One bad row (its webhook deleted a moment ago) must not fail the others: retry each on its own.
         for (const w of batch) {
           try {
-            enqueued = this.commit([w.row]) || enqueued;
+            enqueued = (await this.commit([w.row])) || enqueued;
             committed.push(w);
           } catch (err) {
             settle(w, err);
@@ -149,7 +159,7 @@ export class InboxWriter {
    * dropping. (After a crash the queued or leased job row is still there; its
    * lease expiry or onStart runs it.)
    */
-  async drain(run: () => Promise<void>): Promise<void> {
+  async drain(run: () => Promise<void>, requeueIfPending: () => Promise<void>): Promise<void> {
     this.draining += 1;
     this.drainQueued = false;
     try {
@@ -157,6 +167,7 @@ export class InboxWriter {
     } finally {
       this.draining -= 1;
     }
+    if (this.draining === 0) await requeueIfPending();
   }
 
   /**
@@ -166,8 +177,8 @@ export class InboxWriter {
    * rows are visible either way, and a failed sync is reported to the inbox
    * rows it covers).
    */
-  commitInBackground<T>(fn: () => T, afterSync?: (result: T) => void): void {
-    const result = this.wal.commitDeferred(fn);
+  async commitInBackground<T>(fn: (tx: Tx) => Promise<T>, afterSync?: (result: T) => void): Promise<void> {
+    const result = await inTransaction(this.deps.db, fn, { deferSync: true });
     this.wal.sync(() => afterSync?.(result));
   }
 
@@ -182,8 +193,8 @@ export class InboxWriter {
    * One transaction (its fsync deferred to WalSync); returns whether a drain job was newly enqueued. Rows
    * recorded DUPLICATE on insert need no processing, so a commit of only those enqueues nothing.
    */
-  private commit(rows: store.NewDelivery[]): boolean {
-    const drain = this.wal.commitDeferred(() => this.insert(rows));
+  private async commit(rows: NewDelivery[]): Promise<boolean> {
+    const drain = await this.insert(rows);
     // Only once committed: a rolled-back enqueue must not stop the next commit from enqueuing.
     if (drain !== 'none') this.drainQueued = true;
     return drain === 'enqueued';

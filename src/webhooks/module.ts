@@ -10,7 +10,7 @@ import { markDeliveryFailed, prepareDelivery, processDelivery, ProcessingCache, 
 import { pruneParkedStatuses } from '../messages/service.js';
 import { webhookMetrics } from './metrics.js';
 import { webhookRoute } from './routes.js';
-import * as store from './store.js';
+import { store } from './store.js';
 
 /**
  * The inbox is the durable queue: rows stay PENDING until processed, so a
@@ -34,12 +34,12 @@ const DELIVERIES_PER_COMMIT = 50;
 const TURN_MS = 2;
 const LINGER_MS = 100;
 
-function handOver(deps: AppDeps, deliveryId: string, err: unknown): void {
+async function handOver(deps: AppDeps, deliveryId: string, err: unknown): Promise<void> {
   const error = err instanceof Error ? err : new Error(String(err));
   deps.logger.warn({ deliveryId, error: error.message }, 'webhook delivery processing failed; will retry');
-  inTransaction(deps.db, (tx) => {
-    store.markHandedOver(tx, deliveryId, `Processing failed, retrying: ${error.message}`.slice(0, 2000));
-    deps.jobs.enqueue<RetryPayload>(tx, RETRY_JOB, { deliveryId }, { delayMs: 1_000, dedupeKey: `${RETRY_JOB}:${deliveryId}` });
+  await inTransaction(deps.db, async (tx) => {
+    await store.markHandedOver(tx, deliveryId, `Processing failed, retrying: ${error.message}`.slice(0, 2000));
+    await deps.jobs.enqueue<RetryPayload>(tx, RETRY_JOB, { deliveryId }, { delayMs: 1_000, dedupeKey: `${RETRY_JOB}:${deliveryId}` });
   });
   deps.jobs.notify();
 }
@@ -56,21 +56,22 @@ async function drain(deps: AppDeps, inbox: InboxWriter, payload: DrainPayload, c
     // Stopped (shutdown): what is not applied yet stays PENDING and is applied again after the restart.
     while (queue.length && !ctx.signal.aborted) {
       let failed: Array<{ deliveryId: string; error: unknown }> = [];
-      inbox.commitInBackground(
-        () => {
-          const batch = applyPrepared(deps, queue, budget.deadline);
+      await inbox.commitInBackground(
+        async (tx) => {
+          const batch = await applyPrepared(tx, queue, budget.deadline);
           failed = batch.failed;
           return batch.publish;
         },
         (publish) => publish(),
       );
-      for (const f of failed) handOver(deps, f.deliveryId, f.error);
+      for (const f of failed) await handOver(deps, f.deliveryId, f.error);
       if (queue.length) await budget.yield();
     }
   };
   for (;;) {
-    // Synchronous from this read to the return below: nothing can commit in between unseen.
-    const ids = store.listFreshPendingIds(deps.db, DRAIN_BATCH);
+    // A row committed after this read while `draining` is still up enqueued no drain: InboxWriter.drain looks once
+    // more after it drops (requeueIfPending).
+    const ids = await store.listFreshPendingIds(deps.db, DRAIN_BATCH);
     if (!ids.length) {
       // Under steady traffic a drain that ended would be re-created for every group commit (a job
       // lifecycle, with a lease query per job kind, each time): linger briefly for the next commit.
@@ -90,7 +91,7 @@ async function drain(deps: AppDeps, inbox: InboxWriter, payload: DrainPayload, c
         const prepared = await prepareDelivery(deps, id, {}, cache, budget);
         if (prepared) turn.push(prepared);
       } catch (err) {
-        handOver(deps, id, err);
+        await handOver(deps, id, err);
       }
       // A turn's deliveries share one commit; then ingest gets the event loop back.
       if (turn.length >= DELIVERIES_PER_COMMIT || Date.now() - turnStarted >= TURN_MS) {
@@ -104,11 +105,22 @@ async function drain(deps: AppDeps, inbox: InboxWriter, payload: DrainPayload, c
     if (ctx.signal.aborted) return;
     if (Date.now() - started > DRAIN_SLICE_MS) {
       const next = payload.slot === 0 ? 1 : 0;
-      inTransaction(deps.db, (tx) => deps.jobs.enqueue<DrainPayload>(tx, DRAIN_JOB, { slot: next }, { dedupeKey: drainKey(next) }));
+      await inTransaction(deps.db, (tx) => deps.jobs.enqueue<DrainPayload>(tx, DRAIN_JOB, { slot: next }, { dedupeKey: drainKey(next) }));
       deps.jobs.notify();
       return;
     }
   }
+}
+
+/**
+ * After the last drain ended: rows committed while it was still counted as running enqueued no drain of their own, so
+ * if any is pending, a drain is queued in the other slot (this one's job is still running and holds its dedupe key).
+ */
+async function requeueIfPending(deps: AppDeps, payload: DrainPayload): Promise<void> {
+  if (!(await store.listFreshPendingIds(deps.db, 1)).length) return;
+  const next = payload.slot === 0 ? 1 : 0;
+  await inTransaction(deps.db, (tx) => deps.jobs.enqueue<DrainPayload>(tx, DRAIN_JOB, { slot: next }, { dedupeKey: drainKey(next) }));
+  deps.jobs.notify();
 }
 
 export const webhooksModule: DomainModule = (deps) => {
@@ -118,7 +130,11 @@ export const webhooksModule: DomainModule = (deps) => {
     kind: DRAIN_JOB,
     concurrency: 1,
     backoff: { baseMs: 200, capMs: 10_000 },
-    run: (payload, ctx) => inbox.drain(() => drain(deps, inbox, payload, ctx)),
+    run: (payload, ctx) =>
+      inbox.drain(
+        () => drain(deps, inbox, payload, ctx),
+        () => requeueIfPending(deps, payload),
+      ),
   });
 
   deps.jobs.define<RetryPayload>({
@@ -140,7 +156,7 @@ export const webhooksModule: DomainModule = (deps) => {
       const beforeId = idFloor(Date.now() - deps.config.webhookDeliveryRetentionMs);
       let deleted = 0;
       for (;;) {
-        const n = store.deleteOldDeliveries(deps.sqlite, beforeId, PRUNE_CHUNK);
+        const n = await store.deleteOldDeliveries(deps.db, beforeId, PRUNE_CHUNK);
         deleted += n;
         if (n < PRUNE_CHUNK || ctx.signal.aborted) break;
         await yieldToIo(); // let webhook POSTs commit between chunks
@@ -149,7 +165,7 @@ export const webhooksModule: DomainModule = (deps) => {
       // Statuses parked for messages we never sent follow the same retention (issue 15 point 11).
       let parked = 0;
       for (;;) {
-        const n = pruneParkedStatuses(deps, beforeId, PRUNE_CHUNK);
+        const n = await pruneParkedStatuses(deps, beforeId, PRUNE_CHUNK);
         parked += n;
         if (n < PRUNE_CHUNK || ctx.signal.aborted) break;
         await yieldToIo();
@@ -160,10 +176,10 @@ export const webhooksModule: DomainModule = (deps) => {
 
   return {
     routes: [webhookRoute(deps, inbox, webhookMetrics(deps.metrics, deps.sqlite))],
-    onStart: () => {
+    onStart: async () => {
       // Safety net: rows left PENDING without a queued drain (e.g. a restored database) are picked up.
-      if (store.hasPendingDeliveries(deps.db)) {
-        inTransaction(deps.db, (tx) => deps.jobs.enqueue<DrainPayload>(tx, DRAIN_JOB, { slot: 0 }, { dedupeKey: drainKey(0) }));
+      if (await store.hasPendingDeliveries(deps.db)) {
+        await inTransaction(deps.db, (tx) => deps.jobs.enqueue<DrainPayload>(tx, DRAIN_JOB, { slot: 0 }, { dedupeKey: drainKey(0) }));
         deps.jobs.notify();
       }
     },

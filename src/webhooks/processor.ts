@@ -28,7 +28,8 @@ import { TurnBudget } from '../platform/turns.js';
 import { applyPrepared } from './apply-slices.js';
 import { applyTemplateWebhook } from '../templates/catalog.js';
 import type { DeliveryRecord } from './service.js';
-import * as store from './store.js';
+import { DUPLICATE_DETAIL, store } from './store.js';
+import type { DeliveryForProcessing, WebhookRow } from './store.js';
 import type { DeliveryOutcome, KeywordRule } from './tables.js';
 
 /**
@@ -81,16 +82,16 @@ const describeErrors = (errors: WebhookError[]): string =>
 const digits = (s: string | null | undefined): string => (s ?? '').replace(/\D/g, '');
 
 /** Applying steps: the applier may end its transaction (and yield the event loop) at any `yield`. */
-type Steps<T = void> = Generator<void, T, void>;
+type Steps<T = void> = AsyncGenerator<void, T, void>;
 
-function* applyMessages(deps: AppDeps, ctx: WebhookContext, change: MessagesChange, rules: readonly KeywordRule[], report: Report): Steps {
+async function* applyMessages(deps: AppDeps, ctx: WebhookContext, change: MessagesChange, rules: readonly KeywordRule[], report: Report): Steps {
   for (const m of change.messages) {
-    applyInboundMessage(deps, ctx, change, m, rules, report);
+    await applyInboundMessage(deps, ctx, change, m, rules, report);
     if (m.errors.length) report.notes.push(`message ${m.id} carried Meta errors: ${describeErrors(m.errors)}`);
     yield;
   }
   for (const s of change.statuses) {
-    const outcome = applyStatusUpdate(deps, ctx, {
+    const outcome = await applyStatusUpdate(deps, ctx, {
       wamid: s.id,
       status: s.status,
       timestamp: s.timestamp,
@@ -105,9 +106,9 @@ function* applyMessages(deps: AppDeps, ctx: WebhookContext, change: MessagesChan
   if (change.errors.length) report.notes.push(`Meta reported errors: ${describeErrors(change.errors)}`);
 }
 
-function* applyPreferences(deps: AppDeps, ctx: WebhookContext, change: UserPreferencesChange, report: Report): Steps {
+async function* applyPreferences(deps: AppDeps, ctx: WebhookContext, change: UserPreferencesChange, report: Report): Steps {
   for (const p of change.preferences) {
-    const outcome = applyMarketingPreference(deps, ctx, {
+    const outcome = await applyMarketingPreference(deps, ctx, {
       waId: p.waId,
       userId: p.userId,
       value: p.value,
@@ -154,7 +155,7 @@ const isOwnNumber = (entryId: string, change: PhoneNumberQualityChange, credenti
 
 /** What processing decided for one delivery; its outcome is written with the others of its turn (applyPrepared). */
 export interface Processed {
-  delivery: Pick<store.DeliveryForProcessing, 'id' | 'webhookId' | 'receivedAt' | 'bodySha256'>;
+  delivery: Pick<DeliveryForProcessing, 'id' | 'webhookId' | 'receivedAt' | 'bodySha256'>;
   result: ProcessResult;
 }
 
@@ -179,16 +180,16 @@ export interface PreparedDelivery {
 
 /** Webhooks and credentials read once per drain batch instead of once per delivery. */
 export class ProcessingCache {
-  private readonly webhooks = new Map<string, store.WebhookRow | undefined>();
+  private readonly webhooks = new Map<string, WebhookRow | undefined>();
   private readonly credentials = new Map<string, CredentialRecord | undefined>();
 
-  webhook(deps: AppDeps, id: string): store.WebhookRow | undefined {
-    if (!this.webhooks.has(id)) this.webhooks.set(id, store.findWebhookById(deps.db, id));
+  async webhook(deps: AppDeps, id: string): Promise<WebhookRow | undefined> {
+    if (!this.webhooks.has(id)) this.webhooks.set(id, await store.findWebhookById(deps.db, id));
     return this.webhooks.get(id);
   }
 
-  credential(deps: AppDeps, sandboxId: string, id: string): CredentialRecord | undefined {
-    if (!this.credentials.has(id)) this.credentials.set(id, getCredential(deps, sandboxId, id));
+  async credential(deps: AppDeps, sandboxId: string, id: string): Promise<CredentialRecord | undefined> {
+    if (!this.credentials.has(id)) this.credentials.set(id, await getCredential(deps, sandboxId, id));
     return this.credentials.get(id);
   }
 }
@@ -212,16 +213,16 @@ export async function prepareDelivery(
   cache = new ProcessingCache(),
   budget = new TurnBudget(SLICE_MS),
 ): Promise<PreparedDelivery | null> {
-  const delivery = store.findDeliveryForProcessing(deps.db, deliveryId);
+  const delivery = await store.findDeliveryForProcessing(deps.db, deliveryId);
   if (!delivery) return null;
-  const webhook = cache.webhook(deps, delivery.webhookId);
+  const webhook = await cache.webhook(deps, delivery.webhookId);
   if (!webhook) return null;
   const decided = (result: ProcessResult): PreparedDelivery => ({ delivery, decided: result });
 
   // Redeliveries are common (Meta retries, several subscribed apps): recognised before any parsing.
   const original = options.replay
     ? undefined
-    : store.earlierIdenticalDelivery(deps.db, delivery.webhookId, delivery.bodySha256, delivery.id);
+    : await store.earlierIdenticalDelivery(deps.db, delivery.webhookId, delivery.bodySha256, delivery.id);
   let json: unknown;
   try {
     json = original?.changes != null ? null : JSON.parse(delivery.body.toString('utf8'));
@@ -232,7 +233,7 @@ export async function prepareDelivery(
     return decided({
       outcome: 'DUPLICATE',
       changes: original.changes ?? countChanges(json),
-      detail: store.DUPLICATE_DETAIL,
+      detail: DUPLICATE_DETAIL,
     });
   }
   if (json === undefined) {
@@ -252,7 +253,7 @@ export async function prepareDelivery(
     });
   const changes = parsed.entries.reduce((n, e) => n + e.changes.length, 0);
 
-  const credential = cache.credential(deps, webhook.sandboxId, webhook.credentialId);
+  const credential = await cache.credential(deps, webhook.sandboxId, webhook.credentialId);
   if (!credential) throw new Error('the webhook credential is missing');
   const report = new Report();
   const router = new CredentialRouter(deps, credential);
@@ -263,12 +264,12 @@ export async function prepareDelivery(
       // Another number of the same app: the sandbox credential of that WABA and display number (routing.ts).
       const owner = isOwnNumber(entry.id, change, credential)
         ? credential
-        : listCredentialsByWabaId(deps, webhook.sandboxId, entry.id).find((c) => isOwnNumber(entry.id, change, c));
+        : (await listCredentialsByWabaId(deps, webhook.sandboxId, entry.id)).find((c) => isOwnNumber(entry.id, change, c));
       if (owner) qualityPatches.set(change, { patch: await readQualityPatch(deps, owner, change, report), owner });
     }
   }
 
-  const apply = function* (deferPublish: DeferPublish): Steps<ProcessResult> {
+  const apply = async function* (deferPublish: DeferPublish): Steps<ProcessResult> {
     let index = 0;
     for (const entry of parsed.entries) {
       for (const change of entry.changes) {
@@ -278,7 +279,7 @@ export async function prepareDelivery(
           case 'messages':
           case 'user_id_update':
           case 'user_preferences': {
-            const owner = router.ownerOf(change.metadata.phoneNumberId);
+            const owner = await router.ownerOf(change.metadata.phoneNumberId);
             if (!owner) {
               report.quarantined.push(
                 `${label} is about phone number ${change.metadata.phoneNumberId}, which no credential of this sandbox owns`,
@@ -293,7 +294,7 @@ export async function prepareDelivery(
               deferPublish,
             };
             if (change.kind === 'messages') yield* applyMessages(deps, ctx, change, webhook.keywordRules, report);
-            else if (change.kind === 'user_id_update') applyUserIdUpdates(deps, ctx, change, report);
+            else if (change.kind === 'user_id_update') await applyUserIdUpdates(deps, ctx, change, report);
             else yield* applyPreferences(deps, ctx, change, report);
             break;
           }
@@ -306,13 +307,13 @@ export async function prepareDelivery(
               break;
             }
             const { patch, owner } = quality;
-            const targets = listCredentialsByPhoneNumberId(deps, owner.sandboxId, owner.phoneNumberId);
-            for (const target of targets.length ? targets : [owner]) applyPhoneNumberUpdate(deps, target, patch, 'webhook', deferPublish);
+            const targets = await listCredentialsByPhoneNumberId(deps, owner.sandboxId, owner.phoneNumberId);
+            for (const target of targets.length ? targets : [owner]) await applyPhoneNumberUpdate(deps, target, patch, 'webhook', deferPublish);
             report.count(`phone number update(s) (${change.event})`);
             break;
           }
           case 'account_update': {
-            const r = applyAccountChange(
+            const r = await applyAccountChange(
               deps,
               { sandboxId: webhook.sandboxId, entryId: entry.id, deliveryId: delivery.id },
               change,
@@ -359,7 +360,7 @@ export async function processDelivery(
   const queue = [prepared];
   for (;;) {
     await budget.pause();
-    const batch = applyPrepared(deps, queue, budget.deadline);
+    const batch = await applyPrepared(deps.db, queue, budget.deadline);
     batch.publish();
     const failure = batch.failed[0];
     if (failure) throw failure.error;
@@ -368,8 +369,8 @@ export async function processDelivery(
 }
 
 /** Marks a delivery FAILED once its retries are used up. */
-export function markDeliveryFailed(deps: AppDeps, deliveryId: string, error: Error): void {
-  store.updateDelivery(deps.db, deliveryId, {
+export async function markDeliveryFailed(deps: AppDeps, deliveryId: string, error: Error): Promise<void> {
+  await store.updateDelivery(deps.db, deliveryId, {
     outcome: 'FAILED',
     detail: `Processing failed after retries: ${error.message}`.slice(0, MAX_DETAIL),
     processedAt: new Date(),
@@ -379,8 +380,8 @@ export function markDeliveryFailed(deps: AppDeps, deliveryId: string, error: Err
 /** replayWhatsAppWebhookDelivery: processes a stored delivery again, now; idempotent. */
 export async function replayDelivery(deps: AppDeps, viewer: Viewer, id: string): Promise<DeliveryRecord> {
   requireWhatsAppEntitlement(viewer);
-  const [existing] = store.findDeliverySummaries(deps.db, viewer.sandboxId, [id]);
+  const [existing] = await store.findDeliverySummaries(deps.db, viewer.sandboxId, [id]);
   if (!existing) throw new NotFoundError('WhatsApp webhook delivery');
   await processDelivery(deps, id, { replay: true });
-  return store.findDeliverySummaries(deps.db, viewer.sandboxId, [id])[0] ?? existing;
+  return (await store.findDeliverySummaries(deps.db, viewer.sandboxId, [id]))[0] ?? existing;
 }

@@ -36,8 +36,8 @@ function refuse(res: ServerResponse, status: number, text: string, headers: Reco
   sendText(res, status, text, { ...NO_STORE, ...headers });
 }
 
-function handshake(deps: AppDeps, pathId: string, url: URL, res: ServerResponse): void {
-  const webhook = getWebhookByPathId(deps, pathId);
+async function handshake(deps: AppDeps, pathId: string, url: URL, res: ServerResponse): Promise<void> {
+  const webhook = await getWebhookByPathId(deps, pathId);
   if (!webhook) return refuse(res, 404, 'Not found');
   const mode = url.searchParams.get('hub.mode');
   const token = url.searchParams.get('hub.verify_token');
@@ -48,7 +48,7 @@ function handshake(deps: AppDeps, pathId: string, url: URL, res: ServerResponse)
     !challenge ||
     !CHALLENGE.test(challenge) ||
     MARKUP.test(challenge) ||
-    !verifyHandshake(deps, webhook, token)
+    !await verifyHandshake(deps, webhook, token)
   ) {
     deps.logger.info({ webhookId: webhook.id, sandboxId: webhook.sandboxId, mode }, 'webhook verification refused');
     return refuse(res, 403, 'Forbidden');
@@ -58,10 +58,10 @@ function handshake(deps: AppDeps, pathId: string, url: URL, res: ServerResponse)
 }
 
 /** The webhook and its decrypted app secret, from the cache or the database. */
-function resolveRoute(deps: AppDeps, pathId: string): RouteEntry | undefined {
+async function resolveRoute(deps: AppDeps, pathId: string): Promise<RouteEntry | undefined> {
   const cached = deps.state.webhookRoutes.find(pathId);
   if (cached) return cached;
-  const webhook = getWebhookByPathId(deps, pathId);
+  const webhook = await getWebhookByPathId(deps, pathId);
   if (!webhook) return undefined;
   return deps.state.webhookRoutes.remember(pathId, {
     webhookId: webhook.id,
@@ -99,8 +99,13 @@ class MetaPost implements Stored {
     private readonly res: ServerResponse,
   ) {}
 
-  start(pathId: string): void {
-    const route = resolveRoute(this.ctx.deps, pathId);
+  /** Starts reading the request; a failure of the route lookup answers 500 (never an unhandled rejection). */
+  begin(pathId: string): void {
+    this.start(pathId).catch((err: unknown) => this.fail(err));
+  }
+
+  private async start(pathId: string): Promise<void> {
+    const route = await resolveRoute(this.ctx.deps, pathId);
     if (!route) return this.answer(404, 'Not found', { connection: 'close' });
     this.route = route;
     const declared = Number(this.req.headers['content-length'] ?? NaN);
@@ -200,7 +205,7 @@ export function webhookRoute(deps: AppDeps, inbox: InboxWriter, metrics: Webhook
       const pathId = params.pathId ?? '';
       if (!PATH_ID.test(pathId)) return refuse(res, 404, 'Not found');
       if (req.method === 'GET') return handshake(deps, pathId, url, res);
-      if (req.method === 'POST') return new MetaPost(ctx, req, res).start(pathId);
+      if (req.method === 'POST') return new MetaPost(ctx, req, res).begin(pathId);
       refuse(res, 405, 'Method not allowed', { allow: 'GET, POST' });
     },
     // Meta's POSTs (thousands a second) skip the generic edge; anything unusual takes the path above.
@@ -210,7 +215,7 @@ export function webhookRoute(deps: AppDeps, inbox: InboxWriter, metrics: Webhook
         if (req.method !== 'POST') return false;
         const pathId = req.url!.slice(PREFIX.length);
         if (!PATH_ID.test(pathId)) return false;
-        new MetaPost(ctx, req, res).start(pathId);
+        new MetaPost(ctx, req, res).begin(pathId);
         return true;
       },
     },

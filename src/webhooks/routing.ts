@@ -17,10 +17,10 @@ export class CredentialRouter {
     private readonly own: CredentialRecord,
   ) {}
 
-  ownerOf(phoneNumberId: string): CredentialRecord | null {
+  async ownerOf(phoneNumberId: string): Promise<CredentialRecord | null> {
     if (phoneNumberId === this.own.phoneNumberId) return this.own;
     if (!this.owners.has(phoneNumberId)) {
-      const candidates = listCredentialsByPhoneNumberId(this.deps, this.own.sandboxId, phoneNumberId);
+      const candidates = await listCredentialsByPhoneNumberId(this.deps, this.own.sandboxId, phoneNumberId);
       const best = candidates.find((c) => c.status === 'ACTIVE') ?? candidates[candidates.length - 1] ?? null;
       this.owners.set(phoneNumberId, best);
     }

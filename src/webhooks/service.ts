@@ -9,7 +9,8 @@ import { last4 } from '../platform/secrets.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
 import { matchKeyword, standardConsentMessagesEnabled, type KeywordMatch } from './keyword-matcher.js';
 import { checkAppSecret, checkKeywordRules, checkName, type KeywordRuleInput } from './rules.js';
-import * as store from './store.js';
+import { store } from './store.js';
+import type { DeliverySummary, WebhookPatch, WebhookRow } from './store.js';
 import type { KeywordRule } from './tables.js';
 
 /**
@@ -19,8 +20,8 @@ import type { KeywordRule } from './tables.js';
  */
 
 /** A stored webhook. `verifyTokenEnc` and `appSecretEnc` are ciphertext; never expose them. */
-export type WebhookRecord = store.WebhookRow;
-export type DeliveryRecord = store.DeliverySummary;
+export type WebhookRecord = WebhookRow;
+export type DeliveryRecord = DeliverySummary;
 export type { KeywordRule };
 
 export const SECRET_TABLE = 'whatsapp_webhooks';
@@ -32,23 +33,23 @@ const PATH_ID_BYTES = 24;
 
 // ---- for other slices ------------------------------------------------------------
 
-export function getWebhook(deps: AppDeps, sandboxId: string, id: string): WebhookRecord | undefined {
-  return store.findWebhook(deps.db, sandboxId, id);
+export async function getWebhook(deps: AppDeps, sandboxId: string, id: string): Promise<WebhookRecord | undefined> {
+  return await store.findWebhook(deps.db, sandboxId, id);
 }
 
-export function findWebhooks(deps: AppDeps, sandboxId: string, ids: string[]): WebhookRecord[] {
-  return store.findWebhooks(deps.db, sandboxId, ids);
+export async function findWebhooks(deps: AppDeps, sandboxId: string, ids: string[]): Promise<WebhookRecord[]> {
+  return await store.findWebhooks(deps.db, sandboxId, ids);
 }
 
-export function listWebhooksByCredential(deps: AppDeps, sandboxId: string, credentialId: string): WebhookRecord[] {
-  return store.listWebhooksByCredential(deps.db, sandboxId, credentialId);
+export async function listWebhooksByCredential(deps: AppDeps, sandboxId: string, credentialId: string): Promise<WebhookRecord[]> {
+  return await store.listWebhooksByCredential(deps.db, sandboxId, credentialId);
 }
 
 // ---- reads -------------------------------------------------------------------------
 
 /** The webhook behind a callback URL (any sandbox: the path id is the unguessable secret part). */
-export function getWebhookByPathId(deps: AppDeps, pathId: string): WebhookRecord | undefined {
-  return store.findWebhookByPathId(deps.db, pathId);
+export async function getWebhookByPathId(deps: AppDeps, pathId: string): Promise<WebhookRecord | undefined> {
+  return await store.findWebhookByPathId(deps.db, pathId);
 }
 
 export function callbackUrl(deps: AppDeps, webhook: Pick<WebhookRecord, 'pathId'>): string {
@@ -72,29 +73,29 @@ export function isStandardConsentEnabled(webhook: WebhookRecord): boolean {
   return standardConsentMessagesEnabled(webhook.keywordRules);
 }
 
-export function listWebhooks(deps: AppDeps, viewer: Viewer, window: PageWindow): Page<WebhookRecord> {
-  const rows = store.listWebhooks(deps.db, viewer.sandboxId, window);
-  return toPage(rows, window, store.countWebhooks(deps.db, viewer.sandboxId));
+export async function listWebhooks(deps: AppDeps, viewer: Viewer, window: PageWindow): Promise<Page<WebhookRecord>> {
+  const rows = await store.listWebhooks(deps.db, viewer.sandboxId, window);
+  return toPage(rows, window, await store.countWebhooks(deps.db, viewer.sandboxId));
 }
 
-export function listDeliveries(deps: AppDeps, webhook: WebhookRecord, window: PageWindow): Page<DeliveryRecord> {
-  const rows = store.listDeliveries(deps.db, webhook.id, window);
-  return toPage(rows, window, store.countDeliveries(deps.db, webhook.id));
+export async function listDeliveries(deps: AppDeps, webhook: WebhookRecord, window: PageWindow): Promise<Page<DeliveryRecord>> {
+  const rows = await store.listDeliveries(deps.db, webhook.id, window);
+  return toPage(rows, window, await store.countDeliveries(deps.db, webhook.id));
 }
 
-export function findDeliveries(deps: AppDeps, sandboxId: string, ids: string[]): DeliveryRecord[] {
-  return store.findDeliverySummaries(deps.db, sandboxId, ids);
+export async function findDeliveries(deps: AppDeps, sandboxId: string, ids: string[]): Promise<DeliveryRecord[]> {
+  return await store.findDeliverySummaries(deps.db, sandboxId, ids);
 }
 
-export function getWebhookForViewer(deps: AppDeps, viewer: Viewer, id: string): WebhookRecord {
-  const found = store.findWebhook(deps.db, viewer.sandboxId, id);
+export async function getWebhookForViewer(deps: AppDeps, viewer: Viewer, id: string): Promise<WebhookRecord> {
+  const found = await store.findWebhook(deps.db, viewer.sandboxId, id);
   if (!found) throw new NotFoundError(NOT_FOUND);
   return found;
 }
 
 /** Dry run: what the rules would do with this text; reads only. */
-export function testInboundKeyword(deps: AppDeps, viewer: Viewer, webhookId: string, text: string): KeywordMatch | null {
-  const webhook = getWebhookForViewer(deps, viewer, webhookId);
+export async function testInboundKeyword(deps: AppDeps, viewer: Viewer, webhookId: string, text: string): Promise<KeywordMatch | null> {
+  const webhook = await getWebhookForViewer(deps, viewer, webhookId);
   return matchKeyword(webhook.keywordRules, text);
 }
 
@@ -106,18 +107,18 @@ const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').
  * Meta's GET handshake: the token matches this webhook's (constant-time, on the
  * SHA-256 so the stored token need not be decrypted per request). Records verifiedAt.
  */
-export function verifyHandshake(deps: AppDeps, webhook: WebhookRecord, token: string): boolean {
+export async function verifyHandshake(deps: AppDeps, webhook: WebhookRecord, token: string): Promise<boolean> {
   const given = createHash('sha256').update(token, 'utf8').digest();
   const expected = Buffer.from(webhook.verifyTokenHash, 'hex');
   if (expected.length !== given.length || !timingSafeEqual(given, expected)) return false;
-  store.updateWebhook(deps.db, webhook.id, { verifiedAt: new Date() });
+  await store.updateWebhook(deps.db, webhook.id, { verifiedAt: new Date() });
   return true;
 }
 
 // ---- mutations -------------------------------------------------------------------
 
-function assertNameFree(tx: DbOrTx, sandboxId: string, name: string, exceptId?: string): void {
-  const clash = store.findWebhookByNameKey(tx, sandboxId, name.toLowerCase());
+async function assertNameFree(tx: DbOrTx, sandboxId: string, name: string, exceptId?: string): Promise<void> {
+  const clash = await store.findWebhookByNameKey(tx, sandboxId, name.toLowerCase());
   if (clash && clash.id !== exceptId) {
     throw new ConflictError(`A WhatsApp webhook named "${clash.name}" already exists in this sandbox; choose another name.`);
   }
@@ -137,8 +138,8 @@ function encryptAppSecret(deps: AppDeps, id: string, secret: string): string {
 }
 
 /** The credential must exist in the caller's sandbox and not be FAILED. */
-function checkCredential(deps: AppDeps, viewer: Viewer, credentialId: string): void {
-  const credential = getCredential(deps, viewer.sandboxId, credentialId);
+async function checkCredential(deps: AppDeps, viewer: Viewer, credentialId: string): Promise<void> {
+  const credential = await getCredential(deps, viewer.sandboxId, credentialId);
   if (!credential) throw new NotFoundError('WhatsApp API credential');
   if (credential.status === 'FAILED') {
     throw ValidationError.field(
@@ -155,14 +156,14 @@ export interface CreateWebhookInput {
   keywordRules: readonly KeywordRuleInput[];
 }
 
-export function createWebhook(deps: AppDeps, viewer: Viewer, input: CreateWebhookInput): WebhookRecord {
+export async function createWebhook(deps: AppDeps, viewer: Viewer, input: CreateWebhookInput): Promise<WebhookRecord> {
   requireWhatsAppEntitlement(viewer);
   const errors = new FieldErrors();
   const name = checkName(errors, input.name);
   const appSecret = checkAppSecret(errors, input.appSecret);
   const keywordRules = checkKeywordRules(errors, input.keywordRules);
   errors.throwIfAny();
-  checkCredential(deps, viewer, input.apiCredentialId);
+  await checkCredential(deps, viewer, input.apiCredentialId);
 
   const now = new Date();
   const id = newId(now.getTime());
@@ -183,9 +184,9 @@ export function createWebhook(deps: AppDeps, viewer: Viewer, input: CreateWebhoo
     createdAt: now,
     updatedAt: now,
   };
-  inTransaction(deps.db, (tx) => {
-    assertNameFree(tx, viewer.sandboxId, name);
-    store.insertWebhook(tx, row);
+  await inTransaction(deps.db, async (tx) => {
+    await assertNameFree(tx, viewer.sandboxId, name);
+    await store.insertWebhook(tx, row);
   });
   return row;
 }
@@ -197,7 +198,7 @@ export interface UpdateWebhookInput {
   keywordRules?: readonly KeywordRuleInput[] | null;
 }
 
-export function updateWebhook(deps: AppDeps, viewer: Viewer, input: UpdateWebhookInput): WebhookRecord {
+export async function updateWebhook(deps: AppDeps, viewer: Viewer, input: UpdateWebhookInput): Promise<WebhookRecord> {
   requireWhatsAppEntitlement(viewer);
   const errors = new FieldErrors();
   const name = input.name != null ? checkName(errors, input.name) : null;
@@ -206,12 +207,12 @@ export function updateWebhook(deps: AppDeps, viewer: Viewer, input: UpdateWebhoo
   if (name === null && appSecret === null && keywordRules === null) errors.add('input', 'give a new name, appSecret or keywordRules');
   errors.throwIfAny();
 
-  const updated = inTransaction(deps.db, (tx) => {
-    const current = store.findWebhook(tx, viewer.sandboxId, input.id);
+  const updated = await inTransaction(deps.db, async (tx) => {
+    const current = await store.findWebhook(tx, viewer.sandboxId, input.id);
     if (!current) throw new NotFoundError(NOT_FOUND);
-    const patch: store.WebhookPatch = { updatedAt: new Date() };
+    const patch: WebhookPatch = { updatedAt: new Date() };
     if (name !== null) {
-      assertNameFree(tx, viewer.sandboxId, name, current.id);
+      await assertNameFree(tx, viewer.sandboxId, name, current.id);
       patch.name = name;
       patch.nameKey = name.toLowerCase();
     }
@@ -221,7 +222,7 @@ export function updateWebhook(deps: AppDeps, viewer: Viewer, input: UpdateWebhoo
       patch.secretVersion = current.secretVersion + 1;
     }
     if (keywordRules !== null) patch.keywordRules = keywordRules;
-    store.updateWebhook(tx, current.id, patch);
+    await store.updateWebhook(tx, current.id, patch);
     return { ...current, ...patch };
   });
   deps.state.webhookRoutes.forget(updated.pathId);
@@ -229,24 +230,24 @@ export function updateWebhook(deps: AppDeps, viewer: Viewer, input: UpdateWebhoo
 }
 
 /** Issues a new verify token; the old one stops working at once (Meta must be given the new one). */
-export function rotateVerifyToken(deps: AppDeps, viewer: Viewer, id: string): WebhookRecord {
+export async function rotateVerifyToken(deps: AppDeps, viewer: Viewer, id: string): Promise<WebhookRecord> {
   requireWhatsAppEntitlement(viewer);
-  return inTransaction(deps.db, (tx) => {
-    const current = store.findWebhook(tx, viewer.sandboxId, id);
+  return await inTransaction(deps.db, async (tx) => {
+    const current = await store.findWebhook(tx, viewer.sandboxId, id);
     if (!current) throw new NotFoundError(NOT_FOUND);
     // verifiedAt stays: it records the last handshake Meta completed, and POSTs keep flowing (they are signed, not tokened).
-    const patch: store.WebhookPatch = { ...newVerifyToken(deps, current.id), updatedAt: new Date() };
-    store.updateWebhook(tx, current.id, patch);
+    const patch: WebhookPatch = { ...newVerifyToken(deps, current.id), updatedAt: new Date() };
+    await store.updateWebhook(tx, current.id, patch);
     return { ...current, ...patch };
   });
 }
 
 /** Deletes the webhook and its stored deliveries; its callback URL answers 404 from now on. */
-export function deleteWebhook(deps: AppDeps, viewer: Viewer, id: string): WebhookRecord {
+export async function deleteWebhook(deps: AppDeps, viewer: Viewer, id: string): Promise<WebhookRecord> {
   requireWhatsAppEntitlement(viewer);
-  const deleted = inTransaction(deps.db, (tx) => {
-    const current = store.findWebhook(tx, viewer.sandboxId, id);
-    if (!current || !store.deleteWebhook(tx, viewer.sandboxId, id)) throw new NotFoundError(NOT_FOUND);
+  const deleted = await inTransaction(deps.db, async (tx) => {
+    const current = await store.findWebhook(tx, viewer.sandboxId, id);
+    if (!current || !await store.deleteWebhook(tx, viewer.sandboxId, id)) throw new NotFoundError(NOT_FOUND);
     return current;
   });
   deps.state.webhookRoutes.forget(deleted.pathId);
@@ -254,6 +255,6 @@ export function deleteWebhook(deps: AppDeps, viewer: Viewer, id: string): Webhoo
 }
 
 /** How many deliveries of the webhook were quarantined (signed, but about numbers or accounts no credential of the sandbox owns, or not a notification). */
-export function countQuarantinedDeliveries(deps: AppDeps, webhookId: string): number {
-  return store.countQuarantinedDeliveries(deps.db, webhookId);
+export async function countQuarantinedDeliveries(deps: AppDeps, webhookId: string): Promise<number> {
+  return await store.countQuarantinedDeliveries(deps.db, webhookId);
 }

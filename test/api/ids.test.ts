@@ -123,7 +123,7 @@ describe('the id rule', () => {
 
   beforeAll(async () => {
     credentialId = await activeCredential(w.h, 'ids main');
-    otherKey = w.h.createKey({ organization: 'other-org', sandbox: 'prod', role: 'ADMIN', entitlements: ['cjm_whatsapp'] });
+    otherKey = await w.h.createKey({ organization: 'other-org', sandbox: 'prod', role: 'ADMIN', entitlements: ['cjm_whatsapp'] });
     foreignCredentialId = await activeCredential(w.h, 'ids foreign', undefined, otherKey);
     webhookId = (await createWebhook(w.h, { apiCredentialId: credentialId })).id;
   });
@@ -204,7 +204,7 @@ describe('the id rule', () => {
     const foreign = await w.h.gql(RenameDoc, { input: { id: foreignCredentialId, name: 'stolen' } });
     expect(foreign.data!.updateWhatsAppApiCredential).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
     // A key without the entitlement still learns about the entitlement first, whatever the id.
-    const noEntitlement = w.h.createKey({ organization: 'plain', sandbox: 'prod', role: 'ADMIN', entitlements: [] });
+    const noEntitlement = await w.h.createKey({ organization: 'plain', sandbox: 'prod', role: 'ADMIN', entitlements: [] });
     const ent = await w.h.gql(RenameDoc, { input: { id: 'garbage', name: 'x' } }, noEntitlement);
     expect(ent.data!.updateWhatsAppApiCredential).toEqual({ __typename: 'EntitlementError', code: 'ENTITLEMENT_MISSING' });
   });

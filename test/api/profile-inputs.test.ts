@@ -89,7 +89,7 @@ describe('profile ids: your id or the global Profile.id', () => {
     const created = await upsert(h, 'either-id', { firstName: 'Eve' });
     expect(await readProfile(h, 'either-id')).toEqual(created);
     expect(await readProfile(h, created.id)).toEqual(created);
-    const other = h.createKey({ sandbox: 'other-profiles', role: 'ADMIN' });
+    const other = await h.createKey({ sandbox: 'other-profiles', role: 'ADMIN' });
     expect(await readProfile(h, created.id, other)).toBeNull();
     expect(await readProfile(h, 'either-id', other)).toBeNull();
     expect(await readProfile(h, encodeGlobalID('Profile', 'missing'))).toBeNull();
@@ -110,7 +110,7 @@ describe('profile ids: your id or the global Profile.id', () => {
 
   it('when neither resolves, the NotFoundError says which kind of id was given, and nothing changes', async () => {
     const kept = await upsert(h, 'kept', { a: 1 });
-    const other = h.createKey({ sandbox: 'other-delete', role: 'ADMIN' });
+    const other = await h.createKey({ sandbox: 'other-delete', role: 'ADMIN' });
     const before = profileRows(h);
     const cases: Array<[string, string | undefined, string]> = [
       ['nobody', undefined, 'Profile with your id "nobody" not found'],

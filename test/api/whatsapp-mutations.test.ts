@@ -62,7 +62,7 @@ const w = useWorld(() => startSendWorld());
 
 describe('WhatsApp settings mutations need cjm_whatsapp', () => {
   it('without it both answer EntitlementError and change nothing; with it they work', async () => {
-    const plain = w.h.createKey({ organization: 'no-whatsapp', sandbox: 'prod', role: 'ADMIN', entitlements: [] });
+    const plain = await w.h.createKey({ organization: 'no-whatsapp', sandbox: 'prod', role: 'ADMIN', entitlements: [] });
     const before = (await w.h.gql(ReadSettingsDoc, {}, plain)).data!;
     const settings = await w.h.gql(SettingsDoc, { field: 'phones.main' }, plain);
     expect(settings.data!.updateChannelGeneralSettings).toEqual({

@@ -33,7 +33,7 @@ let prodWs: WsConnection;
 let otherWs: WsConnection;
 
 beforeAll(async () => {
-  otherKey = w.h.createKey({ sandbox: 'other', role: 'ADMIN' });
+  otherKey = await w.h.createKey({ sandbox: 'other', role: 'ADMIN' });
   prodCredential = await activeCredential(w.h, 'access prod');
   otherCredential = await activeCredential(w.h, 'access other', undefined, otherKey);
   prodWs = connectWs(w.h.wsUrl, w.h.adminKey);

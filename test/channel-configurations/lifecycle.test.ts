@@ -132,10 +132,10 @@ describe('submission (acceptance 1)', () => {
 
 describe('drafts (acceptance 3)', () => {
   it('a draft is saved incomplete and not checked; submitting it incomplete names the missing fields', async () => {
-    const jobsBefore = checkJobs(w.h).length;
+    const jobsBefore = (await checkJobs(w.h)).length;
     const draft = await createConfig(w.h, { name: 'draft-one', channel: 'WHATSAPP', whatsApp: {}, saveAsDraft: true });
     expect(draft).toMatchObject({ status: 'DRAFT', checks: [], whatsApp: { apiCredential: null, senderPhoneNumber: null } });
-    expect(checkJobs(w.h).length).toBe(jobsBefore);
+    expect((await checkJobs(w.h)).length).toBe(jobsBefore);
     const rows = w.h.server.deps.sqlite
       .prepare('SELECT count(*) FROM channel_configuration_checks WHERE configuration_id = ?')
       .pluck()
@@ -147,7 +147,7 @@ describe('drafts (acceptance 3)', () => {
     if (res.__typename !== 'ValidationError') return;
     expect(res.fieldErrors.map((f) => f.path.join('.')).sort()).toEqual(['whatsApp.apiCredentialId', 'whatsApp.senderPhoneNumber']);
     expect((await readConfig(w.h, draft.id))!.status).toBe('DRAFT');
-    expect(checkJobs(w.h).length).toBe(jobsBefore);
+    expect((await checkJobs(w.h)).length).toBe(jobsBefore);
 
     // Half-complete: only the missing one is named.
     const half = await update(w.h, { id: draft.id, whatsApp: { apiCredentialId: credentialId } });
@@ -164,7 +164,7 @@ describe('drafts (acceptance 3)', () => {
       checks: [],
       whatsApp: { senderPhoneNumber: NUMBERS.acmeGreen },
     });
-    expect(checkJobs(w.h).length).toBe(jobsBefore);
+    expect((await checkJobs(w.h)).length).toBe(jobsBefore);
     const submitted = await submit(w.h, draft.id);
     expect(submitted.__typename === 'SubmitChannelConfigurationSuccess' && submitted.data.status).toBe('PROCESSING');
     await waitForConfigStatus(w.h, draft.id, 'ACTIVE');
@@ -283,12 +283,12 @@ describe('edits', () => {
       status: 'ACTIVE',
       statusChangedAt: active.statusChangedAt,
     });
-    const jobsBefore = checkJobs(w.h).length;
+    const jobsBefore = (await checkJobs(w.h)).length;
     const sub = ws.subscribe(StatusSubDoc, { id: created.id });
     expect((await sub.events.next()).data!.channelConfigurationStatusChanged.status).toBe('ACTIVE');
     const changed = await update(w.h, { id: created.id, whatsApp: { executionField: 'phones.whatsApp' } });
     expect(changed.__typename === 'UpdateChannelConfigurationSuccess' && changed.data.status).toBe('PROCESSING');
-    expect(checkJobs(w.h).length).toBe(jobsBefore + 1);
+    expect((await checkJobs(w.h)).length).toBe(jobsBefore + 1);
     expect((await sub.events.next()).data!.channelConfigurationStatusChanged).toMatchObject({
       previousStatus: 'ACTIVE',
       status: 'PROCESSING',

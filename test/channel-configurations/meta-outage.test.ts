@@ -51,7 +51,7 @@ async function outage(name: string, fault: { status?: number; dropConnection?: b
   const created = await createConfig(w.h, configInput(name, credentialId));
   const sub = ws.subscribe(StatusSubDoc, { id: created.id });
   const raw = rawId(created.id);
-  const jobOf = () => checkJobs(w.h).find((j) => (j.payload as { configurationId: string }).configurationId === raw);
+  const jobOf = async () => (await checkJobs(w.h)).find((j) => (j.payload as { configurationId: string }).configurationId === raw);
 
   const waiting = await waitForConfig(w.h, created.id, (c) =>
     META_CHECKS.every((n) => check(c, n).message?.startsWith('Waiting for Meta')),
@@ -62,8 +62,8 @@ async function outage(name: string, fault: { status?: number; dropConnection?: b
   expect(waiting.statusReason).toMatch(/retried automatically/);
 
   // The job keeps retrying (transient retries are not failures) and the configuration never fails.
-  await waitUntil(() => (jobOf()?.attempts ?? 0) >= 3, 15_000, 'three attempts');
-  expect(jobOf()).toMatchObject({ failures: 0 });
+  await waitUntil(async () => ((await jobOf())?.attempts ?? 0) >= 3, 15_000, 'three attempts');
+  expect((await jobOf())).toMatchObject({ failures: 0 });
   expect((await readConfig(w.h, created.id))!.status).toBe('PROCESSING');
 
   w.sim.sim.clearFaults();
@@ -100,7 +100,7 @@ describe('restart', () => {
       h = await startHarness({ metaUrl: sim.baseUrl, dataDir: h.dataDir, startJobs: false });
       const created = await createConfig(h, configInput('restart-me', cred));
       expect(created.status).toBe('PROCESSING');
-      expect(checkJobs(h).filter((j) => j.status === 'queued')).toHaveLength(1);
+      expect((await checkJobs(h)).filter((j) => j.status === 'queued')).toHaveLength(1);
       await h.stop();
 
       h = await startHarness({ metaUrl: sim.baseUrl, dataDir: h.dataDir });

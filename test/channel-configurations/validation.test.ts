@@ -37,9 +37,9 @@ let noEntitlementKey: string;
 
 beforeAll(async () => {
   credentialId = await activeCredential(w.h, 'validation main');
-  otherKey = w.h.createKey({ sandbox: 'other', role: 'ADMIN' });
+  otherKey = await w.h.createKey({ sandbox: 'other', role: 'ADMIN' });
   foreignCredentialId = await createCredential(w.h, acmeInput('other sandbox cred'), otherKey);
-  noEntitlementKey = w.h.createKey({ organization: 'noent', sandbox: 'prod', role: 'ADMIN', entitlements: [] });
+  noEntitlementKey = await w.h.createKey({ organization: 'noent', sandbox: 'prod', role: 'ADMIN', entitlements: [] });
 });
 
 async function total(): Promise<number> {
@@ -67,7 +67,7 @@ const draft = (name: string, whatsApp: ConfigInput['whatsApp'] = {}): ConfigInpu
 /** The input is refused with exactly these field paths, and nothing is stored. */
 async function expectRejected(input: ConfigInput, paths: string[]): Promise<string[]> {
   const before = await total();
-  const jobs = checkJobs(w.h).length;
+  const jobs = (await checkJobs(w.h)).length;
   const res = await createConfigRaw(w.h, input);
   expect(res.errors).toBeUndefined();
   const r = res.data!.createChannelConfiguration;
@@ -76,7 +76,7 @@ async function expectRejected(input: ConfigInput, paths: string[]): Promise<stri
   expect(r.code).toBe('VALIDATION_FAILED');
   expect(r.fieldErrors.map((f) => f.path.join('.')).sort()).toEqual([...paths].sort());
   expect(await total()).toBe(before);
-  expect(checkJobs(w.h).length).toBe(jobs);
+  expect((await checkJobs(w.h)).length).toBe(jobs);
   return r.fieldErrors.map((f) => f.message);
 }
 

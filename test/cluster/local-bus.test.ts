@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BusError, TxEvents } from '../../src/platform/bus/bus.js';
 import { LocalEventBus, transactionWithEvents } from '../../src/platform/bus/local.js';
 import { packNotifications } from '../../src/platform/bus/wire.js';
-import { inTransaction, openDatabase, type Database } from '../../src/platform/db.js';
+import { inTransaction, openDatabase, type Database, type SqliteTx, type Tx } from '../../src/platform/db.js';
 import { PubSub } from '../../src/platform/pubsub.js';
 
 declare module '../../src/platform/pubsub.js' {
@@ -16,6 +16,8 @@ declare module '../../src/platform/pubsub.js' {
 }
 
 const SANDBOX = 'sbx_local_bus';
+/** This suite runs on SQLite: its transaction handle is drizzle's better-sqlite3 client. */
+const lite = (tx: Tx) => tx as SqliteTx;
 const TOPIC = 'local-bus-test:object';
 
 /** The bus of the single-process mode on a real SQLite file: events after COMMIT, none after a rollback. */
@@ -38,7 +40,7 @@ describe('local event bus (SQLite mode)', () => {
 
   const move = (id: string, version: number, fail = false) =>
     transactionWithEvents(database.db, bus, (tx, events) => {
-      tx.run(sql`INSERT INTO objects VALUES (${id}, ${version}) ON CONFLICT (id) DO UPDATE SET version = excluded.version`);
+      lite(tx).run(sql`INSERT INTO objects VALUES (${id}, ${version}) ON CONFLICT (id) DO UPDATE SET version = excluded.version`);
       events.notify(SANDBOX, TOPIC, { id, version });
       if (fail) throw new Error('rolled back after buffering');
       return version;
@@ -52,12 +54,12 @@ describe('local event bus (SQLite mode)', () => {
   it('a committed transaction publishes its events after COMMIT, in order, as copies; a rolled-back one publishes nothing', async () => {
     const events = pubsub.subscribe(SANDBOX, TOPIC);
     const payload = { id: 'o1', version: 1 };
-    transactionWithEvents(database.db, bus, (_tx, buffer) => {
+    await transactionWithEvents(database.db, bus, (_tx, buffer) => {
       buffer.notify(SANDBOX, TOPIC, payload);
       buffer.notify(SANDBOX, TOPIC, { id: 'o1', version: 2 });
     });
-    expect(() => move('o1', 3, true)).toThrow('rolled back after buffering');
-    expect(move('o1', 4)).toBe(4);
+    await expect(move('o1', 3, true)).rejects.toThrow('rolled back after buffering');
+    expect(await move('o1', 4)).toBe(4);
     const got = [await next(events), await next(events), await next(events)];
     expect(got).toEqual([payload, { id: 'o1', version: 2 }, { id: 'o1', version: 4 }]);
     expect(got[0]).not.toBe(payload);
@@ -65,11 +67,11 @@ describe('local event bus (SQLite mode)', () => {
     await events.return!();
   });
 
-  it('bad events are typed errors and roll the transaction back; a nested transaction is refused', () => {
-    const refused = (payload: unknown) => {
+  it('bad events are typed errors and roll the transaction back; a nested transaction is refused', async () => {
+    const refused = async (payload: unknown) => {
       try {
-        transactionWithEvents(database.db, bus, (tx, events) => {
-          tx.run(sql`UPDATE objects SET version = 99`);
+        await transactionWithEvents(database.db, bus, (tx, events) => {
+          lite(tx).run(sql`UPDATE objects SET version = 99`);
           events.notify(SANDBOX, TOPIC, payload as never);
         });
       } catch (err) {
@@ -77,15 +79,16 @@ describe('local event bus (SQLite mode)', () => {
       }
       return 'accepted';
     };
-    expect(refused({ id: 'x', at: new Date(0) })).toBe(`BUS_BAD_EVENT: bus event ${TOPIC}: payload holds a Date object (plain JSON only)`);
-    expect(refused({ id: undefined })).toMatch(/^BUS_BAD_EVENT: .*undefined at id/);
-    expect(refused({ v: Infinity })).toMatch(/^BUS_BAD_EVENT: .*non-finite/);
-    expect(refused(() => 1)).toMatch(/^BUS_BAD_EVENT: .*function/);
+    expect(await refused({ id: 'x', at: new Date(0) })).toBe(`BUS_BAD_EVENT: bus event ${TOPIC}: payload holds a Date object (plain JSON only)`);
+    expect(await refused({ id: undefined })).toMatch(/^BUS_BAD_EVENT: .*undefined at id/);
+    expect(await refused({ v: Infinity })).toMatch(/^BUS_BAD_EVENT: .*non-finite/);
+    expect(await refused(() => 1)).toMatch(/^BUS_BAD_EVENT: .*function/);
     expect(database.sqlite.prepare('SELECT version FROM objects').get()).toEqual({ version: 4 });
     expect(() => new TxEvents().notify('', TOPIC, { id: 'x', version: 1 })).toThrow(/sandbox id/);
 
     const nested = () => inTransaction(database.db, () => move('o1', 5));
-    expect(nested).toThrow(expect.objectContaining({ code: 'BUS_NESTED_TRANSACTION' }) as Error);
+    await expect(nested()).rejects.toThrow(expect.objectContaining({ code: 'BUS_NESTED_TRANSACTION' }) as Error);
+    expect(database.sqlite.prepare('SELECT version FROM objects').get()).toEqual({ version: 4 });
   });
 
   it('NOTIFY packing: items stay in order, each payload under the limit, identical payloads told apart', () => {
@@ -99,14 +102,14 @@ describe('local event bus (SQLite mode)', () => {
 
   const moveWith = (target: LocalEventBus) =>
     transactionWithEvents(database.db, target, (tx, events) => {
-      tx.run(sql`UPDATE objects SET version = 50`);
+      lite(tx).run(sql`UPDATE objects SET version = 50`);
       events.notify(SANDBOX, TOPIC, { id: 'o1', version: 50 });
     });
 
   it('after close() the bus refuses to publish and the transaction rolls back', async () => {
     const closed = new LocalEventBus(pubsub);
     await closed.close();
-    expect(() => moveWith(closed)).toThrow(expect.objectContaining({ code: 'BUS_CLOSED' }) as Error);
+    await expect(moveWith(closed)).rejects.toThrow(expect.objectContaining({ code: 'BUS_CLOSED' }) as Error);
     expect(database.sqlite.prepare('SELECT version FROM objects').get()).toEqual({ version: 4 });
   });
 });

@@ -86,13 +86,13 @@ describe('roles and revoked keys', () => {
   });
 
   it('a revoked key is sent back to sign-in with a message, and the key leaves sessionStorage', async () => {
-    const key = world.h.createKey({ sandbox: 'prod', role: 'ADMIN' });
+    const key = await world.h.createKey({ sandbox: 'prod', role: 'ADMIN' });
     const { page } = await openConsole(browser, world.h.url, key);
     await go(page, 'API credentials');
     await expect.poll(() => page.evaluate(() => Object.values(sessionStorage))).toEqual([key]);
     expect(await page.evaluate(() => Object.keys(localStorage).length)).toBe(0);
 
-    revokeApiKey(world.h.server.deps.db, key.split('_').slice(0, 2).join('_'));
+    await revokeApiKey(world.h.server.deps.db, key.split('_').slice(0, 2).join('_'));
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await page
       .getByRole('alert')

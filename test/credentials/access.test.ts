@@ -30,7 +30,7 @@ let idB: string;
 
 beforeAll(async () => {
   ({ h } = await startWorld());
-  keyB = h.createKey({ sandbox: 'other', role: 'ADMIN' });
+  keyB = await h.createKey({ sandbox: 'other', role: 'ADMIN' });
   idA = await createCredential(h, acmeInput('shared name'));
   idB = await createCredential(h, acmeInput('shared name'), keyB);
   await waitForStatus(h, idA, 'ACTIVE');
@@ -57,7 +57,7 @@ function resultOf(res: { data?: Record<string, unknown> | null }): { __typename?
 
 describe('entitlement and roles', () => {
   it('without cjm_whatsapp every credential mutation returns EntitlementError and changes nothing', async () => {
-    currentKey = h.createKey({ organization: 'noent', sandbox: 'prod', role: 'ADMIN', entitlements: [] });
+    currentKey = await h.createKey({ organization: 'noent', sandbox: 'prod', role: 'ADMIN', entitlements: [] });
     for (const [name, run] of everyMutation(idA)) {
       const res = await run();
       expect(res.errors, name).toBeUndefined();

@@ -35,14 +35,14 @@ describe('Meta trouble while verifying', () => {
     const id = await createCredential(h, acmeInput('through an outage'));
     // Read the job between two runs: right after a retry is leased it is 'running' until Meta's 500 comes back.
     await waitUntil(
-      () => (verifyJobs(h)[0]?.attempts ?? 0) >= 3 && verifyJobs(h)[0]?.status === 'queued',
+      async () => ((await verifyJobs(h))[0]?.attempts ?? 0) >= 3 && (await verifyJobs(h))[0]?.status === 'queued',
       15_000,
       'three verification attempts, the job waiting for its next run',
     );
     const during = await readCredential(h, id);
     expect(during!.status).toBe('PROCESSING');
     expect(during!.statusMessage).toMatch(/Waiting for Meta .*retries automatically/);
-    const job = verifyJobs(h)[0]!;
+    const job = (await verifyJobs(h))[0]!;
     expect(job).toMatchObject({ status: 'queued', failures: 0 });
     expect(job.lastError).toMatch(/TransientJobError/);
 
@@ -68,13 +68,13 @@ describe('Meta trouble while verifying', () => {
     expect(r.remedy).toMatch(/Nothing accepts connections/);
 
     const id = await createCredential(h, acmeInput('before Meta is up'));
-    await waitUntil(() => (verifyJobs(h)[0]?.attempts ?? 0) >= 2, 15_000, 'two verification attempts');
+    await waitUntil(async () => ((await verifyJobs(h))[0]?.attempts ?? 0) >= 2, 15_000, 'two verification attempts');
     expect((await readCredential(h, id))!.status).toBe('PROCESSING');
 
     const sim = await startMetaSimulator({ port });
     onCleanup(() => sim.close());
     const c = await waitForStatus(h, id, 'ACTIVE', 20_000);
     expect(c.phoneNumber.qualityRating).toBe('GREEN');
-    expect(verifyJobs(h)[0]!.failures).toBe(0);
+    expect((await verifyJobs(h))[0]!.failures).toBe(0);
   });
 });

@@ -90,9 +90,9 @@ describe('phone number quality', () => {
     expect(event).toMatchObject({ previousQualityRating: 'GREEN', qualityRating: 'YELLOW', source: 'refresh', credential: { id } });
 
     const refreshJobs = () => h.server.deps.jobs.list({ kind: 'credentials.refresh-phone-numbers' });
-    await waitUntil(() => refreshJobs().filter((j) => j.status === 'succeeded').length >= 2, 5_000, 'two refresh runs');
+    await waitUntil(async () => (await refreshJobs()).filter((j) => j.status === 'succeeded').length >= 2, 5_000, 'two refresh runs');
     for (let i = 0; i < 5; i++) {
-      expect(refreshJobs().filter((j) => j.status === 'queued').length).toBeLessThanOrEqual(1);
+      expect((await refreshJobs()).filter((j) => j.status === 'queued').length).toBeLessThanOrEqual(1);
       await new Promise((r) => setTimeout(r, 60));
     }
   });

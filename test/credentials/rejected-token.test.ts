@@ -58,7 +58,7 @@ describe('a token rejected after verification', () => {
   });
 
   it('a 190 on a call another slice makes through openMetaSession fails the credential too', async () => {
-    const credential = getCredential(h.server.deps, await sandboxOf(forOthers), rawId(forOthers))!;
+    const credential = (await getCredential(h.server.deps, await sandboxOf(forOthers), rawId(forOthers)))!;
     const session = openMetaSession(h.server.deps, credential);
     await expect(session.getPhoneNumber(IDS.phone.acmeGreen, { retry: false })).rejects.toMatchObject({ metaCode: 190 });
     const c = await waitForStatus(h, forOthers, 'FAILED');
@@ -93,7 +93,7 @@ describe('the call log', () => {
     sim.sim.replaceScenario(defaultScenarioInput());
     const id = await createCredential(h, acmeInput('busy sender'));
     await waitForStatus(h, id, 'ACTIVE');
-    const credential = getCredential(h.server.deps, await sandboxOf(id), rawId(id))!;
+    const credential = (await getCredential(h.server.deps, await sandboxOf(id), rawId(id)))!;
     const session = openMetaSession(h.server.deps, credential);
     for (let i = 0; i < 230; i++) await session.getPhoneNumber(IDS.phone.acmeGreen, { retry: false });
     const count = () =>

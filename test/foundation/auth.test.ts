@@ -102,9 +102,9 @@ describe('authentication', () => {
     expect((await h.post(body)).status).toBe(401);
     expect((await h.post(body, { authorization: 'Bearer wcs_nope_nope' })).status).toBe(401);
     expect((await h.post(body, { authorization: 'Basic abc' })).status).toBe(401);
-    const key = h.createKey({ sandbox: 'prod', role: 'ADMIN' });
+    const key = await h.createKey({ sandbox: 'prod', role: 'ADMIN' });
     expect((await h.post(body, { authorization: `Bearer ${key}` })).status).toBe(200);
-    tenancy.revokeApiKey(h.server.deps.db, key.split('_').slice(0, 2).join('_'));
+    await tenancy.revokeApiKey(h.server.deps.db, key.split('_').slice(0, 2).join('_'));
     const revoked = await h.post(body, { authorization: `Bearer ${key}` });
     expect(revoked.status).toBe(401);
     expect(JSON.parse(revoked.body).errors[0].extensions.code).toBe('UNAUTHENTICATED');
@@ -143,7 +143,7 @@ describe('authorization', () => {
 
 describe('sandbox isolation', () => {
   it('sandbox B never sees sandbox A objects, by list, node or nodes, and the reverse', async () => {
-    const keyB = h.createKey({ sandbox: 'staging', role: 'ADMIN' });
+    const keyB = await h.createKey({ sandbox: 'staging', role: 'ADMIN' });
     const a = await h.gql(CreateActionDoc, { input: { key: 'a_only', name: 'Only in A' } });
     expect(a.data?.createMarketingAction.__typename).toBe('CreateMarketingActionSuccess');
     const aId = a.data?.createMarketingAction.__typename === 'CreateMarketingActionSuccess' ? a.data.createMarketingAction.data.id : '';

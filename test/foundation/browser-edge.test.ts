@@ -189,7 +189,7 @@ describe('every streamed response is watched (point 6)', () => {
 
   it('a revoked key ends a stream opened with no Accept header or with */*', async () => {
     for (const accept of [undefined, '*/*']) {
-      const key = h.createKey({ sandbox: 'prod', role: 'ADMIN' });
+      const key = await h.createKey({ sandbox: 'prod', role: 'ADMIN' });
       const stream = await openStream(h, key, accept);
       expect(stream.status).toBe(200);
       expect(stream.type).toMatch(/text\/event-stream|multipart\/mixed/);
@@ -205,7 +205,7 @@ describe('every streamed response is watched (point 6)', () => {
         'an event on the stream',
       );
       expect(ended).toBe(false);
-      revokeApiKey(h.server.deps.db, key.split('_').slice(0, 2).join('_'));
+      await revokeApiKey(h.server.deps.db, key.split('_').slice(0, 2).join('_'));
       await waitUntil(() => ended, 10_000, `the stream (accept ${accept ?? 'none'}) to end after revocation`);
     }
   });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SqliteDb } from '../../src/platform/sqlite.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 // Issue 17: state is explicit. A connection's prepared statements hang on its database handle (db.statements), the
@@ -30,7 +31,8 @@ afterAll(async () => {
 describe('explicit state', () => {
   it('two services in one process share no statements, WAL sync, cache or runtime', () => {
     const [da, db] = [a.server.deps, b.server.deps];
-    expect(da.db.statements).not.toBe(db.db.statements);
+    expect((da.db as SqliteDb).statements).toBeDefined();
+    expect((da.db as SqliteDb).statements).not.toBe((db.db as SqliteDb).statements);
     expect(da.walSync).not.toBe(db.walSync);
     expect(Object.keys(da.state).sort()).toEqual(['batchRunners', 'sends', 'templates', 'webhookRoutes']);
     for (const [name, value] of Object.entries(da.state)) {

@@ -60,7 +60,7 @@ describe('closed subscriptions release their listener at once (no event needed)'
 
 describe('shared fan-out', () => {
   it('subscribers of one operation and visibility share one execution; each receives the event once', async () => {
-    const otherKey = h.createKey({ sandbox: 'fanout-other', role: 'ADMIN' });
+    const otherKey = await h.createKey({ sandbox: 'fanout-other', role: 'ADMIN' });
     const conns: WsConnection[] = Array.from({ length: 5 }, () => connectWs(h.wsUrl, h.adminKey));
     const other = connectWs(h.wsUrl, otherKey);
     try {
@@ -119,7 +119,7 @@ describe('connection caps', () => {
   });
 
   it('refuses a connection above the total cap with 1013 (try again later)', async () => {
-    const keys = Array.from({ length: 2 }, () => h.createKey({ sandbox: 'prod', role: 'ADMIN' }));
+    const keys = await Promise.all(Array.from({ length: 2 }, () => h.createKey({ sandbox: 'prod', role: 'ADMIN' })));
     const conns = [
       ...Array.from({ length: 30 }, () => connectWs(h.wsUrl, keys[0])),
       ...Array.from({ length: 30 }, () => connectWs(h.wsUrl, keys[1])),
@@ -141,7 +141,7 @@ describe('key re-check', () => {
     const valid = new Set(['Bearer a', 'Bearer b']);
     const watcher = new KeyWatcher(20, (authorization) => {
       checked.push(authorization);
-      return valid.has(authorization);
+      return Promise.resolve(valid.has(authorization));
     });
     const revoked: string[] = [];
     const stops = Array.from({ length: 100 }, (_, i) => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { inTransaction, openDatabase, type Database } from '../../src/platform/db.js';
+import { inTransaction, openDatabase, type Database, type SqliteTx } from '../../src/platform/db.js';
 import { fullJitterDelay } from '../../src/platform/jobs/backoff.js';
 import { JobQueue, PermanentJobError, TransientJobError } from '../../src/platform/jobs/queue.js';
 import { jobs } from '../../src/platform/jobs/tables.js';
@@ -33,9 +33,9 @@ afterEach(async () => {
   }
 });
 
-async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -47,15 +47,15 @@ describe('durable job queue', () => {
     const seen: string[] = [];
     const def = queue.define<{ name: string }>({ kind: 'greet', run: async (p) => void seen.push(p.name) });
     db.sqlite.exec('CREATE TABLE notes (id TEXT)');
-    inTransaction(db.db, (tx) => {
-      tx.run(sql`INSERT INTO notes VALUES ('n1')`);
-      queue.enqueue(tx, def, { name: 'ada' });
+    await inTransaction(db.db, async (tx) => {
+      (tx as SqliteTx).run(sql`INSERT INTO notes VALUES ('n1')`);
+      await queue.enqueue(tx, def, { name: 'ada' });
     });
-    queue.start();
+    await queue.start();
     await waitFor(() => seen.length === 1);
     await queue.idle();
     expect(seen).toEqual(['ada']);
-    expect(queue.list({ kind: 'greet' })[0]).toMatchObject({
+    expect((await queue.list({ kind: 'greet' }))[0]).toMatchObject({
       status: 'succeeded',
       payload: { name: 'ada' },
       attempts: 1,
@@ -66,35 +66,35 @@ describe('durable job queue', () => {
     });
   });
 
-  it('a rolled-back transaction leaves no job', () => {
+  it('a rolled-back transaction leaves no job', async () => {
     const { db, queue } = setup();
     const def = queue.define<object>({ kind: 'never', run: async () => {} });
-    expect(() =>
-      inTransaction(db.db, (tx) => {
-        queue.enqueue(tx, def, {});
+    await expect(
+      inTransaction(db.db, async (tx) => {
+        await queue.enqueue(tx, def, {});
         throw new Error('boom');
       }),
-    ).toThrow('boom');
-    expect(queue.list({ kind: 'never' })).toHaveLength(0);
+    ).rejects.toThrow('boom');
+    expect(await queue.list({ kind: 'never' })).toHaveLength(0);
   });
 
   it('picks up a job whose lease was abandoned by a crashed process', async () => {
     const { db, queue } = setup({ leaseMs: 200 });
     const runs: number[] = [];
     const def = queue.define<object>({ kind: 'resume', run: async (_p, ctx) => void runs.push(ctx.attempt) });
-    const id = queue.enqueue(db.db, def, {})!;
+    const id = (await queue.enqueue(db.db, def, {}))!;
     // What a process that died mid-run leaves behind: running, with a lease that runs out.
     db.db
       .update(jobs)
       .set({ status: 'running', attempts: 1, leaseUntil: new Date(Date.now() + 300) })
       .where(eq(jobs.id, id))
       .run();
-    queue.start();
+    await queue.start();
     await new Promise((r) => setTimeout(r, 150));
     expect(runs).toEqual([]); // the lease still holds
     await waitFor(() => runs.length === 1);
     expect(runs).toEqual([2]);
-    await waitFor(() => queue.get(id)!.status === 'succeeded');
+    await waitFor(async () => (await queue.get(id))!.status === 'succeeded');
   });
 
   it('retries failures with capped, jittered backoff, then stays visible as failed with its last error', async () => {
@@ -113,16 +113,16 @@ describe('durable job queue', () => {
         exhausted = err.message;
       },
     });
-    const id = queue.enqueue(db.db, def, {})!;
+    const id = (await queue.enqueue(db.db, def, {}))!;
     const runAts: number[] = [];
-    queue.start();
-    await waitFor(() => {
-      const job = queue.get(id)!;
+    await queue.start();
+    await waitFor(async () => {
+      const job = (await queue.get(id))!;
       if (job.status === 'queued' && job.failures > 0 && runAts.length < job.failures)
         runAts.push(job.runAt.getTime() - job.updatedAt.getTime());
       return job.status === 'failed';
     });
-    const job = queue.get(id)!;
+    const job = (await queue.get(id))!;
     expect(calls).toBe(3);
     expect(job.failures).toBe(3);
     expect(job.lastError).toBe('Error: attempt 3 failed');
@@ -149,13 +149,13 @@ describe('durable job queue', () => {
         throw new PermanentJobError('cannot ever work');
       },
     });
-    const a = queue.enqueue(db.db, transient, {})!;
-    const b = queue.enqueue(db.db, permanent, {})!;
-    queue.start();
-    await waitFor(() => queue.get(a)!.status === 'succeeded' && queue.get(b)!.status === 'failed');
+    const a = (await queue.enqueue(db.db, transient, {}))!;
+    const b = (await queue.enqueue(db.db, permanent, {}))!;
+    await queue.start();
+    await waitFor(async () => (await queue.get(a))!.status === 'succeeded' && (await queue.get(b))!.status === 'failed');
     expect(transientCalls).toBe(4);
-    expect(queue.get(a)!.failures).toBe(0);
-    expect(queue.get(b)!.attempts).toBe(1);
+    expect((await queue.get(a))!.failures).toBe(0);
+    expect((await queue.get(b))!.attempts).toBe(1);
   });
 
   it('a retry-after hint delays the next run at least that long', async () => {
@@ -168,18 +168,18 @@ describe('durable job queue', () => {
         if (times.length === 1) throw new TransientJobError('429', 300);
       },
     });
-    queue.enqueue(db.db, def, {});
-    queue.start();
+    await queue.enqueue(db.db, def, {});
+    await queue.start();
     await waitFor(() => times.length === 2);
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(290);
   });
 
-  it('dedupe keys keep one active job per key', () => {
+  it('dedupe keys keep one active job per key', async () => {
     const { db, queue } = setup();
     const def = queue.define<object>({ kind: 'refresh', run: async () => {} });
-    expect(queue.enqueue(db.db, def, {}, { dedupeKey: 'refresh:1' })).not.toBeNull();
-    expect(queue.enqueue(db.db, def, {}, { dedupeKey: 'refresh:1' })).toBeNull();
-    expect(queue.enqueue(db.db, def, {}, { dedupeKey: 'refresh:2' })).not.toBeNull();
+    expect(await queue.enqueue(db.db, def, {}, { dedupeKey: 'refresh:1' })).not.toBeNull();
+    expect(await queue.enqueue(db.db, def, {}, { dedupeKey: 'refresh:1' })).toBeNull();
+    expect(await queue.enqueue(db.db, def, {}, { dedupeKey: 'refresh:2' })).not.toBeNull();
   });
 
   it('a recurring kind always has exactly one job queued or running, and keeps going after a failed run', async () => {
@@ -194,11 +194,11 @@ describe('durable job queue', () => {
         if (runs.length === 2) throw new Error('second run fails for good');
       },
     });
-    queue.start();
+    await queue.start();
     await waitFor(() => runs.length >= 4);
-    const active = [...queue.list({ kind: 'tick', status: 'queued' }), ...queue.list({ kind: 'tick', status: 'running' })];
+    const active = [...(await queue.list({ kind: 'tick', status: 'queued' })), ...(await queue.list({ kind: 'tick', status: 'running' }))];
     expect(active.length).toBeLessThanOrEqual(1);
-    expect(queue.list({ kind: 'tick', status: 'failed' })).toHaveLength(1);
+    expect(await queue.list({ kind: 'tick', status: 'failed' })).toHaveLength(1);
     for (let i = 1; i < 4; i++) expect(runs[i]! - runs[i - 1]!).toBeGreaterThanOrEqual(35);
   });
 
@@ -220,28 +220,28 @@ describe('durable job queue', () => {
         },
       }),
     );
-    inTransaction(db.db, (tx) => {
-      for (const def of defs) for (let i = 0; i < 3; i++) queue.enqueue(tx, def, {});
+    await inTransaction(db.db, async (tx) => {
+      for (const def of defs) for (let i = 0; i < 3; i++) await queue.enqueue(tx, def, {});
     });
     const before = walCommits(file);
-    queue.start();
+    await queue.start();
     await waitFor(() => started.length === 1 + 2 + 3 + 3);
     // Nine leases of four kinds: one commit (the old loop committed once per kind).
     expect(walCommits(file) - before).toBe(1);
     expect(started.sort()).toEqual(['alpha', 'beta', 'beta', 'delta', 'delta', 'delta', 'gamma', 'gamma', 'gamma']);
-    const running = queue.list({ status: 'running' });
+    const running = await queue.list({ status: 'running' });
     expect(running.map((j) => j.kind).sort()).toEqual(started);
     expect(new Set(running.map((j) => j.leaseOwner))).toEqual(new Set([queue.owner]));
     expect(running.every((j) => j.attempts === 1 && j.leaseUntil!.getTime() > Date.now())).toBe(true);
     expect(
-      queue
-        .list({ status: 'queued' })
+      (await queue
+        .list({ status: 'queued' }))
         .map((j) => j.kind)
         .sort(),
     ).toEqual(['alpha', 'alpha', 'beta']);
     release();
     await queue.idle();
-    expect(queue.list({ status: 'succeeded' })).toHaveLength(12);
+    expect(await queue.list({ status: 'succeeded' })).toHaveLength(12);
   });
 
   it('an idle queue still runs a job enqueued in-process at once, and a delayed one when it is due', async () => {
@@ -249,12 +249,12 @@ describe('durable job queue', () => {
     const { db, queue } = setup({ idlePollMaxMs: 60_000 });
     const ran: number[] = [];
     const def = queue.define<object>({ kind: 'wake', run: async () => void ran.push(Date.now()) });
-    queue.start();
+    await queue.start();
     await new Promise((r) => setTimeout(r, 500));
-    queue.enqueue(db.db, def, {});
+    await queue.enqueue(db.db, def, {});
     await waitFor(() => ran.length === 1, 10_000);
     const enqueuedAt = Date.now();
-    queue.enqueue(db.db, def, {}, { delayMs: 300 });
+    await queue.enqueue(db.db, def, {}, { delayMs: 300 });
     await waitFor(() => ran.length === 2, 10_000);
     expect(ran[1]! - enqueuedAt).toBeGreaterThanOrEqual(300);
   });
@@ -263,10 +263,10 @@ describe('durable job queue', () => {
     const { db, queue } = setup();
     const order: string[] = [];
     const def = queue.define<{ name: string }>({ kind: 'turn', run: async (p) => void order.push(p.name) });
-    queue.start();
+    await queue.start();
     // Each later job is due a millisecond earlier, as when each waits for the same slot and computed its delay later.
     const at = Date.now() + 300;
-    ['first', 'second', 'third'].forEach((name, i) => queue.enqueue(db.db, def, { name }, { runAt: new Date(at - i) }));
+    for (const [i, name] of ['first', 'second', 'third'].entries()) await queue.enqueue(db.db, def, { name }, { runAt: new Date(at - i) });
     await waitFor(() => order.length === 3);
     expect(order).toEqual(['first', 'second', 'third']);
   });

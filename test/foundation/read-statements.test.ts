@@ -9,6 +9,7 @@ import { authenticate } from '../../src/platform/tenancy/service.js';
 import * as webhooks from '../../src/webhooks/service.js';
 import { getSchema } from '../../src/service/schema.js';
 import { tableSelect } from '../../src/platform/prepared.js';
+import type { SqliteDb } from '../../src/platform/sqlite.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 /**
@@ -41,27 +42,28 @@ const restore: Array<() => void> = [];
 beforeAll(async () => {
   h = await startHarness({ startJobs: false });
   const { deps } = h.server;
-  const viewer = authenticate(deps.db, `Bearer ${h.adminKey}`)!;
+  const viewer = (await authenticate(deps.db, `Bearer ${h.adminKey}`))!;
   // Three credentials, each with a webhook, shared by 60 configurations: references repeat and differ in a page.
-  const refs = [DEFAULT_IDS.phone.acmeGreen, DEFAULT_IDS.phone.acmeYellowHigh, DEFAULT_IDS.phone.acmeRedLimited].map((phoneNumberId, i) => {
-    const credential = credentials.createCredential(deps, viewer, {
+  const refs: Array<{ credentialId: string; webhookId: string }> = [];
+  for (const [i, phoneNumberId] of [DEFAULT_IDS.phone.acmeGreen, DEFAULT_IDS.phone.acmeYellowHigh, DEFAULT_IDS.phone.acmeRedLimited].entries()) {
+    const credential = await credentials.createCredential(deps, viewer, {
       name: `cred-${i}`,
       apiToken: DEFAULT_IDS.token.systemUser,
       businessAccountId: DEFAULT_IDS.business.acme,
       whatsAppBusinessAccountId: DEFAULT_IDS.waba.acmeMain,
       phoneNumberId,
     });
-    const webhook = webhooks.createWebhook(deps, viewer, {
+    const webhook = await webhooks.createWebhook(deps, viewer, {
       name: `hook-${i}`,
       apiCredentialId: credential.id,
       appSecret: 'a'.repeat(32),
       keywordRules: [],
     });
-    return { credentialId: credential.id, webhookId: webhook.id };
-  });
+    refs.push({ credentialId: credential.id, webhookId: webhook.id });
+  }
   for (let i = 0; i < 60; i++) {
     const ref = refs[i % refs.length]!;
-    configurations.createChannelConfiguration(deps, viewer, {
+    await configurations.createChannelConfiguration(deps, viewer, {
       name: `config-${i}`,
       channel: 'WHATSAPP',
       whatsApp: { apiCredentialId: ref.credentialId, webhookId: ref.webhookId, senderPhoneNumber: `+1555010000${(i % 3) + 1}` },
@@ -115,8 +117,8 @@ describe('SQL statements per list request', () => {
 });
 
 describe('a list page completes synchronously', () => {
-  it('no field of a channelConfigurations page answers with a promise (ids, references, checks load per page)', () => {
-    const viewer = authenticate(h.server.deps.db, `Bearer ${h.adminKey}`)!;
+  it('no field of a channelConfigurations page answers with a promise (ids, references, checks load per page)', async () => {
+    const viewer = (await authenticate(h.server.deps.db, `Bearer ${h.adminKey}`))!;
     const run = () =>
       execute({
         schema: getSchema(),
@@ -139,7 +141,8 @@ describe('a list page completes synchronously', () => {
 
 describe('tableSelect (hot whole-table reads without drizzle’s row mapping)', () => {
   it('returns exactly the rows drizzle returns (dates, JSON, nulls) and refuses a query that is not the whole table', () => {
-    const { db } = h.server.deps;
+    // tableSelect is the SQLite backend's: the harness runs on SQLite.
+    const db = h.server.deps.db as SqliteDb;
     const query = () => db.select().from(channelConfigurations).orderBy(desc(channelConfigurations.id));
     const rows = tableSelect(db, channelConfigurations, query())();
     expect(rows).toHaveLength(60);
@@ -157,7 +160,7 @@ describe('tableSelect (hot whole-table reads without drizzle’s row mapping)', 
 
 describe('API key last-used time', () => {
   it('is written at most once a minute per key, never on the request path: a viewer query runs one statement', async () => {
-    const key = h.createKey({ sandbox: 'prod', role: 'VIEWER' });
+    const key = await h.createKey({ sandbox: 'prod', role: 'VIEWER' });
     const viewer = () => h.post({ query: '{ viewer { role } }' }, { authorization: `Bearer ${key}` });
     await viewer(); // first use: last-used is written (after the response)
     await new Promise((r) => setTimeout(r, 50));

@@ -43,7 +43,7 @@ describe('subscriptions over graphql-ws', () => {
   });
 
   it("never delivers another sandbox's events", async () => {
-    const otherKey = h.createKey({ sandbox: 'other', role: 'ADMIN' });
+    const otherKey = await h.createKey({ sandbox: 'other', role: 'ADMIN' });
     const mine = connectWs(h.wsUrl, h.adminKey);
     const theirs = connectWs(h.wsUrl, otherKey);
     try {
@@ -135,7 +135,7 @@ describe('a key revoked while its streams run', () => {
   it('ends its graphql-ws connection (4403) and its SSE stream at the next key check', async () => {
     const own = await startHarness({ env: { STREAM_KEY_RECHECK_MS: '200' } });
     try {
-      const key = own.createKey({ sandbox: 'prod', role: 'ADMIN' });
+      const key = await own.createKey({ sandbox: 'prod', role: 'ADMIN' });
       const conn = connectWs(own.wsUrl, key);
       conn.subscribe(AuditAddedDoc);
       const sse = await request(`${own.url}/graphql`, {
@@ -156,7 +156,7 @@ describe('a key revoked while its streams run', () => {
       })();
       await new Promise((r) => setTimeout(r, 500));
       const revokedAt = Date.now();
-      revokeApiKey(own.server.deps.db, key.split('_').slice(0, 2).join('_'));
+      await revokeApiKey(own.server.deps.db, key.split('_').slice(0, 2).join('_'));
       expect((await conn.closed).code).toBe(4403);
       expect((await sseEnded) - revokedAt).toBeLessThan(5_000);
     } finally {

@@ -53,7 +53,7 @@ export interface Harness {
   /** ADMIN key of organization "acme" (entitled cjm_whatsapp), sandbox "prod". */
   adminKey: string;
   viewerKey: string;
-  createKey(input: { organization?: string; sandbox: string; role: 'ADMIN' | 'VIEWER'; entitlements?: string[] }): string;
+  createKey(input: { organization?: string; sandbox: string; role: 'ADMIN' | 'VIEWER'; entitlements?: string[] }): Promise<string>;
   gql<TData, TVars>(doc: TypedDocumentNode<TData, TVars>, variables?: TVars, key?: string): Promise<ExecutionResult<TData>>;
   post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: string; headers: Record<string, unknown> }>;
   stop(): Promise<void>;
@@ -93,19 +93,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logs = new LogCapture();
   const server = await startServer({ config, logDestination: logs, startJobs: options.startJobs });
   const created = new Set<string>();
-  const createKey: Harness['createKey'] = ({ organization = 'acme', sandbox, role, entitlements = [WHATSAPP_ENTITLEMENT] }) => {
+  const createKey: Harness['createKey'] = async ({ organization = 'acme', sandbox, role, entitlements = [WHATSAPP_ENTITLEMENT] }) => {
     if (!created.has(organization)) {
       try {
-        tenancy.createOrganization(server.deps.db, organization, entitlements);
+        await tenancy.createOrganization(server.deps.db, organization, entitlements);
       } catch {
         // exists from an earlier run on the same data folder
       }
       created.add(organization);
     }
-    return tenancy.createApiKey(server.deps.db, { organization, sandbox, role }).key;
+    return (await tenancy.createApiKey(server.deps.db, { organization, sandbox, role })).key;
   };
-  const adminKey = createKey({ sandbox: 'prod', role: 'ADMIN' });
-  const viewerKey = createKey({ sandbox: 'prod', role: 'VIEWER' });
+  const adminKey = await createKey({ sandbox: 'prod', role: 'ADMIN' });
+  const viewerKey = await createKey({ sandbox: 'prod', role: 'VIEWER' });
 
   const post: Harness['post'] = async (body, headers = {}) => {
     const res = await request(`${server.url}/graphql`, {

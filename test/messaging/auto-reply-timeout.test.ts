@@ -15,7 +15,7 @@ describe('auto-reply whose answer times out', () => {
     w.sim.sim.openServiceWindow(IDS.phone.acmeGreen, phone.slice(1));
     const { headersMs } = w.h.config.meta.timeouts;
     w.sim.sim.injectFault({ method: 'POST', path: /messages$/, recordFirst: true, delayMs: headersMs + 1_500 });
-    recordInboundMessage(
+    await recordInboundMessage(
       w.h.server.deps,
       w.ctx,
       inbound({ waId: phone.slice(1), category: 'HELP', matchedKeyword: 'help', replyText: 'We are here to help.' }),
@@ -32,15 +32,15 @@ describe('auto-reply whose answer times out', () => {
     const [row] = reply();
     expect(reply()).toHaveLength(1);
     expect(row).toMatchObject({ status: 'QUEUED', wamid: null });
-    const job = w.h.server.deps.jobs
-      .list({ kind: 'messaging.send-auto-reply' })
+    const job = (await w.h.server.deps.jobs
+      .list({ kind: 'messaging.send-auto-reply' }))
       .find((j) => (j.payload as { messageId: string }).messageId === row!.id);
     expect(job).toMatchObject({ status: 'succeeded', attempts: 1 });
     const sent = w.sim.sim.sentMessages({ to: phone });
     expect(sent).toHaveLength(1);
     expect(sent[0]!.bizOpaqueCallbackData).toBe(row!.id);
 
-    expect(applyStatusUpdate(w.h.server.deps, w.ctx, status(sent[0]!.wamid, 'read', { bizOpaqueCallbackData: row!.id }))).toBe('applied');
+    expect((await applyStatusUpdate(w.h.server.deps, w.ctx, status(sent[0]!.wamid, 'read', { bizOpaqueCallbackData: row!.id })))).toBe('applied');
     expect(reply()[0]).toMatchObject({ status: 'READ', wamid: sent[0]!.wamid, status_reason: null });
     expect(rows(w.h, 'SELECT type FROM tracking_events WHERE message_id = ? ORDER BY id', row!.id)).toEqual([{ type: 'READ' }]);
     expect(w.sim.sim.sentMessages({ to: phone })).toHaveLength(1);

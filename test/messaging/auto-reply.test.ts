@@ -20,14 +20,14 @@ function replyTo(w: World, phone: string): ReplyRow | undefined {
   return rows<ReplyRow>(w.h, "SELECT * FROM whatsapp_messages WHERE direction = 'OUTBOUND' AND to_number = ? ORDER BY id", phone)[0];
 }
 
-function sendReply(w: World, waId: string, text = 'Thanks for writing!'): void {
+async function sendReply(w: World, waId: string, text = 'Thanks for writing!'): Promise<void> {
   w.sim.sim.openServiceWindow(IDS.phone.acmeGreen, waId);
-  recordInboundMessage(w.h.server.deps, w.ctx, inbound({ waId, category: 'DEFAULT', replyText: text }));
+  await recordInboundMessage(w.h.server.deps, w.ctx, inbound({ waId, category: 'DEFAULT', replyText: text }));
 }
 
-function jobFor(w: World, messageId: string) {
-  return w.h.server.deps.jobs
-    .list({ kind: 'messaging.send-auto-reply' })
+async function jobFor(w: World, messageId: string) {
+  return (await w.h.server.deps.jobs
+    .list({ kind: 'messaging.send-auto-reply' }))
     .find((j) => (j.payload as { messageId: string }).messageId === messageId);
 }
 
@@ -36,12 +36,12 @@ describe('auto-reply pacing', () => {
 
   it('takes its slot from the same throughput bucket as campaign sends of the number', async () => {
     const deps = w.h.server.deps;
-    const credential = getCredential(deps, w.ctx.sandboxId, w.ctx.credentialId)!;
-    const bucket = deps.state.sends.pacerFor(credential).bucket;
+    const credential = (await getCredential(deps, w.ctx.sandboxId, w.ctx.credentialId))!;
+    const bucket = (await deps.state.sends.pacerFor(credential)).bucket;
     // Campaign sends used this second's whole throughput (80 for the STANDARD number).
     const filledAt = performance.now();
     for (let i = 0; i < bucket.rate; i++) await bucket.take();
-    sendReply(w, '14155550309');
+    await sendReply(w, '14155550309');
     await waitUntil(() => replyTo(w, '+14155550309')?.status === 'SENT', 10_000, 'the reply to be sent');
     const sentAt = performance.now();
     // The reply waited for a free slot: it left no earlier than one window after the bucket was filled.
@@ -60,7 +60,7 @@ describe('auto-reply sending', () => {
       status: 400,
       metaError: { code: 131026, message: 'Message undeliverable', details: 'The recipient cannot receive this message.' },
     });
-    sendReply(w, '14155550301');
+    await sendReply(w, '14155550301');
     await waitUntil(() => replyTo(w, '+14155550301')?.status === 'FAILED', 10_000, 'the reply to fail');
     const reply = replyTo(w, '+14155550301')!;
     expect(reply).toMatchObject({ meta_error_code: 131026, wamid: null });
@@ -68,7 +68,7 @@ describe('auto-reply sending', () => {
     expect(reply.status_reason).toContain('Message undeliverable');
     expect(rows(w.h, 'SELECT type FROM tracking_events WHERE message_id = ?', reply.id)).toEqual([{ type: 'FAILED' }]);
     await w.h.server.deps.jobs.idle();
-    expect(jobFor(w, reply.id)).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect((await jobFor(w, reply.id))).toMatchObject({ status: 'succeeded', attempts: 1 });
     expect(w.sim.sim.sentMessages({ to: '+14155550301' })).toHaveLength(0);
   });
 
@@ -85,7 +85,7 @@ describe('auto-reply sending', () => {
       status: 503,
       metaError: { code: 2, message: 'Service temporarily unavailable', isTransient: true },
     });
-    sendReply(w, '14155550302');
+    await sendReply(w, '14155550302');
     await waitUntil(() => replyTo(w, '+14155550302')?.status === 'SENT', 15_000, 'the reply to be sent');
     const reply = replyTo(w, '+14155550302')!;
     const sent = w.sim.sim.sentMessages({ to: '+14155550302' });
@@ -95,23 +95,23 @@ describe('auto-reply sending', () => {
     expect(w.sim.sim.rejectedSends().filter((r) => (r.body as { to?: string }).to === '+14155550302')).toHaveLength(0);
     await w.h.server.deps.jobs.idle();
     // Three runs, none counted as a failure.
-    expect(jobFor(w, reply.id)).toMatchObject({ status: 'succeeded', attempts: 3, failures: 0 });
+    expect((await jobFor(w, reply.id))).toMatchObject({ status: 'succeeded', attempts: 3, failures: 0 });
   });
 
   it('a dropped connection after Meta took the reply is not resent; the status webhook settles it by its opaque data', async () => {
     w.sim.sim.injectFault({ method: 'POST', path: /messages$/, recordFirst: true, dropConnection: true });
-    sendReply(w, '14155550303');
+    await sendReply(w, '14155550303');
     await waitUntil(() => replyTo(w, '+14155550303')?.status_reason === OUTCOME_UNKNOWN_REASON, 10_000, 'the outcome to be unknown');
     await w.h.server.deps.jobs.idle();
     const reply = replyTo(w, '+14155550303')!;
     expect(reply).toMatchObject({ status: 'QUEUED', wamid: null });
-    expect(jobFor(w, reply.id)).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect((await jobFor(w, reply.id))).toMatchObject({ status: 'succeeded', attempts: 1 });
     const sent = w.sim.sim.sentMessages({ to: '+14155550303' });
     expect(sent).toHaveLength(1);
     expect(sent[0]!.bizOpaqueCallbackData).toBe(reply.id);
 
     // Meta's status webhook echoes the opaque data: the message gets its wamid and moves on.
-    expect(applyStatusUpdate(w.h.server.deps, w.ctx, status(sent[0]!.wamid, 'delivered', { bizOpaqueCallbackData: reply.id }))).toBe(
+    expect((await applyStatusUpdate(w.h.server.deps, w.ctx, status(sent[0]!.wamid, 'delivered', { bizOpaqueCallbackData: reply.id })))).toBe(
       'applied',
     );
     expect(replyTo(w, '+14155550303')).toMatchObject({ status: 'DELIVERED', wamid: sent[0]!.wamid, status_reason: null });
@@ -128,13 +128,13 @@ describe('auto-reply after a lost lease', () => {
   it("a second run of the job does not send again while the first run's send may have reached Meta", async () => {
     // Answered inside the client headers timeout (2 s in tests): the first run records SENT after the takeover.
     w.sim.sim.injectFault({ method: 'POST', path: /messages$/, recordFirst: true, delayMs: 1_500 });
-    sendReply(w, '14155550304');
+    await sendReply(w, '14155550304');
     await waitUntil(() => w.sim.sim.sentMessages({ to: '+14155550304' }).length === 1, 10_000, 'the first run to reach Meta');
     const first = replyTo(w, '+14155550304')!;
     w.h.server.deps.sqlite
       .prepare("UPDATE jobs SET lease_owner = 'a-dead-instance', lease_until = ? WHERE id = ? AND status = 'running'")
-      .run(Date.now() - 1, jobFor(w, first.id)!.id);
-    await waitUntil(() => (jobFor(w, first.id)?.attempts ?? 0) >= 2, 10_000, 'a second run to take the job over');
+      .run(Date.now() - 1, (await jobFor(w, first.id))!.id);
+    await waitUntil(async () => ((await jobFor(w, first.id))?.attempts ?? 0) >= 2, 10_000, 'a second run to take the job over');
     await waitUntil(() => replyTo(w, '+14155550304')?.status === 'SENT', 10_000, 'the first run to record the send');
     await w.h.server.deps.jobs.idle();
     expect(w.sim.sim.sentMessages({ to: '+14155550304' })).toHaveLength(1);

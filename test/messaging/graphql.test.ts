@@ -157,8 +157,8 @@ const CHANNEL = 'CHANNELCONFIG0001';
 const channelId = encodeGlobalID('ChannelConfiguration', CHANNEL);
 const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
 
-function accepted(ctx: WebhookContext, to: string, channelConfigurationId: string | null): { id: string; wamid: string } {
-  const { message } = recordOutboundMessage(w.h.server.deps, {
+async function accepted(ctx: WebhookContext, to: string, channelConfigurationId: string | null): Promise<{ id: string; wamid: string }> {
+  const { message } = await recordOutboundMessage(w.h.server.deps, {
     sandboxId: ctx.sandboxId,
     credentialId: ctx.credentialId,
     channelConfigurationId,
@@ -166,17 +166,17 @@ function accepted(ctx: WebhookContext, to: string, channelConfigurationId: strin
     text: 'Your order shipped',
   });
   const wamid = newWamid();
-  recordSendOutcome(w.h.server.deps, ctx.sandboxId, message.id, { kind: 'accepted', wamid, at: new Date(T0 + 5 * 60_000) });
+  await recordSendOutcome(w.h.server.deps, ctx.sandboxId, message.id, { kind: 'accepted', wamid, at: new Date(T0 + 5 * 60_000) });
   return { id: message.id, wamid };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   const deps = w.h.server.deps;
   // prod: 4 inbound (one opt-out at T0 + 1 min), 2 outbound through the channel configuration (one read, one
   // failed), 1 outbound without one.
   for (let i = 0; i < 3; i++)
-    recordInboundMessage(deps, w.ctx, inbound({ waId: `1415555060${i}`, text: `hello ${i}`, timestamp: new Date(T0 + i * 1000) }));
-  recordInboundMessage(
+    await recordInboundMessage(deps, w.ctx, inbound({ waId: `1415555060${i}`, text: `hello ${i}`, timestamp: new Date(T0 + i * 1000) }));
+  await recordInboundMessage(
     deps,
     w.ctx,
     inbound({
@@ -188,10 +188,10 @@ beforeAll(() => {
       timestamp: new Date(T0 + 60_000),
     }),
   );
-  const read = accepted(w.ctx, '+14155550600', CHANNEL);
-  applyStatusUpdate(deps, w.ctx, status(read.wamid, 'read', { timestamp: new Date(T0 + 10 * 60_000) }));
-  const failed = accepted(w.ctx, '+14155550601', CHANNEL);
-  applyStatusUpdate(
+  const read = await accepted(w.ctx, '+14155550600', CHANNEL);
+  await applyStatusUpdate(deps, w.ctx, status(read.wamid, 'read', { timestamp: new Date(T0 + 10 * 60_000) }));
+  const failed = await accepted(w.ctx, '+14155550601', CHANNEL);
+  await applyStatusUpdate(
     deps,
     w.ctx,
     status(failed.wamid, 'failed', {
@@ -199,9 +199,9 @@ beforeAll(() => {
       errors: [{ code: 131026, title: 'Message undeliverable', message: null, details: null }],
     }),
   );
-  accepted(w.ctx, '+14155550602', null);
+  await accepted(w.ctx, '+14155550602', null);
   // other: 1 inbound of the same number.
-  recordInboundMessage(deps, w.otherCtx, inbound({ waId: '14155550610', text: 'other sandbox', timestamp: new Date(T0) }));
+  await recordInboundMessage(deps, w.otherCtx, inbound({ waId: '14155550610', text: 'other sandbox', timestamp: new Date(T0) }));
 });
 
 describe('whatsAppMessages', () => {
@@ -305,7 +305,7 @@ describe('trackingEvents', () => {
 
 describe('consent', () => {
   it('returns status and the ledger newest first, UNKNOWN for strangers, BAD_USER_INPUT for non-numbers', async () => {
-    recordInboundMessage(
+    await recordInboundMessage(
       w.h.server.deps,
       w.ctx,
       inbound({
@@ -399,7 +399,7 @@ describe('trackingEventAdded', () => {
         'other subscriber',
       );
 
-      recordInboundMessage(h.server.deps, w.ctx, inbound({ waId: '14155550620', text: 'HELP', category: 'HELP', matchedKeyword: 'help' }));
+      await recordInboundMessage(h.server.deps, w.ctx, inbound({ waId: '14155550620', text: 'HELP', category: 'HELP', matchedKeyword: 'help' }));
       const a = await everything.events.next();
       const b = await everything.events.next();
       expect([a.data!.trackingEventAdded.type, b.data!.trackingEventAdded.type]).toEqual(['INBOUND', 'HELP']);
@@ -407,16 +407,16 @@ describe('trackingEventAdded', () => {
       const onlyInbound = await inboundOnly.events.next();
       expect(onlyInbound.data!.trackingEventAdded.id).toBe(a.data!.trackingEventAdded.id);
 
-      const m = accepted(w.ctx, '+14155550621', CHANNEL);
+      const m = await accepted(w.ctx, '+14155550621', CHANNEL);
       const sent = await viaChannel.events.next();
       expect(sent.data!.trackingEventAdded).toMatchObject({ type: 'SENT', message: { id: expect.any(String), direction: 'OUTBOUND' } });
-      expect(applyStatusUpdate(h.server.deps, w.ctx, status(m.wamid, 'delivered'))).toBe('applied');
+      expect((await applyStatusUpdate(h.server.deps, w.ctx, status(m.wamid, 'delivered')))).toBe('applied');
       expect((await viaChannel.events.next()).data!.trackingEventAdded.type).toBe('DELIVERED');
       expect((await everything.events.until((e) => e.data?.trackingEventAdded.type === 'DELIVERED')).errors).toBeUndefined();
 
       // Nothing of prod reached the other sandbox; now the other way round.
       await otherSandbox.events.none(200);
-      recordInboundMessage(h.server.deps, w.otherCtx, inbound({ waId: '14155550622', text: 'from other' }));
+      await recordInboundMessage(h.server.deps, w.otherCtx, inbound({ waId: '14155550622', text: 'from other' }));
       expect((await otherSandbox.events.next()).data!.trackingEventAdded).toMatchObject({
         type: 'INBOUND',
         message: { text: 'from other' },

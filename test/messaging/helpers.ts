@@ -23,8 +23,8 @@ export interface World extends BaseWorld {
 
 export async function setupWorld(env: Record<string, string> = {}): Promise<World> {
   const { sim, h } = await startWorld({ env });
-  const otherKey = h.createKey({ sandbox: 'other', role: 'ADMIN' });
-  const otherViewerKey = h.createKey({ sandbox: 'other', role: 'VIEWER' });
+  const otherKey = await h.createKey({ sandbox: 'other', role: 'ADMIN' });
+  const otherViewerKey = await h.createKey({ sandbox: 'other', role: 'VIEWER' });
   const [ctx, otherCtx] = await Promise.all([contextFor(h, h.adminKey, 'prod sender'), contextFor(h, otherKey, 'other sender')]);
   return { sim, h, ctx, otherCtx, otherKey, otherViewerKey };
 }

@@ -34,7 +34,8 @@ describe('recordInboundMessage', () => {
     const input = inbound({ waId, text: 'HELP', category: 'HELP', matchedKeyword: 'help', replyText: 'Reply STOP to opt out.' });
     const repliesBefore = outboundReplies(ctx).length;
 
-    const sequential = [1, 2, 3, 4, 5].map(() => recordInboundMessage(h.server.deps, ctx, input));
+    const sequential: Array<Awaited<ReturnType<typeof recordInboundMessage>>> = [];
+    for (let i = 0; i < 5; i++) sequential.push(await recordInboundMessage(h.server.deps, ctx, input));
     const concurrent = await Promise.all(
       [1, 2, 3, 4, 5].map(() => Promise.resolve().then(() => recordInboundMessage(h.server.deps, ctx, input))),
     );
@@ -45,7 +46,7 @@ describe('recordInboundMessage', () => {
 
     expect(messagesWith(input.wamid)).toBe(1);
     expect(eventsOf(messageId)).toEqual(['INBOUND', 'HELP']);
-    expect(h.server.deps.jobs.list({ kind: 'messaging.send-auto-reply' }).filter((j) => j.dedupeKey?.endsWith(input.wamid))).toHaveLength(
+    expect((await h.server.deps.jobs.list({ kind: 'messaging.send-auto-reply' })).filter((j) => j.dedupeKey?.endsWith(input.wamid))).toHaveLength(
       1,
     );
 
@@ -73,12 +74,12 @@ describe('recordInboundMessage', () => {
     expect(eventsOf(reply.id)).toEqual(['SENT']);
 
     // Repeats after the reply went out still change nothing.
-    expect(recordInboundMessage(h.server.deps, ctx, input)).toEqual({ duplicate: true, messageId });
+    expect((await recordInboundMessage(h.server.deps, ctx, input))).toEqual({ duplicate: true, messageId });
     await h.server.deps.jobs.idle();
     expect(sim.sim.sentMessages({ to: '+14155550101' })).toHaveLength(1);
   });
 
-  it('an opt-out keyword changes consent once with a ledger entry; opt-in changes it back', () => {
+  it('an opt-out keyword changes consent once with a ledger entry; opt-in changes it back', async () => {
     const { h, ctx } = w;
     const waId = '14155550102';
     const t0 = Date.now() - 60_000;
@@ -90,8 +91,8 @@ describe('recordInboundMessage', () => {
       consentChange: 'OPTED_OUT',
       timestamp: new Date(t0),
     });
-    const first = recordInboundMessage(h.server.deps, ctx, stop);
-    expect(getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550102')).toEqual({ status: 'OPTED_OUT', changedAt: new Date(t0) });
+    const first = await recordInboundMessage(h.server.deps, ctx, stop);
+    expect((await getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550102'))).toEqual({ status: 'OPTED_OUT', changedAt: new Date(t0) });
     expect(eventsOf(first.messageId!)).toEqual(['INBOUND', 'OPT_OUT']);
     const ledger = () =>
       rows<Record<string, unknown>>(
@@ -102,7 +103,7 @@ describe('recordInboundMessage', () => {
     expect(ledger()).toEqual([{ status: 'OPTED_OUT', source: 'KEYWORD', keyword: 'stop', message_id: stop.wamid, at: t0 }]);
 
     // Again (another message, same keyword): already opted out, no second ledger row, but still its tracking events.
-    const again = recordInboundMessage(h.server.deps, ctx, { ...stop, wamid: `${stop.wamid}x`, timestamp: new Date(t0 + 1000) });
+    const again = await recordInboundMessage(h.server.deps, ctx, { ...stop, wamid: `${stop.wamid}x`, timestamp: new Date(t0 + 1000) });
     expect(eventsOf(again.messageId!)).toEqual(['INBOUND', 'OPT_OUT']);
     expect(ledger()).toHaveLength(1);
 
@@ -114,26 +115,26 @@ describe('recordInboundMessage', () => {
       consentChange: 'OPTED_IN',
       timestamp: new Date(t0 + 2000),
     });
-    recordInboundMessage(h.server.deps, ctx, start);
-    expect(getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '14155550102').status).toBe('OPTED_IN');
+    await recordInboundMessage(h.server.deps, ctx, start);
+    expect((await getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '14155550102')).status).toBe('OPTED_IN');
     expect(ledger().map((r) => [r.status, r.keyword])).toEqual([
       ['OPTED_OUT', 'stop'],
       ['OPTED_IN', 'START'],
     ]);
 
     // A STOP sent before that START but delivered late does not undo it.
-    recordInboundMessage(h.server.deps, ctx, { ...stop, wamid: `${stop.wamid}late`, timestamp: new Date(t0 + 1500) });
-    expect(getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550102').status).toBe('OPTED_IN');
+    await recordInboundMessage(h.server.deps, ctx, { ...stop, wamid: `${stop.wamid}late`, timestamp: new Date(t0 + 1500) });
+    expect((await getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550102')).status).toBe('OPTED_IN');
     expect(ledger()).toHaveLength(2);
   });
 
-  it('changes no consent when consentChange is null (keywords do not change consent), whatever the category', () => {
+  it('changes no consent when consentChange is null (keywords do not change consent), whatever the category', async () => {
     const { h, ctx } = w;
     const waId = '14155550103';
-    const help = recordInboundMessage(h.server.deps, ctx, inbound({ waId, text: 'help', category: 'HELP', matchedKeyword: 'help' }));
-    const other = recordInboundMessage(h.server.deps, ctx, inbound({ waId, text: 'what?', category: 'DEFAULT' }));
-    const plain = recordInboundMessage(h.server.deps, ctx, inbound({ waId, text: 'stop please' }));
-    expect(getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550103')).toEqual({ status: 'UNKNOWN', changedAt: null });
+    const help = await recordInboundMessage(h.server.deps, ctx, inbound({ waId, text: 'help', category: 'HELP', matchedKeyword: 'help' }));
+    const other = await recordInboundMessage(h.server.deps, ctx, inbound({ waId, text: 'what?', category: 'DEFAULT' }));
+    const plain = await recordInboundMessage(h.server.deps, ctx, inbound({ waId, text: 'stop please' }));
+    expect((await getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550103'))).toEqual({ status: 'UNKNOWN', changedAt: null });
     expect(
       count(h, 'SELECT count(*) AS n FROM consent_changes c JOIN whatsapp_contacts k ON k.id = c.contact_id WHERE k.wa_id = ?', waId),
     ).toBe(0);
@@ -146,8 +147,8 @@ describe('recordInboundMessage', () => {
 
   it('keys contacts by BSUID: a number-only contact gains its user id; a BSUID-only user is replied to by user id', async () => {
     const { h, sim, ctx } = w;
-    recordInboundMessage(h.server.deps, ctx, inbound({ waId: '14155550104', userId: null, profileName: 'Sam' }));
-    recordInboundMessage(h.server.deps, ctx, inbound({ waId: '14155550104', userId: 'US.1000000000000004', profileName: 'Sam B' }));
+    await recordInboundMessage(h.server.deps, ctx, inbound({ waId: '14155550104', userId: null, profileName: 'Sam' }));
+    await recordInboundMessage(h.server.deps, ctx, inbound({ waId: '14155550104', userId: 'US.1000000000000004', profileName: 'Sam B' }));
     expect(
       rows(
         h,
@@ -168,7 +169,7 @@ describe('recordInboundMessage', () => {
     const userId = 'US.1000000000000005';
     sim.sim.openServiceWindow(IDS.phone.acmeGreen, userId);
     const only = inbound({ waId: null, userId, replyText: 'Thanks!', category: 'DEFAULT' });
-    const r = recordInboundMessage(h.server.deps, ctx, only);
+    const r = await recordInboundMessage(h.server.deps, ctx, only);
     expect(rows(h, 'SELECT from_number, contact_id IS NOT NULL AS linked FROM whatsapp_messages WHERE id = ?', r.messageId)).toEqual([
       { from_number: null, linked: 1 },
     ]);
@@ -179,7 +180,7 @@ describe('recordInboundMessage', () => {
     expect(sent[0]!.body).not.toHaveProperty('to');
   });
 
-  it('user preferences: stop opts out, resume opts in, repeats and stale ones change nothing, unknown values are ignored', () => {
+  it('user preferences: stop opts out, resume opts in, repeats and stale ones change nothing, unknown values are ignored', async () => {
     const { h, ctx } = w;
     const waId = '14155550105';
     const t0 = Date.now() - 10_000;
@@ -191,17 +192,17 @@ describe('recordInboundMessage', () => {
         detail: `User requested to ${value} marketing messages`,
         timestamp: new Date(at),
       });
-    expect(pref('stop', t0)).toBe('applied');
-    expect(pref('stop', t0)).toBe('duplicate');
-    expect(getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550105')).toEqual({ status: 'OPTED_OUT', changedAt: new Date(t0) });
-    expect(pref('resume', t0 + 2000)).toBe('applied');
-    expect(pref('resume', t0 + 2000)).toBe('duplicate');
-    expect(pref('stop', t0 + 1000)).toBe('duplicate'); // older than the resume: superseded
-    expect(pref('interested', t0 + 3000)).toBe('ignored');
+    expect((await pref('stop', t0))).toBe('applied');
+    expect((await pref('stop', t0))).toBe('duplicate');
+    expect((await getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550105'))).toEqual({ status: 'OPTED_OUT', changedAt: new Date(t0) });
+    expect((await pref('resume', t0 + 2000))).toBe('applied');
+    expect((await pref('resume', t0 + 2000))).toBe('duplicate');
+    expect((await pref('stop', t0 + 1000))).toBe('duplicate'); // older than the resume: superseded
+    expect((await pref('interested', t0 + 3000))).toBe('ignored');
     expect(
-      applyMarketingPreference(h.server.deps, ctx, { waId: null, userId: null, value: 'stop', detail: null, timestamp: new Date() }),
+      (await applyMarketingPreference(h.server.deps, ctx, { waId: null, userId: null, value: 'stop', detail: null, timestamp: new Date() })),
     ).toBe('ignored');
-    expect(getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550105').status).toBe('OPTED_IN');
+    expect((await getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550105')).status).toBe('OPTED_IN');
     expect(
       rows(
         h,
@@ -221,32 +222,32 @@ describe('recordInboundMessage', () => {
     ).toEqual(['OPT_OUT', 'OPT_IN']);
   });
 
-  it('looks consent up by any spelling of the number, and refuses what is not a number', () => {
+  it('looks consent up by any spelling of the number, and refuses what is not a number', async () => {
     const { h, ctx } = w;
-    recordInboundMessage(
+    await recordInboundMessage(
       h.server.deps,
       ctx,
       inbound({ waId: '14155550106', category: 'OPT_OUT', consentChange: 'OPTED_OUT', matchedKeyword: 'stop' }),
     );
     for (const spelling of ['+14155550106', '14155550106', '+1 415-555-0106', '+1 (415) 555 0106', ' 1.415.555.0106 ']) {
-      expect(getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, spelling).status).toBe('OPTED_OUT');
+      expect((await getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, spelling)).status).toBe('OPTED_OUT');
     }
     for (const bad of ['', 'abc', '+1', '12345', '+1 415 555 0106 ext 2']) {
       expect(() => getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, bad)).toThrow(ValidationError);
     }
     // Another sandbox never heard of this number.
-    expect(getConsentByPhoneNumber(h.server.deps, w.otherCtx.sandboxId, '+14155550106').status).toBe('UNKNOWN');
+    expect((await getConsentByPhoneNumber(h.server.deps, w.otherCtx.sandboxId, '+14155550106')).status).toBe('UNKNOWN');
   });
 
-  it('keeps each sandbox to itself: the same wamid and user in another sandbox are separate records', () => {
+  it('keeps each sandbox to itself: the same wamid and user in another sandbox are separate records', async () => {
     const { h, ctx, otherCtx } = w;
     const input = inbound({ waId: '14155550107', category: 'OPT_OUT', consentChange: 'OPTED_OUT', matchedKeyword: 'stop' });
-    const a = recordInboundMessage(h.server.deps, ctx, input);
-    const b = recordInboundMessage(h.server.deps, otherCtx, { ...input, category: null, consentChange: null });
+    const a = await recordInboundMessage(h.server.deps, ctx, input);
+    const b = await recordInboundMessage(h.server.deps, otherCtx, { ...input, category: null, consentChange: null });
     expect(a.duplicate).toBe(false);
     expect(b.duplicate).toBe(false);
     expect(a.messageId).not.toBe(b.messageId);
-    expect(getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550107').status).toBe('OPTED_OUT');
-    expect(getConsentByPhoneNumber(h.server.deps, otherCtx.sandboxId, '+14155550107').status).toBe('UNKNOWN');
+    expect((await getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550107')).status).toBe('OPTED_OUT');
+    expect((await getConsentByPhoneNumber(h.server.deps, otherCtx.sandboxId, '+14155550107')).status).toBe('UNKNOWN');
   });
 });

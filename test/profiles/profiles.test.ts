@@ -22,7 +22,7 @@ let keyB: string;
 
 beforeAll(async () => {
   h = await startHarness();
-  keyB = h.createKey({ sandbox: 'other', role: 'ADMIN' });
+  keyB = await h.createKey({ sandbox: 'other', role: 'ADMIN' });
 });
 
 afterAll(async () => {
@@ -129,7 +129,7 @@ describe('roles and entitlement', () => {
   });
 
   it('profiles are not WhatsApp-specific: an organization without cjm_whatsapp can manage them', async () => {
-    const key = h.createKey({ organization: 'noent', sandbox: 'prod', role: 'ADMIN', entitlements: [] });
+    const key = await h.createKey({ organization: 'noent', sandbox: 'prod', role: 'ADMIN', entitlements: [] });
     const p = await upsert(h, 'no-entitlement', { v: 1 }, key);
     expect((await readProfile(h, 'no-entitlement', key))!.id).toBe(p.id);
     const res = await h.gql(DeleteProfileDoc, { input: { id: 'no-entitlement' } }, key);
@@ -176,14 +176,14 @@ describe('service functions for the send pipeline', () => {
   it('getProfile reads one profile of one sandbox; undefined when absent, foreign or impossible', async () => {
     const [sa, sb] = [await sandboxIdOf(h), await sandboxIdOf(h, keyB)];
     await upsert(h, 'svc-one', { mobilePhone: { number: '+14155550100' } });
-    expect(profiles.getProfile(h.server.deps, sa, 'svc-one')).toMatchObject({
+    expect((await profiles.getProfile(h.server.deps, sa, 'svc-one'))).toMatchObject({
       profileId: 'svc-one',
       sandboxId: sa,
       attributes: { mobilePhone: { number: '+14155550100' } },
     });
-    expect(profiles.getProfile(h.server.deps, sb, 'svc-one')).toBeUndefined();
-    expect(profiles.getProfile(h.server.deps, sa, 'svc-missing')).toBeUndefined();
-    expect(profiles.getProfile(h.server.deps, sa, '')).toBeUndefined();
+    expect((await profiles.getProfile(h.server.deps, sb, 'svc-one'))).toBeUndefined();
+    expect((await profiles.getProfile(h.server.deps, sa, 'svc-missing'))).toBeUndefined();
+    expect((await profiles.getProfile(h.server.deps, sa, ''))).toBeUndefined();
   });
 
   it('getProfiles reads a large list in chunks, keyed by profile id, ignoring duplicates, unknown and foreign ids', async () => {
@@ -203,14 +203,14 @@ describe('service functions for the send pipeline', () => {
     // The HTTP write first: 1,205 synchronous upserts hold the event loop long enough on a busy machine for the
     // server to drop the client's idle keep-alive socket, and the next request on it would meet ECONNRESET.
     await upsert(h, 'bulk-foreign', { n: -1 }, keyB);
-    for (const id of ids) profiles.upsertProfile(deps, viewer, { id, attributes: { n: Number(id.slice(5)) } });
+    for (const id of ids) await profiles.upsertProfile(deps, viewer, { id, attributes: { n: Number(id.slice(5)) } });
     const wanted = [...ids, 'bulk-0', 'bulk-unknown', 'bulk-foreign', ''];
-    const map = profiles.getProfiles(deps, sa, wanted);
+    const map = await profiles.getProfiles(deps, sa, wanted);
     expect(map.size).toBe(1_205);
     expect(map.get('bulk-1204')!.attributes).toEqual({ n: 1204 });
     expect(map.has('bulk-unknown')).toBe(false);
     expect(map.has('bulk-foreign')).toBe(false);
-    expect(profiles.getProfiles(deps, sb, wanted).size).toBe(1);
-    expect(profiles.getProfiles(deps, sa, []).size).toBe(0);
+    expect((await profiles.getProfiles(deps, sb, wanted)).size).toBe(1);
+    expect((await profiles.getProfiles(deps, sa, [])).size).toBe(0);
   });
 });

@@ -32,8 +32,8 @@ beforeAll(async () => {
     META_GRAPH_URL: sim.baseUrl,
   });
   server = await startServer({ config, logger: createLogger({ level: 'silent' }) });
-  tenancy.createOrganization(server.deps.db, 'acme', ['cjm_whatsapp']);
-  key = tenancy.createApiKey(server.deps.db, { organization: 'acme', sandbox: 'prod', role: 'ADMIN' }).key;
+  await tenancy.createOrganization(server.deps.db, 'acme', ['cjm_whatsapp']);
+  key = (await tenancy.createApiKey(server.deps.db, { organization: 'acme', sandbox: 'prod', role: 'ADMIN' })).key;
 });
 afterAll(async () => {
   await server?.stop();

@@ -57,7 +57,7 @@ describe('an auto-reply whose send Meta never answered', () => {
     w.sim.sim.openServiceWindow(IDS.phone.acmeGreen, phone.slice(1));
     const { headersMs } = w.h.config.meta.timeouts;
     w.sim.sim.injectFault({ method: 'POST', path: /messages$/, recordFirst: true, delayMs: headersMs + 1_500 });
-    recordInboundMessage(
+    await recordInboundMessage(
       w.h.server.deps,
       w.ctx,
       inbound({ waId: phone.slice(1), category: 'HELP', matchedKeyword: 'help', replyText: 'We are here to help.' }),
@@ -73,7 +73,7 @@ describe('an auto-reply whose send Meta never answered', () => {
     expect(reply()[0]!.status_reason).toMatch(/no status webhook came within/);
     const sent = w.sim.sim.sentMessages({ to: phone });
     expect(sent).toHaveLength(1);
-    expect(applyStatusUpdate(w.h.server.deps, w.ctx, status(sent[0]!.wamid, 'read', { bizOpaqueCallbackData: reply()[0]!.id }))).toBe(
+    expect((await applyStatusUpdate(w.h.server.deps, w.ctx, status(sent[0]!.wamid, 'read', { bizOpaqueCallbackData: reply()[0]!.id })))).toBe(
       'applied',
     );
     expect(reply()[0]).toMatchObject({ status: 'READ', status_reason: null });

@@ -28,12 +28,12 @@ async function replyWorld() {
 
 describe('auto-replies take the campaign send path', () => {
   const w = useWorld(replyWorld);
-  const bucket = () => {
+  const bucket = async () => {
     const deps = w.h.server.deps;
     const row = deps.sqlite.prepare('SELECT sandbox_id FROM whatsapp_api_credentials WHERE id = ?').get(rawId(w.credentialId)) as {
       sandbox_id: string;
     };
-    return deps.state.sends.pacerFor(getCredential(deps, row.sandbox_id, rawId(w.credentialId))!).bucket;
+    return (await deps.state.sends.pacerFor((await getCredential(deps, row.sandbox_id, rawId(w.credentialId)))!)).bucket;
   };
   const replyAt = (to: string) =>
     w.sim.sim
@@ -50,8 +50,8 @@ describe('auto-replies take the campaign send path', () => {
     const before = performance.now();
     await w.sim.sim.sendInboundText({ phoneNumberId: IDS.phone.acmeGreen, from: { waId: '14155550401' }, text: 'hello there' });
     // The throttled reply paused the whole sender (today: only a retry of the reply, the sender's bucket untouched).
-    await waitUntil(() => bucket().pausedUntil > before, 10_000, 'the sender to be paused by the throttled reply');
-    const pausedUntil = bucket().pausedUntil;
+    await waitUntil(async () => (await bucket()).pausedUntil > before, 10_000, 'the sender to be paused by the throttled reply');
+    const pausedUntil = (await bucket()).pausedUntil;
     expect(pausedUntil - before).toBeGreaterThanOrEqual(DEFAULT_THROUGHPUT_PENALTY_MS - 50);
     // A campaign send right after waits out the pause before it reaches Meta.
     w.sim.sim.openServiceWindow(IDS.phone.acmeGreen, '+14155550402');

@@ -51,7 +51,7 @@ const rawBatchId = (id: string) => Buffer.from(id, 'base64').toString('utf8').sp
 
 beforeAll(async () => {
   sandboxId = await sandboxIdOf(w.h);
-  otherKey = w.h.createKey({ sandbox: 'other', role: 'ADMIN' });
+  otherKey = await w.h.createKey({ sandbox: 'other', role: 'ADMIN' });
 }, 30_000);
 
 describe('messageBatchProgress', () => {

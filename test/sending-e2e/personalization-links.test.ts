@@ -10,7 +10,7 @@ const PUBLIC_URL = 'https://wa.example.test';
 const w = useWorld(() => startSendWorld({ openWindow: true, env: { PUBLIC_URL } }));
 let otherKey: string;
 beforeAll(async () => {
-  otherKey = w.h.createKey({ sandbox: 'other', role: 'ADMIN' });
+  otherKey = await w.h.createKey({ sandbox: 'other', role: 'ADMIN' });
   await upsertProfile(w.h, 'ana', {
     firstName: 'Ana',
     nickname: '',

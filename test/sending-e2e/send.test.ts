@@ -264,7 +264,7 @@ describe('access', () => {
   });
 
   it('an organization without cjm_whatsapp gets EntitlementError from every send mutation', async () => {
-    const key = w.h.createKey({ organization: 'noent', sandbox: 'prod', role: 'ADMIN', entitlements: [] });
+    const key = await w.h.createKey({ organization: 'noent', sandbox: 'prod', role: 'ADMIN', entitlements: [] });
     const single = await w.h.gql(SendDoc, { input: { channelConfigurationId: w.configId, profileId: 'ana', text: 'hi' } }, key);
     expect(single.data?.sendWhatsAppMessage).toMatchObject({ __typename: 'EntitlementError', entitlement: 'cjm_whatsapp' });
     const batch = await w.h.gql(SendBatchDoc, { input: { channelConfigurationId: w.configId, profileIds: ['ana'], text: 'hi' } }, key);

@@ -34,8 +34,8 @@ let deliveryB: string;
 
 beforeAll(async () => {
   ({ sim, h } = await startWorld());
-  keyB = h.createKey({ sandbox: 'other', role: 'ADMIN' });
-  viewerB = h.createKey({ sandbox: 'other', role: 'VIEWER' });
+  keyB = await h.createKey({ sandbox: 'other', role: 'ADMIN' });
+  viewerB = await h.createKey({ sandbox: 'other', role: 'VIEWER' });
   const credA = await activeCredential(h, 'acme');
   const credB = await activeCredential(h, 'acme', IDS.phone.acmeGreen, keyB);
   a = await createWebhook(h, { name: 'same name', apiCredentialId: credA });
@@ -76,7 +76,7 @@ function rowsOf(): unknown {
 
 describe('entitlement and roles', () => {
   it('without cjm_whatsapp every webhook mutation returns EntitlementError and changes nothing', async () => {
-    const key = h.createKey({ organization: 'noent', sandbox: 'prod', role: 'ADMIN', entitlements: [] });
+    const key = await h.createKey({ organization: 'noent', sandbox: 'prod', role: 'ADMIN', entitlements: [] });
     const before = rowsOf();
     for (const [name, run] of everyMutation(a.id, deliveryA, a.apiCredential.id, key)) {
       const res = (await run()) as AnyResult;

@@ -39,7 +39,7 @@ describe('parked statuses retention', () => {
     expect(parked()).toHaveLength(3);
     expect(config.webhookDeliveryRetentionMs).toBe(14 * 24 * 3600_000);
 
-    jobs.enqueue(db, PRUNE_JOB, {});
+    await jobs.enqueue(db, PRUNE_JOB, {});
     jobs.notify();
     await waitUntil(() => parked().length === 2, 10_000, 'the old parked status to go');
     expect(parked()).toEqual(['wamid.other-app-1', 'wamid.other-app-recent']);

@@ -33,12 +33,12 @@ describe('webhook delivery retention', () => {
     expect(countRows(h, 'webhook_deliveries')).toBe(3);
     expect(config.webhookDeliveryRetentionMs).toBe(14 * 24 * 3600_000);
 
-    h.server.deps.jobs.enqueue(h.server.deps.db, PRUNE_JOB, {});
+    await h.server.deps.jobs.enqueue(h.server.deps.db, PRUNE_JOB, {});
     h.server.deps.jobs.notify();
     await waitUntil(() => countRows(h, 'webhook_deliveries') === 2, 10_000, 'the old processed delivery to go');
     const left = sqlite.prepare('SELECT outcome FROM webhook_deliveries ORDER BY id').all() as { outcome: string }[];
     expect(left.map((r) => r.outcome).sort()).toEqual(['PENDING', 'PROCESSED']);
     // The recurring job keeps itself scheduled.
-    expect(h.server.deps.jobs.list({ kind: PRUNE_JOB, status: 'queued' })).toHaveLength(1);
+    expect((await h.server.deps.jobs.list({ kind: PRUNE_JOB, status: 'queued' }))).toHaveLength(1);
   });
 });

@@ -3,9 +3,11 @@ import { inTransaction, type DbOrTx, type Tx } from '../../platform/db.js';
 import { AccountBlockedError } from '../../core/errors.js';
 import { VERIFY_JOB, type CredentialRecord, type VerifyPayload } from '../service.js';
 import { publishStatus, transition, type StatusEvent } from '../status.js';
-import * as credentialStore from '../store.js';
+import { store as credentialStore } from '../store.js';
+import type { CredentialPatch, CredentialRow } from '../store.js';
 import type { CredentialWarning } from '../tables.js';
-import * as store from './store.js';
+import { store } from './store.js';
+import type { AccountBlockRow } from './store.js';
 
 /**
  * Meta's `account_update` webhook applied to the credentials of the WABA it
@@ -67,11 +69,11 @@ export interface AccountUpdate {
 
 export type AccountUpdateEffect = 'failed' | 'restricted' | 'lifted' | 'warned' | 'unchanged';
 
-export type AccountBlock = store.AccountBlockRow;
+export type AccountBlock = AccountBlockRow;
 
 /** The block in force for a credential now (an expired restriction is no block), or null. */
-export function accountBlockOf(db: DbOrTx, credentialId: string, now = Date.now()): AccountBlock | null {
-  const block = store.findBlock(db, credentialId);
+export async function accountBlockOf(db: DbOrTx, credentialId: string, now = Date.now()): Promise<AccountBlock | null> {
+  const block = await store.findBlock(db, credentialId);
   if (!block) return null;
   if (block.kind === 'RESTRICTED' && block.until && block.until.getTime() <= now) return null;
   return block;
@@ -84,13 +86,13 @@ function stopsSend(block: AccountBlock, template: boolean): boolean {
 }
 
 /** The typed refusal for a send through this credential, or null when Meta reported nothing in its way. */
-export function accountSendRefusal(
+export async function accountSendRefusal(
   deps: AppDeps,
   credentialId: string,
   send: { template: boolean },
   now = Date.now(),
-): AccountBlockedError | null {
-  const block = accountBlockOf(deps.db, credentialId, now);
+): Promise<AccountBlockedError | null> {
+  const block = await accountBlockOf(deps.db, credentialId, now);
   if (!block || !stopsSend(block, send.template)) return null;
   const until = block.kind === 'RESTRICTED' ? block.until : null;
   const when = until ? ` until ${until.toISOString()}` : block.kind === 'RESTRICTED' ? ' until Meta lifts it' : '';
@@ -108,20 +110,20 @@ const upsertWarning = (warnings: CredentialWarning[], warning: CredentialWarning
 ];
 
 /** The same status again with a new statusVersion: subscribers of the credential hear about the change. */
-function touch(deps: AppDeps, tx: Tx, current: credentialStore.CredentialRow, patch: credentialStore.CredentialPatch, now: Date) {
+function touch(deps: AppDeps, tx: Tx, current: CredentialRow, patch: CredentialPatch, now: Date) {
   return transition(deps, tx, current, current.status, current.statusMessage, patch, now);
 }
 
-function failWith(deps: AppDeps, tx: Tx, current: credentialStore.CredentialRow, message: string, now: Date): StatusEvent | null {
+async function failWith(deps: AppDeps, tx: Tx, current: CredentialRow, message: string, now: Date): Promise<StatusEvent | null> {
   if (current.status === 'FAILED' && current.statusMessage === message) return null;
-  return transition(deps, tx, current, 'FAILED', message, {}, now);
+  return await transition(deps, tx, current, 'FAILED', message, {}, now);
 }
 
 /** Back to PROCESSING with a verification job: Meta decides whether the credential is ACTIVE again. */
-function reverify(deps: AppDeps, tx: Tx, current: credentialStore.CredentialRow, reason: string, now: Date): StatusEvent | null {
-  const moved = transition(deps, tx, current, 'PROCESSING', reason, {}, now);
+async function reverify(deps: AppDeps, tx: Tx, current: CredentialRow, reason: string, now: Date): Promise<StatusEvent | null> {
+  const moved = await transition(deps, tx, current, 'PROCESSING', reason, {}, now);
   if (moved) {
-    deps.jobs.enqueue<VerifyPayload>(
+    await deps.jobs.enqueue<VerifyPayload>(
       tx,
       VERIFY_JOB,
       { credentialId: current.id, statusVersion: moved.statusVersion },
@@ -136,8 +138,8 @@ interface Decision {
   event: StatusEvent | null;
 }
 
-function decide(deps: AppDeps, tx: Tx, current: credentialStore.CredentialRow, u: AccountUpdate, now: Date): Decision {
-  const existing = store.findBlock(tx, current.id);
+async function decide(deps: AppDeps, tx: Tx, current: CredentialRow, u: AccountUpdate, now: Date): Promise<Decision> {
+  const existing = await store.findBlock(tx, current.id);
   const block = (kind: AccountBlock['kind'], detail: string, restrictionTypes: string[] = [], until: Date | null = null) =>
     store.putBlock(tx, {
       credentialId: current.id,
@@ -156,17 +158,17 @@ function decide(deps: AppDeps, tx: Tx, current: credentialStore.CredentialRow, u
       : FAILING_EVENTS[u.event];
   if (failing) {
     const detail = `${failing}${u.banDate ? ` (${u.banDate})` : ''}. Nothing can be sent through it until Meta lifts this.`;
-    block('FAILED', detail);
-    return { effect: 'failed', event: failWith(deps, tx, current, `Meta reported ${u.event}: ${detail}`, now) };
+    await block('FAILED', detail);
+    return { effect: 'failed', event: await failWith(deps, tx, current, `Meta reported ${u.event}: ${detail}`, now) };
   }
   const lifts = u.event === 'DISABLED_UPDATE' && u.banState === 'REINSTATE' ? 'DISABLED_UPDATE' : LIFTS[u.event];
   if (lifts) {
     if (existing?.kind !== 'FAILED' || existing.event !== lifts) return { effect: 'unchanged', event: null };
-    store.deleteBlock(tx, current.id);
+    await store.deleteBlock(tx, current.id);
     const reason = `Meta reported ${u.event} (lifting ${lifts}); checking the credential with Meta again.`;
     return {
       effect: 'lifted',
-      event: current.status === 'FAILED' ? reverify(deps, tx, current, reason, now) : touch(deps, tx, current, {}, now),
+      event: current.status === 'FAILED' ? await reverify(deps, tx, current, reason, now) : await touch(deps, tx, current, {}, now),
     };
   }
   if (u.event === 'ACCOUNT_RESTRICTION') {
@@ -174,8 +176,8 @@ function decide(deps: AppDeps, tx: Tx, current: credentialStore.CredentialRow, u
     if (existing?.kind === 'FAILED') return { effect: 'unchanged', event: null };
     if (!u.restrictions.length) {
       if (!existing) return { effect: 'unchanged', event: null };
-      store.deleteBlock(tx, current.id);
-      return { effect: 'lifted', event: touch(deps, tx, current, {}, now) };
+      await store.deleteBlock(tx, current.id);
+      return { effect: 'lifted', event: await touch(deps, tx, current, {}, now) };
     }
     const types = [...new Set(u.restrictions.map((r) => r.type))].sort();
     const until = u.restrictions.some((r) => !r.expiration)
@@ -183,19 +185,19 @@ function decide(deps: AppDeps, tx: Tx, current: credentialStore.CredentialRow, u
       : new Date(Math.max(...u.restrictions.map((r) => r.expiration!.getTime())));
     if (until && until.getTime() <= now.getTime()) {
       // Already over (a late redelivery): nothing is in force.
-      if (existing) store.deleteBlock(tx, current.id);
-      return { effect: existing ? 'lifted' : 'unchanged', event: existing ? touch(deps, tx, current, {}, now) : null };
+      if (existing) await store.deleteBlock(tx, current.id);
+      return { effect: existing ? 'lifted' : 'unchanged', event: existing ? await touch(deps, tx, current, {}, now) : null };
     }
-    block('RESTRICTED', `Meta restricted messaging: ${types.join(', ')}.`, types, until);
+    await block('RESTRICTED', `Meta restricted messaging: ${types.join(', ')}.`, types, until);
     if (until) {
-      deps.jobs.enqueue<RestrictionExpiredPayload>(
+      await deps.jobs.enqueue<RestrictionExpiredPayload>(
         tx,
         RESTRICTION_EXPIRED_JOB,
         { credentialId: current.id, until: until.getTime() },
         { runAt: until, sandboxId: current.sandboxId, dedupeKey: `${RESTRICTION_EXPIRED_JOB}:${current.id}:${until.getTime()}` },
       );
     }
-    return { effect: 'restricted', event: touch(deps, tx, current, {}, now) };
+    return { effect: 'restricted', event: await touch(deps, tx, current, {}, now) };
   }
   const warning: CredentialWarning | null =
     u.event === 'ACCOUNT_VIOLATION'
@@ -210,7 +212,7 @@ function decide(deps: AppDeps, tx: Tx, current: credentialStore.CredentialRow, u
           }
         : null;
   if (!warning) return { effect: 'unchanged', event: null };
-  return { effect: 'warned', event: touch(deps, tx, current, { warnings: upsertWarning(current.warnings, warning) }, now) };
+  return { effect: 'warned', event: await touch(deps, tx, current, { warnings: upsertWarning(current.warnings, warning) }, now) };
 }
 
 /**
@@ -218,15 +220,15 @@ function decide(deps: AppDeps, tx: Tx, current: credentialStore.CredentialRow, u
  * caller's transaction; the status event is handed to `deferPublish` (published
  * once the caller's commit is on disk). Applying it twice changes nothing more.
  */
-export function applyAccountUpdate(
+export async function applyAccountUpdate(
   deps: AppDeps,
   credential: CredentialRecord,
   update: AccountUpdate,
   deferPublish: (publish: () => void) => void = (p) => p(),
-): AccountUpdateEffect {
+): Promise<AccountUpdateEffect> {
   const now = new Date();
-  const decision = inTransaction(deps.db, (tx): Decision => {
-    const current = credentialStore.findCredentialById(tx, credential.id);
+  const decision = await inTransaction(deps.db, async (tx): Promise<Decision> => {
+    const current = await credentialStore.findCredentialById(tx, credential.id);
     if (!current) return { effect: 'unchanged', event: null };
     return decide(deps, tx, current, update, now);
   });
@@ -251,21 +253,21 @@ export function applyAccountUpdate(
 }
 
 /** The restriction's end time came: the block goes and subscribers hear it (reads already ignore an expired one). */
-export function expireRestriction(deps: AppDeps, payload: RestrictionExpiredPayload): void {
+export async function expireRestriction(deps: AppDeps, payload: RestrictionExpiredPayload): Promise<void> {
   const now = new Date();
-  const event = inTransaction(deps.db, (tx) => {
-    const block = store.findBlock(tx, payload.credentialId);
+  const event = await inTransaction(deps.db, async (tx) => {
+    const block = await store.findBlock(tx, payload.credentialId);
     if (!block || block.kind !== 'RESTRICTED' || block.until?.getTime() !== payload.until || payload.until > now.getTime()) return null;
-    store.deleteBlock(tx, payload.credentialId);
-    const current = credentialStore.findCredentialById(tx, payload.credentialId);
-    return current ? touch(deps, tx, current, {}, now) : null;
+    await store.deleteBlock(tx, payload.credentialId);
+    const current = await credentialStore.findCredentialById(tx, payload.credentialId);
+    return current ? await touch(deps, tx, current, {}, now) : null;
   });
   if (event) deps.logger.info({ credentialId: payload.credentialId, sandboxId: event.sandboxId }, 'account restriction expired: lifted');
   publishStatus(deps, event);
 }
 
 /** For the verification job: a credential whose account Meta reported gone stays FAILED, naming the event. */
-export function failedBlockMessage(db: DbOrTx, credentialId: string): string | null {
-  const block = store.findBlock(db, credentialId);
+export async function failedBlockMessage(db: DbOrTx, credentialId: string): Promise<string | null> {
+  const block = await store.findBlock(db, credentialId);
   return block?.kind === 'FAILED' ? `Meta reported ${block.event}: ${block.detail}` : null;
 }

@@ -1,18 +1,9 @@
-import { eq } from 'drizzle-orm';
-import type { DbOrTx } from '../../platform/db.js';
-import { whatsappAccountBlocks } from './tables.js';
+import { dialectStore } from '../../platform/db.js';
+import * as sqlite from './store.sqlite.js';
 
-export type AccountBlockRow = typeof whatsappAccountBlocks.$inferSelect;
-
-export function findBlock(db: DbOrTx, credentialId: string): AccountBlockRow | undefined {
-  return db.select().from(whatsappAccountBlocks).where(eq(whatsappAccountBlocks.credentialId, credentialId)).get();
-}
-
-export function putBlock(db: DbOrTx, row: AccountBlockRow): void {
-  const { credentialId: _key, ...rest } = row;
-  db.insert(whatsappAccountBlocks).values(row).onConflictDoUpdate({ target: whatsappAccountBlocks.credentialId, set: rest }).run();
-}
-
-export function deleteBlock(db: DbOrTx, credentialId: string): boolean {
-  return db.delete(whatsappAccountBlocks).where(eq(whatsappAccountBlocks.credentialId, credentialId)).run().changes > 0;
-}
+/**
+ * The account-block store contract: the functions of store.sqlite.ts, each returning a Promise, run on the backend of
+ * the handle they are given (platform/db.ts dialectStore).
+ */
+export type * from './store.sqlite.js';
+export const store = dialectStore(sqlite);

@@ -46,12 +46,12 @@ export type SyncEventBus = EventBus<Tx> & { beforeCommit(tx: Tx, events: TxEvent
  * Runs fn in one SQLite transaction (platform/db.ts inTransaction) with an event buffer; the events reach the
  * bus after COMMIT, and nothing does when fn throws. Only for an outermost transaction.
  */
-export function transactionWithEvents<T>(db: Db, bus: SyncEventBus, fn: (tx: Tx, events: TxEvents) => T): T {
+export async function transactionWithEvents<T>(db: Db, bus: SyncEventBus, fn: (tx: Tx, events: TxEvents) => T): Promise<T> {
   // Events of an inner (savepoint) transaction would go out before the outer one commits, or despite its rollback.
   if ((db as { $client?: { inTransaction?: boolean } }).$client?.inTransaction)
     throw new BusError('BUS_NESTED_TRANSACTION', 'transactionWithEvents must run the outermost transaction');
   const events = new TxEvents();
-  const result = inTransaction(db, (tx) => {
+  const result = await inTransaction(db, (tx) => {
     const value = fn(tx, events);
     if (events.size) bus.beforeCommit(tx, events);
     return value;

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../db.js';
+import type { SqliteDbOrTx as DbOrTx } from '../sqlite.js';
 import { prepared } from '../prepared.js';
 import { jobs, type JobRecord } from './tables.js';
 

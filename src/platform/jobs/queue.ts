@@ -2,7 +2,8 @@ import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, isNull, lt, ne, or } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Db, DbOrTx } from '../db.js';
+import type { DbOrTx } from '../db.js';
+import type { SqliteDb } from '../sqlite.js';
 import { newId } from '../ids.js';
 import { fullJitterDelay } from './backoff.js';
 import { leaseReadyJobs, nextDueAt, type KindLimits } from './lease.js';
@@ -130,7 +131,7 @@ export class JobQueue {
   readonly owner = `${process.pid}:${randomUUID()}`;
 
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly logger: Logger,
     private readonly options: JobQueueOptions,
   ) {}
@@ -145,7 +146,8 @@ export class JobQueue {
    * Inserts a job in the caller's transaction; returns its id, or null when an active job has the same dedupe key.
    * Wakes the loop on the next turn, after the caller's (synchronous) transaction has committed.
    */
-  enqueue<P>(tx: DbOrTx, def: JobDefinition<P> | string, payload: P, options: EnqueueOptions = {}): string | null {
+  async enqueue<P>(tx: DbOrTx, def: JobDefinition<P> | string, payload: P, options: EnqueueOptions = {}): Promise<string | null> {
+    if (tx.backend !== 'sqlite') throw new Error('this job queue runs on SQLite only');
     const kind = typeof def === 'string' ? def : def.kind;
     const registered = this.kinds.get(kind);
     const now = Date.now();
@@ -172,14 +174,14 @@ export class JobQueue {
     setImmediate(this.wake);
   }
 
-  start(): void {
+  async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
     this.abort = new AbortController();
     if (this.options.reclaimAtStart) this.reclaimLeases();
     this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs ?? Math.max(50, Math.floor(this.options.leaseMs / 3)));
     this.heartbeat.unref();
-    for (const { def } of this.kinds.values()) if (def.every) this.scheduleNext(def, def.every());
+    for (const { def } of this.kinds.values()) if (def.every) await this.scheduleNext(def, def.every());
     this.tick();
   }
 
@@ -217,8 +219,8 @@ export class JobQueue {
   }
 
   /** Queues the next run of a recurring kind unless one is already queued or running. */
-  private scheduleNext(def: JobDefinition<unknown>, delayMs: number): void {
-    this.enqueue(this.db, def, {}, { delayMs, dedupeKey: `every:${def.kind}` });
+  private async scheduleNext(def: JobDefinition<unknown>, delayMs: number): Promise<void> {
+    await this.enqueue(this.db, def, {}, { delayMs, dedupeKey: `every:${def.kind}` });
   }
 
   /** Stops leasing and waits for running jobs (up to timeoutMs); unfinished jobs are leased again after a restart. */
@@ -244,11 +246,11 @@ export class JobQueue {
     }
   }
 
-  get(id: string): JobRecord | undefined {
+  async get(id: string): Promise<JobRecord | undefined> {
     return this.db.select().from(jobs).where(eq(jobs.id, id)).get();
   }
 
-  list(filter: { kind?: string; status?: JobStatus } = {}): JobRecord[] {
+  async list(filter: { kind?: string; status?: JobStatus } = {}): Promise<JobRecord[]> {
     const conditions = [];
     if (filter.kind) conditions.push(eq(jobs.kind, filter.kind));
     if (filter.status) conditions.push(eq(jobs.status, filter.status));
@@ -327,7 +329,7 @@ export class JobQueue {
       try {
         await registered.def.run(job.payload, ctx);
         finishJob(this.db, job, { status: 'succeeded' }, new Date());
-        if (registered.def.every && this.started) this.scheduleNext(registered.def, registered.def.every());
+        if (registered.def.every && this.started) await this.scheduleNext(registered.def, registered.def.every());
       } catch (err) {
         await this.fail(registered.def, job, err instanceof Error ? err : new Error(String(err)));
       }
@@ -359,7 +361,7 @@ export class JobQueue {
     if (error instanceof PermanentJobError || failures >= job.maxFailures) {
       if (finishJob(this.db, job, { status: 'failed', failures, lastError: message }, now)) {
         this.logger.warn({ kind: job.kind, jobId: job.id, failures, error: message }, 'job failed for good');
-        if (def.every && this.started) this.scheduleNext(def, def.every());
+        if (def.every && this.started) await this.scheduleNext(def, def.every());
         await def.onExhausted?.(job.payload, error, { jobId: job.id, sandboxId: job.sandboxId });
       }
       return;

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../db.js';
+import type { SqliteDbOrTx as DbOrTx } from '../sqlite.js';
 import { prepared } from '../prepared.js';
 import { jobs, type JobRecord, type JobStatus } from './tables.js';
 

@@ -4,10 +4,10 @@ import type { PgTx } from './transaction.js';
 /**
  * The handles PostgreSQL stores receive: drizzle's node-postgres client over the instance's pool (the root) or one
  * transaction of it. Stores query the tables they import (no relational schema, no `db.query`), so the schema is empty.
- * The `dialect` tag lets dialect-neutral code (platform/db.ts) pick the store and the transaction of a handle.
+ * The `backend` tag (not `dialect`: drizzle keeps its own dialect object under that name) lets dialect-neutral code (platform/db.ts) pick the store and the transaction of a handle.
  */
-export type PgRootDb = NodePgDatabase<Record<string, never>> & { readonly dialect: 'pg' };
-export type PgTxDb = PgTx<Record<string, never>> & { readonly dialect: 'pg' };
+export type PgRootDb = NodePgDatabase<Record<string, never>> & { readonly backend: 'pg'; readonly role: 'root' };
+export type PgTxDb = PgTx<Record<string, never>> & { readonly backend: 'pg'; readonly role: 'tx' };
 export type PgDbOrTx = PgRootDb | PgTxDb;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- matches any function, whatever its parameters

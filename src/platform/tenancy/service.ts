@@ -3,7 +3,8 @@ import type { Db, DbOrTx } from '../db.js';
 import { inTransaction } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
-import * as store from './store.js';
+import { store } from './store.js';
+import type { ApiKeyListing, ApiKeyRecord, OrganizationRecord, SandboxRecord } from './store.js';
 import type { Role, Viewer } from './viewer.js';
 
 const NAME_RULE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -32,13 +33,13 @@ function checkName(kind: string, name: string): void {
   }
 }
 
-export function createOrganization(db: Db, name: string, entitlements: string[] = [], now = new Date()): store.OrganizationRecord {
+export async function createOrganization(db: Db, name: string, entitlements: string[] = [], now = new Date()): Promise<OrganizationRecord> {
   checkName('organization', name);
   for (const e of entitlements) checkEntitlement(e);
-  return inTransaction(db, (tx) => {
-    if (store.findOrganizationByName(tx, name)) throw new ConflictError(`organization "${name}" already exists`);
+  return await inTransaction(db, async (tx) => {
+    if (await store.findOrganizationByName(tx, name)) throw new ConflictError(`organization "${name}" already exists`);
     const row = { id: newId(), name, entitlements: [...new Set(entitlements)].sort(), createdAt: now };
-    store.insertOrganization(tx, row);
+    await store.insertOrganization(tx, row);
     return row;
   });
 }
@@ -49,13 +50,13 @@ function checkEntitlement(entitlement: string): void {
   }
 }
 
-export function entitleOrganization(db: Db, name: string, entitlement: string): store.OrganizationRecord {
+export async function entitleOrganization(db: Db, name: string, entitlement: string): Promise<OrganizationRecord> {
   checkEntitlement(entitlement);
-  return inTransaction(db, (tx) => {
-    const org = store.findOrganizationByName(tx, name);
+  return await inTransaction(db, async (tx) => {
+    const org = await store.findOrganizationByName(tx, name);
     if (!org) throw new NotFoundError(`organization "${name}"`);
     const entitlements = [...new Set([...org.entitlements, entitlement])].sort();
-    store.setEntitlements(tx, org.id, entitlements);
+    await store.setEntitlements(tx, org.id, entitlements);
     return { ...org, entitlements };
   });
 }
@@ -63,30 +64,30 @@ export function entitleOrganization(db: Db, name: string, entitlement: string): 
 export interface CreatedApiKey {
   /** The whole key: shown once, never stored. */
   key: string;
-  record: store.ApiKeyRecord;
-  sandbox: store.SandboxRecord;
-  organization: store.OrganizationRecord;
+  record: ApiKeyRecord;
+  sandbox: SandboxRecord;
+  organization: OrganizationRecord;
 }
 
 /** Creates an API key for a sandbox of an organization, creating the sandbox when missing. */
-export function createApiKey(
+export async function createApiKey(
   db: Db,
   input: { organization: string; sandbox: string; role: Role; label?: string },
   now = new Date(),
-): CreatedApiKey {
+): Promise<CreatedApiKey> {
   checkName('sandbox', input.sandbox);
   if (input.role !== 'ADMIN' && input.role !== 'VIEWER') throw ValidationError.field('role', 'role must be ADMIN or VIEWER');
-  return inTransaction(db, (tx) => {
-    const organization = store.findOrganizationByName(tx, input.organization);
+  return await inTransaction(db, async (tx) => {
+    const organization = await store.findOrganizationByName(tx, input.organization);
     if (!organization) throw new NotFoundError(`organization "${input.organization}"`);
-    let sandbox = store.findSandbox(tx, organization.id, input.sandbox);
+    let sandbox = await store.findSandbox(tx, organization.id, input.sandbox);
     if (!sandbox) {
       sandbox = { id: newId(), organizationId: organization.id, name: input.sandbox, createdAt: now };
-      store.insertSandbox(tx, sandbox);
+      await store.insertSandbox(tx, sandbox);
     }
     const prefix = `wcs_${base62(10)}`;
     const key = `${prefix}_${base62(40)}`;
-    const record: store.ApiKeyRecord = {
+    const record: ApiKeyRecord = {
       id: newId(),
       organizationId: organization.id,
       sandboxId: sandbox.id,
@@ -98,22 +99,22 @@ export function createApiKey(
       lastUsedAt: null,
       revokedAt: null,
     };
-    store.insertApiKey(tx, record);
+    await store.insertApiKey(tx, record);
     return { key, record, sandbox, organization };
   });
 }
 
-export function revokeApiKey(db: Db, prefix: string, now = new Date()): store.ApiKeyRecord {
-  return inTransaction(db, (tx) => {
-    const key = store.findApiKeyByPrefix(tx, prefix);
+export async function revokeApiKey(db: Db, prefix: string, now = new Date()): Promise<ApiKeyRecord> {
+  return await inTransaction(db, async (tx) => {
+    const key = await store.findApiKeyByPrefix(tx, prefix);
     if (!key) throw new NotFoundError(`API key ${prefix}`);
-    if (!key.revokedAt) store.revokeApiKey(tx, key.id, now);
+    if (!key.revokedAt) await store.revokeApiKey(tx, key.id, now);
     return { ...key, revokedAt: key.revokedAt ?? now };
   });
 }
 
-export function listApiKeys(db: Db): store.ApiKeyListing[] {
-  return store.listApiKeys(db);
+export async function listApiKeys(db: Db): Promise<ApiKeyListing[]> {
+  return await store.listApiKeys(db);
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -122,11 +123,11 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
  * Resolves an Authorization header value to a viewer, or null for a missing, unknown or revoked key. Reads only: the
  * service's requests go through an ApiKeyAuthenticator, which also records the key's use.
  */
-export function authenticate(db: Db, authorization: string | undefined | null): Viewer | null {
+export async function authenticate(db: Db, authorization: string | undefined | null): Promise<Viewer | null> {
   if (!authorization) return null;
   const match = BEARER.exec(authorization);
   if (!match || match[1]!.length > 200) return null;
-  const row = store.findActiveKeyByHash(db, hashApiKey(match[1]!));
+  const row = await store.findActiveKeyByHash(db, hashApiKey(match[1]!));
   if (!row) return null;
   return {
     apiKeyId: row.key.id,
@@ -152,8 +153,8 @@ export class ApiKeyAuthenticator {
 
   constructor(private readonly db: Db) {}
 
-  authenticate(authorization: string | undefined | null, now = new Date()): Viewer | null {
-    const viewer = authenticate(this.db, authorization);
+  async authenticate(authorization: string | undefined | null, now = new Date()): Promise<Viewer | null> {
+    const viewer = await authenticate(this.db, authorization);
     if (viewer) this.touchLater(viewer.apiKeyId, now);
     return viewer;
   }
@@ -161,9 +162,9 @@ export class ApiKeyAuthenticator {
   private touchLater(keyId: string, now: Date): void {
     if (now.getTime() - (this.lastTouched.get(keyId) ?? -Infinity) < LAST_USED_WRITE_INTERVAL_MS) return;
     this.lastTouched.set(keyId, now.getTime());
-    setImmediate(() => {
+    setImmediate(async () => {
       try {
-        store.touchApiKey(this.db, keyId, now, LAST_USED_WRITE_INTERVAL_MS);
+        await store.touchApiKey(this.db, keyId, now, LAST_USED_WRITE_INTERVAL_MS);
       } catch {
         // The service stopped (database closed) before the write: last-used is advisory.
       }
@@ -175,21 +176,21 @@ export class ApiKeyAuthenticator {
  * On an empty database outside production: organization "default" with the
  * given entitlements, sandbox "prod", and one ADMIN key, returned so it can be printed once.
  */
-export function bootstrapIfEmpty(db: Db, entitlements: string[]): CreatedApiKey | null {
-  if (store.countOrganizations(db) > 0) return null;
-  createOrganization(db, 'default', entitlements);
+export async function bootstrapIfEmpty(db: Db, entitlements: string[]): Promise<CreatedApiKey | null> {
+  if (await store.countOrganizations(db) > 0) return null;
+  await createOrganization(db, 'default', entitlements);
   return createApiKey(db, { organization: 'default', sandbox: 'prod', role: 'ADMIN', label: 'bootstrap' });
 }
 
 /** Writes an audit row; given a transaction, the row commits (or rolls back) with it. */
-export function recordAudit(
+export async function recordAudit(
   db: DbOrTx,
   viewer: Viewer,
   entry: { action: string; objectType?: string | null; objectId?: string | null; outcome: string },
   now = new Date(),
-): string {
+): Promise<string> {
   const id = newId(now.getTime());
-  store.insertAuditEntry(db, {
+  await store.insertAuditEntry(db, {
     id,
     organizationId: viewer.organizationId,
     sandboxId: viewer.sandboxId,
@@ -206,8 +207,14 @@ export function recordAudit(
 }
 
 /** Corrects an audit row written earlier in the same mutation: its final outcome, or the object it came to name. */
-export function amendAudit(db: DbOrTx, id: string, patch: { objectId?: string | null; outcome?: string }): void {
-  store.updateAuditEntry(db, id, patch);
+export async function amendAudit(db: DbOrTx, id: string, patch: { objectId?: string | null; outcome?: string }): Promise<void> {
+  await store.updateAuditEntry(db, id, patch);
 }
 
-export { findSandboxById, findOrganizationById } from './store.js';
+export async function findSandboxById(db: DbOrTx, id: string) {
+  return await store.findSandboxById(db, id);
+}
+
+export async function findOrganizationById(db: DbOrTx, id: string) {
+  return await store.findOrganizationById(db, id);
+}
