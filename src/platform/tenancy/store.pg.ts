@@ -54,13 +54,15 @@ export async function insertApiKey(db: PgDbOrTx, row: typeof apiKeys.$inferInser
 }
 
 export async function listApiKeys(db: PgDbOrTx): Promise<ApiKeyListing[]> {
-  return db
-    .select({ key: apiKeys, organizationName: organizations.name, sandboxName: sandboxes.name })
-    .from(apiKeys)
-    .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
-    .innerJoin(sandboxes, eq(sandboxes.id, apiKeys.sandboxId))
-    // Keys created in the same millisecond came out in insertion (rowid) order on SQLite; ids are time-ordered.
-    .orderBy(apiKeys.createdAt, apiKeys.id);
+  return (
+    db
+      .select({ key: apiKeys, organizationName: organizations.name, sandboxName: sandboxes.name })
+      .from(apiKeys)
+      .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
+      .innerJoin(sandboxes, eq(sandboxes.id, apiKeys.sandboxId))
+      // Keys created in the same millisecond came out in insertion (rowid) order on SQLite; ids are time-ordered.
+      .orderBy(apiKeys.createdAt, apiKeys.id)
+  );
 }
 
 export async function findApiKeyByPrefix(db: PgDbOrTx, prefix: string): Promise<ApiKeyRecord | undefined> {
