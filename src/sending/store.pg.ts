@@ -4,7 +4,17 @@ import { trackingEvents, whatsappMessages } from '../messages/tables.pg.js';
 import type { PageWindow } from '../platform/pagination.js';
 import type { PgDbOrTx, PgStoreOf } from '../platform/pg/handle.js';
 import type * as sqliteStore from './store.js';
-import type { BatchCounts, BatchFilter, BatchPatch, BatchRow, LinkRow, RecipientPatch, RecipientRow, ReportCounts, ReportFilter } from './store.js';
+import type {
+  BatchCounts,
+  BatchFilter,
+  BatchPatch,
+  BatchRow,
+  LinkRow,
+  RecipientPatch,
+  RecipientRow,
+  ReportCounts,
+  ReportFilter,
+} from './store.js';
 import { messageBatches, messageBatchRecipients, messageLinks } from './tables.pg.js';
 
 /**
@@ -140,11 +150,7 @@ export async function markRecipientDone(db: PgDbOrTx, batchId: string, position:
 /** Neither done nor given a message yet: nobody else (another run of the batch) has taken this recipient. */
 export async function recipientUntaken(db: PgDbOrTx, batchId: string, position: number): Promise<boolean> {
   const r = messageBatchRecipients;
-  const [row] = await db
-    .select({ messageId: r.messageId, done: r.done })
-    .from(r)
-    .where(recipientAt(batchId, position))
-    .limit(1);
+  const [row] = await db.select({ messageId: r.messageId, done: r.done }).from(r).where(recipientAt(batchId, position)).limit(1);
   return Boolean(row && !row.done && !row.messageId);
 }
 
