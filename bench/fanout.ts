@@ -68,7 +68,10 @@ async function serveProduct(): Promise<void> {
     channel: 'WHATSAPP',
     whatsApp: { apiCredentialId: credential.id, senderPhoneNumber: '+15550100001' },
   });
-  await until(async () => (await configurations.getChannelConfiguration(deps, viewer.sandboxId, configuration.id))?.status === 'ACTIVE', 'configuration');
+  await until(
+    async () => (await configurations.getChannelConfiguration(deps, viewer.sandboxId, configuration.id))?.status === 'ACTIVE',
+    'configuration',
+  );
   answerQueries({ count: () => server.app.fanout.memberCount });
   const ready: Ready = { ready: true, url: server.url, key, configId: encodeGlobalID('ChannelConfiguration', configuration.id) };
   process.stdout.write(`${JSON.stringify(ready)}\n`);

@@ -72,7 +72,10 @@ async function serve(metaUrl: string): Promise<void> {
       whatsAppBusinessAccountId: DEFAULT_IDS.waba.acmeMain,
       phoneNumberId,
     });
-    await waitFor(async () => (await credentials.getCredential(deps, viewer.sandboxId, credential.id))?.status === 'ACTIVE', `credential ${name}`);
+    await waitFor(
+      async () => (await credentials.getCredential(deps, viewer.sandboxId, credential.id))?.status === 'ACTIVE',
+      `credential ${name}`,
+    );
     const configuration = await configurations.createChannelConfiguration(deps, viewer, {
       name: `bench-${name}`,
       channel: 'WHATSAPP',

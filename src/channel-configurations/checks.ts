@@ -195,7 +195,11 @@ async function checkAppSubscribed(session: MetaSession, c: CredentialRecord, cal
   );
 }
 
-async function checkWebhook(deps: AppDeps, config: ChannelConfigurationRecord, credential: CredentialRecord | undefined): Promise<CheckResult> {
+async function checkWebhook(
+  deps: AppDeps,
+  config: ChannelConfigurationRecord,
+  credential: CredentialRecord | undefined,
+): Promise<CheckResult> {
   const name = 'WEBHOOK';
   if (!config.webhookId) {
     return passed(
@@ -296,12 +300,21 @@ export async function runReadinessChecks(deps: AppDeps, config: ChannelConfigura
       `Meta rejected the access token of the WhatsApp API credential ${label}: ${rejected.message ?? 'error 190'}`.slice(0, 800),
       `Give the credential ${label} a new token with updateWhatsAppApiCredential. This configuration is checked again automatically once the credential is ACTIVE.`,
     );
-    return [tokenGate, notRun('SENDER_NUMBER', tokenGate), notRun('APP_SUBSCRIBED', tokenGate), ...(await localChecks(deps, config, credential))];
+    return [
+      tokenGate,
+      notRun('SENDER_NUMBER', tokenGate),
+      notRun('APP_SUBSCRIBED', tokenGate),
+      ...(await localChecks(deps, config, credential)),
+    ];
   }
   return [gate, senderResult, appResult, ...(await localChecks(deps, config, credential))];
 }
 
 /** The checks that need no call to Meta. */
-async function localChecks(deps: AppDeps, config: ChannelConfigurationRecord, credential: CredentialRecord | undefined): Promise<CheckResult[]> {
+async function localChecks(
+  deps: AppDeps,
+  config: ChannelConfigurationRecord,
+  credential: CredentialRecord | undefined,
+): Promise<CheckResult[]> {
   return [await checkWebhook(deps, config, credential), await checkExecutionField(deps, config), await checkMarketingActions(deps, config)];
 }

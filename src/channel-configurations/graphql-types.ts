@@ -4,10 +4,10 @@ import { findCredentials } from '../credentials/service.js';
 import { builder } from '../graphql/builder.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { decodeId, decodeIds } from '../graphql/ids.js';
-import { loadRef, pageRef, pageRefs, perPage, perRequest, sandboxed, type BatchSource } from '../graphql/loaders.js';
+import { loadRef, pageRef, pageRefs, perPage, perRequest, sandboxed, whenLoaded, type BatchSource } from '../graphql/loaders.js';
 import { TrackingEventRef, WhatsAppMessageRef } from '../messages/graphql.js';
 import { MarketingActionRef } from '../settings/graphql.js';
-import { findMarketingActions, getGeneralSettings, type GeneralSettings } from '../settings/service.js';
+import { findMarketingActions, getGeneralSettingsNow, type GeneralSettings } from '../settings/service.js';
 import { WhatsAppWebhookRef } from '../webhooks/graphql.js';
 import { findWebhooks } from '../webhooks/service.js';
 import * as service from './service.js';
@@ -49,7 +49,7 @@ const webhookSource = sandboxed('whatsapp-webhook', findWebhooks);
 const marketingActionSource = sandboxed('marketing-action', findMarketingActions);
 const generalSettingsSource: BatchSource<string, GeneralSettings> = {
   name: 'channel-general-settings',
-  load: async (deps, sandboxId) => [await getGeneralSettings(deps, sandboxId)],
+  load: (deps, sandboxId) => whenLoaded(getGeneralSettingsNow(deps, sandboxId), (settings) => [settings]),
   keyOf: (row) => row.sandboxId,
 };
 
@@ -72,21 +72,26 @@ function checksLoaderOf(ctx: GraphQLContext): DataLoader<ChannelConfigurationRec
 }
 
 /** The checks of the current run of each record, in one statement. */
-async function checksByRecord(ctx: GraphQLContext, records: readonly ChannelConfigurationRecord[]) {
-  const byRun = new Map<string, ConfigurationCheckRecord[]>();
-  for (const check of await service.checksOfMany(ctx.deps, [...records])) {
-    const key = `${check.configurationId}#${check.run}`;
-    const list = byRun.get(key);
-    if (list) list.push(check);
-    else byRun.set(key, [check]);
-  }
-  return new Map(records.map((r) => [r, byRun.get(`${r.id}#${r.checkRun}`) ?? []]));
+function checksByRecord(
+  ctx: GraphQLContext,
+  records: readonly ChannelConfigurationRecord[],
+): Map<ChannelConfigurationRecord, ConfigurationCheckRecord[]> | Promise<Map<ChannelConfigurationRecord, ConfigurationCheckRecord[]>> {
+  return whenLoaded(service.checksOfMany(ctx.deps, [...records]), (checks) => {
+    const byRun = new Map<string, ConfigurationCheckRecord[]>();
+    for (const check of checks) {
+      const key = `${check.configurationId}#${check.run}`;
+      const list = byRun.get(key);
+      if (list) list.push(check);
+      else byRun.set(key, [check]);
+    }
+    return new Map(records.map((r) => [r, byRun.get(`${r.id}#${r.checkRun}`) ?? []]));
+  });
 }
 
 /** The sandbox default execution field of a row without its own, for its whole page at once. */
-async function sandboxExecutionField(ctx: GraphQLContext, r: ChannelConfigurationRecord): Promise<string> {
-  const settings = await pageRef(ctx, generalSettingsSource, r, (c) => (c.executionField == null ? c.sandboxId : null));
-  return settings?.whatsAppExecutionField ?? (await service.effectiveExecutionField(ctx.deps, r));
+function sandboxExecutionField(ctx: GraphQLContext, r: ChannelConfigurationRecord): string | Promise<string> {
+  const settings = pageRef(ctx, generalSettingsSource, r, (c) => (c.executionField == null ? c.sandboxId : null));
+  return whenLoaded(settings, (s) => s?.whatsAppExecutionField ?? service.effectiveExecutionField(ctx.deps, r)) as string | Promise<string>;
 }
 
 /** The caller's sandbox-scoped loader: a configuration of another sandbox (or a deleted one) is null. */
@@ -160,7 +165,7 @@ export const WhatsAppChannelSettingsRef = builder.objectRef<ChannelConfiguration
     effectiveExecutionField: t.string({
       description: 'The execution field in force: executionField, or the sandbox default when it is null.',
       // Only rows without their own field need the sandbox default.
-      resolve: async (r, _args, ctx) => r.executionField ?? await sandboxExecutionField(ctx, r),
+      resolve: (r, _args, ctx) => r.executionField ?? sandboxExecutionField(ctx, r),
     }),
   }),
 });

@@ -1,3 +1,4 @@
+import { whenLoaded } from '../graphql/loaders.js';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import { requireWhatsAppEntitlement } from '../credentials/service.js';
@@ -41,19 +42,21 @@ builder.queryFields((t) => ({
           description: `Only names containing this text (ignoring case; % and _ match themselves). At most ${SEARCH_MAX_LENGTH} characters.`,
         }),
       },
-      resolve: async (_root, args, ctx) => {
+      resolve: (_root, args, ctx) => {
         // Names are short; a longer text cannot match and a huge one would exceed SQLite's LIKE pattern limit.
         if (args.search && args.search.trim().length > SEARCH_MAX_LENGTH) {
           throw new GraphQLError(`search: at most ${SEARCH_MAX_LENGTH} characters.`, {
             extensions: { code: 'BAD_USER_INPUT', argument: 'search' },
           });
         }
-        return toConnection(
-          await service.listChannelConfigurations(ctx.deps, ctx.viewer, pageWindow(args), {
+        // A page read at once (SQLite) completes synchronously; otherwise when its promise does.
+        return whenLoaded(
+          service.listChannelConfigurations(ctx.deps, ctx.viewer, pageWindow(args), {
             status: args.status,
             channel: args.channel,
             search: args.search,
           }),
+          toConnection,
         );
       },
     },
@@ -232,7 +235,7 @@ function statusItem(r: ChannelConfigurationRecord): StatusEventItem {
 async function subscribedId(ctx: GraphQLContext, raw: string | null | undefined): Promise<string | null> {
   if (raw === null || raw === undefined) return null;
   const id = decodeChannelConfigurationId(raw, 'id');
-  if (!await service.getChannelConfiguration(ctx.deps, ctx.viewer.sandboxId, id)) {
+  if (!(await service.getChannelConfiguration(ctx.deps, ctx.viewer.sandboxId, id))) {
     throw new GraphQLError('Channel configuration not found', { extensions: { code: 'NOT_FOUND' } });
   }
   return id;

@@ -29,12 +29,21 @@ const NOT_FOUND = 'Channel configuration';
 
 // ---- for other slices ------------------------------------------------------
 
-export async function getChannelConfiguration(deps: AppDeps, sandboxId: string, id: string): Promise<ChannelConfigurationRecord | undefined> {
+export async function getChannelConfiguration(
+  deps: AppDeps,
+  sandboxId: string,
+  id: string,
+): Promise<ChannelConfigurationRecord | undefined> {
   return await store.findConfiguration(deps.db, sandboxId, id);
 }
 
-export async function findChannelConfigurations(deps: AppDeps, sandboxId: string, ids: string[]): Promise<ChannelConfigurationRecord[]> {
-  return await store.findConfigurations(deps.db, sandboxId, ids);
+/** At once on SQLite when it can (store.now: a page's references then load without a promise), else a promise. */
+export function findChannelConfigurations(
+  deps: AppDeps,
+  sandboxId: string,
+  ids: string[],
+): ChannelConfigurationRecord[] | Promise<ChannelConfigurationRecord[]> {
+  return store.now(deps.db)?.findConfigurations(deps.db, sandboxId, ids) ?? store.findConfigurations(deps.db, sandboxId, ids);
 }
 
 /** The profile attribute path that holds the recipient's number: the configuration's own, else the sandbox default. */
@@ -44,26 +53,36 @@ export async function effectiveExecutionField(deps: AppDeps, record: ChannelConf
 
 // ---- reads -------------------------------------------------------------------
 
-export async function listChannelConfigurations(
+/** A page of the sandbox's configurations: at once on SQLite when it can (store.now), else a promise. */
+export function listChannelConfigurations(
   deps: AppDeps,
   viewer: Viewer,
   window: PageWindow,
   filter: ListFilter,
-): Promise<Page<ChannelConfigurationRecord>> {
+): Page<ChannelConfigurationRecord> | Promise<Page<ChannelConfigurationRecord>> {
   const search = filter.search?.trim() || null;
-  const rows = await store.listConfigurations(deps.db, viewer.sandboxId, window, { ...filter, search });
-  return toPage(rows, window, await store.countConfigurations(deps.db, viewer.sandboxId, { ...filter, search }));
+  const sync = store.now(deps.db);
+  if (sync) {
+    const rows = sync.listConfigurations(deps.db, viewer.sandboxId, window, { ...filter, search });
+    return toPage(rows, window, sync.countConfigurations(deps.db, viewer.sandboxId, { ...filter, search }));
+  }
+  return (async () => {
+    const rows = await store.listConfigurations(deps.db, viewer.sandboxId, window, { ...filter, search });
+    return toPage(rows, window, await store.countConfigurations(deps.db, viewer.sandboxId, { ...filter, search }));
+  })();
 }
 
 export async function listAllChannelConfigurations(deps: AppDeps, sandboxId: string): Promise<ChannelConfigurationRecord[]> {
   return await store.listAllConfigurations(deps.db, sandboxId);
 }
 
-export async function checksOfMany(deps: AppDeps, records: ChannelConfigurationRecord[]): Promise<ConfigurationCheckRecord[]> {
-  return await store.listChecksForMany(
-    deps.db,
-    records.filter((r) => r.checkRun > 0).map((r) => ({ configurationId: r.id, run: r.checkRun })),
-  );
+/** The checks of the current run of each record: at once on SQLite when it can (store.now), else a promise. */
+export function checksOfMany(
+  deps: AppDeps,
+  records: ChannelConfigurationRecord[],
+): ConfigurationCheckRecord[] | Promise<ConfigurationCheckRecord[]> {
+  const runs = records.filter((r) => r.checkRun > 0).map((r) => ({ configurationId: r.id, run: r.checkRun }));
+  return store.now(deps.db)?.listChecksForMany(deps.db, runs) ?? store.listChecksForMany(deps.db, runs);
 }
 
 // ---- validation ----------------------------------------------------------------
@@ -193,7 +212,11 @@ export interface CreateConfigurationInput {
 }
 
 /** Saves a DRAFT (incomplete settings allowed), or submits: PROCESSING with the checks enqueued in the same transaction. */
-export async function createChannelConfiguration(deps: AppDeps, viewer: Viewer, input: CreateConfigurationInput): Promise<ChannelConfigurationRecord> {
+export async function createChannelConfiguration(
+  deps: AppDeps,
+  viewer: Viewer,
+  input: CreateConfigurationInput,
+): Promise<ChannelConfigurationRecord> {
   requireWhatsAppEntitlement(viewer);
   const errors = new FieldErrors();
   const name = checkName(errors, input.name);
@@ -261,7 +284,11 @@ const CHECKED_FIELDS = ['credentialId', 'webhookId', 'senderPhoneNumber', 'execu
  * checked settings changed is checked again (PROCESSING); a new name or
  * description alone does not interrupt sending.
  */
-export async function updateChannelConfiguration(deps: AppDeps, viewer: Viewer, input: UpdateConfigurationInput): Promise<ChannelConfigurationRecord> {
+export async function updateChannelConfiguration(
+  deps: AppDeps,
+  viewer: Viewer,
+  input: UpdateConfigurationInput,
+): Promise<ChannelConfigurationRecord> {
   requireWhatsAppEntitlement(viewer);
   await requireConfiguration(deps.db, viewer, input.id);
   const errors = new FieldErrors();
@@ -365,7 +392,7 @@ export async function deleteChannelConfiguration(deps: AppDeps, viewer: Viewer, 
   requireWhatsAppEntitlement(viewer);
   return await inTransaction(deps.db, async (tx) => {
     const current = await requireConfiguration(tx, viewer, id);
-    if (!await store.deleteConfiguration(tx, viewer.sandboxId, id)) throw new NotFoundError(NOT_FOUND);
+    if (!(await store.deleteConfiguration(tx, viewer.sandboxId, id))) throw new NotFoundError(NOT_FOUND);
     return current;
   });
 }

@@ -1,8 +1,8 @@
 import { and, asc, count, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { PgDbOrTx, PgStoreOf } from '../platform/pg/handle.js';
 import type { PageWindow } from '../platform/pagination.js';
-import type * as sqliteStore from './store.js';
-import type { CheckRow, ConfigurationPatch, ConfigurationRow, ListFilter } from './store.js';
+import type * as sqliteStore from './store.sqlite.js';
+import type { CheckRow, ConfigurationPatch, ConfigurationRow, ListFilter } from './store.sqlite.js';
 import type { CheckStatus, ConfigurationStatus } from './tables.js';
 import { channelConfigurationChecks, channelConfigurations } from './tables.pg.js';
 

@@ -94,10 +94,10 @@ async function readScenario(file: string) {
   }
 }
 
-function withDatabase<T>(config: Config, fn: (db: Database) => T): T {
+async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T> | T): Promise<T> {
   const db = openDatabase(config.database.file);
   try {
-    return fn(db);
+    return await fn(db);
   } finally {
     db.close();
   }
@@ -219,12 +219,12 @@ async function run(argv: string[], io: Out, env: Env | undefined): Promise<numbe
   }
   if (group === 'secrets' && sub === 'rotate') {
     const { values } = parse(rest, { 'new-key': { type: 'string' } }, 0);
-    return rotate(config, typeof values['new-key'] === 'string' ? values['new-key'] : undefined, io);
+    return await rotate(config, typeof values['new-key'] === 'string' ? values['new-key'] : undefined, io);
   }
   throw new UsageError(`unknown command: ${[group, sub].filter(Boolean).join(' ')}`);
 }
 
-function rotate(config: Config, newKeyArg: string | undefined, io: Out): number {
+async function rotate(config: Config, newKeyArg: string | undefined, io: Out): Promise<number> {
   if (newKeyArg !== undefined && Buffer.from(newKeyArg, 'base64').length !== 32) {
     throw new UsageError('--new-key must be base64 of exactly 32 bytes (openssl rand -base64 32)');
   }
@@ -241,7 +241,7 @@ function rotate(config: Config, newKeyArg: string | undefined, io: Out): number 
   const next = SecretBox.fromBase64(newKey);
   // Write the new key before the data moves to it, so a crash in between loses nothing.
   if (fileMode && !leftover) fs.writeFileSync(nextFile, `${newKey}\n`, { mode: 0o600 });
-  const count = withDatabase(config, (db) =>
+  const count = await withDatabase(config, (db) =>
     // The check that nothing still uses an old key is part of the rotation's transaction: if it fails, nothing moved.
     db.sqlite
       .transaction(() => {

@@ -101,24 +101,29 @@ export class MetaCallLog {
   }
 
   private async insert(batch: MetaApiCallRecord[]): Promise<void> {
-    await inTransaction(this.deps.db, async (tx) => {
-      // A call may finish after its credential was deleted; its record has nowhere to go.
-      const live = await store.existingCredentialIds(tx, [...new Set(batch.map((r) => r.tag.credentialId!))]);
-      const rows = newestPerCredential(batch.filter((r) => live.has(r.tag.credentialId!))).map((r): MetaApiCallRow => ({
-        id: newId(r.at.getTime()),
-        sandboxId: r.tag.sandboxId!,
-        credentialId: r.tag.credentialId!,
-        at: r.at,
-        method: r.method,
-        path: r.path,
-        httpStatus: r.httpStatus,
-        metaCode: r.metaCode,
-        fbtraceId: r.fbtraceId,
-        durationMs: Math.round(r.durationMs),
-        outcome: r.outcome,
-      }));
-      await store.insertApiCalls(tx, rows);
-      for (const credentialId of new Set(rows.map((r) => r.credentialId))) await store.pruneApiCalls(tx, credentialId, KEEP_CALLS_PER_CREDENTIAL);
-    }, { deferSync: true });
+    await inTransaction(
+      this.deps.db,
+      async (tx) => {
+        // A call may finish after its credential was deleted; its record has nowhere to go.
+        const live = await store.existingCredentialIds(tx, [...new Set(batch.map((r) => r.tag.credentialId!))]);
+        const rows = newestPerCredential(batch.filter((r) => live.has(r.tag.credentialId!))).map((r): MetaApiCallRow => ({
+          id: newId(r.at.getTime()),
+          sandboxId: r.tag.sandboxId!,
+          credentialId: r.tag.credentialId!,
+          at: r.at,
+          method: r.method,
+          path: r.path,
+          httpStatus: r.httpStatus,
+          metaCode: r.metaCode,
+          fbtraceId: r.fbtraceId,
+          durationMs: Math.round(r.durationMs),
+          outcome: r.outcome,
+        }));
+        await store.insertApiCalls(tx, rows);
+        for (const credentialId of new Set(rows.map((r) => r.credentialId)))
+          await store.pruneApiCalls(tx, credentialId, KEEP_CALLS_PER_CREDENTIAL);
+      },
+      { deferSync: true },
+    );
   }
 }

@@ -169,7 +169,7 @@ async function subscribedCredentialId(
 ): Promise<string | null> {
   if (raw === null || raw === undefined) return null;
   const id = decodeCredentialId(raw, argument);
-  if (!await service.getCredential(ctx.deps, ctx.viewer.sandboxId, id)) {
+  if (!(await service.getCredential(ctx.deps, ctx.viewer.sandboxId, id))) {
     throw new GraphQLError('WhatsApp API credential not found', { extensions: { code: 'NOT_FOUND' } });
   }
   return id;
@@ -212,7 +212,7 @@ builder.subscriptionFields((t) => ({
       return mapEvents(ctx.deps.pubsub.subscribe(sandboxId, 'credential:quality-changed'), async (e): Promise<QualityEventItem | null> => {
         if (only && e.credentialId !== only) return null;
         const change = await service.findQualityChange(ctx.deps, sandboxId, e.qualityChangeId);
-        const credential = change && await service.getCredential(ctx.deps, sandboxId, change.credentialId);
+        const credential = change && (await service.getCredential(ctx.deps, sandboxId, change.credentialId));
         if (!change || !credential) return null;
         return {
           credential,

@@ -1,6 +1,7 @@
 import type { AppDeps } from '../core/deps.js';
 import type { MetaSession, QualityRating } from '../meta/index.js';
 import { inTransaction } from '../platform/db.js';
+import { isForeignKeyFailure } from '../platform/db-errors.js';
 import { ConflictError, FieldErrors, NotFoundError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import type { Page, PageWindow } from '../platform/pagination.js';
@@ -47,8 +48,9 @@ export async function getCredential(deps: AppDeps, sandboxId: string, id: string
   return await store.findCredential(deps.db, sandboxId, id);
 }
 
-export async function findCredentials(deps: AppDeps, sandboxId: string, ids: string[]): Promise<CredentialRecord[]> {
-  return await store.findCredentials(deps.db, sandboxId, ids);
+/** At once on SQLite when it can (store.now: a page's references then load without a promise), else a promise. */
+export function findCredentials(deps: AppDeps, sandboxId: string, ids: string[]): CredentialRecord[] | Promise<CredentialRecord[]> {
+  return store.now(deps.db)?.findCredentials(deps.db, sandboxId, ids) ?? store.findCredentials(deps.db, sandboxId, ids);
 }
 
 export async function listCredentialsByPhoneNumberId(deps: AppDeps, sandboxId: string, phoneNumberId: string): Promise<CredentialRecord[]> {
@@ -157,7 +159,12 @@ export async function markCredentialFailed(deps: AppDeps, credential: Credential
  * A call made with the credential's token came back 190. Ignored when the token
  * has been replaced since (the call used the old one) or the credential already failed.
  */
-export async function failOnRejectedToken(deps: AppDeps, credentialId: string, tokenFp: string | undefined, message: string): Promise<void> {
+export async function failOnRejectedToken(
+  deps: AppDeps,
+  credentialId: string,
+  tokenFp: string | undefined,
+  message: string,
+): Promise<void> {
   const event = await inTransaction(deps.db, async (tx) => {
     const current = await store.findCredentialById(tx, credentialId);
     if (!current || current.status === 'FAILED') return null;
@@ -217,7 +224,12 @@ export function checkNumericId(errors: FieldErrors, path: string, raw: string, w
   return id;
 }
 
-async function assertNameFree(tx: Parameters<typeof store.findCredentialByNameKey>[0], sandboxId: string, name: string, exceptId?: string): Promise<void> {
+async function assertNameFree(
+  tx: Parameters<typeof store.findCredentialByNameKey>[0],
+  sandboxId: string,
+  name: string,
+  exceptId?: string,
+): Promise<void> {
   const clash = await store.findCredentialByNameKey(tx, sandboxId, name.toLowerCase());
   if (clash && clash.id !== exceptId)
     throw new ConflictError(`A WhatsApp API credential named "${clash.name}" already exists in this sandbox; choose another name.`);
@@ -356,20 +368,6 @@ export async function updateCredential(deps: AppDeps, viewer: Viewer, input: Upd
   return (await store.findCredential(deps.db, viewer.sandboxId, input.id))!;
 }
 
-/**
- * SQLite's foreign-key refusal, also when drizzle wrapped it (DrizzleQueryError keeps it as `cause`).
- * ON DELETE RESTRICT is enforced by an internal trigger, so it surfaces as SQLITE_CONSTRAINT_TRIGGER
- * with SQLite's "FOREIGN KEY constraint failed"; NO ACTION surfaces as SQLITE_CONSTRAINT_FOREIGNKEY.
- */
-function isForeignKeyFailure(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
-    if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return true;
-    if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT') && message === 'FOREIGN KEY constraint failed') return true;
-  }
-  return false;
-}
-
 /** Deletes the credential; refused while a webhook or channel configuration still points at it (their foreign keys RESTRICT). */
 export async function deleteCredential(deps: AppDeps, viewer: Viewer, id: string): Promise<CredentialRecord> {
   requireWhatsAppEntitlement(viewer);
@@ -377,7 +375,7 @@ export async function deleteCredential(deps: AppDeps, viewer: Viewer, id: string
   if (!existing) throw new NotFoundError(NOT_FOUND);
   try {
     await inTransaction(deps.db, async (tx) => {
-      if (!await store.deleteCredential(tx, viewer.sandboxId, id)) throw new NotFoundError(NOT_FOUND);
+      if (!(await store.deleteCredential(tx, viewer.sandboxId, id))) throw new NotFoundError(NOT_FOUND);
     });
   } catch (err) {
     if (isForeignKeyFailure(err)) {

@@ -2,8 +2,8 @@ import { and, asc, count, desc, eq, gt, inArray, lt, type SQL } from 'drizzle-or
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { PgDbOrTx, PgStoreOf } from '../platform/pg/handle.js';
 import type { PageWindow } from '../platform/pagination.js';
-import type * as sqliteStore from './store.js';
-import type { CredentialPatch, CredentialRow, MetaApiCallRow, QualityChangeRow } from './store.js';
+import type * as sqliteStore from './store.sqlite.js';
+import type { CredentialPatch, CredentialRow, MetaApiCallRow, QualityChangeRow } from './store.sqlite.js';
 import { metaApiCalls, phoneQualityChanges, whatsappApiCredentials } from './tables.pg.js';
 import type { CredentialStatus } from './tables.js';
 
@@ -144,7 +144,10 @@ export async function findQualityChange(db: PgDbOrTx, sandboxId: string, id: str
 /** Which of these credential ids still exist (a call may land after its credential was deleted). */
 export async function existingCredentialIds(db: PgDbOrTx, ids: string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
-  const rows = await db.select({ id: whatsappApiCredentials.id }).from(whatsappApiCredentials).where(inArray(whatsappApiCredentials.id, ids));
+  const rows = await db
+    .select({ id: whatsappApiCredentials.id })
+    .from(whatsappApiCredentials)
+    .where(inArray(whatsappApiCredentials.id, ids));
   return new Set(rows.map((r) => r.id));
 }
 

@@ -52,7 +52,12 @@ class MutationAudit implements TransactionParticipant {
     if (!this.open) return;
     const objectId = objectIdOf(result, this.args);
     if (this.entryId === null) {
-      this.entryId = await recordAudit(tx, this.ctx.viewer, { action: this.action, objectType: this.objectType, objectId, outcome: 'SUCCESS' });
+      this.entryId = await recordAudit(tx, this.ctx.viewer, {
+        action: this.action,
+        objectType: this.objectType,
+        objectId,
+        outcome: 'SUCCESS',
+      });
       this.recorded = { objectId, outcome: 'SUCCESS' };
     } else if (this.recorded!.objectId === null && objectId !== null) {
       await amendAudit(tx, this.entryId, { objectId });

@@ -106,7 +106,7 @@ builder.subscriptionFields((t) => ({
       requireAdmin(ctx);
       return mapEvents(
         ctx.deps.pubsub.subscribe(ctx.viewer.sandboxId, 'audit:entry-added'),
-        async (event) => await tenancyStore.findAuditEntry(ctx.deps.db, ctx.viewer.sandboxId, event.auditLogEntryId) ?? null,
+        async (event) => (await tenancyStore.findAuditEntry(ctx.deps.db, ctx.viewer.sandboxId, event.auditLogEntryId)) ?? null,
       );
     },
     resolve: (entry) => entry,

@@ -84,8 +84,13 @@ export interface ConsentChangeInput {
  */
 export type ConsentChangeOutcome = 'changed' | 'same' | 'stale' | 'duplicate';
 
-export async function changeConsent(tx: Tx, contact: ContactRow, change: ConsentChangeInput, now = new Date()): Promise<ConsentChangeOutcome> {
-  if (change.dedupeKey && await store.consentChangeExists(tx, contact.sandboxId, change.dedupeKey)) return 'duplicate';
+export async function changeConsent(
+  tx: Tx,
+  contact: ContactRow,
+  change: ConsentChangeInput,
+  now = new Date(),
+): Promise<ConsentChangeOutcome> {
+  if (change.dedupeKey && (await store.consentChangeExists(tx, contact.sandboxId, change.dedupeKey))) return 'duplicate';
   if (contact.consentStatus === change.status) return 'same';
   if (contact.consentChangedAt && change.at < contact.consentChangedAt) return 'stale';
   await store.updateContact(tx, contact.id, { consentStatus: change.status, consentChangedAt: change.at, updatedAt: now });

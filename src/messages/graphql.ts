@@ -130,7 +130,8 @@ export const TrackingEventRef = builder.node(builder.objectRef<service.TrackingE
       type: WhatsAppMessageRef,
       nullable: true,
       description: 'The message concerned, if any.',
-      resolve: async (e, _args, ctx) => (e.messageId ? (await service.getMessage(ctx.deps, ctx.viewer.sandboxId, e.messageId) ?? null) : null),
+      resolve: async (e, _args, ctx) =>
+        e.messageId ? ((await service.getMessage(ctx.deps, ctx.viewer.sandboxId, e.messageId)) ?? null) : null,
     }),
     phoneNumber: t.exposeString('phoneNumber', { nullable: true, description: "The WhatsApp user's phone number (E.164), when known." }),
     detail: t.field({
@@ -198,7 +199,9 @@ builder.queryFields((t) => ({
       resolve: async (_root, args, ctx) => {
         const window = pageWindow(args);
         const channelConfigurationId = channelConfigurationFilter(args.channelConfigurationId);
-        return toConnection(await service.listMessages(ctx.deps, ctx.viewer.sandboxId, window, { channelConfigurationId, status: args.status }));
+        return toConnection(
+          await service.listMessages(ctx.deps, ctx.viewer.sandboxId, window, { channelConfigurationId, status: args.status }),
+        );
       },
     },
     { name: 'WhatsAppMessageConnection', description: 'A page of WhatsApp messages.' },

@@ -190,7 +190,11 @@ export interface StatusInput {
  * nothing new (this status was already recorded for the message, by an earlier
  * webhook or by Meta's acceptance of the send). ignored: an unknown status word.
  */
-export async function applyStatusUpdate(deps: AppDeps, ctx: WebhookContext, input: StatusInput): Promise<'applied' | 'pending' | 'duplicate' | 'ignored'> {
+export async function applyStatusUpdate(
+  deps: AppDeps,
+  ctx: WebhookContext,
+  input: StatusInput,
+): Promise<'applied' | 'pending' | 'duplicate' | 'ignored'> {
   const status = typeof input.status === 'string' ? toDeliveryStatus(input.status) : null;
   if (!status || !input.wamid) return 'ignored';
   const now = new Date();

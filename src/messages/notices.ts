@@ -31,7 +31,11 @@ export interface ReferenceNotice {
 }
 
 /** applied: the original was annotated. unknown: we never received the original (nothing to annotate). */
-export async function annotateInboundMessage(deps: AppDeps, ctx: WebhookContext, n: ReferenceNotice): Promise<'applied' | 'duplicate' | 'unknown'> {
+export async function annotateInboundMessage(
+  deps: AppDeps,
+  ctx: WebhookContext,
+  n: ReferenceNotice,
+): Promise<'applied' | 'duplicate' | 'unknown'> {
   const now = new Date();
   return await inTransaction(deps.db, async (tx) => {
     const original = await store.findMessageByWamid(tx, ctx.sandboxId, n.originalWamid);

@@ -121,7 +121,12 @@ export async function recordOutboundMessage(deps: AppDeps, input: OutboundMessag
   const now = new Date();
   const effects = new Effects(input.sandboxId);
   const write = async (t: Tx): Promise<MessageRow> => {
-    const contact = await upsertContact(t, input.sandboxId, { waId: toNumber ? toNumber.slice(1) : null, userId: input.toUserId ?? null }, now);
+    const contact = await upsertContact(
+      t,
+      input.sandboxId,
+      { waId: toNumber ? toNumber.slice(1) : null, userId: input.toUserId ?? null },
+      now,
+    );
     const row = outboundRow({
       id: newId(now.getTime()),
       sandboxId: input.sandboxId,
@@ -226,7 +231,12 @@ export type SendOutcome =
  * and any statuses that arrived before it apply now. failed: FAILED with Meta's
  * code and reason. unknown: stays QUEUED with OUTCOME_UNKNOWN_REASON.
  */
-export async function recordSendOutcome(deps: AppDeps, sandboxId: string, messageId: string, outcome: SendOutcome): Promise<MessageRow | undefined> {
+export async function recordSendOutcome(
+  deps: AppDeps,
+  sandboxId: string,
+  messageId: string,
+  outcome: SendOutcome,
+): Promise<MessageRow | undefined> {
   const effects = new Effects(sandboxId);
   const updated = await inTransaction(deps.db, (tx) => recordSendOutcomeIn(deps, tx, effects, messageId, outcome));
   effects.publish(deps);
@@ -254,19 +264,21 @@ export async function recordSendOutcomeIn(
     return { ...message, statusReason: OUTCOME_UNKNOWN_REASON };
   }
   if (outcome.kind === 'failed') {
-    return (await applyFact(
-      tx,
-      effects,
-      message,
-      {
-        status: 'FAILED',
-        metaStatus: 'rejected',
-        at: outcome.at ?? now,
-        wamid: null,
-        errors: [{ code: outcome.metaErrorCode, title: outcome.reason, message: null, details: null }],
-      },
-      now,
-    )).message;
+    return (
+      await applyFact(
+        tx,
+        effects,
+        message,
+        {
+          status: 'FAILED',
+          metaStatus: 'rejected',
+          at: outcome.at ?? now,
+          wamid: null,
+          errors: [{ code: outcome.metaErrorCode, title: outcome.reason, message: null, details: null }],
+        },
+        now,
+      )
+    ).message;
   }
   // A status webhook may have reconciled the message (by opaque data) with this wamid already.
   const wamid = message.wamid ?? outcome.wamid;
@@ -275,6 +287,12 @@ export async function recordSendOutcomeIn(
     deps.logger.error({ sandboxId, messageId, otherMessageId: owner.id }, 'Meta returned a wamid that another message already has');
     return message;
   }
-  const merged = await applyFact(tx, effects, message, { status: 'SENT', metaStatus: 'accepted', at: outcome.at ?? now, wamid, errors: [] }, now);
+  const merged = await applyFact(
+    tx,
+    effects,
+    message,
+    { status: 'SENT', metaStatus: 'accepted', at: outcome.at ?? now, wamid, errors: [] },
+    now,
+  );
   return applyPendingStatuses(tx, effects, merged.message, now);
 }

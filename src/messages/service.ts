@@ -107,7 +107,11 @@ export async function listMessages(
   window: PageWindow,
   filter: MessageFilter,
 ): Promise<Page<WhatsAppMessageRecord>> {
-  return toPage(await store.listMessages(deps.db, sandboxId, window, filter), window, await store.countMessages(deps.db, sandboxId, filter));
+  return toPage(
+    await store.listMessages(deps.db, sandboxId, window, filter),
+    window,
+    await store.countMessages(deps.db, sandboxId, filter),
+  );
 }
 
 export async function getTrackingEvent(deps: AppDeps, sandboxId: string, id: string): Promise<TrackingEventRecord | undefined> {

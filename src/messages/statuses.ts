@@ -124,12 +124,18 @@ export async function mergeStatus(tx: Tx, effects: Effects, message: MessageRow,
  * A failure with 131050 means the user stopped marketing messages in WhatsApp:
  * record the opt-out for that contact (found, or created from the recipient ids).
  */
-export async function consentFromFailure(tx: Tx, effects: Effects, message: MessageRow, fact: StatusFact, now = new Date()): Promise<boolean> {
+export async function consentFromFailure(
+  tx: Tx,
+  effects: Effects,
+  message: MessageRow,
+  fact: StatusFact,
+  now = new Date(),
+): Promise<boolean> {
   if (fact.status !== 'FAILED' || !fact.errors.some((e) => e.code === MARKETING_STOPPED_CODE)) return false;
   let contact = message.contactId ? await store.findContact(tx, message.sandboxId, message.contactId) : undefined;
   if (!contact) {
     const waId = fact.recipientId ?? (message.toNumber ? message.toNumber.replace(/^\+/, '') : null);
-    contact = await upsertContact(tx, message.sandboxId, { waId, userId: fact.recipientUserId ?? null }, now) ?? undefined;
+    contact = (await upsertContact(tx, message.sandboxId, { waId, userId: fact.recipientUserId ?? null }, now)) ?? undefined;
     if (contact && !message.contactId) await store.updateMessage(tx, message.id, { contactId: contact.id });
   }
   if (!contact) return false;
@@ -174,21 +180,23 @@ export async function applyPendingStatuses(tx: Tx, effects: Effects, message: Me
   for (const row of pending) {
     // Matched by opaque data only: trust it only while the message has no other wamid.
     if (current.wamid && row.wamid !== current.wamid) continue;
-    current = (await applyFact(
-      tx,
-      effects,
-      current,
-      {
-        status: row.status as DeliveryStatus,
-        metaStatus: row.metaStatus,
-        at: row.statusAt,
-        wamid: row.wamid,
-        errors: row.errors,
-        recipientId: row.recipientId,
-        recipientUserId: row.recipientUserId,
-      },
-      now,
-    )).message;
+    current = (
+      await applyFact(
+        tx,
+        effects,
+        current,
+        {
+          status: row.status as DeliveryStatus,
+          metaStatus: row.metaStatus,
+          at: row.statusAt,
+          wamid: row.wamid,
+          errors: row.errors,
+          recipientId: row.recipientId,
+          recipientUserId: row.recipientUserId,
+        },
+        now,
+      )
+    ).message;
     applied.push(row.id);
   }
   await store.deletePendingStatuses(tx, applied);

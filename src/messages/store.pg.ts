@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { PageWindow } from '../platform/pagination.js';
 import type { PgDbOrTx, PgStoreOf } from '../platform/pg/handle.js';
-import type * as sqliteStore from './store.js';
+import type * as sqliteStore from './store.sqlite.js';
 import type {
   ConsentChangeRow,
   ContactPatch,
@@ -12,7 +12,7 @@ import type {
   PendingStatusRow,
   TrackingEventFilter,
   TrackingEventRow,
-} from './store.js';
+} from './store.sqlite.js';
 import { consentChanges, pendingStatuses, trackingEvents, whatsappContacts, whatsappMessages } from './tables.pg.js';
 
 /**

@@ -1,4 +1,5 @@
 import { dialectStore } from '../platform/db.js';
+import { pgStore } from './store.pg.js';
 import * as sqlite from './store.sqlite.js';
 
 /**
@@ -6,4 +7,4 @@ import * as sqlite from './store.sqlite.js';
  * handle they are given (platform/db.ts dialectStore). Services import `store` from here and nothing else.
  */
 export type * from './store.sqlite.js';
-export const store = dialectStore(sqlite);
+export const store = dialectStore(sqlite, pgStore);

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { PgDbOrTx, PgRootDb, PgTxDb } from './pg/handle.js';
+import type { PgDbOrTx, PgRootDb, PgStoreOf, PgTxDb } from './pg/handle.js';
 import { pgTransaction } from './pg/transaction.js';
 import type { SqliteDb, SqliteDbOrTx, SqliteTx } from './sqlite.js';
 
@@ -56,8 +56,29 @@ export async function inTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T> | 
         return result;
       };
   if (db.backend === 'sqlite') return db.gate.transaction(body, options);
-  if (db.role === 'tx') return db.transaction(async (inner) => await participants.exit(() => fn(asPgTx(inner))));
-  return pgTransaction(db, (tx) => Promise.resolve(body(asPgTx(tx))));
+  if (db.role === 'tx' || pgScope.getStore()?.root === db) {
+    const open = pgHandleOf(db);
+    return open.transaction(async (inner) => await participants.exit(() => fn(asPgTx(inner))));
+  }
+  const root = db;
+  return pgTransaction(root, async (raw) => {
+    const tx = asPgTx(raw);
+    return await pgScope.run({ root, tx }, () => body(tx));
+  });
+}
+
+/**
+ * The PostgreSQL transaction open in this async scope. On SQLite, code inside a transaction that reaches the store
+ * through the root handle (deps.db) runs on the transaction's connection anyway; on PostgreSQL the root handle is the
+ * pool, so store calls on it from inside a transaction's scope are sent to the transaction instead: the same
+ * meaning on both backends (they see the transaction's own writes, and commit or roll back with it).
+ */
+const pgScope = new AsyncLocalStorage<{ root: PgRootDb; tx: PgTxDb }>();
+
+function pgHandleOf(db: PgDbOrTx): PgDbOrTx {
+  if (db.role === 'tx') return db;
+  const scope = pgScope.getStore();
+  return scope && scope.root === db ? scope.tx : db;
 }
 
 function asPgTx(tx: object): PgTxDb {
@@ -74,12 +95,29 @@ export type StoreContract<S> = {
     : never;
 };
 
+/** The same functions called synchronously: the SQLite store itself, for reads that can answer at once (see now). */
+export type SyncStore<S> = {
+  [K in keyof S as S[K] extends StoreFunction ? K : never]: S[K] extends (db: never, ...args: infer A) => infer R
+    ? (db: DbOrTx, ...args: A) => R
+    : never;
+};
+
+export type DialectStore<S> = StoreContract<S> & {
+  /**
+   * The SQLite store to call synchronously, when the handle is SQLite's and no transaction is open to anyone else
+   * (so the read sees only committed rows, as the async call would); otherwise undefined. Hot read paths use it to
+   * answer without a promise per call: `store.now(db)?.find(db, id) ?? store.find(db, id)` (a list page's fields
+   * then complete synchronously, the executor's cheapest path). PostgreSQL always takes the async call.
+   */
+  now(db: DbOrTx): SyncStore<S> | undefined;
+};
+
 /**
  * One slice's store on both backends: each function calls the SQLite store (synchronous, so wrapped in a Promise and
  * let through the gate) or the PostgreSQL one, by the handle's backend. `pg` must implement the same functions
  * (PgStoreOf in pg/handle.ts checks it where it is written).
  */
-export function dialectStore<S extends object>(sqlite: S, pg?: StoreContract<S>): StoreContract<S> {
+export function dialectStore<S extends object>(sqlite: S, pg?: PgStoreOf<S>): DialectStore<S> {
   const out: Record<string, (db: DbOrTx, ...args: unknown[]) => Promise<unknown>> = {};
   for (const [name, fn] of Object.entries(sqlite)) {
     if (typeof fn !== 'function') continue;
@@ -88,7 +126,7 @@ export function dialectStore<S extends object>(sqlite: S, pg?: StoreContract<S>)
     out[name] = (db, ...args) => {
       if (db.backend === 'pg') {
         if (!other) return Promise.reject(new Error(`store function ${name} has no PostgreSQL implementation`));
-        return other(db, ...args);
+        return other(pgHandleOf(db), ...args);
       }
       if (db.gate.closedToCaller) return db.gate.whenFree(() => lite(db, ...args));
       try {
@@ -98,5 +136,7 @@ export function dialectStore<S extends object>(sqlite: S, pg?: StoreContract<S>)
       }
     };
   }
-  return out as StoreContract<S>;
+  const sync = sqlite as unknown as SyncStore<S>;
+  const now = (db: DbOrTx): SyncStore<S> | undefined => (db.backend === 'sqlite' && !db.gate.closedToCaller ? sync : undefined);
+  return Object.assign(out as StoreContract<S>, { now });
 }

@@ -69,8 +69,7 @@ export class WalSync {
   private flights: Flight[] = [];
   private overlapTimer: NodeJS.Timeout | null = null;
   private readonly walFile: string | null;
-  private readonly toNormal: Sqlite.Statement | null;
-  private readonly toFull: Sqlite.Statement | null;
+  private readonly wal: boolean;
 
   private readonly overlapAfterMs: number;
   private readonly fdatasync: NonNullable<WalSyncOptions['fdatasync']>;
@@ -83,8 +82,7 @@ export class WalSync {
     this.fdatasync = options.fdatasync ?? fs.fdatasync;
     const wal = String(sqlite.pragma('journal_mode', { simple: true })) === 'wal' && !sqlite.memory;
     this.walFile = wal ? `${sqlite.name}-wal` : null;
-    this.toNormal = wal ? sqlite.prepare('PRAGMA synchronous = NORMAL') : null;
-    this.toFull = wal ? sqlite.prepare('PRAGMA synchronous = FULL') : null;
+    this.wal = wal;
   }
 
   /**
@@ -94,13 +92,14 @@ export class WalSync {
    */
   enter(): boolean {
     // Inside an outer transaction the safety level cannot change (and that transaction's COMMIT decides anyway).
-    if (!this.toNormal || !this.toFull || this.closed || this.sqlite.inTransaction) return false;
-    this.toNormal.run();
+    if (!this.wal || this.closed || this.sqlite.inTransaction) return false;
+    // pragma() each time: a prepared `PRAGMA synchronous = …` takes effect when prepared, not when run again.
+    this.sqlite.pragma('synchronous = NORMAL');
     return true;
   }
 
   leave(): void {
-    this.toFull?.run();
+    this.sqlite.pragma('synchronous = FULL');
   }
 
   /** A commit made now would wait for a sync in flight anyway (every slot taken, or the one in flight is still young). */

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { PgDbOrTx, PgStoreOf } from '../platform/pg/handle.js';
-import type * as sqliteStore from './store.js';
-import type { ProfileRecord } from './store.js';
+import type * as sqliteStore from './store.sqlite.js';
+import type { ProfileRecord } from './store.sqlite.js';
 import { profiles } from './tables.pg.js';
 
 /** The profiles store on PostgreSQL: store.ts's functions and records, over tables.pg.ts. */

@@ -9,7 +9,12 @@ import type { AppDeps } from '../core/deps.js';
  * Checked before the configuration's own status, so the error names Meta's
  * event even after the configuration FAILED because of it.
  */
-export async function refuseBlockedAccount(deps: AppDeps, sandboxId: string, channelConfigurationId: string, template: boolean): Promise<void> {
+export async function refuseBlockedAccount(
+  deps: AppDeps,
+  sandboxId: string,
+  channelConfigurationId: string,
+  template: boolean,
+): Promise<void> {
   const config = await getChannelConfiguration(deps, sandboxId, channelConfigurationId);
   if (!config?.credentialId) return;
   const refusal = await accountSendRefusal(deps, config.credentialId, { template });

@@ -97,7 +97,7 @@ async function move(deps: AppDeps, batch: BatchRecord, status: BatchRecord['stat
     publishBatch(deps, batch.sandboxId, batch.id);
     deps.logger.info({ sandboxId: batch.sandboxId, batchId: batch.id, status, reason }, 'message batch status changed');
   }
-  return moved ?? await store.findBatch(deps.db, batch.sandboxId, batch.id) ?? batch;
+  return moved ?? (await store.findBatch(deps.db, batch.sandboxId, batch.id)) ?? batch;
 }
 
 function compiledOf(deps: AppDeps, batch: BatchRecord): CompiledContent {
@@ -178,8 +178,7 @@ async function drive(env: SliceEnv, started: number, slice: number): Promise<{ d
     if (Date.now() - started >= slice || signal.aborted) return { delayMs: 0 };
 
     const cap = Math.min(256, Math.max(8, Math.ceil((await rt.pacerFor(cond.credential)).bucket.rate / 4)));
-    const ready = (await store
-      .readyRecipients(deps.db, batch.id, new Date(), cap * 2 + state.inflight.size))
+    const ready = (await store.readyRecipients(deps.db, batch.id, new Date(), cap * 2 + state.inflight.size))
       .filter((r) => !state.inflight.has(r.position))
       .slice(0, cap * 2);
     if (!ready.length) {
@@ -302,12 +301,13 @@ async function sendRecipient(
     spec = {
       ...common,
       recipientKey: message?.toNumber ?? messageId,
-      begin: async (tx, _after, memo) => (await stillRunning(tx, memo, batch) ? await beginSendAttemptIn(tx, sandboxId, messageId) : null),
+      begin: async (tx, _after, memo) =>
+        (await stillRunning(tx, memo, batch)) ? await beginSendAttemptIn(tx, sandboxId, messageId) : null,
     };
   } else {
     const blocked = (phoneE164: string | null, reason: string, text: string | null, template: Record<string, unknown> | null) =>
       rt.commits.run(async (tx, after, memo) => {
-        if (!await stillRunning(tx, memo, batch)) return;
+        if (!(await stillRunning(tx, memo, batch))) return;
         const recorded = await recordOutboundMessage(
           deps,
           {
@@ -353,7 +353,7 @@ async function sendRecipient(
       recipientKey: check.phoneE164,
       begin: async (tx, _after, memo) => {
         // Two runs of one batch (a lease taken over) may both reach this recipient: the first one takes it.
-        if (!await stillRunning(tx, memo, batch) || !await store.recipientUntaken(tx, batch.id, recipient.position)) return null;
+        if (!(await stillRunning(tx, memo, batch)) || !(await store.recipientUntaken(tx, batch.id, recipient.position))) return null;
         const recorded = await recordOutboundMessage(
           deps,
           {

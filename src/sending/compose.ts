@@ -221,7 +221,11 @@ export function phoneFromInput(raw: string): string | null {
  * then every marketing action's consent policy against the profile (a bare
  * number has no profile, so a policy that needs an attribute fails).
  */
-export async function checkRecipient(deps: AppDeps, ctx: PolicyContext, who: { attributes: unknown; phoneE164?: string | null }): Promise<RecipientCheck> {
+export async function checkRecipient(
+  deps: AppDeps,
+  ctx: PolicyContext,
+  who: { attributes: unknown; phoneE164?: string | null },
+): Promise<RecipientCheck> {
   let phoneE164: string;
   if (who.phoneE164) {
     phoneE164 = who.phoneE164;

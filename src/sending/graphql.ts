@@ -115,7 +115,9 @@ export const MessageBatchRef = builder.node(builder.objectRef<batches.BatchView>
         description: 'The messages of the batch so far (one per recipient once its turn came), newest first.',
         args: { status: t.arg({ type: MessageStatusEnum, required: false, description: 'Only messages with this status.' }) },
         resolve: async (b, args, ctx) =>
-          toConnection(await messages.listMessages(ctx.deps, ctx.viewer.sandboxId, pageWindow(args), { batchId: b.id, status: args.status })),
+          toConnection(
+            await messages.listMessages(ctx.deps, ctx.viewer.sandboxId, pageWindow(args), { batchId: b.id, status: args.status }),
+          ),
       },
       { name: 'MessageBatchMessageConnection', description: 'A page of the messages of a batch.' },
       { name: 'MessageBatchMessageEdge', description: 'A message of a batch in a page.' },
@@ -131,7 +133,7 @@ builder.objectFields(WhatsAppMessageRef, (t) => ({
     type: MessageBatchRef,
     nullable: true,
     description: 'The batch it was sent with; null for single sends and inbound messages.',
-    resolve: async (m, _args, ctx) => (m.batchId ? (await batches.getBatch(ctx.deps, ctx.viewer.sandboxId, m.batchId) ?? null) : null),
+    resolve: async (m, _args, ctx) => (m.batchId ? ((await batches.getBatch(ctx.deps, ctx.viewer.sandboxId, m.batchId)) ?? null) : null),
   }),
   trackedLinks: t.field({
     type: [TrackedLinkRef],
@@ -327,7 +329,7 @@ builder.queryFields((t) => ({
 
 async function subscribedBatchId(ctx: GraphQLContext, raw: string): Promise<string> {
   const id = decodeBatchId(raw, 'id');
-  if (!await batches.getBatch(ctx.deps, ctx.viewer.sandboxId, id)) {
+  if (!(await batches.getBatch(ctx.deps, ctx.viewer.sandboxId, id))) {
     throw new GraphQLError('Message batch not found', { extensions: { code: 'NOT_FOUND' } });
   }
   return id;

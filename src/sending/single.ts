@@ -171,7 +171,7 @@ export async function sendWhatsAppMessage(deps: AppDeps, viewer: Viewer, input: 
   const settled = deps.state.sends.waitSettled(recorded.message.id, SEND_WAIT_MS);
   deps.jobs.notify();
   await settled;
-  return await getMessage(deps, viewer.sandboxId, recorded.message.id) ?? recorded.message;
+  return (await getMessage(deps, viewer.sandboxId, recorded.message.id)) ?? recorded.message;
 }
 
 async function fail(deps: AppDeps, payload: SendJobPayload, reason: string): Promise<void> {

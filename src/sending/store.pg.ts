@@ -3,7 +3,7 @@ import { whatsappApiCredentials } from '../credentials/tables.pg.js';
 import { trackingEvents, whatsappMessages } from '../messages/tables.pg.js';
 import type { PageWindow } from '../platform/pagination.js';
 import type { PgDbOrTx, PgStoreOf } from '../platform/pg/handle.js';
-import type * as sqliteStore from './store.js';
+import type * as sqliteStore from './store.sqlite.js';
 import type {
   BatchCounts,
   BatchFilter,
@@ -14,7 +14,7 @@ import type {
   RecipientRow,
   ReportCounts,
   ReportFilter,
-} from './store.js';
+} from './store.sqlite.js';
 import { messageBatches, messageBatchRecipients, messageLinks } from './tables.pg.js';
 
 /**

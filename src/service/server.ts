@@ -126,7 +126,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 
   let bootstrapKey: CreatedApiKey | undefined;
-  if (options.bootstrap && !config.isProduction) bootstrapKey = await bootstrapIfEmpty(deps.db, [WHATSAPP_ENTITLEMENT]) ?? undefined;
+  if (options.bootstrap && !config.isProduction) bootstrapKey = (await bootstrapIfEmpty(deps.db, [WHATSAPP_ENTITLEMENT])) ?? undefined;
 
   if (options.startJobs !== false) await deps.jobs.start();
   for (const runtime of runtimes) runtime.onStart?.();

@@ -52,8 +52,13 @@ export async function listMarketingActions(deps: AppDeps, viewer: Viewer): Promi
 }
 
 /** Actions by id. No seeding here: seeded actions get new ids, so seeding could never add one of `ids`. */
-export async function findMarketingActions(deps: AppDeps, sandboxId: string, ids: string[]): Promise<MarketingActionRecord[]> {
-  return await store.findMarketingActionsByIds(deps.db, sandboxId, ids);
+/** At once on SQLite when it can (store.now: a page's references then load without a promise), else a promise. */
+export function findMarketingActions(
+  deps: AppDeps,
+  sandboxId: string,
+  ids: string[],
+): MarketingActionRecord[] | Promise<MarketingActionRecord[]> {
+  return store.now(deps.db)?.findMarketingActionsByIds(deps.db, sandboxId, ids) ?? store.findMarketingActionsByIds(deps.db, sandboxId, ids);
 }
 
 export interface CreateMarketingActionInput {
@@ -65,7 +70,11 @@ export interface CreateMarketingActionInput {
 
 const KEY_RULE = /^[a-z][a-z0-9_]{1,63}$/;
 
-export async function createMarketingAction(deps: AppDeps, viewer: Viewer, input: CreateMarketingActionInput): Promise<MarketingActionRecord> {
+export async function createMarketingAction(
+  deps: AppDeps,
+  viewer: Viewer,
+  input: CreateMarketingActionInput,
+): Promise<MarketingActionRecord> {
   const errors = new FieldErrors();
   if (!KEY_RULE.test(input.key)) errors.add('key', 'must be 2-64 lower-case letters, digits or "_", starting with a letter');
   const name = input.name.trim();
@@ -106,11 +115,24 @@ export interface GeneralSettings {
 }
 
 export async function getGeneralSettings(deps: AppDeps, sandboxId: string): Promise<GeneralSettings> {
-  const row = await store.findGeneralSettings(deps.db, sandboxId);
+  return generalSettingsOf(sandboxId, await store.findGeneralSettings(deps.db, sandboxId));
+}
+
+/** getGeneralSettings at once on SQLite when it can (a page's rows then complete without a promise). */
+export function getGeneralSettingsNow(deps: AppDeps, sandboxId: string): GeneralSettings | Promise<GeneralSettings> {
+  const sync = store.now(deps.db);
+  return sync ? generalSettingsOf(sandboxId, sync.findGeneralSettings(deps.db, sandboxId)) : getGeneralSettings(deps, sandboxId);
+}
+
+function generalSettingsOf(sandboxId: string, row: { whatsAppExecutionField: string } | undefined): GeneralSettings {
   return { sandboxId, whatsAppExecutionField: row?.whatsAppExecutionField ?? DEFAULT_WHATSAPP_EXECUTION_FIELD };
 }
 
-export async function updateGeneralSettings(deps: AppDeps, viewer: Viewer, input: { whatsAppExecutionField: string }): Promise<GeneralSettings> {
+export async function updateGeneralSettings(
+  deps: AppDeps,
+  viewer: Viewer,
+  input: { whatsAppExecutionField: string },
+): Promise<GeneralSettings> {
   const problem = attributePathProblem(input.whatsAppExecutionField);
   if (problem) {
     const errors = new FieldErrors();

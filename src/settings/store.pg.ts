@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { PgDbOrTx, PgStoreOf } from '../platform/pg/handle.js';
-import type * as sqliteStore from './store.js';
-import type { ChannelGeneralSettingsRecord, MarketingActionRecord } from './store.js';
+import type * as sqliteStore from './store.sqlite.js';
+import type { ChannelGeneralSettingsRecord, MarketingActionRecord } from './store.sqlite.js';
 import { channelGeneralSettings, marketingActions } from './tables.pg.js';
 
 /** The settings store on PostgreSQL: store.ts's functions and records, over tables.pg.ts. */

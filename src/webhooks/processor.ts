@@ -84,7 +84,13 @@ const digits = (s: string | null | undefined): string => (s ?? '').replace(/\D/g
 /** Applying steps: the applier may end its transaction (and yield the event loop) at any `yield`. */
 type Steps<T = void> = AsyncGenerator<void, T, void>;
 
-async function* applyMessages(deps: AppDeps, ctx: WebhookContext, change: MessagesChange, rules: readonly KeywordRule[], report: Report): Steps {
+async function* applyMessages(
+  deps: AppDeps,
+  ctx: WebhookContext,
+  change: MessagesChange,
+  rules: readonly KeywordRule[],
+  report: Report,
+): Steps {
   for (const m of change.messages) {
     await applyInboundMessage(deps, ctx, change, m, rules, report);
     if (m.errors.length) report.notes.push(`message ${m.id} carried Meta errors: ${describeErrors(m.errors)}`);
@@ -308,7 +314,8 @@ export async function prepareDelivery(
             }
             const { patch, owner } = quality;
             const targets = await listCredentialsByPhoneNumberId(deps, owner.sandboxId, owner.phoneNumberId);
-            for (const target of targets.length ? targets : [owner]) await applyPhoneNumberUpdate(deps, target, patch, 'webhook', deferPublish);
+            for (const target of targets.length ? targets : [owner])
+              await applyPhoneNumberUpdate(deps, target, patch, 'webhook', deferPublish);
             report.count(`phone number update(s) (${change.event})`);
             break;
           }

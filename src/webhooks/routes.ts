@@ -48,7 +48,7 @@ async function handshake(deps: AppDeps, pathId: string, url: URL, res: ServerRes
     !challenge ||
     !CHALLENGE.test(challenge) ||
     MARKUP.test(challenge) ||
-    !await verifyHandshake(deps, webhook, token)
+    !(await verifyHandshake(deps, webhook, token))
   ) {
     deps.logger.info({ webhookId: webhook.id, sandboxId: webhook.sandboxId, mode }, 'webhook verification refused');
     return refuse(res, 403, 'Forbidden');

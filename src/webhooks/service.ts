@@ -37,8 +37,9 @@ export async function getWebhook(deps: AppDeps, sandboxId: string, id: string): 
   return await store.findWebhook(deps.db, sandboxId, id);
 }
 
-export async function findWebhooks(deps: AppDeps, sandboxId: string, ids: string[]): Promise<WebhookRecord[]> {
-  return await store.findWebhooks(deps.db, sandboxId, ids);
+/** At once on SQLite when it can (store.now: a page's references then load without a promise), else a promise. */
+export function findWebhooks(deps: AppDeps, sandboxId: string, ids: string[]): WebhookRecord[] | Promise<WebhookRecord[]> {
+  return store.now(deps.db)?.findWebhooks(deps.db, sandboxId, ids) ?? store.findWebhooks(deps.db, sandboxId, ids);
 }
 
 export async function listWebhooksByCredential(deps: AppDeps, sandboxId: string, credentialId: string): Promise<WebhookRecord[]> {
@@ -247,7 +248,7 @@ export async function deleteWebhook(deps: AppDeps, viewer: Viewer, id: string): 
   requireWhatsAppEntitlement(viewer);
   const deleted = await inTransaction(deps.db, async (tx) => {
     const current = await store.findWebhook(tx, viewer.sandboxId, id);
-    if (!current || !await store.deleteWebhook(tx, viewer.sandboxId, id)) throw new NotFoundError(NOT_FOUND);
+    if (!current || !(await store.deleteWebhook(tx, viewer.sandboxId, id))) throw new NotFoundError(NOT_FOUND);
     return current;
   });
   deps.state.webhookRoutes.forget(deleted.pathId);

@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, gt, inArray, isNull, lt, sql, type SQL } fro
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { PgDbOrTx, PgStoreOf } from '../platform/pg/handle.js';
 import type { PageWindow } from '../platform/pagination.js';
-import type * as sqliteStore from './store.js';
+import type * as sqliteStore from './store.sqlite.js';
 import {
   DUPLICATE_DETAIL,
   type DeliveryForProcessing,
@@ -12,7 +12,7 @@ import {
   type NewDelivery,
   type WebhookPatch,
   type WebhookRow,
-} from './store.js';
+} from './store.sqlite.js';
 import { webhookDeliveries, whatsappWebhooks } from './tables.pg.js';
 
 /**

@@ -1,4 +1,5 @@
 import { dialectStore } from '../platform/db.js';
+import { pgStore } from './store.pg.js';
 import * as sqlite from './store.sqlite.js';
 
 /**
@@ -7,4 +8,4 @@ import * as sqlite from './store.sqlite.js';
  */
 export type * from './store.sqlite.js';
 export { DUPLICATE_DETAIL } from './store.sqlite.js';
-export const store = dialectStore(sqlite);
+export const store = dialectStore(sqlite, pgStore);

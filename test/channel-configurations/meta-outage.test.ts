@@ -63,7 +63,7 @@ async function outage(name: string, fault: { status?: number; dropConnection?: b
 
   // The job keeps retrying (transient retries are not failures) and the configuration never fails.
   await waitUntil(async () => ((await jobOf())?.attempts ?? 0) >= 3, 15_000, 'three attempts');
-  expect((await jobOf())).toMatchObject({ failures: 0 });
+  expect(await jobOf()).toMatchObject({ failures: 0 });
   expect((await readConfig(w.h, created.id))!.status).toBe('PROCESSING');
 
   w.sim.sim.clearFaults();

@@ -79,7 +79,9 @@ describe('local event bus (SQLite mode)', () => {
       }
       return 'accepted';
     };
-    expect(await refused({ id: 'x', at: new Date(0) })).toBe(`BUS_BAD_EVENT: bus event ${TOPIC}: payload holds a Date object (plain JSON only)`);
+    expect(await refused({ id: 'x', at: new Date(0) })).toBe(
+      `BUS_BAD_EVENT: bus event ${TOPIC}: payload holds a Date object (plain JSON only)`,
+    );
     expect(await refused({ id: undefined })).toMatch(/^BUS_BAD_EVENT: .*undefined at id/);
     expect(await refused({ v: Infinity })).toMatch(/^BUS_BAD_EVENT: .*non-finite/);
     expect(await refused(() => 1)).toMatch(/^BUS_BAD_EVENT: .*function/);

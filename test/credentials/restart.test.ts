@@ -20,13 +20,13 @@ describe('restart', () => {
     harnesses.push(first);
     const id = await createCredential(first, acmeInput('survives restarts'));
     expect((await readCredential(first, id))!.status).toBe('PROCESSING');
-    expect((await first.server.deps.jobs.list({ kind: 'credentials.verify' }))).toMatchObject([{ status: 'queued' }]);
+    expect(await first.server.deps.jobs.list({ kind: 'credentials.verify' })).toMatchObject([{ status: 'queued' }]);
     await first.stop();
 
     const second = await startHarness({ metaUrl: sim.baseUrl, dataDir: first.dataDir });
     harnesses.push(second);
     const c = await waitForStatus(second, id, 'ACTIVE');
     expect(c).toMatchObject({ name: 'survives restarts', phoneNumber: { qualityRating: 'GREEN', verifiedName: 'Acme Retail' } });
-    expect((await second.server.deps.jobs.list({ kind: 'credentials.verify' }))).toMatchObject([{ status: 'succeeded' }]);
+    expect(await second.server.deps.jobs.list({ kind: 'credentials.verify' })).toMatchObject([{ status: 'succeeded' }]);
   });
 });

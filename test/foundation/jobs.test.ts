@@ -233,12 +233,7 @@ describe('durable job queue', () => {
     expect(running.map((j) => j.kind).sort()).toEqual(started);
     expect(new Set(running.map((j) => j.leaseOwner))).toEqual(new Set([queue.owner]));
     expect(running.every((j) => j.attempts === 1 && j.leaseUntil!.getTime() > Date.now())).toBe(true);
-    expect(
-      (await queue
-        .list({ status: 'queued' }))
-        .map((j) => j.kind)
-        .sort(),
-    ).toEqual(['alpha', 'alpha', 'beta']);
+    expect((await queue.list({ status: 'queued' })).map((j) => j.kind).sort()).toEqual(['alpha', 'alpha', 'beta']);
     release();
     await queue.idle();
     expect(await queue.list({ status: 'succeeded' })).toHaveLength(12);

@@ -45,7 +45,11 @@ beforeAll(async () => {
   const viewer = (await authenticate(deps.db, `Bearer ${h.adminKey}`))!;
   // Three credentials, each with a webhook, shared by 60 configurations: references repeat and differ in a page.
   const refs: Array<{ credentialId: string; webhookId: string }> = [];
-  for (const [i, phoneNumberId] of [DEFAULT_IDS.phone.acmeGreen, DEFAULT_IDS.phone.acmeYellowHigh, DEFAULT_IDS.phone.acmeRedLimited].entries()) {
+  for (const [i, phoneNumberId] of [
+    DEFAULT_IDS.phone.acmeGreen,
+    DEFAULT_IDS.phone.acmeYellowHigh,
+    DEFAULT_IDS.phone.acmeRedLimited,
+  ].entries()) {
     const credential = await credentials.createCredential(deps, viewer, {
       name: `cred-${i}`,
       apiToken: DEFAULT_IDS.token.systemUser,

@@ -1,58 +1,82 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Sqlite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WalSync } from '../../src/platform/wal-sync.js';
+import { inTransaction, openDatabase, type Database } from '../../src/platform/db.js';
+import { WalSync, type WalSyncOptions } from '../../src/platform/wal-sync.js';
 
 // The deferred disk sync shared by every group commit of a connection (inbox, processing, sends, call log).
 // A writer that held its commit back while another writer's sync was in flight must be woken when that sync
 // ends: the inbox once waited only for syncs of its own, and its requests hung while only sends were syncing.
+// Group commits are `inTransaction(db, fn, { deferSync: true })` on a connection whose gate has the WalSync as its
+// deferred-sync switch (as src/service/server.ts wires it): the gate calls enter() before BEGIN, leave() after.
 
-const opened: Array<{ db: Sqlite.Database; dir: string }> = [];
+const opened: Array<{ database: Database; dir: string }> = [];
 afterEach(() => {
-  for (const { db, dir } of opened.splice(0)) {
-    if (db.open) db.close();
+  for (const { database, dir } of opened.splice(0)) {
+    database.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
-function walDatabase(): Sqlite.Database {
+function walDatabase(): Database {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-walsync-'));
-  const db = new Sqlite(path.join(dir, 'test.sqlite'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec('CREATE TABLE t (v INTEGER)');
-  opened.push({ db, dir });
-  return db;
+  const database = openDatabase(path.join(dir, 'test.sqlite'), { migrate: false });
+  database.sqlite.exec('CREATE TABLE t (v INTEGER)');
+  opened.push({ database, dir });
+  return database;
 }
 
-const insert = (db: Sqlite.Database, v: number) => db.prepare('INSERT INTO t (v) VALUES (?)').run(v);
-const synchronous = (db: Sqlite.Database) => db.pragma('synchronous', { simple: true });
+/** The connection's WalSync, registered on its gate as the service does. */
+function walSyncOf(database: Database, options?: WalSyncOptions): WalSync {
+  const wal = new WalSync(database.sqlite, options);
+  database.db.gate.deferredSync = wal;
+  return wal;
+}
+
+const synchronous = (database: Database) => database.sqlite.pragma('synchronous', { simple: true });
+
+/** A group commit: one deferred-sync transaction; resolves with the synchronous level its body ran at. */
+const insert = (database: Database, v: number) =>
+  inTransaction(
+    database.db,
+    () => {
+      database.sqlite.prepare('INSERT INTO t (v) VALUES (?)').run(v);
+      return synchronous(database);
+    },
+    { deferSync: true },
+  );
 
 describe('WalSync', () => {
   it('commits at NORMAL, restores FULL at once (also when the commit throws), and answers after the sync', async () => {
     const db = walDatabase();
-    const wal = new WalSync(db);
-    wal.commitDeferred(() => insert(db, 1));
+    const wal = walSyncOf(db);
+    expect(await insert(db, 1)).toBe(1); // NORMAL inside the transaction
     expect(synchronous(db)).toBe(2);
-    expect(() =>
-      wal.commitDeferred(() => {
-        throw new Error('boom');
-      }),
-    ).toThrow('boom');
+    await expect(
+      inTransaction(
+        db.db,
+        () => {
+          expect(synchronous(db)).toBe(1);
+          throw new Error('boom');
+        },
+        { deferSync: true },
+      ),
+    ).rejects.toThrow('boom');
     expect(synchronous(db)).toBe(2);
+    // An ordinary transaction on the same connection stays at FULL.
+    expect(await inTransaction(db.db, () => synchronous(db))).toBe(2);
     const err = await new Promise<Error | null>((resolve) => wal.sync(resolve));
     expect(err).toBeNull();
-    expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(1);
+    expect(db.sqlite.prepare('SELECT count(*) FROM t').pluck().get()).toBe(1);
   });
 
   it('wakes a writer waiting on the disk when a sync started by another writer ends', async () => {
     const db = walDatabase();
     // One sync at a time (a quick disk): the held-back writer is woken by the end of the sync.
-    const wal = new WalSync(db, { overlapAfterMs: Infinity });
+    const wal = walSyncOf(db, { overlapAfterMs: Infinity });
     const order: string[] = [];
-    wal.commitDeferred(() => insert(db, 1));
+    await insert(db, 1);
     wal.sync(() => order.push('other writer synced'));
     expect(wal.busy).toBe(true);
     const woken = new Promise<void>((resolve) =>
@@ -80,13 +104,13 @@ describe('WalSync', () => {
       log.push(`sync ${n} starts`);
       setTimeout(() => fs.fdatasync(fd, (err) => (log.push(`sync ${n} ends`), done(err))), 40);
     };
-    const wal = new WalSync(db, { overlapAfterMs: 5, fdatasync: slow });
+    const wal = walSyncOf(db, { overlapAfterMs: 5, fdatasync: slow });
     const answered = (name: string) =>
       new Promise<Error | null>((resolve) => wal.sync((err) => (log.push(`${name} answered`), resolve(err))));
-    wal.commitDeferred(() => insert(db, 1));
+    await insert(db, 1);
     const first = answered('first');
     expect(wal.busy).toBe(true);
-    wal.commitDeferred(() => insert(db, 2));
+    await insert(db, 2);
     const second = answered('second'); // waits: the sync in flight is young
     expect(log).toEqual(['sync 1 starts']);
     const woken = new Promise<void>((resolve) => wal.onSyncEnd(resolve));
@@ -112,12 +136,12 @@ describe('WalSync', () => {
       const n = ++started;
       setTimeout(() => fs.fdatasync(fd, (err) => (log.push(`sync ${n} ends`), done(err))), delays[n - 1] ?? 0);
     };
-    const wal = new WalSync(db, { overlapAfterMs: 5, fdatasync: uneven });
+    const wal = walSyncOf(db, { overlapAfterMs: 5, fdatasync: uneven });
     const answered = (name: string) =>
       new Promise<Error | null>((resolve) => wal.sync((err) => (log.push(`${name} answered`), resolve(err))));
-    wal.commitDeferred(() => insert(db, 1));
+    await insert(db, 1);
     const first = answered('first');
-    wal.commitDeferred(() => insert(db, 2));
+    await insert(db, 2);
     const second = answered('second');
     expect(await Promise.all([first, second])).toEqual([null, null]);
     expect(log).toEqual(['sync 2 ends', 'sync 1 ends', 'first answered', 'second answered']);
@@ -126,13 +150,13 @@ describe('WalSync', () => {
 
   it('close waits for the sync in flight; afterwards commits stay FULL and sync answers at once', async () => {
     const db = walDatabase();
-    const wal = new WalSync(db);
-    wal.commitDeferred(() => insert(db, 1));
+    const wal = walSyncOf(db);
+    expect(await insert(db, 1)).toBe(1);
     let synced = false;
     wal.sync(() => (synced = true));
     await wal.close();
     expect(synced).toBe(true);
-    wal.commitDeferred(() => insert(db, 2));
+    expect(await insert(db, 2)).toBe(2); // FULL inside the transaction: the switch is off once closed
     expect(synchronous(db)).toBe(2);
     let answered = false;
     wal.sync(() => (answered = true));

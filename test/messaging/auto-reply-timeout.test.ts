@@ -32,15 +32,17 @@ describe('auto-reply whose answer times out', () => {
     const [row] = reply();
     expect(reply()).toHaveLength(1);
     expect(row).toMatchObject({ status: 'QUEUED', wamid: null });
-    const job = (await w.h.server.deps.jobs
-      .list({ kind: 'messaging.send-auto-reply' }))
-      .find((j) => (j.payload as { messageId: string }).messageId === row!.id);
+    const job = (await w.h.server.deps.jobs.list({ kind: 'messaging.send-auto-reply' })).find(
+      (j) => (j.payload as { messageId: string }).messageId === row!.id,
+    );
     expect(job).toMatchObject({ status: 'succeeded', attempts: 1 });
     const sent = w.sim.sim.sentMessages({ to: phone });
     expect(sent).toHaveLength(1);
     expect(sent[0]!.bizOpaqueCallbackData).toBe(row!.id);
 
-    expect((await applyStatusUpdate(w.h.server.deps, w.ctx, status(sent[0]!.wamid, 'read', { bizOpaqueCallbackData: row!.id })))).toBe('applied');
+    expect(await applyStatusUpdate(w.h.server.deps, w.ctx, status(sent[0]!.wamid, 'read', { bizOpaqueCallbackData: row!.id }))).toBe(
+      'applied',
+    );
     expect(reply()[0]).toMatchObject({ status: 'READ', wamid: sent[0]!.wamid, status_reason: null });
     expect(rows(w.h, 'SELECT type FROM tracking_events WHERE message_id = ? ORDER BY id', row!.id)).toEqual([{ type: 'READ' }]);
     expect(w.sim.sim.sentMessages({ to: phone })).toHaveLength(1);

@@ -26,9 +26,9 @@ async function sendReply(w: World, waId: string, text = 'Thanks for writing!'): 
 }
 
 async function jobFor(w: World, messageId: string) {
-  return (await w.h.server.deps.jobs
-    .list({ kind: 'messaging.send-auto-reply' }))
-    .find((j) => (j.payload as { messageId: string }).messageId === messageId);
+  return (await w.h.server.deps.jobs.list({ kind: 'messaging.send-auto-reply' })).find(
+    (j) => (j.payload as { messageId: string }).messageId === messageId,
+  );
 }
 
 describe('auto-reply pacing', () => {
@@ -68,7 +68,7 @@ describe('auto-reply sending', () => {
     expect(reply.status_reason).toContain('Message undeliverable');
     expect(rows(w.h, 'SELECT type FROM tracking_events WHERE message_id = ?', reply.id)).toEqual([{ type: 'FAILED' }]);
     await w.h.server.deps.jobs.idle();
-    expect((await jobFor(w, reply.id))).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(await jobFor(w, reply.id)).toMatchObject({ status: 'succeeded', attempts: 1 });
     expect(w.sim.sim.sentMessages({ to: '+14155550301' })).toHaveLength(0);
   });
 
@@ -95,7 +95,7 @@ describe('auto-reply sending', () => {
     expect(w.sim.sim.rejectedSends().filter((r) => (r.body as { to?: string }).to === '+14155550302')).toHaveLength(0);
     await w.h.server.deps.jobs.idle();
     // Three runs, none counted as a failure.
-    expect((await jobFor(w, reply.id))).toMatchObject({ status: 'succeeded', attempts: 3, failures: 0 });
+    expect(await jobFor(w, reply.id)).toMatchObject({ status: 'succeeded', attempts: 3, failures: 0 });
   });
 
   it('a dropped connection after Meta took the reply is not resent; the status webhook settles it by its opaque data', async () => {
@@ -105,13 +105,13 @@ describe('auto-reply sending', () => {
     await w.h.server.deps.jobs.idle();
     const reply = replyTo(w, '+14155550303')!;
     expect(reply).toMatchObject({ status: 'QUEUED', wamid: null });
-    expect((await jobFor(w, reply.id))).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(await jobFor(w, reply.id)).toMatchObject({ status: 'succeeded', attempts: 1 });
     const sent = w.sim.sim.sentMessages({ to: '+14155550303' });
     expect(sent).toHaveLength(1);
     expect(sent[0]!.bizOpaqueCallbackData).toBe(reply.id);
 
     // Meta's status webhook echoes the opaque data: the message gets its wamid and moves on.
-    expect((await applyStatusUpdate(w.h.server.deps, w.ctx, status(sent[0]!.wamid, 'delivered', { bizOpaqueCallbackData: reply.id })))).toBe(
+    expect(await applyStatusUpdate(w.h.server.deps, w.ctx, status(sent[0]!.wamid, 'delivered', { bizOpaqueCallbackData: reply.id }))).toBe(
       'applied',
     );
     expect(replyTo(w, '+14155550303')).toMatchObject({ status: 'DELIVERED', wamid: sent[0]!.wamid, status_reason: null });

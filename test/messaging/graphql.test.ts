@@ -399,7 +399,11 @@ describe('trackingEventAdded', () => {
         'other subscriber',
       );
 
-      await recordInboundMessage(h.server.deps, w.ctx, inbound({ waId: '14155550620', text: 'HELP', category: 'HELP', matchedKeyword: 'help' }));
+      await recordInboundMessage(
+        h.server.deps,
+        w.ctx,
+        inbound({ waId: '14155550620', text: 'HELP', category: 'HELP', matchedKeyword: 'help' }),
+      );
       const a = await everything.events.next();
       const b = await everything.events.next();
       expect([a.data!.trackingEventAdded.type, b.data!.trackingEventAdded.type]).toEqual(['INBOUND', 'HELP']);
@@ -410,7 +414,7 @@ describe('trackingEventAdded', () => {
       const m = await accepted(w.ctx, '+14155550621', CHANNEL);
       const sent = await viaChannel.events.next();
       expect(sent.data!.trackingEventAdded).toMatchObject({ type: 'SENT', message: { id: expect.any(String), direction: 'OUTBOUND' } });
-      expect((await applyStatusUpdate(h.server.deps, w.ctx, status(m.wamid, 'delivered')))).toBe('applied');
+      expect(await applyStatusUpdate(h.server.deps, w.ctx, status(m.wamid, 'delivered'))).toBe('applied');
       expect((await viaChannel.events.next()).data!.trackingEventAdded.type).toBe('DELIVERED');
       expect((await everything.events.until((e) => e.data?.trackingEventAdded.type === 'DELIVERED')).errors).toBeUndefined();
 

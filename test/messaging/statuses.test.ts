@@ -52,13 +52,13 @@ describe('applyStatusUpdate', () => {
     const t = Date.now();
     const apply = (value: string, at: number) => applyStatusUpdate(h.server.deps, ctx, status(m.wamid, value, { timestamp: new Date(at) }));
 
-    expect((await apply('read', t + 3000))).toBe('applied');
+    expect(await apply('read', t + 3000)).toBe('applied');
     expect(message(m.id).status).toBe('READ');
-    expect((await apply('delivered', t + 2000))).toBe('applied'); // a new fact (its event), but no downgrade
-    expect((await apply('sent', t + 1000))).toBe('duplicate'); // SENT was recorded when Meta accepted the send
-    expect((await apply('delivered', t + 2000))).toBe('duplicate');
-    expect((await apply('read', t + 3000))).toBe('duplicate');
-    expect((await apply('played', t + 4000))).toBe('duplicate'); // played counts as READ
+    expect(await apply('delivered', t + 2000)).toBe('applied'); // a new fact (its event), but no downgrade
+    expect(await apply('sent', t + 1000)).toBe('duplicate'); // SENT was recorded when Meta accepted the send
+    expect(await apply('delivered', t + 2000)).toBe('duplicate');
+    expect(await apply('read', t + 3000)).toBe('duplicate');
+    expect(await apply('played', t + 4000)).toBe('duplicate'); // played counts as READ
 
     expect(message(m.id)).toMatchObject({ status: 'READ', delivered_at: t + 2000, read_at: t + 3000, status_reason: null });
     expect(eventTypes(m.id)).toEqual(['SENT', 'READ', 'DELIVERED']);
@@ -73,11 +73,11 @@ describe('applyStatusUpdate', () => {
       message: 'This message was not delivered to maintain healthy ecosystem engagement.',
       details: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.',
     };
-    expect((await applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'delivered')))).toBe('applied');
-    expect((await applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'failed', { errors: [failure] })))).toBe('applied');
-    expect((await applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'failed', { errors: [failure] })))).toBe('duplicate');
-    expect((await applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'read')))).toBe('applied');
-    expect((await applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'sent')))).toBe('duplicate');
+    expect(await applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'delivered'))).toBe('applied');
+    expect(await applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'failed', { errors: [failure] }))).toBe('applied');
+    expect(await applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'failed', { errors: [failure] }))).toBe('duplicate');
+    expect(await applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'read'))).toBe('applied');
+    expect(await applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'sent'))).toBe('duplicate');
     const row = message(m.id);
     expect(row).toMatchObject({ status: 'FAILED', meta_error_code: 131049 });
     expect(row.status_reason).toContain('131049');
@@ -89,9 +89,9 @@ describe('applyStatusUpdate', () => {
     const { h, ctx } = w;
     const m = await acceptedMessage(ctx);
     const before = count(h, 'SELECT count(*) AS n FROM pending_statuses');
-    expect((await applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'deleted')))).toBe('ignored');
-    expect((await applyStatusUpdate(h.server.deps, ctx, status(newWamid(), 'warning')))).toBe('ignored');
-    expect((await applyStatusUpdate(h.server.deps, ctx, status('', 'delivered')))).toBe('ignored');
+    expect(await applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'deleted'))).toBe('ignored');
+    expect(await applyStatusUpdate(h.server.deps, ctx, status(newWamid(), 'warning'))).toBe('ignored');
+    expect(await applyStatusUpdate(h.server.deps, ctx, status('', 'delivered'))).toBe('ignored');
     expect(count(h, 'SELECT count(*) AS n FROM pending_statuses')).toBe(before);
     expect(message(m.id).status).toBe('SENT');
     expect(eventTypes(m.id)).toEqual(['SENT']);
@@ -101,9 +101,9 @@ describe('applyStatusUpdate', () => {
     const { h, ctx } = w;
     const wamid = newWamid();
     const t = Date.now();
-    expect((await applyStatusUpdate(h.server.deps, ctx, status(wamid, 'delivered', { timestamp: new Date(t + 1000) })))).toBe('pending');
-    expect((await applyStatusUpdate(h.server.deps, ctx, status(wamid, 'delivered', { timestamp: new Date(t + 1000) })))).toBe('duplicate');
-    expect((await applyStatusUpdate(h.server.deps, ctx, status(wamid, 'read', { timestamp: new Date(t + 2000) })))).toBe('pending');
+    expect(await applyStatusUpdate(h.server.deps, ctx, status(wamid, 'delivered', { timestamp: new Date(t + 1000) }))).toBe('pending');
+    expect(await applyStatusUpdate(h.server.deps, ctx, status(wamid, 'delivered', { timestamp: new Date(t + 1000) }))).toBe('duplicate');
+    expect(await applyStatusUpdate(h.server.deps, ctx, status(wamid, 'read', { timestamp: new Date(t + 2000) }))).toBe('pending');
     expect(count(h, 'SELECT count(*) AS n FROM pending_statuses WHERE wamid = ?', wamid)).toBe(2);
     // Another sandbox's message with the same wamid would not pick them up (pending rows are per sandbox).
     expect(count(h, 'SELECT count(*) AS n FROM pending_statuses WHERE wamid = ? AND sandbox_id = ?', wamid, w.otherCtx.sandboxId)).toBe(0);
@@ -134,14 +134,14 @@ describe('applyStatusUpdate', () => {
 
     const wamid = newWamid();
     // Without the opaque data the wamid means nothing yet: kept.
-    expect((await applyStatusUpdate(h.server.deps, ctx, status(wamid, 'delivered')))).toBe('pending');
-    expect((await applyStatusUpdate(h.server.deps, ctx, status(wamid, 'sent', { bizOpaqueCallbackData: m.id })))).toBe('applied');
+    expect(await applyStatusUpdate(h.server.deps, ctx, status(wamid, 'delivered'))).toBe('pending');
+    expect(await applyStatusUpdate(h.server.deps, ctx, status(wamid, 'sent', { bizOpaqueCallbackData: m.id }))).toBe('applied');
     expect(message(m.id)).toMatchObject({ status: 'DELIVERED', wamid, status_reason: null });
     expect(eventTypes(m.id)).toEqual(['SENT', 'DELIVERED']);
     expect(count(h, 'SELECT count(*) AS n FROM pending_statuses WHERE wamid = ?', wamid)).toBe(0);
     // Opaque data naming a message that already has another wamid is not trusted.
     const other = newWamid();
-    expect((await applyStatusUpdate(h.server.deps, ctx, status(other, 'read', { bizOpaqueCallbackData: m.id })))).toBe('pending');
+    expect(await applyStatusUpdate(h.server.deps, ctx, status(other, 'read', { bizOpaqueCallbackData: m.id }))).toBe('pending');
     expect(message(m.id).status).toBe('DELIVERED');
   });
 
@@ -166,10 +166,10 @@ describe('applyStatusUpdate', () => {
       message: null,
       details: null,
     };
-    expect((await applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'failed', { recipientId: '14155550204', errors: [error] })))).toBe(
+    expect(await applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'failed', { recipientId: '14155550204', errors: [error] }))).toBe(
       'applied',
     );
-    expect((await applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'failed', { recipientId: '14155550204', errors: [error] })))).toBe(
+    expect(await applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'failed', { recipientId: '14155550204', errors: [error] }))).toBe(
       'duplicate',
     );
     expect(message(m.id)).toMatchObject({ status: 'FAILED', meta_error_code: 131050 });
@@ -199,7 +199,7 @@ describe('applyStatusUpdate', () => {
     const { h, ctx, otherCtx } = w;
     const m = await acceptedMessage(ctx);
     // The same wamid reported through the other sandbox's webhook does not touch this message.
-    expect((await applyStatusUpdate(h.server.deps, otherCtx, status(m.wamid, 'read', { bizOpaqueCallbackData: m.id })))).toBe('pending');
+    expect(await applyStatusUpdate(h.server.deps, otherCtx, status(m.wamid, 'read', { bizOpaqueCallbackData: m.id }))).toBe('pending');
     expect(message(m.id).status).toBe('SENT');
     expect(eventTypes(m.id)).toEqual(['SENT']);
   });

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as pgStoreModule from '../../src/credentials/store.pg.js';
-import * as sqliteStore from '../../src/credentials/store.js';
-import type { CredentialRow, MetaApiCallRow, QualityChangeRow } from '../../src/credentials/store.js';
+import * as sqliteStore from '../../src/credentials/store.sqlite.js';
+import type { CredentialRow, MetaApiCallRow, QualityChangeRow } from '../../src/credentials/store.sqlite.js';
 import { openDatabase, type Database } from '../../src/platform/db.js';
 import { newId } from '../../src/platform/ids.js';
 import type { PageWindow } from '../../src/platform/pagination.js';
@@ -156,11 +156,7 @@ describe.skipIf(!pg.available)(pg.title('credentials store on PostgreSQL matches
     }
     expect(await both('listCredentials', 's1', { limit: 2, direction: 'desc' })).toEqual(newestFirst.slice(0, 3));
     expect(await both('listCredentials', 's1', { limit: 2, direction: 'desc', afterId: c5().id })).toEqual([c4(), c3(), c2()]);
-    expect(await both('listCredentials', 's1', { limit: 5, direction: 'asc', beforeId: c2().id }, 'ACTIVE')).toEqual([
-      c3(),
-      c5(),
-      c6(),
-    ]);
+    expect(await both('listCredentials', 's1', { limit: 5, direction: 'asc', beforeId: c2().id }, 'ACTIVE')).toEqual([c3(), c5(), c6()]);
 
     expect(await both('countCredentials', 's1')).toBe(6);
     expect(await both('countCredentials', 's1', null)).toBe(6);

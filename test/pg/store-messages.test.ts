@@ -6,8 +6,8 @@ import { whatsappApiCredentials as sqliteCredentials } from '../../src/credentia
 import { whatsappApiCredentials as pgCredentials } from '../../src/credentials/tables.pg.js';
 import { whatsappMessages as pgMessages } from '../../src/messages/tables.pg.js';
 import * as pgStore from '../../src/messages/store.pg.js';
-import * as sqliteStore from '../../src/messages/store.js';
-import type { ConsentChangeRow, ContactRow, MessageRow, PendingStatusRow, TrackingEventRow } from '../../src/messages/store.js';
+import * as sqliteStore from '../../src/messages/store.sqlite.js';
+import type { ConsentChangeRow, ContactRow, MessageRow, PendingStatusRow, TrackingEventRow } from '../../src/messages/store.sqlite.js';
 import { openDatabase, type Database, type DbOrTx } from '../../src/platform/db.js';
 import type { PageWindow } from '../../src/platform/pagination.js';
 import { openPg, type PgDatabase } from '../../src/platform/pg/database.js';

@@ -10,8 +10,8 @@ import { migratePg } from '../../src/platform/pg/migrate.js';
 import * as pgTenancy from '../../src/platform/tenancy/tables.pg.js';
 import * as sqliteTenancy from '../../src/platform/tenancy/tables.js';
 import * as pgStore from '../../src/profiles/store.pg.js';
-import * as sqliteStore from '../../src/profiles/store.js';
-import type { ProfileRecord } from '../../src/profiles/store.js';
+import * as sqliteStore from '../../src/profiles/store.sqlite.js';
+import type { ProfileRecord } from '../../src/profiles/store.sqlite.js';
 import { PG_ADMIN_URL, pg } from '../helpers/pg.js';
 
 /**

@@ -10,8 +10,8 @@ import { migratePg } from '../../src/platform/pg/migrate.js';
 import * as pgTenancy from '../../src/platform/tenancy/tables.pg.js';
 import * as sqliteTenancy from '../../src/platform/tenancy/tables.js';
 import * as pgStore from '../../src/settings/store.pg.js';
-import * as sqliteStore from '../../src/settings/store.js';
-import type { MarketingActionRecord } from '../../src/settings/store.js';
+import * as sqliteStore from '../../src/settings/store.sqlite.js';
+import type { MarketingActionRecord } from '../../src/settings/store.sqlite.js';
 import { PG_ADMIN_URL, pg } from '../helpers/pg.js';
 
 /**

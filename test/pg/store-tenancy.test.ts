@@ -10,7 +10,7 @@ import type { PgRootDb, PgTxDb } from '../../src/platform/pg/handle.js';
 import { migratePg } from '../../src/platform/pg/migrate.js';
 import { pgTransaction } from '../../src/platform/pg/transaction.js';
 import * as pgStore from '../../src/platform/tenancy/store.pg.js';
-import * as sqliteStore from '../../src/platform/tenancy/store.js';
+import * as sqliteStore from '../../src/platform/tenancy/store.sqlite.js';
 import { PG_ADMIN_URL, pg } from '../helpers/pg.js';
 
 /**

@@ -9,8 +9,8 @@ import { openPg, type PgDatabase } from '../../src/platform/pg/database.js';
 import { createFreshPgDatabase, type FreshPgDatabase } from '../../src/platform/pg/fresh-database.js';
 import type { PgRootDb } from '../../src/platform/pg/handle.js';
 import { migratePg } from '../../src/platform/pg/migrate.js';
-import * as sqliteStore from '../../src/webhooks/store.js';
-import type { NewDelivery, WebhookRow } from '../../src/webhooks/store.js';
+import * as sqliteStore from '../../src/webhooks/store.sqlite.js';
+import type { NewDelivery, WebhookRow } from '../../src/webhooks/store.sqlite.js';
 import { pgStore } from '../../src/webhooks/store.pg.js';
 import * as pgTables from '../helpers/db-schema.pg.js';
 import * as liteTables from '../helpers/db-schema.js';
@@ -114,8 +114,7 @@ describe.skipIf(!pg.available)(pg.title('webhooks store on PostgreSQL equals the
 
   /** Runs one store function on both databases and asserts equal results; returns the PostgreSQL one. */
   async function both<K extends keyof PgStore>(name: K, ...args: Args<K>): Promise<Result<K>> {
-    // deleteOldDeliveries takes the raw connection on SQLite and the handle on PostgreSQL.
-    const liteHandle = name === 'deleteOldDeliveries' ? lite.sqlite : lite.db;
+    const liteHandle = lite.db;
     const fromLite = (sqliteStore[name] as AnyStoreFunction)(liteHandle, ...args);
     const fromPg = (await (pgStore[name] as AnyStoreFunction)(pgDb, ...args)) as Result<K>;
     expect(fromPg, name).toEqual(fromLite);

@@ -176,14 +176,14 @@ describe('service functions for the send pipeline', () => {
   it('getProfile reads one profile of one sandbox; undefined when absent, foreign or impossible', async () => {
     const [sa, sb] = [await sandboxIdOf(h), await sandboxIdOf(h, keyB)];
     await upsert(h, 'svc-one', { mobilePhone: { number: '+14155550100' } });
-    expect((await profiles.getProfile(h.server.deps, sa, 'svc-one'))).toMatchObject({
+    expect(await profiles.getProfile(h.server.deps, sa, 'svc-one')).toMatchObject({
       profileId: 'svc-one',
       sandboxId: sa,
       attributes: { mobilePhone: { number: '+14155550100' } },
     });
-    expect((await profiles.getProfile(h.server.deps, sb, 'svc-one'))).toBeUndefined();
-    expect((await profiles.getProfile(h.server.deps, sa, 'svc-missing'))).toBeUndefined();
-    expect((await profiles.getProfile(h.server.deps, sa, ''))).toBeUndefined();
+    expect(await profiles.getProfile(h.server.deps, sb, 'svc-one')).toBeUndefined();
+    expect(await profiles.getProfile(h.server.deps, sa, 'svc-missing')).toBeUndefined();
+    expect(await profiles.getProfile(h.server.deps, sa, '')).toBeUndefined();
   });
 
   it('getProfiles reads a large list in chunks, keyed by profile id, ignoring duplicates, unknown and foreign ids', async () => {

@@ -73,7 +73,7 @@ describe('an auto-reply whose send Meta never answered', () => {
     expect(reply()[0]!.status_reason).toMatch(/no status webhook came within/);
     const sent = w.sim.sim.sentMessages({ to: phone });
     expect(sent).toHaveLength(1);
-    expect((await applyStatusUpdate(w.h.server.deps, w.ctx, status(sent[0]!.wamid, 'read', { bizOpaqueCallbackData: reply()[0]!.id })))).toBe(
+    expect(await applyStatusUpdate(w.h.server.deps, w.ctx, status(sent[0]!.wamid, 'read', { bizOpaqueCallbackData: reply()[0]!.id }))).toBe(
       'applied',
     );
     expect(reply()[0]).toMatchObject({ status: 'READ', status_reason: null });

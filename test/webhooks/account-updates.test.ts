@@ -164,7 +164,8 @@ describe('account_update', () => {
     const updated = await h.gql(UpdateDoc, { input: { id: credentialId, apiToken: IDS.token.systemUser } });
     expect(updated.errors).toBeUndefined();
     await waitUntil(
-      async () => (await h.server.deps.jobs.list({ kind: 'credentials.verify' })).every((j) => j.status !== 'queued' && j.status !== 'running'),
+      async () =>
+        (await h.server.deps.jobs.list({ kind: 'credentials.verify' })).every((j) => j.status !== 'queued' && j.status !== 'running'),
       10_000,
       'verification done',
     );

@@ -39,6 +39,6 @@ describe('webhook delivery retention', () => {
     const left = sqlite.prepare('SELECT outcome FROM webhook_deliveries ORDER BY id').all() as { outcome: string }[];
     expect(left.map((r) => r.outcome).sort()).toEqual(['PENDING', 'PROCESSED']);
     // The recurring job keeps itself scheduled.
-    expect((await h.server.deps.jobs.list({ kind: PRUNE_JOB, status: 'queued' }))).toHaveLength(1);
+    expect(await h.server.deps.jobs.list({ kind: PRUNE_JOB, status: 'queued' })).toHaveLength(1);
   });
 });

@@ -73,9 +73,10 @@ describe('webhook signatures', () => {
     for (const [what, payload] of forgeries) expect((await postRaw(url, payload, headers)).status, what).toBe(401);
     // The exact redelivery is accepted and stored as a copy of the first, with the same digest.
     expect((await postRaw(url, body, headers)).status).toBe(200);
-    const stored = h.server.deps.sqlite
-      .prepare('SELECT body, body_sha256 AS sha FROM webhook_deliveries ORDER BY id')
-      .all() as Array<{ body: Buffer; sha: string }>;
+    const stored = h.server.deps.sqlite.prepare('SELECT body, body_sha256 AS sha FROM webhook_deliveries ORDER BY id').all() as Array<{
+      body: Buffer;
+      sha: string;
+    }>;
     expect(stored).toHaveLength(2);
     const sha = createHash('sha256').update(body).digest('hex');
     for (const row of stored) expect({ body: Buffer.from(row.body).equals(body), sha: row.sha }).toEqual({ body: true, sha });

@@ -177,7 +177,7 @@ export class ApiKeyAuthenticator {
  * given entitlements, sandbox "prod", and one ADMIN key, returned so it can be printed once.
  */
 export async function bootstrapIfEmpty(db: Db, entitlements: string[]): Promise<CreatedApiKey | null> {
-  if (await store.countOrganizations(db) > 0) return null;
+  if ((await store.countOrganizations(db)) > 0) return null;
   await createOrganization(db, 'default', entitlements);
   return createApiKey(db, { organization: 'default', sandbox: 'prod', role: 'ADMIN', label: 'bootstrap' });
 }

@@ -1,8 +1,8 @@
 import { and, asc, count, desc, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { PageWindow } from '../pagination.js';
 import type { PgDbOrTx, PgStoreOf } from '../pg/handle.js';
-import type * as sqliteStore from './store.js';
-import type { ActiveKeyRow, ApiKeyListing, ApiKeyRecord, AuditLogRecord, OrganizationRecord, SandboxRecord } from './store.js';
+import type * as sqliteStore from './store.sqlite.js';
+import type { ActiveKeyRow, ApiKeyListing, ApiKeyRecord, AuditLogRecord, OrganizationRecord, SandboxRecord } from './store.sqlite.js';
 import { apiKeys, auditLog, organizations, sandboxes } from './tables.pg.js';
 
 /** The tenancy store on PostgreSQL: store.ts's functions and records, over tables.pg.ts. */
