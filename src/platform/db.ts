@@ -56,14 +56,20 @@ export async function inTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T> | 
         return result;
       };
   if (db.backend === 'sqlite') return db.gate.transaction(body, options);
-  if (db.role === 'tx' || pgScope.getStore()?.root === db) {
+  if (db.role === 'tx' || openScopeOf(db)) {
     const open = pgHandleOf(db);
     return open.transaction(async (inner) => await participants.exit(() => fn(asPgTx(inner))));
   }
   const root = db;
   return pgTransaction(root, async (raw) => {
     const tx = asPgTx(raw);
-    return await pgScope.run({ root, tx }, () => body(tx));
+    const scope = { root, tx, open: true };
+    try {
+      return await pgScope.run(scope, () => body(tx));
+    } finally {
+      // Work the body scheduled without awaiting keeps this scope; once the transaction ends it must use the pool.
+      scope.open = false;
+    }
   });
 }
 
@@ -73,12 +79,16 @@ export async function inTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T> | 
  * pool, so store calls on it from inside a transaction's scope are sent to the transaction instead: the same
  * meaning on both backends (they see the transaction's own writes, and commit or roll back with it).
  */
-const pgScope = new AsyncLocalStorage<{ root: PgRootDb; tx: PgTxDb }>();
+const pgScope = new AsyncLocalStorage<{ root: PgRootDb; tx: PgTxDb; open: boolean }>();
+
+function openScopeOf(db: PgDbOrTx): { tx: PgTxDb } | undefined {
+  const scope = pgScope.getStore();
+  return scope && scope.open && scope.root === db ? scope : undefined;
+}
 
 function pgHandleOf(db: PgDbOrTx): PgDbOrTx {
   if (db.role === 'tx') return db;
-  const scope = pgScope.getStore();
-  return scope && scope.root === db ? scope.tx : db;
+  return openScopeOf(db)?.tx ?? db;
 }
 
 function asPgTx(tx: object): PgTxDb {

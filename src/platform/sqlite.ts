@@ -57,7 +57,12 @@ export interface DeferredSync {
 /** One transaction at a time on a connection; the async scope of the one running, to let its own calls through. */
 export class SqliteGate {
   private current: Promise<void> | null = null;
-  private readonly scope = new AsyncLocalStorage<SqliteGate>();
+  /**
+   * The transaction (its `current` promise) whose async scope the caller is in. Per transaction, not per gate: work a
+   * body scheduled without awaiting (a timer, setImmediate) keeps the scope after the commit, and must then wait at
+   * the gate like anyone else rather than slip into the next transaction.
+   */
+  private readonly scope = new AsyncLocalStorage<Promise<void>>();
   deferredSync: DeferredSync | null = null;
   private savepoints = 0;
   private readonly begin: Sqlite.Statement;
@@ -75,7 +80,7 @@ export class SqliteGate {
 
   /** True while a transaction is open and the caller is not inside it: its calls must wait (see whenFree). */
   get closedToCaller(): boolean {
-    return this.current !== null && this.scope.getStore() !== this;
+    return this.current !== null && this.scope.getStore() !== this.current;
   }
 
   /** Runs fn once no transaction is open (at once when none is): fn is synchronous, so none can start meanwhile. */
@@ -86,15 +91,16 @@ export class SqliteGate {
 
   /** Runs fn in a transaction of its own, or in a savepoint when the caller is already inside the open one. */
   async transaction<T>(fn: (tx: SqliteTx) => Promise<T> | T, options: { deferSync?: boolean } = {}): Promise<T> {
-    if (this.current !== null && this.scope.getStore() === this) return this.savepoint(fn);
+    if (this.current !== null && this.scope.getStore() === this.current) return this.savepoint(fn);
     while (this.current !== null) await this.current;
     let release!: () => void;
-    this.current = new Promise<void>((resolve) => (release = resolve));
+    const current = new Promise<void>((resolve) => (release = resolve));
+    this.current = current;
     const deferred = options.deferSync && this.deferredSync?.enter() ? this.deferredSync : null;
     try {
       this.begin.run();
       try {
-        const result = await this.scope.run(this, () => fn(this.tx));
+        const result = await this.scope.run(current, () => fn(this.tx));
         this.commit.run();
         return result;
       } catch (err) {
