@@ -14,7 +14,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Tests never reach the internet: any connection that is not to this machine fails the test.
     // ... and a file that leaves a server or worker thread running fails (forks are reused across files).
-    setupFiles: ['test/setup/no-internet-hook.ts', 'test/setup/no-leftovers-hook.ts'],
+    setupFiles: ['test/setup/no-internet-hook.ts', 'test/setup/no-leftovers-hook.ts', 'test/setup/pg-databases-hook.ts'],
     // Real servers, real sockets and real SQLite files: give slow CI boxes room.
     testTimeout: 30_000,
     hookTimeout: 30_000,

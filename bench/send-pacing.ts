@@ -88,11 +88,11 @@ async function serve(metaUrl: string): Promise<void> {
     configs[name] = encodeGlobalID('ChannelConfiguration', configuration.id);
   }
   // Profiles straight into the table: creating 10,000 through GraphQL would dominate the run.
-  const insert = deps.sqlite.prepare(
+  const insert = server.sqlite!.prepare(
     'INSERT INTO profiles (id, sandbox_id, profile_id, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const total = ROUNDS * CASES.length * MESSAGES;
-  deps.sqlite.transaction(() => {
+  server.sqlite!.transaction(() => {
     for (let i = 0; i < total; i++) {
       const number = `+1650${String(2_000_000 + i).padStart(7, '0')}`;
       insert.run(

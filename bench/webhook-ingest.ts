@@ -108,7 +108,7 @@ async function serveService(startJobs: boolean, probeStalls: boolean): Promise<v
     {
       startJobs,
       onStop: () => {
-        const counts = deps.sqlite.prepare('SELECT outcome, count(*) AS n FROM webhook_deliveries GROUP BY outcome').all();
+        const counts = server.sqlite!.prepare('SELECT outcome, count(*) AS n FROM webhook_deliveries GROUP BY outcome').all();
         process.stdout.write(`${JSON.stringify({ counts })}\n`);
       },
     },
@@ -126,10 +126,10 @@ async function serveService(startJobs: boolean, probeStalls: boolean): Promise<v
     appSecret: APP_SECRET,
     keywordRules: [],
   });
-  const pending = deps.sqlite.prepare("SELECT count(*) FROM webhook_deliveries WHERE outcome = 'PENDING'").pluck();
+  const pending = server.sqlite!.prepare("SELECT count(*) FROM webhook_deliveries WHERE outcome = 'PENDING'").pluck();
   answerQueries(() => pending.get() as number, stall);
   const url = `${server.url}${new URL(webhooks.callbackUrl(deps, webhook)).pathname}`;
-  const pragmas = readPragmas(deps.sqlite);
+  const pragmas = readPragmas(server.sqlite!);
   const ready = { ready: true, url, base: server.url, key, synchronous: pragmas.synchronous, journal: pragmas.journal_mode };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
 }

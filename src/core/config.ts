@@ -24,6 +24,8 @@ const envSchema = z.object({
     .refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://')
     .optional(),
   DATABASE_URL: z.string().min(1).default('file:./data/wcs.sqlite'),
+  /** With a PostgreSQL DATABASE_URL: the folder for local files (the generated dev encryption key). */
+  DATA_DIR: z.string().min(1).optional(),
   ENCRYPTION_KEY: z
     .string()
     .refine((v) => {
@@ -77,13 +79,21 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-export interface DatabaseLocation {
-  kind: 'sqlite';
-  /** Absolute path of the SQLite file, or ':memory:'. */
-  file: string;
-  /** Folder for files that live next to the database (the generated dev encryption key). */
-  dataDir: string;
-}
+export type DatabaseLocation =
+  | {
+      kind: 'sqlite';
+      /** Absolute path of the SQLite file, or ':memory:'. */
+      file: string;
+      /** Folder for files that live next to the database (the generated dev encryption key). */
+      dataDir: string;
+    }
+  | {
+      kind: 'postgres';
+      /** The postgres:// URL as given (it may hold a password: never log it; platform/pg/url.ts hidePassword). */
+      url: string;
+      /** Folder for local files (the generated dev encryption key): DATA_DIR, default ./data. */
+      dataDir: string;
+    };
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -141,15 +151,11 @@ export class ConfigError extends Error {
   }
 }
 
-export function parseDatabaseUrl(url: string, cwd = process.cwd()): DatabaseLocation {
+export function parseDatabaseUrl(url: string, cwd = process.cwd(), dataDir?: string): DatabaseLocation {
   if (url === ':memory:' || url === 'file::memory:') {
     return { kind: 'sqlite', file: ':memory:', dataDir: path.resolve(cwd, 'data') };
   }
-  if (isPgUrl(url)) {
-    throw new ConfigError([
-      'DATABASE_URL: PostgreSQL is not supported by this build yet; use an SQLite path such as file:./data/wcs.sqlite',
-    ]);
-  }
+  if (isPgUrl(url)) return { kind: 'postgres', url: url.trim(), dataDir: path.resolve(cwd, dataDir ?? 'data') };
   const raw = url.replace(/^(sqlite|file):(\/\/)?/, '');
   if (!raw) throw new ConfigError(['DATABASE_URL: empty SQLite path']);
   const file = path.resolve(cwd, raw);
@@ -172,7 +178,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 
   if (problems.length) throw new ConfigError(problems);
 
-  const database = parseDatabaseUrl(env.DATABASE_URL);
+  const database = parseDatabaseUrl(env.DATABASE_URL, process.cwd(), env.DATA_DIR);
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
   return {
     env: env.NODE_ENV,

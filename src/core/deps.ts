@@ -1,4 +1,3 @@
-import type Sqlite from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { MetaClient } from '../meta/index.js';
@@ -8,7 +7,7 @@ import type { JobQueue } from '../platform/jobs/queue.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { PubSub } from '../platform/pubsub.js';
 import type { SecretBox } from '../platform/secrets.js';
-import type { WalSync } from '../platform/wal-sync.js';
+import type { CommitSync } from '../platform/commit-sync.js';
 
 /**
  * What the slices keep for the life of one running service: caches, batch runners, pacers. Each slice declares its
@@ -26,12 +25,11 @@ export interface SliceState {}
 export interface AppDeps {
   config: Config;
   db: Db;
-  sqlite: Sqlite.Database;
   /**
    * The connection's one deferred WAL sync, shared by every group commit (webhook inbox and processing, sends, the
    * Meta call log) so that they coalesce into the same syncs; closed before the database.
    */
-  walSync: WalSync;
+  walSync: CommitSync;
   logger: Logger;
   pubsub: PubSub;
   jobs: JobQueue;

@@ -3,7 +3,7 @@ import type { AppDeps } from '../core/deps.js';
 import type { MetaApiCallRecord } from '../meta/index.js';
 import { inTransaction } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
-import type { WalSync } from '../platform/wal-sync.js';
+import type { CommitSync } from '../platform/commit-sync.js';
 import { tokenRejectedMessage } from './meta-errors.js';
 import { failOnRejectedToken } from './service.js';
 import { store } from './store.js';
@@ -91,7 +91,7 @@ export class MetaCallLog {
    * One disk sync for the records within SYNC_WITHIN_MS, if no other commit synced them before: a sync
    * per flush was a second fdatasync for every group of sends (their outcome commits sync anyway).
    */
-  private syncSoon(wal: WalSync): void {
+  private syncSoon(wal: CommitSync): void {
     if (this.syncTimer) return;
     this.syncTimer = setTimeout(() => {
       this.syncTimer = null;

@@ -1,3 +1,4 @@
+import type { CommitSync } from './commit-sync.js';
 import fs from 'node:fs';
 import type Sqlite from 'better-sqlite3';
 
@@ -57,7 +58,7 @@ export interface WalSyncOptions {
  * When the database is not a WAL file (:memory: in tests), commits simply stay
  * at FULL and `sync` answers at once.
  */
-export class WalSync {
+export class WalSync implements CommitSync {
   private fd: number | null = null;
   private inFlight = 0;
   private pending: Array<(err: Error | null) => void> = [];

@@ -1,6 +1,6 @@
 import type { AppDeps } from '../core/deps.js';
 import { inTransaction, type Tx } from '../platform/db.js';
-import type { WalSync } from '../platform/wal-sync.js';
+import type { CommitSync } from '../platform/commit-sync.js';
 
 /**
  * Group commit for the send path. With synchronous=FULL every commit waits for
@@ -39,7 +39,7 @@ type Outcome = { ok: true; value: unknown; after: Array<() => void> } | { ok: fa
 export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
-  private readonly wal: WalSync;
+  private readonly wal: CommitSync;
 
   constructor(private readonly deps: AppDeps) {
     this.wal = deps.walSync;

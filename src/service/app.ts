@@ -21,7 +21,7 @@ import { attachBody, MALFORMED, MALFORMED_JSON_BODY, malformedJson, parseJsonBod
 import { graphqlPostFastPath, type GraphQLPostFastPath } from '../http/graphql-post.js';
 import { storageProblem } from '../http/storage-readiness.js';
 import { sendJson, type HttpRoute } from '../http/respond.js';
-import { migrationsApplied } from '../platform/db.js';
+import { databaseReadiness } from '../platform/readiness.js';
 import { ApiKeyAuthenticator } from '../platform/tenancy/service.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
 
@@ -151,16 +151,19 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
       name: 'readyz',
       match: (p) => (p === '/readyz' ? {} : null),
       handle: (_req, res) => {
-        try {
-          deps.sqlite.prepare('SELECT 1').get();
-          if (!migrationsApplied(deps.sqlite)) return sendJson(res, 503, { status: 'unavailable', reason: 'migrations pending' });
-          const storage = storageProblem(config.database.file, config.readyzMinFreeBytes);
-          if (storage) return sendJson(res, 503, { status: 'unavailable', reason: storage });
-          sendJson(res, 200, { status: 'ready' });
-        } catch (err) {
-          logger.warn({ err }, 'readiness check failed');
-          sendJson(res, 503, { status: 'unavailable', reason: 'database unreachable' });
-        }
+        void (async () => {
+          try {
+            const problem = await databaseReadiness(deps.db);
+            if (problem) return sendJson(res, 503, { status: 'unavailable', reason: problem });
+            // The SQLite file's disk; a PostgreSQL server watches its own.
+            const storage = config.database.kind === 'sqlite' ? storageProblem(config.database.file, config.readyzMinFreeBytes) : null;
+            if (storage) return sendJson(res, 503, { status: 'unavailable', reason: storage });
+            sendJson(res, 200, { status: 'ready' });
+          } catch (err) {
+            logger.warn({ err }, 'readiness check failed');
+            sendJson(res, 503, { status: 'unavailable', reason: 'database unreachable' });
+          }
+        })();
       },
     },
   ];

@@ -6,9 +6,9 @@ import type { AppDeps } from '../core/deps.js';
 import { MetaClient, type MetaApiCallRecord } from '../meta/index.js';
 import { startMetaSimulator, type RunningMetaSimulator } from '../meta-simulator/index.js';
 import { DOMAIN_MODULES, type DomainRuntime } from './modules.js';
-import { openDatabase } from '../platform/db.js';
+import type Sqlite from 'better-sqlite3';
 import { startWalCheckpointer } from '../platform/wal-checkpointer.js';
-import { WalSync } from '../platform/wal-sync.js';
+import { openServiceDatabase } from './database.js';
 import { DomainEvents } from '../platform/events.js';
 import { JobQueue } from '../platform/jobs/queue.js';
 import { createLogger } from '../platform/logger.js';
@@ -37,6 +37,8 @@ export interface RunningServer {
   url: string;
   port: number;
   deps: AppDeps;
+  /** The SQLite connection when the service runs on SQLite (tests inspect rows with it); undefined on PostgreSQL. */
+  sqlite?: Sqlite.Database;
   app: App;
   metaUrl: string;
   simulator?: RunningMetaSimulator;
@@ -51,7 +53,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const logger =
     options.logger ??
     createLogger({ level: config.log.level, pretty: config.log.pretty, destination: options.logDestination, mixin: requestLogFields });
-  const database = openDatabase(config.database.file);
+  const database = await openServiceDatabase(config, logger);
 
   const keys = loadSecretBox({
     encryptionKey: config.encryptionKey,
@@ -84,9 +86,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     },
   });
 
-  const walSync = new WalSync(database.sqlite);
-  // Group commits (inTransaction's deferSync) leave their fsync to this connection's one WalSync.
-  database.db.gate.deferredSync = walSync;
   // SQLite has one writer process: a lease found at start belongs to a process that died.
   const jobs = new JobQueue(database.db, logger, {
     leaseMs: config.jobs.leaseMs,
@@ -96,8 +95,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const deps: AppDeps = withSliceState({
     config,
     db: database.db,
-    sqlite: database.sqlite,
-    walSync,
+    walSync: database.commitSync,
     logger,
     pubsub: new PubSub(),
     jobs,
@@ -106,7 +104,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     meta,
     metrics: new Metrics(),
   });
-  registerJobMetrics(deps.metrics, database.sqlite);
+  registerJobMetrics(deps.metrics, database.db);
   for (const module of DOMAIN_MODULES) runtimes.push(module(deps));
 
   const app = buildApp(deps, [...runtimes.flatMap((r) => r.routes ?? []), metricsRoute(deps.metrics, config.metrics.token)]);
@@ -116,12 +114,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   try {
     address = await app.listen(config.port, config.host);
   } catch (err) {
-    database.close();
+    await database.close();
     await simulator?.close();
     throw err;
   }
   // Checkpoints run on a worker thread, not inside the event loop's commits (see wal-checkpointer.ts).
-  const checkpointer = startWalCheckpointer(database.sqlite, logger);
+  const checkpointer = database.sqlite ? startWalCheckpointer(database.sqlite, logger) : null;
   const host = address.address === '::' || address.address === '0.0.0.0' ? 'localhost' : address.address;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 
@@ -130,13 +128,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
   if (options.startJobs !== false) await deps.jobs.start();
   for (const runtime of runtimes) runtime.onStart?.();
-  logger.info({ url, database: config.database.file, env: config.env }, 'whatsapp-channel-service listening');
+  logger.info({ url, database: database.display, env: config.env }, 'whatsapp-channel-service listening');
 
   let stopping: Promise<void> | undefined;
   return {
     url,
     port: address.port,
     deps,
+    sqlite: database.sqlite,
     app,
     metaUrl,
     simulator,
@@ -147,10 +146,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         await deps.jobs.stop(config.shutdownTimeoutMs);
         await meta.close();
         await simulator?.close();
-        // The last deferred syncs (inbox, processing, sends, call log) finish before the connection closes.
-        await deps.walSync.close();
         await checkpointer?.stop();
-        database.close();
+        await database.close();
         logger.info('stopped');
       })();
       return stopping;

@@ -3,7 +3,7 @@ import { inTransaction, type Tx } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
 import { store } from './store.js';
 import type { NewDelivery } from './store.js';
-import type { WalSync } from '../platform/wal-sync.js';
+import type { CommitSync } from '../platform/commit-sync.js';
 
 /**
  * Group commit for the inbox. Every verified POST that completes in one
@@ -51,7 +51,7 @@ export class InboxWriter {
   private commitWaiters: Array<() => void> = [];
   private draining = 0;
   private drainQueued = false;
-  private readonly wal: WalSync;
+  private readonly wal: CommitSync;
 
   constructor(private readonly deps: AppDeps) {
     this.wal = deps.walSync;
@@ -190,7 +190,7 @@ export class InboxWriter {
   }
 
   /**
-   * One transaction (its fsync deferred to WalSync); returns whether a drain job was newly enqueued. Rows
+   * One transaction (its fsync deferred to CommitSync); returns whether a drain job was newly enqueued. Rows
    * recorded DUPLICATE on insert need no processing, so a commit of only those enqueues nothing.
    */
   private async commit(rows: NewDelivery[]): Promise<boolean> {

@@ -175,7 +175,7 @@ export const webhooksModule: DomainModule = (deps) => {
   });
 
   return {
-    routes: [webhookRoute(deps, inbox, webhookMetrics(deps.metrics, deps.sqlite))],
+    routes: [webhookRoute(deps, inbox, webhookMetrics(deps.metrics, deps.db))],
     onStart: async () => {
       // Safety net: rows left PENDING without a queued drain (e.g. a restored database) are picked up.
       if (await store.hasPendingDeliveries(deps.db)) {

@@ -53,7 +53,7 @@ async function runQueries(page: Page) {
 
 /** Starts both subscriptions in the page, makes one audit event once they listen, and returns what each received. */
 async function runSubscriptions(page: Page, expectListening: boolean) {
-  const sandboxId = (h.server.deps.sqlite.prepare("SELECT id FROM sandboxes WHERE name = 'prod'").get() as { id: string }).id;
+  const sandboxId = (h.server.sqlite!.prepare("SELECT id FROM sandboxes WHERE name = 'prod'").get() as { id: string }).id;
   const listeners = () => h.server.deps.pubsub.listenerCount(sandboxId, 'audit:entry-added');
   const before = listeners();
   await page.evaluate(([a, k, q]) => (window as never as Wcs).wcs.sse(a, k, q), [api(), h.adminKey, SUBSCRIPTION]);
@@ -93,7 +93,7 @@ describe('a dashboard on another origin (issue 12 acceptance)', { timeout: 90_00
   });
 
   it('not listed: POST, GET, SSE and graphql-ws are all refused, and nothing runs', async () => {
-    const auditCount = () => (h.server.deps.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
+    const auditCount = () => (h.server.sqlite!.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
     const before = auditCount();
     const page = await openPage(unlisted.origin);
     const { post, get } = await runQueries(page);

@@ -300,7 +300,7 @@ describe('EXECUTION_FIELD', () => {
   // still be bad; the check guards against it. The test stores one directly to prove the check.
   it('an invalid stored sandbox default fails; fixing the default and submitting again gives ACTIVE', async () => {
     const sandboxId = await sandboxIdOf(w.h);
-    w.h.server.deps.sqlite
+    w.h.server.sqlite!
       .prepare(
         `INSERT INTO channel_general_settings (sandbox_id, whatsapp_execution_field, updated_at) VALUES (?, ?, ?)
          ON CONFLICT(sandbox_id) DO UPDATE SET whatsapp_execution_field = excluded.whatsapp_execution_field`,
@@ -329,7 +329,7 @@ describe('MARKETING_ACTIONS', () => {
     if (r.__typename !== 'CreateMarketingActionSuccess') throw new Error(JSON.stringify(res));
     const draft = await createConfig(w.h, configInput('ma-deleted', credentialId, { marketingActionIds: [r.data.id], saveAsDraft: true }));
     expect(draft.marketingActions).toHaveLength(1);
-    w.h.server.deps.sqlite.prepare("DELETE FROM marketing_actions WHERE key = 'spring_sale'").run();
+    w.h.server.sqlite!.prepare("DELETE FROM marketing_actions WHERE key = 'spring_sale'").run();
 
     expect((await submit(w.h, draft.id)).__typename).toBe('SubmitChannelConfigurationSuccess');
     const failed = await waitForConfigStatus(w.h, draft.id, 'FAILED');
@@ -346,8 +346,8 @@ describe('MARKETING_ACTIONS', () => {
 describe('secrets', () => {
   it('no token reaches a log line or a stored check message', () => {
     const logs = w.h.logs.text();
-    const stored = JSON.stringify(w.h.server.deps.sqlite.prepare('SELECT message, remedy FROM channel_configuration_checks').all());
-    const reasons = JSON.stringify(w.h.server.deps.sqlite.prepare('SELECT status_reason FROM channel_configurations').all());
+    const stored = JSON.stringify(w.h.server.sqlite!.prepare('SELECT message, remedy FROM channel_configuration_checks').all());
+    const reasons = JSON.stringify(w.h.server.sqlite!.prepare('SELECT status_reason FROM channel_configurations').all());
     for (const token of [IDS.token.systemUser, IDS.token.expired, 'SIMexpiringSoonToken000000000000000000009']) {
       expect(logs).not.toContain(token);
       expect(stored).not.toContain(token);

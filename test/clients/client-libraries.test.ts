@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(async () => h?.stop());
 
 const auditListeners = () => {
-  const { id } = h.server.deps.sqlite.prepare("SELECT id FROM sandboxes WHERE name = 'prod'").get() as { id: string };
+  const { id } = h.server.sqlite!.prepare("SELECT id FROM sandboxes WHERE name = 'prod'").get() as { id: string };
   return h.server.deps.pubsub.listenerCount(id, 'audit:entry-added');
 };
 

@@ -28,7 +28,7 @@ function revoke(...values: string[]): void {
 }
 
 async function sandboxOf(id: string): Promise<string> {
-  const row = h.server.deps.sqlite.prepare('SELECT sandbox_id FROM whatsapp_api_credentials WHERE id = ?').get(rawId(id)) as {
+  const row = h.server.sqlite!.prepare('SELECT sandbox_id FROM whatsapp_api_credentials WHERE id = ?').get(rawId(id)) as {
     sandbox_id: string;
   };
   return row.sandbox_id;
@@ -97,7 +97,7 @@ describe('the call log', () => {
     const session = openMetaSession(h.server.deps, credential);
     for (let i = 0; i < 230; i++) await session.getPhoneNumber(IDS.phone.acmeGreen, { retry: false });
     const count = () =>
-      (h.server.deps.sqlite.prepare('SELECT count(*) AS n FROM meta_api_calls WHERE credential_id = ?').get(rawId(id)) as { n: number }).n;
+      (h.server.sqlite!.prepare('SELECT count(*) AS n FROM meta_api_calls WHERE credential_id = ?').get(rawId(id)) as { n: number }).n;
     await new Promise((r) => setImmediate(r));
     expect(count()).toBe(200);
     const res = await h.gql(RecentCallsDoc, { id, first: 100 });

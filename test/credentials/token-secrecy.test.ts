@@ -66,7 +66,7 @@ describe('the token is write-only', () => {
     } finally {
       await ws.dispose();
     }
-    const { sqlite } = h.server.deps;
+    const sqlite = h.server.sqlite!;
     await waitUntil(() => (sqlite.prepare('SELECT count(*) AS n FROM meta_api_calls').get() as { n: number }).n >= 5);
 
     const haystacks = {

@@ -24,7 +24,7 @@ beforeAll(async () => ({ h } = await startWorld()));
 afterAll(cleanup);
 
 function snapshot() {
-  const { sqlite } = h.server.deps;
+  const sqlite = h.server.sqlite!;
   return {
     credentials: sqlite.prepare('SELECT * FROM whatsapp_api_credentials ORDER BY id').all(),
     jobs: (sqlite.prepare("SELECT count(*) AS n FROM jobs WHERE kind = 'credentials.verify'").get() as { n: number }).n,
@@ -138,7 +138,7 @@ describe('deleteWhatsAppApiCredential', () => {
     const again = await h.gql(DeleteDoc, { input: { id } });
     expect(again.data!.deleteWhatsAppApiCredential).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
     // Its call log and quality history went with it.
-    const left = h.server.deps.sqlite
+    const left = h.server.sqlite!
       .prepare('SELECT count(*) AS n FROM meta_api_calls WHERE credential_id NOT IN (SELECT id FROM whatsapp_api_credentials)')
       .get() as {
       n: number;
@@ -151,7 +151,7 @@ describe('deleteWhatsAppApiCredential while in use', () => {
   it('a row that references the credential with ON DELETE RESTRICT (as webhooks and channel configurations do) -> ConflictError, nothing deleted', async () => {
     const id = await createCredential(h, acmeInput('in use'));
     await waitForStatus(h, id, 'ACTIVE');
-    const { sqlite } = h.server.deps;
+    const sqlite = h.server.sqlite!;
     // Stands in for the later slices' tables: the same foreign key they declare.
     sqlite.exec(
       'CREATE TABLE test_credential_users (id TEXT PRIMARY KEY, credential_id TEXT NOT NULL REFERENCES whatsapp_api_credentials(id) ON DELETE RESTRICT)',

@@ -282,7 +282,7 @@ describe.skipIf(!pg.available)(pg.title('PostgreSQL: the ambient transaction, sa
     opened = await openPg(fresh.url, { schema: {} as Record<string, never>, poolSize: 3 });
     await migratePg(opened.pool);
     // Tagged as the composition tags it (`backend`, not drizzle's own internal `dialect`).
-    pgRoot = Object.assign(opened.db, { backend: 'pg' as const, role: 'root' as const });
+    pgRoot = Object.assign(opened.db, { backend: 'pg' as const, role: 'root' as const, $client: opened.pool });
     await pgRoot.insert(pgTenancy.organizations).values({ id: 'ORG1', name: 'acme', createdAt: T0 });
     await pgRoot.insert(pgTenancy.sandboxes).values(SANDBOXES.map((id) => ({ id, organizationId: 'ORG1', name: id, createdAt: T0 })));
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-async-tx-pg-'));

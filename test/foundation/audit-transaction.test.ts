@@ -32,7 +32,7 @@ async function createAction(key: string): Promise<{ typename?: string; id?: stri
 
 /** Creates an action while the database refuses the writes that `when` names (a trigger, dropped afterwards). */
 async function createActionRefused(key: string, when: string): ReturnType<typeof createAction> {
-  const sqlite = h.server.deps.sqlite;
+  const sqlite = h.server.sqlite!;
   sqlite.exec(`CREATE TRIGGER refuse_write ${when} BEGIN SELECT RAISE(ABORT, 'refused by the database'); END`);
   try {
     return await createAction(key);
@@ -42,23 +42,23 @@ async function createActionRefused(key: string, when: string): ReturnType<typeof
 }
 
 const actionsWithKey = (key: string) =>
-  (h.server.deps.sqlite.prepare('SELECT count(*) AS n FROM marketing_actions WHERE key = ?').get(key) as { n: number }).n;
+  (h.server.sqlite!.prepare('SELECT count(*) AS n FROM marketing_actions WHERE key = ?').get(key) as { n: number }).n;
 const auditRows = (action: string) =>
-  h.server.deps.sqlite.prepare('SELECT object_id AS objectId, outcome FROM audit_log WHERE action = ? ORDER BY id').all(action) as Array<{
+  h.server.sqlite!.prepare('SELECT object_id AS objectId, outcome FROM audit_log WHERE action = ? ORDER BY id').all(action) as Array<{
     objectId: string | null;
     outcome: string;
   }>;
 
 describe('audit rows commit with the change they record', () => {
   it('a successful mutation commits its change and its audit row in one transaction', async () => {
-    const file = h.config.database.file;
+    const file = h.server.sqlite!.name;
     // The checkpointer runs meanwhile. A reader whose snapshot predates the last commit keeps that commit from being
     // copied into the database, so the WAL cannot restart and its commit frames can be counted across the mutation.
     const reader = new Sqlite(file, { readonly: true });
     try {
       reader.exec('BEGIN');
       reader.prepare('SELECT count(*) FROM audit_log').get();
-      h.server.deps.sqlite.pragma('user_version = 1');
+      h.server.sqlite!.pragma('user_version = 1');
       const before = walCommits(file);
       const created = await createAction('together');
       expect(created.typename).toBe('CreateMarketingActionSuccess');

@@ -6,7 +6,7 @@ describe('configuration from the environment', () => {
   it('has documented defaults', () => {
     const config = loadConfig({});
     expect(config.port).toBe(4000);
-    expect(config.database.file).toBe(path.resolve('data/wcs.sqlite'));
+    expect(config.database).toMatchObject({ kind: 'sqlite', file: path.resolve('data/wcs.sqlite') });
     expect(config.meta.apiVersion).toBe('v25.0');
     expect(config.meta.graphUrl).toBeUndefined(); // outside production: the in-process simulator
     expect(config.publicUrl).toBe('http://localhost:4000');

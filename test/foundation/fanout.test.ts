@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(async () => h?.stop());
 
 function listeners(harness: Harness): number {
-  const sandboxes = harness.server.deps.sqlite.prepare('SELECT id FROM sandboxes').all() as { id: string }[];
+  const sandboxes = harness.server.sqlite!.prepare('SELECT id FROM sandboxes').all() as { id: string }[];
   return sandboxes.reduce((sum, s) => sum + harness.server.deps.pubsub.listenerCount(s.id, 'audit:entry-added'), 0);
 }
 

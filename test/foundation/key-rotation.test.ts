@@ -60,7 +60,7 @@ describe('wcs secrets rotate on a database with real secrets', () => {
     expect(res.stdout).not.toContain(newKey); // the data-folder key stays in its file
 
     h = await startHarness({ metaUrl: sim.baseUrl, dataDir });
-    const stored = h.server.deps.sqlite.prepare('SELECT api_token_enc AS v FROM whatsapp_api_credentials').get() as { v: string };
+    const stored = h.server.sqlite!.prepare('SELECT api_token_enc AS v FROM whatsapp_api_credentials').get() as { v: string };
     expect(stored.v.split('.')[1]).toBe(keyId(Buffer.from(newKey, 'base64')));
     const tested = await gql(h, TEST, { id });
     expect(tested.data.testWhatsAppApiCredential).toEqual({ __typename: 'TestWhatsAppApiCredentialSuccess', data: { passed: true } });

@@ -53,7 +53,7 @@ describe('NODE_ENV=production', () => {
   it('never bootstraps an organization or key', () => {
     expect(server.bootstrapKey).toBeUndefined();
     expect(server.simulator).toBeUndefined();
-    const orgs = server.deps.sqlite.prepare('SELECT name FROM organizations').all();
+    const orgs = server.sqlite!.prepare('SELECT name FROM organizations').all();
     expect(orgs).toEqual([{ name: 'acme' }]);
   });
 

@@ -76,7 +76,7 @@ beforeAll(async () => {
     });
   }
   // Count at the driver: every execution of a prepared statement on any connection of this process.
-  const proto = Object.getPrototypeOf(deps.sqlite.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
+  const proto = Object.getPrototypeOf(h.server.sqlite!.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
   for (const method of ['get', 'all', 'run', 'iterate']) {
     const original = proto[method]!;
     proto[method] = function (this: unknown, ...args: unknown[]) {
@@ -169,7 +169,7 @@ describe('API key last-used time', () => {
     await viewer(); // first use: last-used is written (after the response)
     await new Promise((r) => setTimeout(r, 50));
     const lastUsed = () =>
-      h.server.deps.sqlite
+      h.server.sqlite!
         .prepare('SELECT last_used_at AS at FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at DESC LIMIT 1')
         .get() as { at: number | null };
     const first = lastUsed().at;

@@ -122,7 +122,7 @@ describe('subscriptions over SSE', () => {
 /** Waits until the server has registered n audit listeners for the sandbox (the subscription is live). */
 async function waitForListener(harness: Harness, n = 1): Promise<void> {
   const deadline = Date.now() + 5_000;
-  const sandboxes = harness.server.deps.sqlite.prepare('SELECT id FROM sandboxes').all() as { id: string }[];
+  const sandboxes = harness.server.sqlite!.prepare('SELECT id FROM sandboxes').all() as { id: string }[];
   while (Date.now() < deadline) {
     const total = sandboxes.reduce((sum, s) => sum + harness.server.deps.pubsub.listenerCount(s.id, 'audit:entry-added'), 0);
     if (total >= n) return;

@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../../src/core/config.js';
 import { startServer, type RunningServer } from '../../src/service/server.js';
 import * as tenancy from '../../src/platform/tenancy/service.js';
 import { WHATSAPP_ENTITLEMENT } from '../../src/core/entitlements.js';
+import { createFreshPgDatabase, LOCAL_PG_ADMIN_URL, type FreshPgDatabase } from '../../src/platform/pg/fresh-database.js';
 
 /**
  * The real service on an ephemeral port with a real SQLite file in a temp folder.
@@ -59,11 +60,36 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-const envFor = (dataDir: string, options: HarnessOptions): Record<string, string> => ({
+/**
+ * WCS_TEST_BACKEND=pg runs every harness on PostgreSQL: a fresh database per data folder (a restart test that reuses
+ * its folder reuses its database), dropped when the test process exits. Default: a SQLite file in the folder.
+ */
+export const TEST_BACKEND: 'sqlite' | 'pg' = process.env.WCS_TEST_BACKEND === 'pg' ? 'pg' : 'sqlite';
+const pgDatabases = new Map<string, FreshPgDatabase>();
+
+async function databaseUrlFor(dataDir: string): Promise<string> {
+  if (TEST_BACKEND === 'sqlite') return `file:${path.join(dataDir, 'wcs.sqlite')}`;
+  let fresh = pgDatabases.get(dataDir);
+  if (!fresh) {
+    fresh = await createFreshPgDatabase(process.env.WCS_TEST_PG_URL || LOCAL_PG_ADMIN_URL, 'wcs_h');
+    pgDatabases.set(dataDir, fresh);
+  }
+  return fresh.url;
+}
+
+/** Drops the PostgreSQL databases this test file made (vitest's teardown calls it; see test/setup). */
+export async function dropTestDatabases(): Promise<void> {
+  const all = [...pgDatabases.values()];
+  pgDatabases.clear();
+  await Promise.allSettled(all.map((d) => d.drop()));
+}
+
+const envFor = (dataDir: string, databaseUrl: string, options: HarnessOptions): Record<string, string> => ({
   NODE_ENV: 'test',
   PORT: '0',
   HOST: '127.0.0.1',
-  DATABASE_URL: `file:${path.join(dataDir, 'wcs.sqlite')}`,
+  DATABASE_URL: databaseUrl,
+  DATA_DIR: dataDir,
   LOG_LEVEL: 'debug',
   LOG_PRETTY: 'false',
   JOB_POLL_INTERVAL_MS: '50',
@@ -89,7 +115,7 @@ function newDataDir(): string {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dataDir = options.dataDir ?? newDataDir();
-  const config = loadConfig(envFor(dataDir, options));
+  const config = loadConfig(envFor(dataDir, await databaseUrlFor(dataDir), options));
   const logs = new LogCapture();
   const server = await startServer({ config, logDestination: logs, startJobs: options.startJobs });
   const created = new Set<string>();

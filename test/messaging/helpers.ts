@@ -75,9 +75,9 @@ export function status(wamid: string, value: string, overrides: Partial<StatusIn
 
 /** Rows straight from the database (assertions on what was stored, e.g. that nothing else was). */
 export function rows<T = Record<string, unknown>>(h: Harness, sql: string, ...params: unknown[]): T[] {
-  return h.server.deps.sqlite.prepare(sql).all(...params) as T[];
+  return h.server.sqlite!.prepare(sql).all(...params) as T[];
 }
 
 export function count(h: Harness, sql: string, ...params: unknown[]): number {
-  return (h.server.deps.sqlite.prepare(sql).get(...params) as { n: number }).n;
+  return (h.server.sqlite!.prepare(sql).get(...params) as { n: number }).n;
 }

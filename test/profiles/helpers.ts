@@ -100,5 +100,5 @@ export async function readProfile(h: Harness, id: string, key?: string) {
 
 /** Every stored profile row of the database, for "nothing changed" assertions. */
 export function profileRows(h: Harness): unknown[] {
-  return h.server.deps.sqlite.prepare('SELECT * FROM profiles ORDER BY id').all();
+  return h.server.sqlite!.prepare('SELECT * FROM profiles ORDER BY id').all();
 }

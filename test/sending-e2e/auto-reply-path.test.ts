@@ -30,7 +30,7 @@ describe('auto-replies take the campaign send path', () => {
   const w = useWorld(replyWorld);
   const bucket = async () => {
     const deps = w.h.server.deps;
-    const row = deps.sqlite.prepare('SELECT sandbox_id FROM whatsapp_api_credentials WHERE id = ?').get(rawId(w.credentialId)) as {
+    const row = w.h.server.sqlite!.prepare('SELECT sandbox_id FROM whatsapp_api_credentials WHERE id = ?').get(rawId(w.credentialId)) as {
       sandbox_id: string;
     };
     return (await deps.state.sends.pacerFor((await getCredential(deps, row.sandbox_id, rawId(w.credentialId)))!)).bucket;

@@ -281,11 +281,11 @@ export async function upsertProfile(h: Harness, id: string, attributes: Record<s
 
 /** Many profiles at once, straight into the database (setting up a big batch through GraphQL would take longer than the batch). */
 export function insertProfiles(h: Harness, sandboxId: string, profiles: Array<{ id: string; attributes: Record<string, unknown> }>): void {
-  const insert = h.server.deps.sqlite.prepare(
+  const insert = h.server.sqlite!.prepare(
     'INSERT INTO profiles (id, sandbox_id, profile_id, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const now = Date.now();
-  h.server.deps.sqlite.transaction(() => {
+  h.server.sqlite!.transaction(() => {
     profiles.forEach((p, i) =>
       insert.run(`PROFILE${String(i).padStart(20, '0')}${p.id}`, sandboxId, p.id, JSON.stringify(p.attributes), now, now),
     );

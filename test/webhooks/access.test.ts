@@ -69,8 +69,8 @@ function everyMutation(webhookId: string, deliveryId: string, credentialId: stri
 
 function rowsOf(): unknown {
   return {
-    webhooks: h.server.deps.sqlite.prepare('SELECT * FROM whatsapp_webhooks ORDER BY id').all(),
-    deliveries: h.server.deps.sqlite.prepare('SELECT id, outcome, attempts FROM webhook_deliveries ORDER BY id').all(),
+    webhooks: h.server.sqlite!.prepare('SELECT * FROM whatsapp_webhooks ORDER BY id').all(),
+    deliveries: h.server.sqlite!.prepare('SELECT id, outcome, attempts FROM webhook_deliveries ORDER BY id').all(),
   };
 }
 

@@ -77,14 +77,14 @@ async function account(h: Harness, id: string) {
 /** Every webhook delivery processed (the simulator waits for our 200; processing follows). */
 async function settled(h: Harness): Promise<void> {
   await waitUntil(
-    () => (h.server.deps.sqlite.prepare("SELECT count(*) FROM webhook_deliveries WHERE outcome = 'PENDING'").pluck().get() as number) === 0,
+    () => (h.server.sqlite!.prepare("SELECT count(*) FROM webhook_deliveries WHERE outcome = 'PENDING'").pluck().get() as number) === 0,
     10_000,
     'deliveries processed',
   );
 }
 
 function lastDetail(h: Harness): string {
-  return h.server.deps.sqlite.prepare('SELECT detail FROM webhook_deliveries ORDER BY id DESC LIMIT 1').pluck().get() as string;
+  return h.server.sqlite!.prepare('SELECT detail FROM webhook_deliveries ORDER BY id DESC LIMIT 1').pluck().get() as string;
 }
 
 const text = (configId: string) => ({ channelConfigurationId: configId, phoneNumber: '+16505550123', text: 'Hello' });
@@ -121,7 +121,7 @@ describe('account_update', () => {
     await sim.sim.sendInboundText({ phoneNumberId: IDS.phone.acmeGreen, from: { waId: '16505550777' }, text: 'hi' });
     await settled(h);
     await h.server.deps.jobs.idle();
-    const reply = h.server.deps.sqlite
+    const reply = h.server.sqlite!
       .prepare("SELECT status, status_reason FROM whatsapp_messages WHERE direction = 'OUTBOUND' AND to_number = '+16505550777'")
       .get() as { status: string; status_reason: string } | undefined;
     expect(reply).toMatchObject({ status: 'FAILED', status_reason: expect.stringContaining('DISABLED_UPDATE') });
@@ -243,7 +243,7 @@ describe('account_update', () => {
     await settled(h);
     expect(lastDetail(h)).toContain('quarantined');
     expect((await account(h, credentialId)).status).toBe('ACTIVE');
-    const outcome = h.server.deps.sqlite.prepare('SELECT outcome FROM webhook_deliveries ORDER BY id DESC LIMIT 1').pluck().get();
+    const outcome = h.server.sqlite!.prepare('SELECT outcome FROM webhook_deliveries ORDER BY id DESC LIMIT 1').pluck().get();
     expect(outcome).toBe('QUARANTINED');
   });
 });

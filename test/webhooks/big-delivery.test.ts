@@ -25,9 +25,9 @@ function manyStatuses(ref: NumberRef, n: number, tag: string) {
   );
 }
 
-const count = (h: Harness, sql: string): number => h.server.deps.sqlite.prepare(sql).pluck().get() as number;
+const count = (h: Harness, sql: string): number => h.server.sqlite!.prepare(sql).pluck().get() as number;
 const outcomes = (h: Harness): string[] =>
-  h.server.deps.sqlite.prepare('SELECT outcome FROM webhook_deliveries ORDER BY id').pluck().all() as string[];
+  h.server.sqlite!.prepare('SELECT outcome FROM webhook_deliveries ORDER BY id').pluck().all() as string[];
 
 describe('a big webhook delivery', () => {
   it('lets other requests through while its 5,000 statuses are applied', async () => {
@@ -71,7 +71,7 @@ describe('a big webhook delivery', () => {
     const settled = await settledDeliveries(h, webhook.id, 2, 60_000);
     expect(settled.map((d) => d.outcome)).toEqual(['PROCESSED', 'PROCESSED']);
     expect((await h.gql(ConsentDoc, { phoneNumber: `+${waId}` })).data!.consent.status).toBe('OPTED_IN');
-    const order = h.server.deps.sqlite.prepare("SELECT text FROM whatsapp_messages WHERE direction = 'INBOUND' ORDER BY id").pluck().all();
+    const order = h.server.sqlite!.prepare("SELECT text FROM whatsapp_messages WHERE direction = 'INBOUND' ORDER BY id").pluck().all();
     expect(order).toEqual(['STOP', 'START']);
   });
 

@@ -19,13 +19,13 @@ interface Row {
 }
 
 function rows(h: Harness): Row[] {
-  return h.server.deps.sqlite
+  return h.server.sqlite!
     .prepare('SELECT outcome, changes, attempts, processed_at IS NOT NULL AS processed FROM webhook_deliveries ORDER BY id')
     .all() as Row[];
 }
 
 const drainJobs = (h: Harness): number =>
-  h.server.deps.sqlite.prepare('SELECT count(*) FROM jobs WHERE kind = ?').pluck().get(DRAIN_JOB) as number;
+  h.server.sqlite!.prepare('SELECT count(*) FROM jobs WHERE kind = ?').pluck().get(DRAIN_JOB) as number;
 
 describe('identical redeliveries are decided when they are stored', () => {
   it('copies of a PENDING delivery are DUPLICATE at once, need no drain, and take its change count once it is processed', async () => {

@@ -13,7 +13,7 @@ describe('webhook inbox durability', () => {
     // Meta retries non-200 answers; the simulator too (a short schedule here).
     await sim.sim.configureWebhook({ callbackUrl: url, verifyToken: webhook.verifyToken, maxAttempts: 10, retryDelayMs: 100 });
 
-    h.server.deps.sqlite.pragma('query_only = ON'); // every write now fails
+    h.server.sqlite!.pragma('query_only = ON'); // every write now fails
     const waId = '16505550909';
     const pending = sim.sim.sendInboundText({ phoneNumberId: IDS.phone.acmeGreen, from: { waId }, text: 'STOP' });
     await waitUntil(
@@ -22,7 +22,7 @@ describe('webhook inbox durability', () => {
       'a refused attempt',
     );
     expect(countRows(h, 'webhook_deliveries')).toBe(0);
-    h.server.deps.sqlite.pragma('query_only = OFF');
+    h.server.sqlite!.pragma('query_only = OFF');
 
     const result = await pending;
     expect(result.delivery.status).toBe(200);

@@ -309,7 +309,7 @@ export async function settledDeliveries(
 }
 
 export function countRows(h: Harness, table: string): number {
-  return h.server.deps.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+  return h.server.sqlite!.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
 }
 
 /** A raw POST to the callback URL, as Meta (or an attacker) would send it. */

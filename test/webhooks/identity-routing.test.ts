@@ -68,7 +68,7 @@ describe('identity changes', () => {
     expect(moved.history[0]).toMatchObject({ status: 'OPTED_OUT', source: 'NUMBER_CHANGE' });
     const byId = await h.gql(ByUserIdDoc, { userId: 'US.200000000000000002' });
     expect(byId.data!.consentByUserId).toMatchObject({ status: 'OPTED_OUT', phoneNumber: '+16505558002' });
-    const events = h.server.deps.sqlite.prepare("SELECT detail FROM tracking_events WHERE type = 'SYSTEM'").pluck().all() as string[];
+    const events = h.server.sqlite!.prepare("SELECT detail FROM tracking_events WHERE type = 'SYSTEM'").pluck().all() as string[];
     expect(events).toHaveLength(1);
     expect(JSON.parse(events[0]!)).toMatchObject({ systemType: 'user_changed_number', previousPhoneNumber: '+16505558001' });
   });
@@ -112,7 +112,7 @@ describe('one Meta app, several numbers', () => {
     const waId = '16505558020';
     const r = await sim.sim.sendInboundText({ phoneNumberId: IDS.phone.acmeYellowHigh, from: { waId }, text: 'hello' });
     await settle(h, webhook.id, 1);
-    const row = h.server.deps.sqlite.prepare('SELECT credential_id FROM whatsapp_messages WHERE wamid = ?').get(r.wamid) as {
+    const row = h.server.sqlite!.prepare('SELECT credential_id FROM whatsapp_messages WHERE wamid = ?').get(r.wamid) as {
       credential_id: string;
     };
     expect(row.credential_id).toBe(second);

@@ -41,7 +41,7 @@ async function inboundMessages(h: Harness) {
 }
 
 const countEvents = (h: Harness, type: string) =>
-  h.server.deps.sqlite.prepare('SELECT count(*) FROM tracking_events WHERE type = ?').pluck().get(type) as number;
+  h.server.sqlite!.prepare('SELECT count(*) FROM tracking_events WHERE type = ?').pluck().get(type) as number;
 
 async function settle(h: Harness, webhookId: string, n: number) {
   await settledDeliveries(h, webhookId, n);

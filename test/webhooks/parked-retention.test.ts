@@ -17,7 +17,8 @@ describe('parked statuses retention', () => {
     const green = sim.sim.numberRef(IDS.phone.acmeGreen);
     expect((await sim.sim.emitPayload(statusPayload(green, [{ wamid: 'wamid.other-app-1', status: 'delivered' }]))).status).toBe(200);
     await settledDeliveries(h, webhook.id, 1);
-    const { sqlite, config, jobs, db } = h.server.deps;
+    const { config, jobs, db } = h.server.deps;
+    const sqlite = h.server.sqlite!;
     const parked = () => sqlite.prepare('SELECT wamid FROM pending_statuses ORDER BY wamid').pluck().all();
     expect(parked()).toEqual(['wamid.other-app-1']);
 

@@ -11,7 +11,7 @@ afterEach(cleanup);
 describe('a delivery whose processing fails', () => {
   it('is rolled back alone, retried by its own job, and applied once when the cause is gone', async () => {
     const { sim, h, webhook } = await connectedWorld();
-    const sqlite = h.server.deps.sqlite;
+    const sqlite = h.server.sqlite!;
     // A fault in the database itself (not in the code): storing this one user's inbound message fails.
     sqlite.exec(
       `CREATE TEMP TRIGGER poison BEFORE INSERT ON whatsapp_messages

@@ -130,7 +130,7 @@ describe('webhook processing', () => {
     const ws = connectWs(h.wsUrl, h.adminKey);
     onCleanup(() => ws.dispose());
     const sub = ws.subscribe(QualitySubDoc, { credentialId });
-    const sandboxId = h.server.deps.sqlite.prepare('SELECT sandbox_id FROM whatsapp_webhooks').pluck().get() as string;
+    const sandboxId = h.server.sqlite!.prepare('SELECT sandbox_id FROM whatsapp_webhooks').pluck().get() as string;
     await waitUntil(() => h.server.deps.pubsub.listenerCount(sandboxId, 'credential:quality-changed') > 0, 5_000, 'subscribed');
 
     sim.sim.setPhoneNumber(IDS.phone.acmeGreen, { qualityRating: 'RED', messagingLimitTier: 'TIER_250' });

@@ -34,7 +34,7 @@ describe('webhook inbox across restarts', () => {
     const waId = '16505550707';
     const r = await sim.sim.sendInboundText({ phoneNumberId: IDS.phone.acmeGreen, from: { waId }, text: 'STOP' });
     expect(r.delivery.status).toBe(200);
-    const stored = paused.server.deps.sqlite.prepare('SELECT outcome, length(body) AS bytes FROM webhook_deliveries').all();
+    const stored = paused.server.sqlite!.prepare('SELECT outcome, length(body) AS bytes FROM webhook_deliveries').all();
     expect(stored).toEqual([{ outcome: 'PENDING', bytes: r.delivery.rawBody.length }]);
     await paused.stop();
     expect(repliesTo(sim, waId)).toEqual([]);
@@ -46,7 +46,7 @@ describe('webhook inbox across restarts', () => {
     await waitUntil(() => repliesTo(sim, waId).length === 1, 10_000, 'reply after restart');
     await restarted.server.deps.jobs.idle();
     expect(repliesTo(sim, waId)).toEqual(['You are unsubscribed. Reply START to come back.']);
-    const consent = restarted.server.deps.sqlite.prepare('SELECT consent_status FROM whatsapp_contacts WHERE wa_id = ?').pluck().get(waId);
+    const consent = restarted.server.sqlite!.prepare('SELECT consent_status FROM whatsapp_contacts WHERE wa_id = ?').pluck().get(waId);
     expect(consent).toBe('OPTED_OUT');
   });
 });

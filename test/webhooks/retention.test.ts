@@ -17,7 +17,8 @@ describe('webhook delivery retention', () => {
     await settledDeliveries(h, webhook.id, 1);
 
     // Two deliveries from 20 days ago, one processed and one still pending (as left by an outage).
-    const { sqlite, config } = h.server.deps;
+    const { config } = h.server.deps;
+    const sqlite = h.server.sqlite!;
     const template = sqlite.prepare('SELECT * FROM webhook_deliveries LIMIT 1').get() as Record<string, unknown>;
     const old = Date.now() - 20 * 24 * 3600_000;
     const insert = (id: string, outcome: string) =>

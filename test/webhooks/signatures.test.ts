@@ -73,7 +73,7 @@ describe('webhook signatures', () => {
     for (const [what, payload] of forgeries) expect((await postRaw(url, payload, headers)).status, what).toBe(401);
     // The exact redelivery is accepted and stored as a copy of the first, with the same digest.
     expect((await postRaw(url, body, headers)).status).toBe(200);
-    const stored = h.server.deps.sqlite.prepare('SELECT body, body_sha256 AS sha FROM webhook_deliveries ORDER BY id').all() as Array<{
+    const stored = h.server.sqlite!.prepare('SELECT body, body_sha256 AS sha FROM webhook_deliveries ORDER BY id').all() as Array<{
       body: Buffer;
       sha: string;
     }>;

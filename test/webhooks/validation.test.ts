@@ -33,7 +33,7 @@ beforeAll(async () => {
 afterAll(cleanup);
 
 function webhookRows(): unknown[] {
-  return h.server.deps.sqlite.prepare('SELECT * FROM whatsapp_webhooks ORDER BY id').all();
+  return h.server.sqlite!.prepare('SELECT * FROM whatsapp_webhooks ORDER BY id').all();
 }
 
 const rules = (...r: RuleInput[]): RuleInput[] => r;
@@ -151,7 +151,7 @@ describe('createWhatsAppWebhook validation', () => {
     const failedId = (failed.data!.createWhatsAppApiCredential as { data: { id: string } }).data.id;
     await waitUntil(
       () =>
-        h.server.deps.sqlite.prepare('SELECT status FROM whatsapp_api_credentials WHERE id = ?').pluck().get(rawId(failedId)) === 'FAILED',
+        h.server.sqlite!.prepare('SELECT status FROM whatsapp_api_credentials WHERE id = ?').pluck().get(rawId(failedId)) === 'FAILED',
       10_000,
       'credential FAILED',
     );

@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PgTx } from './transaction.js';
 
@@ -6,7 +7,7 @@ import type { PgTx } from './transaction.js';
  * transaction of it. Stores query the tables they import (no relational schema, no `db.query`), so the schema is empty.
  * The `backend` tag (not `dialect`: drizzle keeps its own dialect object under that name) lets dialect-neutral code (platform/db.ts) pick the store and the transaction of a handle.
  */
-export type PgRootDb = NodePgDatabase<Record<string, never>> & { readonly backend: 'pg'; readonly role: 'root' };
+export type PgRootDb = NodePgDatabase<Record<string, never>> & { readonly backend: 'pg'; readonly role: 'root'; readonly $client: Pool };
 export type PgTxDb = PgTx<Record<string, never>> & { readonly backend: 'pg'; readonly role: 'tx' };
 export type PgDbOrTx = PgRootDb | PgTxDb;
 
