@@ -19,7 +19,7 @@ export interface RotateOptions {
    * Runs inside the rotation's transaction, after every value moved, with the key usage read there: if it throws,
    * the transaction rolls back and nothing moved (the CLI refuses to retire a key some value still uses).
    */
-  verify?: (usage: SecretKeyUsage) => void;
+  verify?: (usage: SecretKeyUsage) => Promise<void> | void;
 }
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
@@ -100,7 +100,7 @@ export async function rotateSecrets(
         count += 1;
       }
     }
-    if (options.verify) options.verify(await usageIn(tx, columns));
+    if (options.verify) await options.verify(await usageIn(tx, columns));
     return count;
   });
 }
