@@ -113,6 +113,7 @@ async function withDatabase<T>(config: Config, fn: (db: Db) => Promise<T> | T): 
       db.close();
     }
   }
+  // Loaded only for PostgreSQL: the pg driver stays out of an SQLite command's start.
   const [{ openPg }, { migratePg }] = await Promise.all([import('../platform/pg/database.js'), import('../platform/pg/migrate.js')]);
   const pgdb = await openPg(setting.url, { schema: {}, poolSize: 2, applicationName: 'wcs-cli' });
   try {

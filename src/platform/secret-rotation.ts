@@ -1,8 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { inTransaction, type DbOrTx, type Tx } from './db.js';
-import type { PgTxDb } from './pg/handle.js';
 import type { SecretBox } from './secrets.js';
-import type { SqliteTx } from './sqlite.js';
 
 /** A column holding SecretBox values; its AAD is { table, column, rowId }. */
 export interface SecretColumn {
@@ -34,23 +32,19 @@ function checkColumns(columns: SecretColumn[]): void {
 /** The non-null values of one column, with their row ids, read in the transaction. */
 async function readColumn(tx: Tx, c: SecretColumn): Promise<Array<{ id: string; value: string }>> {
   const text = `SELECT "${c.idColumn}" AS id, "${c.column}" AS value FROM "${c.table}" WHERE "${c.column}" IS NOT NULL`;
-  if (tx.backend === 'sqlite') return sqliteOf(tx).prepare(text).all() as Array<{ id: string; value: string }>;
-  const { rows } = await (tx as PgTxDb).execute<{ id: string; value: string }>(sql.raw(text));
+  if (tx.backend === 'sqlite') return tx.gate.sqlite.prepare(text).all() as Array<{ id: string; value: string }>;
+  const { rows } = await tx.execute<{ id: string; value: string }>(sql.raw(text));
   return rows;
 }
 
 async function writeValue(tx: Tx, c: SecretColumn, id: string, value: string): Promise<void> {
   if (tx.backend === 'sqlite') {
-    sqliteOf(tx).prepare(`UPDATE "${c.table}" SET "${c.column}" = ? WHERE "${c.idColumn}" = ?`).run(value, id);
+    tx.gate.sqlite.prepare(`UPDATE "${c.table}" SET "${c.column}" = ? WHERE "${c.idColumn}" = ?`).run(value, id);
     return;
   }
-  await (tx as PgTxDb).execute(
+  await tx.execute(
     sql`UPDATE ${sql.identifier(c.table)} SET ${sql.identifier(c.column)} = ${value} WHERE ${sql.identifier(c.idColumn)} = ${id}`,
   );
-}
-
-function sqliteOf(tx: SqliteTx) {
-  return tx.gate.sqlite;
 }
 
 /**
@@ -63,7 +57,7 @@ async function lockSecretTables(tx: Tx, columns: SecretColumn[]): Promise<void> 
   if (tx.backend === 'sqlite') return;
   const tables = [...new Set(columns.map((c) => c.table))].sort();
   if (!tables.length) return;
-  await (tx as PgTxDb).execute(sql.raw(`LOCK TABLE ${tables.map((t) => `"${t}"`).join(', ')} IN SHARE ROW EXCLUSIVE MODE`));
+  await tx.execute(sql.raw(`LOCK TABLE ${tables.map((t) => `"${t}"`).join(', ')} IN SHARE ROW EXCLUSIVE MODE`));
 }
 
 async function usageIn(tx: Tx, columns: SecretColumn[]): Promise<SecretKeyUsage> {
