@@ -4,9 +4,10 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import { ConfigError, loadConfig, type Config } from '../core/config.js';
-import { openDatabase, type Database } from '../platform/db.js';
+import { openDatabase, type Db } from '../platform/db.js';
 import { ConflictError, DomainError } from '../platform/errors.js';
-import { rotateSecrets, secretKeyUsage } from '../platform/secret-rotation.js';
+import type { PgRootDb } from '../platform/pg/handle.js';
+import { rotateSecrets } from '../platform/secret-rotation.js';
 import { DEV_KEY_FILE, NEXT_KEY_FILE, SecretBox, generateKey, keyId, loadSecretBox } from '../platform/secrets.js';
 import * as tenancy from '../platform/tenancy/service.js';
 import { SECRET_COLUMNS } from '../service/secret-columns.js';
@@ -94,12 +95,33 @@ async function readScenario(file: string) {
   }
 }
 
-async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T> | T): Promise<T> {
-  const db = openDatabase(config.database.file);
+/** Where the data lives, as config.database gives it (SQLite file or PostgreSQL URL). */
+type DatabaseSetting = { kind: 'sqlite'; file: string; dataDir: string } | { kind: 'postgres'; url: string; dataDir: string };
+
+/**
+ * Opens the configured backend as the neutral handle the services take, migrated as the service would be, runs fn,
+ * and closes it. PostgreSQL errors (PgDatabaseError) name the server by host, port and database, never the password.
+ */
+async function withDatabase<T>(config: Config, fn: (db: Db) => Promise<T> | T): Promise<T> {
+  // Widened by hand: config.ts may still describe SQLite only; this compiles against either.
+  const setting = config.database as DatabaseSetting;
+  if (setting.kind === 'sqlite') {
+    const db = openDatabase(setting.file);
+    try {
+      return await fn(db.db);
+    } finally {
+      db.close();
+    }
+  }
+  // Loaded only for PostgreSQL: the pg driver stays out of an SQLite command's start.
+  const [{ openPg }, { migratePg }] = await Promise.all([import('../platform/pg/database.js'), import('../platform/pg/migrate.js')]);
+  const pgdb = await openPg(setting.url, { schema: {}, poolSize: 2, applicationName: 'wcs-cli' });
   try {
-    return await fn(db);
+    // The advisory lock in migratePg makes this safe while instances run: it waits for theirs, then finds nothing to do.
+    await migratePg(pgdb.pool);
+    return await fn(Object.assign(pgdb.db, { backend: 'pg' as const, role: 'root' as const }) as PgRootDb);
   } finally {
-    db.close();
+    await pgdb.close();
   }
 }
 
@@ -158,14 +180,14 @@ async function run(argv: string[], io: Out, env: Env | undefined): Promise<numbe
   if (group === 'org' && sub === 'create') {
     const { values, positionals } = parse(rest, { entitlement: { type: 'string', multiple: true } }, 1);
     const org = await withDatabase(config, (db) =>
-      tenancy.createOrganization(db.db, positionals[0]!, (values.entitlement as string[] | undefined) ?? []),
+      tenancy.createOrganization(db, positionals[0]!, (values.entitlement as string[] | undefined) ?? []),
     );
     io.err(`created organization ${org.name}${org.entitlements.length ? ` entitled ${org.entitlements.join(', ')}` : ''}`);
     return 0;
   }
   if (group === 'org' && sub === 'entitle') {
     const { positionals } = parse(rest, {}, 2);
-    const org = await withDatabase(config, (db) => tenancy.entitleOrganization(db.db, positionals[0]!, positionals[1]!));
+    const org = await withDatabase(config, (db) => tenancy.entitleOrganization(db, positionals[0]!, positionals[1]!));
     io.err(`organization ${org.name} entitlements: ${org.entitlements.join(', ')}`);
     return 0;
   }
@@ -180,7 +202,7 @@ async function run(argv: string[], io: Out, env: Env | undefined): Promise<numbe
     const role = String(values.role).toUpperCase();
     if (role !== 'ADMIN' && role !== 'VIEWER') throw new UsageError('--role must be ADMIN or VIEWER');
     const created = await withDatabase(config, (db) =>
-      tenancy.createApiKey(db.db, {
+      tenancy.createApiKey(db, {
         organization: String(values.org),
         sandbox: String(values.sandbox),
         role,
@@ -193,7 +215,7 @@ async function run(argv: string[], io: Out, env: Env | undefined): Promise<numbe
   }
   if (group === 'api-key' && sub === 'list') {
     parse(rest, {}, 0);
-    const keys = await withDatabase(config, (db) => tenancy.listApiKeys(db.db));
+    const keys = await withDatabase(config, (db) => tenancy.listApiKeys(db));
     io.out(['PREFIX', 'ORGANIZATION', 'SANDBOX', 'ROLE', 'CREATED', 'LAST USED', 'REVOKED', 'LABEL'].join('\t'));
     for (const k of keys) {
       io.out(
@@ -213,7 +235,7 @@ async function run(argv: string[], io: Out, env: Env | undefined): Promise<numbe
   }
   if (group === 'api-key' && sub === 'revoke') {
     const { positionals } = parse(rest, {}, 1);
-    const key = await withDatabase(config, (db) => tenancy.revokeApiKey(db.db, positionals[0]!));
+    const key = await withDatabase(config, (db) => tenancy.revokeApiKey(db, positionals[0]!));
     io.err(`revoked ${key.prefix}`);
     return 0;
   }
@@ -242,15 +264,13 @@ async function rotate(config: Config, newKeyArg: string | undefined, io: Out): P
   // Write the new key before the data moves to it, so a crash in between loses nothing.
   if (fileMode && !leftover) fs.writeFileSync(nextFile, `${newKey}\n`, { mode: 0o600 });
   const count = await withDatabase(config, (db) =>
-    // The check that nothing still uses an old key is part of the rotation's transaction: if it fails, nothing moved.
-    db.sqlite
-      .transaction(() => {
-        const n = rotateSecrets(db.sqlite, SECRET_COLUMNS, current.box, next);
-        const stale = Object.keys(secretKeyUsage(db.sqlite, SECRET_COLUMNS)).filter((kid) => kid !== next.currentKid);
+    // The check that nothing still uses an old key runs inside the rotation's transaction: if it fails, nothing moved.
+    rotateSecrets(db, SECRET_COLUMNS, current.box, next, {
+      verify: (usage) => {
+        const stale = Object.keys(usage).filter((kid) => kid !== next.currentKid);
         if (stale.length) throw new Error(`secrets still use old keys ${stale.join(', ')}`);
-        return n;
-      })
-      .immediate(),
+      },
+    }),
   );
   if (fileMode) {
     fs.renameSync(nextFile, path.join(config.database.dataDir, DEV_KEY_FILE));

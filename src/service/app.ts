@@ -153,7 +153,7 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
       handle: (_req, res) => {
         void (async () => {
           try {
-            const problem = await databaseReadiness(deps.db);
+            const problem = await databaseReadiness(deps.db, { onError: (err) => logger.warn({ err }, 'readiness check failed') });
             if (problem) return sendJson(res, 503, { status: 'unavailable', reason: problem });
             // The SQLite file's disk; a PostgreSQL server watches its own.
             const storage = config.database.kind === 'sqlite' ? storageProblem(config.database.file, config.readyzMinFreeBytes) : null;

@@ -54,7 +54,7 @@ describe('secrets at rest (AES-256-GCM with key ids)', () => {
     expect(last4('short')).toBe('rt');
   });
 
-  it('rotation re-encrypts every stored secret; afterwards only the new key is needed', () => {
+  it('rotation re-encrypts every stored secret; afterwards only the new key is needed', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-rot-'));
     const db = openDatabase(path.join(dir, 'x.sqlite'), { migrate: false });
     db.sqlite.exec('CREATE TABLE vault (id TEXT PRIMARY KEY, secret_enc TEXT)');
@@ -65,8 +65,8 @@ describe('secrets at rest (AES-256-GCM with key ids)', () => {
       insert.run(`r${i}`, oldBox.encrypt(`value-${i}`, { table: 'vault', column: 'secret_enc', rowId: `r${i}` }));
     insert.run('empty', null);
     const newBox = SecretBox.fromBase64(generateKey());
-    expect(rotateSecrets(db.sqlite, columns, oldBox, newBox)).toBe(50);
-    expect(secretKeyUsage(db.sqlite, columns)).toEqual({ [newBox.currentKid]: 50 });
+    expect(await rotateSecrets(db.db, columns, oldBox, newBox)).toBe(50);
+    expect(await secretKeyUsage(db.db, columns)).toEqual({ [newBox.currentKid]: 50 });
     const rows = db.sqlite.prepare('SELECT id, secret_enc AS v FROM vault WHERE secret_enc IS NOT NULL').all() as {
       id: string;
       v: string;
