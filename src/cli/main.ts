@@ -6,7 +6,6 @@ type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import { ConfigError, loadConfig, type Config } from '../core/config.js';
 import { openDatabase, type Db } from '../platform/db.js';
 import { ConflictError, DomainError } from '../platform/errors.js';
-import type { PgRootDb } from '../platform/pg/handle.js';
 import { rotateSecrets } from '../platform/secret-rotation.js';
 import { DEV_KEY_FILE, NEXT_KEY_FILE, SecretBox, generateKey, keyId, loadSecretBox } from '../platform/secrets.js';
 import * as tenancy from '../platform/tenancy/service.js';
@@ -95,16 +94,12 @@ async function readScenario(file: string) {
   }
 }
 
-/** Where the data lives, as config.database gives it (SQLite file or PostgreSQL URL). */
-type DatabaseSetting = { kind: 'sqlite'; file: string; dataDir: string } | { kind: 'postgres'; url: string; dataDir: string };
-
 /**
  * Opens the configured backend as the neutral handle the services take, migrated as the service would be, runs fn,
  * and closes it. PostgreSQL errors (PgDatabaseError) name the server by host, port and database, never the password.
  */
 async function withDatabase<T>(config: Config, fn: (db: Db) => Promise<T> | T): Promise<T> {
-  // Widened by hand: config.ts may still describe SQLite only; this compiles against either.
-  const setting = config.database as DatabaseSetting;
+  const setting = config.database;
   if (setting.kind === 'sqlite') {
     const db = openDatabase(setting.file);
     try {
@@ -114,12 +109,11 @@ async function withDatabase<T>(config: Config, fn: (db: Db) => Promise<T> | T): 
     }
   }
   // Loaded only for PostgreSQL: the pg driver stays out of an SQLite command's start.
-  const [{ openPg }, { migratePg }] = await Promise.all([import('../platform/pg/database.js'), import('../platform/pg/migrate.js')]);
-  const pgdb = await openPg(setting.url, { schema: {}, poolSize: 2, applicationName: 'wcs-cli' });
+  // The advisory lock of the migration makes this safe while instances run: it waits for theirs, then finds nothing to do.
+  const { openServicePg } = await import('../platform/pg/open-service-db.js');
+  const pgdb = await openServicePg(setting.url, { poolSize: 2, applicationName: 'wcs-cli' });
   try {
-    // The advisory lock in migratePg makes this safe while instances run: it waits for theirs, then finds nothing to do.
-    await migratePg(pgdb.pool);
-    return await fn(Object.assign(pgdb.db, { backend: 'pg' as const, role: 'root' as const }) as PgRootDb);
+    return await fn(pgdb.db);
   } finally {
     await pgdb.close();
   }
