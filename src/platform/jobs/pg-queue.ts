@@ -120,10 +120,10 @@ export class PgQueueCore<S extends Record<string, unknown>> {
 
   /**
    * Ends a run: status and bookkeeping, only while the job is still running on the attempt that was leased.
-   * false when another runner took the lease over (or the job was cancelled): nothing was written.
+   * false when another runner took the lease over (or the job was cancelled): nothing was written. `now` (the
+   * update time) is the caller's when its patch holds times computed from it (a retry's run time).
    */
-  async finish(tx: Executor<S>, job: LeasedJob, patch: JobFinishPatch): Promise<boolean> {
-    const now = this.now();
+  async finish(tx: Executor<S>, job: LeasedJob, patch: JobFinishPatch, now: Date = this.now()): Promise<boolean> {
     const terminal = patch.status !== undefined && TERMINAL.has(patch.status);
     const rows = await tx
       .update(jobs)

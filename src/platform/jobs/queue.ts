@@ -300,7 +300,7 @@ export class JobQueue {
     const promise = (async () => {
       try {
         await registered.def.run(job.payload, ctx);
-        await this.storage.finish(job, { status: 'succeeded' });
+        await this.storage.finish(job, { status: 'succeeded' }, new Date());
         if (registered.def.every && this.started) await this.scheduleNext(registered.def, registered.def.every());
       } catch (err) {
         await this.fail(registered.def, job, err instanceof Error ? err : new Error(String(err)));
@@ -318,20 +318,21 @@ export class JobQueue {
 
   private async fail(def: JobDefinition<unknown>, job: JobRecord, error: Error): Promise<void> {
     const backoff = def.backoff ?? DEFAULT_BACKOFF;
-    const now = Date.now();
+    const at = new Date();
+    const now = at.getTime();
     const message = `${error.name}: ${error.message}`.slice(0, 2000);
     if (error instanceof TransientJobError) {
       const delay = Math.max(
         error.retryAfterMs ?? 0,
         fullJitterDelay(job.attempts - 1, backoff.baseMs, backoff.capMs, this.options.random),
       );
-      await this.storage.finish(job, { status: 'queued', runAt: new Date(now + delay), lastError: message });
+      await this.storage.finish(job, { status: 'queued', runAt: new Date(now + delay), lastError: message }, at);
       this.logger.info({ kind: job.kind, jobId: job.id, attempt: job.attempts, delayMs: delay, error: message }, 'job will retry');
       return;
     }
     const failures = job.failures + 1;
     if (error instanceof PermanentJobError || failures >= job.maxFailures) {
-      if (await this.storage.finish(job, { status: 'failed', failures, lastError: message })) {
+      if (await this.storage.finish(job, { status: 'failed', failures, lastError: message }, at)) {
         this.logger.warn({ kind: job.kind, jobId: job.id, failures, error: message }, 'job failed for good');
         if (def.every && this.started) await this.scheduleNext(def, def.every());
         await def.onExhausted?.(job.payload, error, { jobId: job.id, sandboxId: job.sandboxId });
@@ -339,7 +340,7 @@ export class JobQueue {
       return;
     }
     const delay = fullJitterDelay(failures - 1, backoff.baseMs, backoff.capMs, this.options.random);
-    await this.storage.finish(job, { status: 'queued', failures, runAt: new Date(now + delay), lastError: message });
+    await this.storage.finish(job, { status: 'queued', failures, runAt: new Date(now + delay), lastError: message }, at);
     this.logger.warn({ kind: job.kind, jobId: job.id, failures, delayMs: delay, error: message }, 'job failed; will retry');
   }
 

@@ -31,8 +31,8 @@ export class PgQueueStorage implements QueueStorage {
     return this.core.lease(limits);
   }
 
-  finish(job: JobRecord, patch: JobFinish): Promise<boolean> {
-    return this.core.finish(this.db, job, patch);
+  finish(job: JobRecord, patch: JobFinish, now: Date): Promise<boolean> {
+    return this.core.finish(this.db, job, patch, now);
   }
 
   async heartbeat(ids: readonly string[]): Promise<void> {

@@ -31,8 +31,8 @@ export class SqliteQueueStorage implements QueueStorage {
     });
   }
 
-  finish(job: JobRecord, patch: JobFinish): Promise<boolean> {
-    return this.db.gate.whenFree(() => finishJob(this.db, job, patch, new Date()));
+  finish(job: JobRecord, patch: JobFinish, now: Date): Promise<boolean> {
+    return this.db.gate.whenFree(() => finishJob(this.db, job, patch, now));
   }
 
   async heartbeat(ids: readonly string[]): Promise<void> {

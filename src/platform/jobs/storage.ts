@@ -18,8 +18,11 @@ export interface QueueStorage {
   enqueue(tx: DbOrTx, job: NewJob): Promise<boolean>;
   /** Leases up to each kind's limit of ready jobs for this owner, in one statement; in the order they were enqueued. */
   lease(limits: KindLimits): Promise<JobRecord[]>;
-  /** Ends a run, fenced by the attempt leased; false when another runner took the lease over. */
-  finish(job: JobRecord, patch: JobFinish): Promise<boolean>;
+  /**
+   * Ends a run, fenced by the attempt leased; false when another runner took the lease over. `now` is the update time:
+   * the one a retry's run time was computed from, so that run_at - updated_at is exactly the backoff.
+   */
+  finish(job: JobRecord, patch: JobFinish, now: Date): Promise<boolean>;
   /** Renews this owner's leases on these running jobs. */
   heartbeat(ids: readonly string[]): Promise<void>;
   /** Puts every job leased by another owner back in the queue, ready now (a sole instance at start). */
