@@ -8,7 +8,7 @@ import { createLogger } from '../../src/platform/logger.js';
 import { Metrics } from '../../src/platform/metrics.js';
 import { openPg, type PgDatabase } from '../../src/platform/pg/database.js';
 import { createFreshPgDatabase, type FreshPgDatabase } from '../../src/platform/pg/fresh-database.js';
-import type { PgRootDb } from '../../src/platform/pg/handle.js';
+import type { PgRootDb, PgTxDb } from '../../src/platform/pg/handle.js';
 import { migratePg } from '../../src/platform/pg/migrate.js';
 import { PG_ADMIN_URL, pg } from '../helpers/pg.js';
 
@@ -74,7 +74,7 @@ describe.skipIf(!pg.available)(pg.title('JobQueue on PostgreSQL'), () => {
     const never = queue.define<{ name: string }>({ kind: 'never', run: async (p) => void seen.push(p.name) });
     await queue.start();
     await inTransaction(root, async (tx) => {
-      await tx.execute(sql`INSERT INTO notes VALUES ('n1')`);
+      await (tx as PgTxDb).execute(sql`INSERT INTO notes VALUES ('n1')`);
       await queue.enqueue(tx, greet, { name: 'ada' });
       // The enqueue woke the loop, but the job is not committed: nothing may run it yet.
       await hold(150);
