@@ -1,28 +1,35 @@
-import type Sqlite from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db.js';
 import type { Metrics } from '../metrics.js';
+import type { PgRootDb } from '../pg/handle.js';
+import type { SqliteDb } from '../sqlite.js';
 
 /**
  * Queue depth and the age of the oldest due job, per kind, read from the jobs
  * table when Prometheus scrapes (the table is the queue: no counter can drift
  * from it, and every instance reports the same figures).
  */
-export function registerJobMetrics(metrics: Metrics, sqlite: Sqlite.Database, prefix = 'wcs_'): void {
-  const byKind = sqlite.prepare<[number, number]>(
-    `SELECT kind,
-            sum(status = 'queued') AS queued,
-            sum(status = 'queued' AND run_at <= ?) AS due,
-            sum(status = 'running') AS running,
-            min(CASE WHEN status = 'queued' AND run_at <= ? THEN run_at END) AS oldest_due
-       FROM jobs WHERE status IN ('queued', 'running') GROUP BY kind`,
-  );
-  type Row = { kind: string; queued: number; due: number; running: number; oldest_due: number | null };
-  let cached: { at: number; rows: Row[] } | undefined;
-  // One query per scrape, shared by the gauges below.
-  const rows = (): Row[] => {
-    const now = Date.now();
-    if (!cached || now - cached.at > 1_000) cached = { at: now, rows: byKind.all(now, now) as Row[] };
-    return cached.rows;
-  };
+
+interface KindFigures {
+  kind: string;
+  queued: number;
+  due: number;
+  running: number;
+  /** The run time (ms since epoch) of the oldest due job, or null when none is due. */
+  oldestDue: number | null;
+}
+
+interface FigureReader {
+  /** The figures at once, when the backend can read them synchronously now; otherwise undefined. */
+  now(at: number): KindFigures[] | undefined;
+  later(at: number): Promise<KindFigures[]>;
+}
+
+/** At most one query a second, shared by the four gauges of a scrape. */
+const FRESH_MS = 1_000;
+
+export function registerJobMetrics(metrics: Metrics, db: Db, prefix = 'wcs_'): void {
+  const rows = figuresOf(db.backend === 'sqlite' ? sqliteReader(db) : pgReader(db));
   metrics.gauge(`${prefix}jobs_queued`, 'Jobs waiting in the queue (due now or scheduled later), by kind.', ['kind'], function () {
     this.reset();
     for (const r of rows()) this.set({ kind: r.kind }, r.queued);
@@ -47,7 +54,91 @@ export function registerJobMetrics(metrics: Metrics, sqlite: Sqlite.Database, pr
     function () {
       this.reset();
       const now = Date.now();
-      for (const r of rows()) this.set({ kind: r.kind }, r.oldest_due === null ? 0 : Math.max(0, (now - r.oldest_due) / 1000));
+      for (const r of rows()) this.set({ kind: r.kind }, r.oldestDue === null ? 0 : Math.max(0, (now - r.oldestDue) / 1000));
     },
   );
+}
+
+/**
+ * The gauges' collect functions are synchronous (Metrics.gauge), so figures that cannot be read at once (PostgreSQL,
+ * or SQLite while someone's transaction holds the gate) come from the last read, and the scrape starts a fresh one
+ * for the next scrape. The first read starts at registration, so the first scrape has figures too.
+ */
+function figuresOf(reader: FigureReader): () => KindFigures[] {
+  let cached: { at: number; rows: KindFigures[] } | undefined;
+  let refreshing = false;
+  const refresh = (at: number) => {
+    if (refreshing) return;
+    refreshing = true;
+    reader
+      .later(at)
+      .then((rows) => {
+        if (!cached || cached.at < at) cached = { at, rows };
+      })
+      // A failed read keeps the last figures; the next scrape tries again.
+      .catch(() => undefined)
+      .finally(() => (refreshing = false));
+  };
+  refresh(Date.now());
+  return () => {
+    const at = Date.now();
+    if (cached && at - cached.at <= FRESH_MS) return cached.rows;
+    const rows = reader.now(at);
+    if (rows) {
+      cached = { at, rows };
+      return rows;
+    }
+    refresh(at);
+    return cached?.rows ?? [];
+  };
+}
+
+function sqliteReader(db: SqliteDb): FigureReader {
+  const statement = () =>
+    db.statements.get('jobs.metrics', () =>
+      db.statements.connection.prepare<
+        [number, number],
+        { kind: string; queued: number; due: number; running: number; oldest_due: number | null }
+      >(
+        `SELECT kind,
+                sum(status = 'queued') AS queued,
+                sum(status = 'queued' AND run_at <= ?) AS due,
+                sum(status = 'running') AS running,
+                min(CASE WHEN status = 'queued' AND run_at <= ? THEN run_at END) AS oldest_due
+           FROM jobs WHERE status IN ('queued', 'running') GROUP BY kind`,
+      ),
+    );
+  const read = (at: number): KindFigures[] =>
+    statement()
+      .all(at, at)
+      .map((r) => ({ kind: r.kind, queued: r.queued, due: r.due, running: r.running, oldestDue: r.oldest_due }));
+  return {
+    // Only when no transaction is open: the figures must not count a transaction's uncommitted jobs.
+    now: (at) => (db.gate.closedToCaller ? undefined : read(at)),
+    later: (at) => db.gate.whenFree(() => read(at)),
+  };
+}
+
+function pgReader(db: PgRootDb): FigureReader {
+  return {
+    now: () => undefined,
+    later: async (at) => {
+      const due = sql`status = 'queued' AND run_at <= ${new Date(at).toISOString()}::timestamptz`;
+      // count(*) is bigint (a string from node-postgres); the oldest run time as epoch ms, a float8 (a number).
+      const { rows } = await db.execute<{ kind: string; queued: string; due: string; running: string; oldest_due: number | null }>(sql`
+        SELECT kind,
+               count(*) FILTER (WHERE status = 'queued') AS queued,
+               count(*) FILTER (WHERE ${due}) AS due,
+               count(*) FILTER (WHERE status = 'running') AS running,
+               (extract(epoch FROM min(run_at) FILTER (WHERE ${due})) * 1000)::float8 AS oldest_due
+          FROM jobs WHERE status IN ('queued', 'running') GROUP BY kind`);
+      return rows.map((r) => ({
+        kind: r.kind,
+        queued: Number(r.queued),
+        due: Number(r.due),
+        running: Number(r.running),
+        oldestDue: r.oldest_due === null ? null : Number(r.oldest_due),
+      }));
+    },
+  };
 }

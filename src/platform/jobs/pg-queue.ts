@@ -87,7 +87,7 @@ export class PgQueueCore<S extends Record<string, unknown>> {
 
   /**
    * Leases up to each kind's limit of ready jobs (queued and due, or running on a lapsed lease) in one
-   * statement, skipping rows another transaction holds; oldest run time first.
+   * statement, skipping rows another transaction holds; oldest run time first, returned in enqueue order.
    */
   async lease(limits: KindLimits): Promise<JobRecord[]> {
     const slots = limits.filter(([, limit]) => limit > 0);
@@ -98,7 +98,7 @@ export class PgQueueCore<S extends Record<string, unknown>> {
     const picked = sql`SELECT r.id FROM unnest(${kinds}::text[], ${counts}::int[]) AS slot(kind, n)
       CROSS JOIN LATERAL (
         SELECT id FROM ${jobs} WHERE ${jobs.kind} = slot.kind AND ${ready(now)}
-        ORDER BY ${jobs.runAt} LIMIT slot.n FOR UPDATE SKIP LOCKED
+        ORDER BY ${jobs.runAt}, ${jobs.id} LIMIT slot.n FOR UPDATE SKIP LOCKED
       ) AS r`;
     const rows = await this.db
       .update(jobs)
@@ -113,15 +113,17 @@ export class PgQueueCore<S extends Record<string, unknown>> {
       // ARRAY(…) runs the pick exactly once (an IN (…) subquery may be re-planned as a join and re-run).
       .where(and(sql`${jobs.id} = ANY(ARRAY(${picked}))`, ready(now)))
       .returning();
-    return rows.sort((a, b) => a.runAt.getTime() - b.runAt.getTime());
+    // RETURNING has no order. Every job leased is due: they start in the order they were enqueued (ids grow with
+    // time), as on SQLite (lease.ts), so jobs that wait for the same moment keep their order.
+    return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   /**
    * Ends a run: status and bookkeeping, only while the job is still running on the attempt that was leased.
-   * false when another runner took the lease over (or the job was cancelled): nothing was written.
+   * false when another runner took the lease over (or the job was cancelled): nothing was written. `now` (the
+   * update time) is the caller's when its patch holds times computed from it (a retry's run time).
    */
-  async finish(tx: Executor<S>, job: LeasedJob, patch: JobFinishPatch): Promise<boolean> {
-    const now = this.now();
+  async finish(tx: Executor<S>, job: LeasedJob, patch: JobFinishPatch, now: Date = this.now()): Promise<boolean> {
     const terminal = patch.status !== undefined && TERMINAL.has(patch.status);
     const rows = await tx
       .update(jobs)

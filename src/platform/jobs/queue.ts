@@ -1,20 +1,31 @@
 import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, lt, ne, or } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { DbOrTx } from '../db.js';
-import type { SqliteDb } from '../sqlite.js';
+import type { Db, DbOrTx } from '../db.js';
 import { newId } from '../ids.js';
 import { fullJitterDelay } from './backoff.js';
-import { leaseReadyJobs, nextDueAt, type KindLimits } from './lease.js';
-import { finishJob, insertJob } from './writes.js';
-import { jobs, type JobRecord, type JobStatus } from './tables.js';
+import type { KindLimits } from './lease.js';
+import { queueStorage, type JobFilter, type QueueStorage } from './storage.js';
+import type { JobRecord } from './tables.js';
+import {
+  PermanentJobError,
+  TransientJobError,
+  type EnqueueOptions,
+  type JobContext,
+  type JobDefinition,
+  type JobQueueOptions,
+} from './definitions.js';
 
 /**
  * A durable job queue in the database. Jobs are enqueued in the same transaction
  * as the write that needs them, leased with a timeout, retried with capped
  * exponential backoff and full jitter, and kept visible with their last error
  * when they fail for good.
+ *
+ * One class on both backends: the database half is a QueueStorage chosen by
+ * the handle's backend (storage.sqlite.ts: lease.ts and writes.ts behind the
+ * connection's gate; storage.pg.ts: the SKIP LOCKED lease of pg-queue.ts, so
+ * several instances can share one PostgreSQL jobs table).
  *
  * A lease names its owner (this queue instance) and is kept alive by the
  * owner's heartbeat, so it runs out only when the owner died. With one
@@ -23,77 +34,15 @@ import { jobs, type JobRecord, type JobStatus } from './tables.js';
  * a poll interval, not a lease later. Several instances leave it off and take
  * over a lease when its heartbeat stops.
  *
- * Each tick leases for every kind in one statement (lease.ts), then sleeps until the next queued job is due. While
- * jobs run it also looks every pollIntervalMs; when idle that look-ahead backs off to idlePollMaxMs. Nothing waits for
- * it in-process: enqueue() and every finished job wake the loop at once. The look-ahead only matters for jobs written
- * by another process.
+ * Each tick leases for every kind in one statement, then sleeps until the next queued job is due. While jobs run it
+ * also looks every pollIntervalMs; when idle that look-ahead backs off to idlePollMaxMs. Nothing waits for it
+ * in-process: enqueue() and every finished job wake the loop at once. The look-ahead only matters for jobs written by
+ * another process (or committed after the wake: callers notify() again after their commit). One tick at a time: a
+ * wake during a tick runs another tick right after it.
  */
 
-export interface JobContext {
-  jobId: string;
-  attempt: number;
-  sandboxId: string | null;
-  /** Aborted when the queue stops before the job finished. */
-  signal: AbortSignal;
-}
-
-export interface JobDefinition<P> {
-  kind: string;
-  run: (payload: P, ctx: JobContext) => Promise<void>;
-  /** Jobs of this kind running at once in this process. */
-  concurrency?: number;
-  /** Non-transient failures before the job fails for good. */
-  maxFailures?: number;
-  backoff?: { baseMs: number; capMs: number };
-  /**
-   * Recurring: one job of this kind is always queued or running; each run (success or final failure) queues
-   * the next one this many ms later, and start() queues the first one interval ahead.
-   */
-  every?: () => number;
-  /** Called once when the job fails for good (after its last failure was recorded). */
-  onExhausted?: (payload: P, error: Error, ctx: { jobId: string; sandboxId: string | null }) => void | Promise<void>;
-}
-
-/** Retry later without counting a failure: the cause is outside us (an upstream API down or throttling). */
-export class TransientJobError extends Error {
-  constructor(
-    message: string,
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-    this.name = 'TransientJobError';
-  }
-}
-
-/** Do not retry: another run cannot succeed. */
-export class PermanentJobError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PermanentJobError';
-  }
-}
-
-export interface EnqueueOptions {
-  runAt?: Date;
-  delayMs?: number;
-  dedupeKey?: string;
-  sandboxId?: string | null;
-  maxFailures?: number;
-}
-
-export interface JobQueueOptions {
-  leaseMs: number;
-  pollIntervalMs: number;
-  random?: () => number;
-  /** Succeeded and cancelled jobs older than this are pruned. */
-  retentionMs?: number;
-  /** Release every lease held by another owner at start: true when this is the only instance using the database. */
-  reclaimAtStart?: boolean;
-  /** How often the owner renews its leases; default a third of leaseMs. */
-  heartbeatMs?: number;
-  /** The longest sleep of an idle queue (nothing running, nothing due sooner); default max(pollIntervalMs, 5 s). */
-  idlePollMaxMs?: number;
-}
+export { PermanentJobError, TransientJobError } from './definitions.js';
+export type { EnqueueOptions, JobContext, JobDefinition, JobQueueOptions } from './definitions.js';
 
 interface Registered {
   def: JobDefinition<unknown>;
@@ -110,8 +59,13 @@ const WAKE_SLACK_MS = 20;
 export class JobQueue {
   private readonly kinds = new Map<string, Registered>();
   private readonly inflight = new Map<string, Promise<void>>();
+  private readonly storage: QueueStorage;
   private timer: NodeJS.Timeout | undefined;
   private tickQueued = false;
+  /** The tick in flight (ticks never overlap), and whether a wake came while it ran. */
+  private ticking: Promise<void> | null = null;
+  private tickAgain = false;
+  private beating = false;
   private started = false;
   private abort = new AbortController();
   private lastPrune = 0;
@@ -119,22 +73,25 @@ export class JobQueue {
   private heartbeat: NodeJS.Timeout | undefined;
   private idleTicks = 0;
   /**
-   * Ticks (and the jobs they start) run in the async context the queue was made in, never in the context of whoever
-   * woke it: a request that enqueued a job must not lend its request id, or the transaction participants it installed
-   * (db.ts), to the jobs that run after it.
+   * Ticks (and the jobs they start) and heartbeats run in the async context the queue was made in, never in the context
+   * of whoever woke it or started it: a request that enqueued a job must not lend its request id, the transaction
+   * participants it installed (db.ts), or its open transaction's scope to the loop or the jobs that run after it.
    */
   private readonly wake = AsyncResource.bind(() => {
     this.tickQueued = false;
-    this.tick();
+    void this.tick();
   });
+  private readonly beatNow = AsyncResource.bind(() => void this.beat());
   /** Names this instance on its leases. */
   readonly owner = `${process.pid}:${randomUUID()}`;
 
   constructor(
-    private readonly db: SqliteDb,
+    private readonly db: Db,
     private readonly logger: Logger,
     private readonly options: JobQueueOptions,
-  ) {}
+  ) {
+    this.storage = queueStorage(db, this.owner, options.leaseMs);
+  }
 
   define<P>(def: JobDefinition<P>): JobDefinition<P> {
     if (this.kinds.has(def.kind)) throw new Error(`job kind ${def.kind} defined twice`);
@@ -143,16 +100,16 @@ export class JobQueue {
   }
 
   /**
-   * Inserts a job in the caller's transaction; returns its id, or null when an active job has the same dedupe key.
-   * Wakes the loop on the next turn, after the caller's (synchronous) transaction has committed.
+   * Inserts a job with the caller's handle (in its transaction, when it passes one or calls from inside one); returns
+   * its id, or null when an active job has the same dedupe key. Wakes the loop on a later turn; a job enqueued in a
+   * transaction that has not committed by then is picked up by the caller's notify() after its commit (or the poll).
    */
   async enqueue<P>(tx: DbOrTx, def: JobDefinition<P> | string, payload: P, options: EnqueueOptions = {}): Promise<string | null> {
-    if (tx.backend !== 'sqlite') throw new Error('this job queue runs on SQLite only');
     const kind = typeof def === 'string' ? def : def.kind;
     const registered = this.kinds.get(kind);
     const now = Date.now();
     const id = newId(now);
-    const inserted = insertJob(tx, {
+    const inserted = await this.storage.enqueue(tx, {
       id,
       kind,
       payload: payload as unknown,
@@ -169,7 +126,13 @@ export class JobQueue {
 
   /** Wakes the worker loop on the next turn; enqueue() does it, and so may code that committed jobs otherwise. */
   notify(): void {
-    if (!this.started || this.tickQueued) return;
+    if (!this.started) return;
+    if (this.ticking) {
+      // The tick in flight may have leased before the caller's commit: look again once it is done.
+      this.tickAgain = true;
+      return;
+    }
+    if (this.tickQueued) return;
     this.tickQueued = true;
     setImmediate(this.wake);
   }
@@ -178,22 +141,16 @@ export class JobQueue {
     if (this.started) return;
     this.started = true;
     this.abort = new AbortController();
-    if (this.options.reclaimAtStart) this.reclaimLeases();
-    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs ?? Math.max(50, Math.floor(this.options.leaseMs / 3)));
+    if (this.options.reclaimAtStart) await this.reclaimLeases();
+    this.heartbeat = setInterval(this.beatNow, this.options.heartbeatMs ?? Math.max(50, Math.floor(this.options.leaseMs / 3)));
     this.heartbeat.unref();
     for (const { def } of this.kinds.values()) if (def.every) await this.scheduleNext(def, def.every());
-    this.tick();
+    this.wake();
   }
 
   /** Puts the jobs leased by other (dead) owners back in the queue, ready now. */
-  private reclaimLeases(): void {
-    const now = new Date();
-    const released = this.db
-      .update(jobs)
-      .set({ status: 'queued', leaseUntil: null, leaseOwner: null, heartbeatAt: null, updatedAt: now })
-      .where(and(eq(jobs.status, 'running'), or(isNull(jobs.leaseOwner), ne(jobs.leaseOwner, this.owner))))
-      .returning({ id: jobs.id, kind: jobs.kind })
-      .all();
+  private async reclaimLeases(): Promise<void> {
+    const released = await this.storage.reclaim();
     if (released.length) {
       this.logger.warn(
         { released: released.length, kinds: [...new Set(released.map((r) => r.kind))] },
@@ -203,18 +160,16 @@ export class JobQueue {
   }
 
   /** Renews this owner's leases: they run out only when this process stops beating. */
-  private beat(): void {
-    if (!this.inflight.size) return;
-    const now = Date.now();
+  private async beat(): Promise<void> {
+    if (!this.inflight.size || this.beating) return;
+    this.beating = true;
     try {
-      this.db
-        .update(jobs)
-        .set({ leaseUntil: new Date(now + this.options.leaseMs), heartbeatAt: new Date(now) })
-        .where(and(eq(jobs.status, 'running'), eq(jobs.leaseOwner, this.owner), inArray(jobs.id, [...this.inflight.keys()])))
-        .run();
+      await this.storage.heartbeat([...this.inflight.keys()]);
     } catch (err) {
       // A missed beat only shortens the lease; the next one renews it.
       this.logger.error({ err }, 'job lease heartbeat failed');
+    } finally {
+      this.beating = false;
     }
   }
 
@@ -231,7 +186,11 @@ export class JobQueue {
     this.timer = undefined;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = undefined;
-    const all = Promise.allSettled([...this.inflight.values()]);
+    // A tick in flight may still lease: the jobs it starts are waited for like the others.
+    const all = (async () => {
+      if (this.ticking) await this.ticking;
+      await Promise.allSettled([...this.inflight.values()]);
+    })();
     let timeout: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       all.then(() => false),
@@ -246,27 +205,20 @@ export class JobQueue {
     }
   }
 
-  async get(id: string): Promise<JobRecord | undefined> {
-    return this.db.select().from(jobs).where(eq(jobs.id, id)).get();
+  get(id: string): Promise<JobRecord | undefined> {
+    return this.storage.get(id);
   }
 
-  async list(filter: { kind?: string; status?: JobStatus } = {}): Promise<JobRecord[]> {
-    const conditions = [];
-    if (filter.kind) conditions.push(eq(jobs.kind, filter.kind));
-    if (filter.status) conditions.push(eq(jobs.status, filter.status));
-    return this.db
-      .select()
-      .from(jobs)
-      .where(and(...conditions))
-      .orderBy(asc(jobs.id))
-      .all();
+  list(filter: JobFilter = {}): Promise<JobRecord[]> {
+    return this.storage.list(filter);
   }
 
   /** Resolves when nothing is running and nothing is ready to run (tests and graceful drains). */
   async idle(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.inflight.size === 0 && !this.hasReadyJobs()) return;
+      // Busy before and after the look: a tick may have leased (and started jobs) while it was on its way.
+      if (!this.busy() && !(await this.hasReadyJobs()) && !this.busy()) return;
       await new Promise<void>((resolve) => {
         this.idleWaiters.push(resolve);
         setTimeout(resolve, 25);
@@ -275,13 +227,13 @@ export class JobQueue {
     throw new Error('job queue did not become idle in time');
   }
 
+  private busy(): boolean {
+    return this.inflight.size > 0 || this.ticking !== null;
+  }
+
   /** A job of a registered kind is due now (or held by another owner's lapsed lease). */
-  private hasReadyJobs(): boolean {
-    const due = nextDueAt(
-      this.db,
-      [...this.kinds.keys()].map((kind) => [kind, 1] as const),
-      this.owner,
-    );
+  private async hasReadyJobs(): Promise<boolean> {
+    const due = await this.storage.nextDueAt([...this.kinds.keys()].map((kind) => [kind, 1] as const));
     return due !== null && due <= Date.now();
   }
 
@@ -290,20 +242,40 @@ export class JobQueue {
     return [...this.kinds.values()].map(({ def, running }) => [def.kind, (def.concurrency ?? 4) - running] as const);
   }
 
-  private tick(): void {
-    if (!this.started) return;
+  private tick(): Promise<void> {
+    if (!this.started) return Promise.resolve();
+    if (this.ticking) {
+      this.tickAgain = true;
+      return this.ticking;
+    }
     if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const ticking = this.leaseAndRun().finally(() => {
+      this.ticking = null;
+      if (this.tickAgain) {
+        this.tickAgain = false;
+        this.notify();
+      }
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+    });
+    this.ticking = ticking;
+    return ticking;
+  }
+
+  private async leaseAndRun(): Promise<void> {
     let delay = this.options.pollIntervalMs;
     try {
-      const now = new Date();
-      const leased = leaseReadyJobs(this.db, this.freeSlots(), now, new Date(now.getTime() + this.options.leaseMs), this.owner);
+      const leased = await this.storage.lease(this.freeSlots());
+      // Leased jobs run even when stop() came meanwhile: stop() waits for them, and a lease is never left idle.
       for (const job of leased) this.run(this.kinds.get(job.kind)!, job);
-      this.pruneOccasionally();
-      delay = this.nextDelay();
+      if (!this.started) return;
+      await this.pruneOccasionally();
+      delay = await this.nextDelay();
     } catch (err) {
       // A locked or briefly unavailable database must not kill the loop.
       this.logger.error({ err }, 'job queue tick failed');
     }
+    if (!this.started) return;
     this.timer = setTimeout(this.wake, delay);
     this.timer.unref();
   }
@@ -313,11 +285,11 @@ export class JobQueue {
    * jobs run, doubling per idle tick up to idlePollMaxMs. A kind without room waits for a running job to finish,
    * which wakes the loop.
    */
-  private nextDelay(): number {
+  private async nextDelay(): Promise<number> {
     const poll = this.options.pollIntervalMs;
     this.idleTicks = this.inflight.size ? 0 : Math.min(this.idleTicks + 1, MAX_IDLE_DOUBLINGS);
     const lookAhead = Math.min(Math.max(poll, this.options.idlePollMaxMs ?? 5_000), poll * 2 ** this.idleTicks);
-    const due = nextDueAt(this.db, this.freeSlots(), this.owner);
+    const due = await this.storage.nextDueAt(this.freeSlots());
     // A little past the due time, so that jobs due together (to the same moment, a few ms apart) share one lease.
     return due === null ? lookAhead : Math.max(0, Math.min(lookAhead, due - Date.now() + Math.min(poll, WAKE_SLACK_MS)));
   }
@@ -328,7 +300,7 @@ export class JobQueue {
     const promise = (async () => {
       try {
         await registered.def.run(job.payload, ctx);
-        finishJob(this.db, job, { status: 'succeeded' }, new Date());
+        await this.storage.finish(job, { status: 'succeeded' }, new Date());
         if (registered.def.every && this.started) await this.scheduleNext(registered.def, registered.def.every());
       } catch (err) {
         await this.fail(registered.def, job, err instanceof Error ? err : new Error(String(err)));
@@ -346,20 +318,21 @@ export class JobQueue {
 
   private async fail(def: JobDefinition<unknown>, job: JobRecord, error: Error): Promise<void> {
     const backoff = def.backoff ?? DEFAULT_BACKOFF;
-    const now = new Date();
+    const at = new Date();
+    const now = at.getTime();
     const message = `${error.name}: ${error.message}`.slice(0, 2000);
     if (error instanceof TransientJobError) {
       const delay = Math.max(
         error.retryAfterMs ?? 0,
         fullJitterDelay(job.attempts - 1, backoff.baseMs, backoff.capMs, this.options.random),
       );
-      finishJob(this.db, job, { status: 'queued', runAt: new Date(now.getTime() + delay), lastError: message }, now);
+      await this.storage.finish(job, { status: 'queued', runAt: new Date(now + delay), lastError: message }, at);
       this.logger.info({ kind: job.kind, jobId: job.id, attempt: job.attempts, delayMs: delay, error: message }, 'job will retry');
       return;
     }
     const failures = job.failures + 1;
     if (error instanceof PermanentJobError || failures >= job.maxFailures) {
-      if (finishJob(this.db, job, { status: 'failed', failures, lastError: message }, now)) {
+      if (await this.storage.finish(job, { status: 'failed', failures, lastError: message }, at)) {
         this.logger.warn({ kind: job.kind, jobId: job.id, failures, error: message }, 'job failed for good');
         if (def.every && this.started) await this.scheduleNext(def, def.every());
         await def.onExhausted?.(job.payload, error, { jobId: job.id, sandboxId: job.sandboxId });
@@ -367,18 +340,14 @@ export class JobQueue {
       return;
     }
     const delay = fullJitterDelay(failures - 1, backoff.baseMs, backoff.capMs, this.options.random);
-    finishJob(this.db, job, { status: 'queued', failures, runAt: new Date(now.getTime() + delay), lastError: message }, now);
+    await this.storage.finish(job, { status: 'queued', failures, runAt: new Date(now + delay), lastError: message }, at);
     this.logger.warn({ kind: job.kind, jobId: job.id, failures, delayMs: delay, error: message }, 'job failed; will retry');
   }
 
-  private pruneOccasionally(): void {
+  private async pruneOccasionally(): Promise<void> {
     const now = Date.now();
     if (now - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = now;
-    const cutoff = new Date(now - (this.options.retentionMs ?? 7 * 24 * 3600_000));
-    this.db
-      .delete(jobs)
-      .where(and(inArray(jobs.status, ['succeeded', 'cancelled']), lt(jobs.finishedAt, cutoff)))
-      .run();
+    await this.storage.prune(new Date(now - (this.options.retentionMs ?? 7 * 24 * 3600_000)));
   }
 }
