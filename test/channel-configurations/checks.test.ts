@@ -300,8 +300,8 @@ describe('EXECUTION_FIELD', () => {
   // still be bad; the check guards against it. The test stores one directly to prove the check.
   it('an invalid stored sandbox default fails; fixing the default and submitting again gives ACTIVE', async () => {
     const sandboxId = await sandboxIdOf(w.h);
-    w.h.server.sqlite!
-      .prepare(
+    w.h.server
+      .sqlite!.prepare(
         `INSERT INTO channel_general_settings (sandbox_id, whatsapp_execution_field, updated_at) VALUES (?, ?, ?)
          ON CONFLICT(sandbox_id) DO UPDATE SET whatsapp_execution_field = excluded.whatsapp_execution_field`,
       )

@@ -136,8 +136,8 @@ describe('drafts (acceptance 3)', () => {
     const draft = await createConfig(w.h, { name: 'draft-one', channel: 'WHATSAPP', whatsApp: {}, saveAsDraft: true });
     expect(draft).toMatchObject({ status: 'DRAFT', checks: [], whatsApp: { apiCredential: null, senderPhoneNumber: null } });
     expect((await checkJobs(w.h)).length).toBe(jobsBefore);
-    const rows = w.h.server.sqlite!
-      .prepare('SELECT count(*) FROM channel_configuration_checks WHERE configuration_id = ?')
+    const rows = w.h.server
+      .sqlite!.prepare('SELECT count(*) FROM channel_configuration_checks WHERE configuration_id = ?')
       .pluck()
       .get(rawId(draft.id));
     expect(rows).toBe(0);
@@ -327,8 +327,8 @@ describe('edits', () => {
       data: { id: created.id, name: 'with-hook' },
     });
     expect(await readConfig(w.h, created.id)).toBeNull();
-    const rows = w.h.server.sqlite!
-      .prepare('SELECT count(*) FROM channel_configuration_checks WHERE configuration_id = ?')
+    const rows = w.h.server
+      .sqlite!.prepare('SELECT count(*) FROM channel_configuration_checks WHERE configuration_id = ?')
       .pluck()
       .get(rawId(created.id));
     expect(rows).toBe(0);

@@ -10,9 +10,7 @@ import { acmeInput, createCredential, IDS, QualitySubDoc, RefreshDoc, waitForSta
 afterEach(cleanup);
 
 function qualityRows(h: Harness) {
-  return h.server.sqlite!
-    .prepare('SELECT previous_quality_rating, quality_rating, source FROM phone_quality_changes ORDER BY id')
-    .all();
+  return h.server.sqlite!.prepare('SELECT previous_quality_rating, quality_rating, source FROM phone_quality_changes ORDER BY id').all();
 }
 
 describe('phone number quality', () => {

@@ -138,8 +138,8 @@ describe('deleteWhatsAppApiCredential', () => {
     const again = await h.gql(DeleteDoc, { input: { id } });
     expect(again.data!.deleteWhatsAppApiCredential).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
     // Its call log and quality history went with it.
-    const left = h.server.sqlite!
-      .prepare('SELECT count(*) AS n FROM meta_api_calls WHERE credential_id NOT IN (SELECT id FROM whatsapp_api_credentials)')
+    const left = h.server
+      .sqlite!.prepare('SELECT count(*) AS n FROM meta_api_calls WHERE credential_id NOT IN (SELECT id FROM whatsapp_api_credentials)')
       .get() as {
       n: number;
     };

@@ -169,8 +169,8 @@ describe('API key last-used time', () => {
     await viewer(); // first use: last-used is written (after the response)
     await new Promise((r) => setTimeout(r, 50));
     const lastUsed = () =>
-      h.server.sqlite!
-        .prepare('SELECT last_used_at AS at FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at DESC LIMIT 1')
+      h.server
+        .sqlite!.prepare('SELECT last_used_at AS at FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at DESC LIMIT 1')
         .get() as { at: number | null };
     const first = lastUsed().at;
     expect(first).not.toBeNull();

@@ -131,8 +131,8 @@ describe('auto-reply after a lost lease', () => {
     await sendReply(w, '14155550304');
     await waitUntil(() => w.sim.sim.sentMessages({ to: '+14155550304' }).length === 1, 10_000, 'the first run to reach Meta');
     const first = replyTo(w, '+14155550304')!;
-    w.h.server.sqlite!
-      .prepare("UPDATE jobs SET lease_owner = 'a-dead-instance', lease_until = ? WHERE id = ? AND status = 'running'")
+    w.h.server
+      .sqlite!.prepare("UPDATE jobs SET lease_owner = 'a-dead-instance', lease_until = ? WHERE id = ? AND status = 'running'")
       .run(Date.now() - 1, (await jobFor(w, first.id))!.id);
     await waitUntil(async () => ((await jobFor(w, first.id))?.attempts ?? 0) >= 2, 10_000, 'a second run to take the job over');
     await waitUntil(() => replyTo(w, '+14155550304')?.status === 'SENT', 10_000, 'the first run to record the send');

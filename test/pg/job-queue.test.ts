@@ -39,7 +39,7 @@ describe.skipIf(!pg.available)(pg.title('JobQueue on PostgreSQL'), () => {
   async function instanceDb(): Promise<PgRootDb> {
     const opened = await openPg(fresh.url, { schema: {} as Record<string, never>, poolSize: 4 });
     databases.push(opened);
-    return Object.assign(opened.db, { backend: 'pg' as const, role: 'root' as const });
+    return Object.assign(opened.db, { backend: 'pg' as const, role: 'root' as const, $client: opened.pool });
   }
 
   function queueOn(db: PgRootDb, options: { leaseMs?: number; random?: () => number; idlePollMaxMs?: number } = {}): JobQueue {

@@ -41,9 +41,7 @@ function profiles(from: number, n: number, attributes: (i: number) => Record<str
 
 const batchSends = (batchId: string) => {
   const ids = new Set(
-    (w.h.server.sqlite!.prepare('SELECT id FROM whatsapp_messages WHERE batch_id = ?').all(batchId) as { id: string }[]).map(
-      (r) => r.id,
-    ),
+    (w.h.server.sqlite!.prepare('SELECT id FROM whatsapp_messages WHERE batch_id = ?').all(batchId) as { id: string }[]).map((r) => r.id),
   );
   return w.sim.sim.sentMessages().filter((m) => m.bizOpaqueCallbackData && ids.has(m.bizOpaqueCallbackData));
 };

@@ -383,8 +383,8 @@ describe("Meta's template webhooks refresh the cached templates", () => {
     await waitUntil(async () => (await templatesOf('order_update'))[0]!.category === 'MARKETING', 10_000, 'the new category');
     expect((await templatesOf('order_update'))[0]).toMatchObject({ category: 'MARKETING', previousCategory: 'UTILITY' });
     expect(await sendTpl(input)).toMatchObject({ problem: 'MARKETING_NOT_ALLOWED' });
-    const deliveries = w.h.server.sqlite!
-      .prepare("SELECT outcome, detail FROM webhook_deliveries WHERE detail LIKE '%template%' ORDER BY received_at")
+    const deliveries = w.h.server
+      .sqlite!.prepare("SELECT outcome, detail FROM webhook_deliveries WHERE detail LIKE '%template%' ORDER BY received_at")
       .all() as Array<{ outcome: string; detail: string }>;
     expect(deliveries.map((d) => d.outcome)).toEqual(['PROCESSED', 'PROCESSED', 'PROCESSED']);
     expect(deliveries[0]!.detail).toContain('template status update(s) (PAUSED)');

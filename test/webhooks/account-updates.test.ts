@@ -121,8 +121,8 @@ describe('account_update', () => {
     await sim.sim.sendInboundText({ phoneNumberId: IDS.phone.acmeGreen, from: { waId: '16505550777' }, text: 'hi' });
     await settled(h);
     await h.server.deps.jobs.idle();
-    const reply = h.server.sqlite!
-      .prepare("SELECT status, status_reason FROM whatsapp_messages WHERE direction = 'OUTBOUND' AND to_number = '+16505550777'")
+    const reply = h.server
+      .sqlite!.prepare("SELECT status, status_reason FROM whatsapp_messages WHERE direction = 'OUTBOUND' AND to_number = '+16505550777'")
       .get() as { status: string; status_reason: string } | undefined;
     expect(reply).toMatchObject({ status: 'FAILED', status_reason: expect.stringContaining('DISABLED_UPDATE') });
     expect(sim.sim.sentMessages()).toHaveLength(0);

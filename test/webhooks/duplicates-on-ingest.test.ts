@@ -19,8 +19,8 @@ interface Row {
 }
 
 function rows(h: Harness): Row[] {
-  return h.server.sqlite!
-    .prepare('SELECT outcome, changes, attempts, processed_at IS NOT NULL AS processed FROM webhook_deliveries ORDER BY id')
+  return h.server
+    .sqlite!.prepare('SELECT outcome, changes, attempts, processed_at IS NOT NULL AS processed FROM webhook_deliveries ORDER BY id')
     .all() as Row[];
 }
 

@@ -8,8 +8,10 @@ import { readMessage, sendOk, startSendWorld, waitUntil } from '../sending-e2e/h
 afterEach(cleanup);
 
 const events = (h: Parameters<typeof readMessage>[0], wamid: string) =>
-  h.server.sqlite!
-    .prepare('SELECT t.type FROM tracking_events t JOIN whatsapp_messages m ON m.id = t.message_id WHERE m.wamid = ? ORDER BY t.type')
+  h.server
+    .sqlite!.prepare(
+      'SELECT t.type FROM tracking_events t JOIN whatsapp_messages m ON m.id = t.message_id WHERE m.wamid = ? ORDER BY t.type',
+    )
     .pluck()
     .all(wamid) as string[];
 

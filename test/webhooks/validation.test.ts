@@ -150,8 +150,7 @@ describe('createWhatsAppWebhook validation', () => {
     });
     const failedId = (failed.data!.createWhatsAppApiCredential as { data: { id: string } }).data.id;
     await waitUntil(
-      () =>
-        h.server.sqlite!.prepare('SELECT status FROM whatsapp_api_credentials WHERE id = ?').pluck().get(rawId(failedId)) === 'FAILED',
+      () => h.server.sqlite!.prepare('SELECT status FROM whatsapp_api_credentials WHERE id = ?').pluck().get(rawId(failedId)) === 'FAILED',
       10_000,
       'credential FAILED',
     );
