@@ -3,6 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/core/config.js';
 
 describe('configuration from the environment', () => {
+  it('a postgres:// DATABASE_URL selects PostgreSQL, with DATA_DIR (default ./data) for local files', () => {
+    const url = 'postgres://wcs:secret@db.internal:5432/wcs';
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ kind: 'postgres', url, dataDir: path.resolve('data') });
+    expect(loadConfig({ DATABASE_URL: url, DATA_DIR: '/var/lib/wcs' }).database).toMatchObject({
+      kind: 'postgres',
+      dataDir: '/var/lib/wcs',
+    });
+  });
+
   it('has documented defaults', () => {
     const config = loadConfig({});
     expect(config.port).toBe(4000);
@@ -20,7 +29,7 @@ describe('configuration from the environment', () => {
     [{ PUBLIC_URL: 'ftp://example.com' }, 'PUBLIC_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
-    [{ DATABASE_URL: 'postgres://localhost/db' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'file:' }, 'DATABASE_URL'],
     [{ NODE_ENV: 'production', PUBLIC_URL: 'https://wcs.example.com' }, 'ENCRYPTION_KEY'],
   ])('rejects %j naming %s', (env, variable) => {
     let error: unknown;

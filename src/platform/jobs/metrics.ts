@@ -30,66 +30,52 @@ const FRESH_MS = 1_000;
 
 export function registerJobMetrics(metrics: Metrics, db: Db, prefix = 'wcs_'): void {
   const rows = figuresOf(db.backend === 'sqlite' ? sqliteReader(db) : pgReader(db));
-  metrics.gauge(`${prefix}jobs_queued`, 'Jobs waiting in the queue (due now or scheduled later), by kind.', ['kind'], function () {
+  metrics.gauge(`${prefix}jobs_queued`, 'Jobs waiting in the queue (due now or scheduled later), by kind.', ['kind'], async function () {
+    const figures = await rows();
     this.reset();
-    for (const r of rows()) this.set({ kind: r.kind }, r.queued);
+    for (const r of figures) this.set({ kind: r.kind }, r.queued);
   });
   metrics.gauge(
     `${prefix}jobs_due`,
     'Jobs due now and not yet running, by kind: the backlog the workers have not caught up with.',
     ['kind'],
-    function () {
+    async function () {
+      const figures = await rows();
       this.reset();
-      for (const r of rows()) this.set({ kind: r.kind }, r.due);
+      for (const r of figures) this.set({ kind: r.kind }, r.due);
     },
   );
-  metrics.gauge(`${prefix}jobs_running`, 'Jobs running now, by kind.', ['kind'], function () {
+  metrics.gauge(`${prefix}jobs_running`, 'Jobs running now, by kind.', ['kind'], async function () {
+    const figures = await rows();
     this.reset();
-    for (const r of rows()) this.set({ kind: r.kind }, r.running);
+    for (const r of figures) this.set({ kind: r.kind }, r.running);
   });
   metrics.gauge(
     `${prefix}jobs_oldest_due_age_seconds`,
     'How long the oldest due job of each kind has been waiting past its run time (0 when none is due).',
     ['kind'],
-    function () {
+    async function () {
+      const figures = await rows();
       this.reset();
       const now = Date.now();
-      for (const r of rows()) this.set({ kind: r.kind }, r.oldestDue === null ? 0 : Math.max(0, (now - r.oldestDue) / 1000));
+      for (const r of figures) this.set({ kind: r.kind }, r.oldestDue === null ? 0 : Math.max(0, (now - r.oldestDue) / 1000));
     },
   );
 }
 
 /**
- * The gauges' collect functions are synchronous (Metrics.gauge), so figures that cannot be read at once (PostgreSQL,
- * or SQLite while someone's transaction holds the gate) come from the last read, and the scrape starts a fresh one
- * for the next scrape. The first read starts at registration, so the first scrape has figures too.
+ * One read per scrape shared by the four gauges (prom-client awaits an async collect), at most one a second; a read
+ * that fails reports nothing rather than failing the whole scrape.
  */
-function figuresOf(reader: FigureReader): () => KindFigures[] {
-  let cached: { at: number; rows: KindFigures[] } | undefined;
-  let refreshing = false;
-  const refresh = (at: number) => {
-    if (refreshing) return;
-    refreshing = true;
-    reader
-      .later(at)
-      .then((rows) => {
-        if (!cached || cached.at < at) cached = { at, rows };
-      })
-      // A failed read keeps the last figures; the next scrape tries again.
-      .catch(() => undefined)
-      .finally(() => (refreshing = false));
-  };
-  refresh(Date.now());
+function figuresOf(reader: FigureReader): () => Promise<KindFigures[]> {
+  let cached: { at: number; rows: Promise<KindFigures[]> } | undefined;
   return () => {
     const at = Date.now();
-    if (cached && at - cached.at <= FRESH_MS) return cached.rows;
-    const rows = reader.now(at);
-    if (rows) {
-      cached = { at, rows };
-      return rows;
+    if (!cached || at - cached.at > FRESH_MS) {
+      const now = reader.now(at);
+      cached = { at, rows: now ? Promise.resolve(now) : reader.later(at).catch(() => []) };
     }
-    refresh(at);
-    return cached?.rows ?? [];
+    return cached.rows;
   };
 }
 
