@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PgDbOrTx, PgRootDb, PgStoreOf, PgTxDb } from './pg/handle.js';
+import { RETRYABLE_SQLSTATES } from './pg/errors.js';
 import { pgTransaction } from './pg/transaction.js';
 import type { SqliteDb, SqliteDbOrTx, SqliteTx } from './sqlite.js';
 
@@ -61,17 +62,29 @@ export async function inTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T> | 
     return open.transaction(async (inner) => await participants.exit(() => fn(asPgTx(inner))));
   }
   const root = db;
-  return pgTransaction(root, async (raw) => {
-    const tx = asPgTx(raw);
-    const scope = { root, tx, open: true };
-    try {
-      return await pgScope.run(scope, () => body(tx));
-    } finally {
-      // Work the body scheduled without awaiting keeps this scope; once the transaction ends it must use the pool.
-      scope.open = false;
-    }
-  });
+  return pgTransaction(
+    root,
+    async (raw) => {
+      const tx = asPgTx(raw);
+      const scope = { root, tx, open: true };
+      try {
+        return await pgScope.run(scope, () => body(tx));
+      } finally {
+        // Work the body scheduled without awaiting keeps this scope; once the transaction ends it must use the pool.
+        scope.open = false;
+      }
+    },
+    { retryOn: SERVICE_RETRIES },
+  );
 }
+
+/**
+ * Besides serialization failures and deadlocks, a unique violation (23505) runs a service transaction again. Services
+ * check a name (or key) and then insert, which SQLite's single writer makes atomic; on PostgreSQL two such
+ * transactions can both pass the check and the second insert fails on the unique index once the first commits. Run
+ * again, its check now sees the committed row and throws the same typed ConflictError as on SQLite.
+ */
+const SERVICE_RETRIES: ReadonlySet<string> = new Set([...RETRYABLE_SQLSTATES, '23505']);
 
 /**
  * The PostgreSQL transaction open in this async scope. On SQLite, code inside a transaction that reaches the store

@@ -36,6 +36,8 @@ export const SHORT_PAIR_INTERVAL_MS = 1_500;
 export const SHORT_PAIRS = { META_PAIR_INTERVAL_MS: String(SHORT_PAIR_INTERVAL_MS) };
 
 export interface HarnessOptions {
+  /** This harness's backend; default WCS_TEST_BACKEND's (tests about PostgreSQL races pin it to 'pg'). */
+  backend?: 'sqlite' | 'pg';
   /** Meta Graph base URL (e.g. a simulator's baseUrl); default: the service starts its own simulator. */
   metaUrl?: string;
   env?: Record<string, string>;
@@ -67,8 +69,8 @@ export interface Harness {
 export const TEST_BACKEND: 'sqlite' | 'pg' = process.env.WCS_TEST_BACKEND === 'pg' ? 'pg' : 'sqlite';
 const pgDatabases = new Map<string, FreshPgDatabase>();
 
-async function databaseUrlFor(dataDir: string): Promise<string> {
-  if (TEST_BACKEND === 'sqlite') return `file:${path.join(dataDir, 'wcs.sqlite')}`;
+async function databaseUrlFor(dataDir: string, backend: 'sqlite' | 'pg'): Promise<string> {
+  if (backend === 'sqlite') return `file:${path.join(dataDir, 'wcs.sqlite')}`;
   let fresh = pgDatabases.get(dataDir);
   if (!fresh) {
     fresh = await createFreshPgDatabase(process.env.WCS_TEST_PG_URL || LOCAL_PG_ADMIN_URL, 'wcs_h');
@@ -115,7 +117,7 @@ function newDataDir(): string {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dataDir = options.dataDir ?? newDataDir();
-  const config = loadConfig(envFor(dataDir, await databaseUrlFor(dataDir), options));
+  const config = loadConfig(envFor(dataDir, await databaseUrlFor(dataDir, options.backend ?? TEST_BACKEND), options));
   const logs = new LogCapture();
   const server = await startServer({ config, logDestination: logs, startJobs: options.startJobs });
   const created = new Set<string>();

@@ -7,6 +7,8 @@ export type PgTx<S extends Record<string, unknown>> = Parameters<Parameters<Node
 export interface PgTransactionOptions extends PgTransactionConfig {
   /** Runs in all, the first included. */
   maxAttempts?: number;
+  /** SQLSTATEs that run the transaction again (default: serialization failures and deadlocks). */
+  retryOn?: ReadonlySet<string>;
   /** Told of each retry (metrics, logs). */
   onRetry?: (info: { attempt: number; sqlState: string }) => void;
 }
@@ -22,14 +24,14 @@ export async function pgTransaction<S extends Record<string, unknown>, T>(
   fn: (tx: PgTx<S>) => Promise<T>,
   options: PgTransactionOptions = {},
 ): Promise<T> {
-  const { maxAttempts = 5, onRetry, ...config } = options;
+  const { maxAttempts = 5, onRetry, retryOn = RETRYABLE_SQLSTATES, ...config } = options;
   const txConfig = Object.keys(config).length ? config : undefined;
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction(fn, txConfig);
     } catch (err) {
       const state = sqlState(err);
-      if (!state || !RETRYABLE_SQLSTATES.has(state) || attempt >= maxAttempts) throw err;
+      if (!state || !retryOn.has(state) || attempt >= maxAttempts) throw err;
       onRetry?.({ attempt, sqlState: state });
       // Full jitter, 5 ms doubling: the other transaction usually needs only a moment to commit.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
