@@ -4,21 +4,26 @@ import path from 'node:path';
 
 /**
  * The real service for a benchmark child process: a temporary SQLite file
- * (synchronous=FULL like production), quiet logs, an organization entitled to
- * WhatsApp with one ADMIN viewer. On SIGTERM it stops cleanly (the WAL is
- * checkpointed), runs `onStop` and removes the temporary database.
+ * (synchronous=FULL like production), or with BENCH_BACKEND=pg a fresh database on the local PostgreSQL
+ * (synchronous_commit=on), quiet logs, an organization entitled to WhatsApp with one ADMIN viewer. On SIGTERM it stops
+ * cleanly (the WAL is checkpointed), runs `onStop` and removes the temporary database.
  */
+export const BENCH_BACKEND: 'sqlite' | 'pg' = process.env.BENCH_BACKEND === 'pg' ? 'pg' : 'sqlite';
+
 export async function startBenchService(env: Record<string, string>, options: { startJobs?: boolean; onStop?: () => void } = {}) {
   const { loadConfig } = await import('../src/core/config.js');
   const { startServer } = await import('../src/service/server.js');
   const tenancy = await import('../src/platform/tenancy/service.js');
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-bench-'));
+  const { createFreshPgDatabase } = await import('../src/platform/pg/fresh-database.js');
+  const pgDatabase = BENCH_BACKEND === 'pg' ? await createFreshPgDatabase(undefined, 'wcs_bench') : null;
   const config = loadConfig({
     NODE_ENV: 'development',
     PORT: '0',
     HOST: '127.0.0.1',
-    DATABASE_URL: `file:${path.join(dataDir, 'wcs.sqlite')}`,
+    DATABASE_URL: pgDatabase?.url ?? `file:${path.join(dataDir, 'wcs.sqlite')}`,
+    DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     LOG_PRETTY: 'false',
     ...env,
@@ -30,7 +35,7 @@ export async function startBenchService(env: Record<string, string>, options: { 
   const viewer = (await tenancy.authenticate(deps.db, `Bearer ${key}`))!;
   const exitAfterCleanup = (code: number) => {
     fs.rmSync(dataDir, { recursive: true, force: true });
-    process.exit(code);
+    void (pgDatabase?.drop() ?? Promise.resolve()).finally(() => process.exit(code));
   };
   process.on('SIGTERM', () => {
     options.onStop?.();
