@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { RunningServer } from '../../src/service/server.js';
 
 /**
@@ -31,7 +32,7 @@ const asSqlite = {
       case JSON_OID:
         return (v: string) => v;
       default:
-        return (v: string) => v;
+        return pg.types.getTypeParser(oid);
     }
   },
 };

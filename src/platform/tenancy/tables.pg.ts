@@ -9,7 +9,7 @@ export const organizations = pgTable('organizations', {
   name: text('name').notNull().unique(),
   entitlements: json<string[]>('entitlements')
     .notNull()
-    .default(sql`'[]'::jsonb`),
+    .default(sql`'[]'::json`),
   createdAt: timestampMs('created_at').notNull(),
 });
 
