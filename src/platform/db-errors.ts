@@ -1,3 +1,4 @@
+import { DrizzleError, DrizzleQueryError } from 'drizzle-orm';
 import { sqlState } from './pg/errors.js';
 
 /**
@@ -23,4 +24,20 @@ export function isForeignKeyFailure(err: unknown): boolean {
     if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT') && message === 'FOREIGN KEY constraint failed') return true;
   }
   return false;
+}
+
+/**
+ * The driver's own error behind drizzle's wrapper. drizzle's errors spell out the statement (DrizzleQueryError on
+ * PostgreSQL: "Failed query: <SQL> params: <values>"; on SQLite "Failed to run the query '<SQL>'"), and the values are whatever the statement wrote (a phone number, a message text, a webhook body): that
+ * text must not reach a log line, a stored status detail or an API answer. Other errors are returned as they are.
+ */
+export function withoutQueryText(err: unknown): unknown {
+  const wrapped = err instanceof DrizzleError || err instanceof DrizzleQueryError;
+  return wrapped && err.cause instanceof Error ? err.cause : err;
+}
+
+/** The message to show or store for an error: the database's own reason when drizzle wrapped it. */
+export function errorReason(err: unknown): string {
+  const inner = withoutQueryText(err);
+  return inner instanceof Error ? inner.message : String(inner);
 }

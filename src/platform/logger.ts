@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { withoutQueryText } from './db-errors.js';
 
 export type { Logger };
 
@@ -42,11 +43,24 @@ export interface LoggerOptions {
   mixin?: () => Record<string, unknown>;
 }
 
+/**
+ * drizzle's query errors carry the statement's values in their message, and PostgreSQL's own errors the failing row in
+ * `detail`: log the database's error without either (its code, constraint and message say what went wrong).
+ */
+function serializeError(err: Error): Record<string, unknown> {
+  const serialized: Record<string, unknown> = { ...pino.stdSerializers.err(withoutQueryText(err) as Error) };
+  delete serialized.detail;
+  delete serialized.where;
+  delete serialized.internalQuery;
+  return serialized;
+}
+
 export function createLogger(options: LoggerOptions): Logger {
   const base = {
     level: options.level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: undefined,
+    serializers: { err: serializeError },
     timestamp: pino.stdTimeFunctions.isoTime,
     ...(options.mixin ? { mixin: options.mixin } : {}),
   };

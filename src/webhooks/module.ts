@@ -1,5 +1,6 @@
 import type { AppDeps } from '../core/deps.js';
 import type { DomainModule } from '../core/module.js';
+import { errorReason } from '../platform/db-errors.js';
 import { inTransaction } from '../platform/db.js';
 import { idFloor } from '../platform/ids.js';
 import type { JobContext } from '../platform/jobs/queue.js';
@@ -35,10 +36,10 @@ const TURN_MS = 2;
 const LINGER_MS = 100;
 
 async function handOver(deps: AppDeps, deliveryId: string, err: unknown): Promise<void> {
-  const error = err instanceof Error ? err : new Error(String(err));
-  deps.logger.warn({ deliveryId, error: error.message }, 'webhook delivery processing failed; will retry');
+  const reason = errorReason(err);
+  deps.logger.warn({ deliveryId, error: reason }, 'webhook delivery processing failed; will retry');
   await inTransaction(deps.db, async (tx) => {
-    await store.markHandedOver(tx, deliveryId, `Processing failed, retrying: ${error.message}`.slice(0, 2000));
+    await store.markHandedOver(tx, deliveryId, `Processing failed, retrying: ${reason}`.slice(0, 2000));
     await deps.jobs.enqueue<RetryPayload>(tx, RETRY_JOB, { deliveryId }, { delayMs: 1_000, dedupeKey: `${RETRY_JOB}:${deliveryId}` });
   });
   deps.jobs.notify();

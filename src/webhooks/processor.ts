@@ -28,6 +28,7 @@ import { TurnBudget } from '../platform/turns.js';
 import { applyPrepared } from './apply-slices.js';
 import { applyTemplateWebhook } from '../templates/catalog.js';
 import type { DeliveryRecord } from './service.js';
+import { errorReason } from '../platform/db-errors.js';
 import { DUPLICATE_DETAIL, store } from './store.js';
 import type { DeliveryForProcessing, WebhookRow } from './store.js';
 import type { DeliveryOutcome, KeywordRule } from './tables.js';
@@ -379,7 +380,7 @@ export async function processDelivery(
 export async function markDeliveryFailed(deps: AppDeps, deliveryId: string, error: Error): Promise<void> {
   await store.updateDelivery(deps.db, deliveryId, {
     outcome: 'FAILED',
-    detail: `Processing failed after retries: ${error.message}`.slice(0, MAX_DETAIL),
+    detail: `Processing failed after retries: ${errorReason(error)}`.slice(0, MAX_DETAIL),
     processedAt: new Date(),
   });
 }

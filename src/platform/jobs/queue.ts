@@ -1,3 +1,4 @@
+import { withoutQueryText } from '../db-errors.js';
 import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -320,7 +321,9 @@ export class JobQueue {
     const backoff = def.backoff ?? DEFAULT_BACKOFF;
     const at = new Date();
     const now = at.getTime();
-    const message = `${error.name}: ${error.message}`.slice(0, 2000);
+    // A database error's own reason, never drizzle's wrapper text with the statement's values (db-errors.ts).
+    const shown = withoutQueryText(error) as Error;
+    const message = `${shown.name}: ${shown.message}`.slice(0, 2000);
     if (error instanceof TransientJobError) {
       const delay = Math.max(
         error.retryAfterMs ?? 0,
