@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from '../helpers/harness.js';
 import type { RunningMetaSimulator } from '../../src/meta-simulator/index.js';
 import { activeCredential, cleanup, startWorld } from '../helpers/world.js';
+import { sqlRows } from '../helpers/sql.js';
 import {
   createWebhook,
   createWebhookRaw,
@@ -67,17 +68,17 @@ function everyMutation(webhookId: string, deliveryId: string, credentialId: stri
   ] as const;
 }
 
-function rowsOf(): unknown {
+async function rowsOf(): Promise<unknown> {
   return {
-    webhooks: h.server.sqlite!.prepare('SELECT * FROM whatsapp_webhooks ORDER BY id').all(),
-    deliveries: h.server.sqlite!.prepare('SELECT id, outcome, attempts FROM webhook_deliveries ORDER BY id').all(),
+    webhooks: await sqlRows(h.server, 'SELECT * FROM whatsapp_webhooks ORDER BY id'),
+    deliveries: await sqlRows(h.server, 'SELECT id, outcome, attempts FROM webhook_deliveries ORDER BY id'),
   };
 }
 
 describe('entitlement and roles', () => {
   it('without cjm_whatsapp every webhook mutation returns EntitlementError and changes nothing', async () => {
     const key = await h.createKey({ organization: 'noent', sandbox: 'prod', role: 'ADMIN', entitlements: [] });
-    const before = rowsOf();
+    const before = await rowsOf();
     for (const [name, run] of everyMutation(a.id, deliveryA, a.apiCredential.id, key)) {
       const res = (await run()) as AnyResult;
       expect(res.errors, name).toBeUndefined();
@@ -86,7 +87,7 @@ describe('entitlement and roles', () => {
     // Even a malformed input reports the entitlement first.
     const bad = (await createWebhookRaw(h, { name: '', apiCredentialId: 'x', appSecret: '', keywordRules: [] }, key)) as AnyResult;
     expect(first(bad)!.__typename).toBe('EntitlementError');
-    expect(rowsOf()).toEqual(before);
+    expect(await rowsOf()).toEqual(before);
   });
 
   it('a VIEWER reads webhooks with a masked verify token and cannot mutate', async () => {
@@ -104,12 +105,12 @@ describe('entitlement and roles', () => {
     const admin = await h.gql(WebhookNodeDoc, { id: a.id });
     expect(admin.data!.node).toMatchObject({ verifyToken: a.verifyToken });
 
-    const before = rowsOf();
+    const before = await rowsOf();
     for (const [name, run] of everyMutation(a.id, deliveryA, a.apiCredential.id, h.viewerKey)) {
       const res = (await run()) as AnyResult;
       expect(res.errors?.[0]?.extensions?.code, name).toBe('FORBIDDEN');
     }
-    expect(rowsOf()).toEqual(before);
+    expect(await rowsOf()).toEqual(before);
   });
 });
 
@@ -146,13 +147,13 @@ describe('sandbox isolation', () => {
 
   it('mutations on the other sandbox’s webhook or delivery are NotFoundError and change nothing', async () => {
     for (const [what, admin, , foreign, foreignDelivery] of directions()) {
-      const before = rowsOf();
+      const before = await rowsOf();
       for (const [name, run] of everyMutation(foreign.id, foreignDelivery, foreign.apiCredential.id, admin)) {
         const res = (await run()) as AnyResult;
         expect(res.errors, `${what}: ${name}`).toBeUndefined();
         expect(first(res)!.__typename, `${what}: ${name}`).toBe('NotFoundError');
       }
-      expect(rowsOf(), what).toEqual(before);
+      expect(await rowsOf(), what).toEqual(before);
     }
   });
 });

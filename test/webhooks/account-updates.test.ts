@@ -3,6 +3,7 @@ import { graphql } from '../generated/index.js';
 import type { Harness } from '../helpers/harness.js';
 import { connectWs } from '../helpers/live.js';
 import { cleanup, onCleanup } from '../helpers/world.js';
+import { sqlRow, sqlValue } from '../helpers/sql.js';
 import { readConfig, waitForConfigStatus } from '../channel-configurations/helpers.js';
 import { UpdateDoc, waitForStatus } from '../credentials/helpers.js';
 import type { SendWhatsAppMessageInput } from '../generated/graphql.js';
@@ -77,14 +78,14 @@ async function account(h: Harness, id: string) {
 /** Every webhook delivery processed (the simulator waits for our 200; processing follows). */
 async function settled(h: Harness): Promise<void> {
   await waitUntil(
-    () => (h.server.sqlite!.prepare("SELECT count(*) FROM webhook_deliveries WHERE outcome = 'PENDING'").pluck().get() as number) === 0,
+    async () => (await sqlValue<number>(h.server, "SELECT count(*) FROM webhook_deliveries WHERE outcome = 'PENDING'")) === 0,
     10_000,
     'deliveries processed',
   );
 }
 
-function lastDetail(h: Harness): string {
-  return h.server.sqlite!.prepare('SELECT detail FROM webhook_deliveries ORDER BY id DESC LIMIT 1').pluck().get() as string;
+function lastDetail(h: Harness): Promise<string> {
+  return sqlValue<string>(h.server, 'SELECT detail FROM webhook_deliveries ORDER BY id DESC LIMIT 1');
 }
 
 const text = (configId: string) => ({ channelConfigurationId: configId, phoneNumber: '+16505550123', text: 'Hello' });
@@ -121,9 +122,10 @@ describe('account_update', () => {
     await sim.sim.sendInboundText({ phoneNumberId: IDS.phone.acmeGreen, from: { waId: '16505550777' }, text: 'hi' });
     await settled(h);
     await h.server.deps.jobs.idle();
-    const reply = h.server
-      .sqlite!.prepare("SELECT status, status_reason FROM whatsapp_messages WHERE direction = 'OUTBOUND' AND to_number = '+16505550777'")
-      .get() as { status: string; status_reason: string } | undefined;
+    const reply = await sqlRow<{ status: string; status_reason: string }>(
+      h.server,
+      "SELECT status, status_reason FROM whatsapp_messages WHERE direction = 'OUTBOUND' AND to_number = '+16505550777'",
+    );
     expect(reply).toMatchObject({ status: 'FAILED', status_reason: expect.stringContaining('DISABLED_UPDATE') });
     expect(sim.sim.sentMessages()).toHaveLength(0);
 
@@ -203,7 +205,7 @@ describe('account_update', () => {
       ],
     });
     await settled(h);
-    expect(lastDetail(h)).toContain('account update ACCOUNT_RESTRICTION: 1 credential(s) restricted');
+    expect(await lastDetail(h)).toContain('account update ACCOUNT_RESTRICTION: 1 credential(s) restricted');
     const pushed = (await sub.events.next()).data!;
     expect(pushed.whatsAppApiCredentialStatusChanged).toMatchObject({
       status: 'ACTIVE',
@@ -241,9 +243,9 @@ describe('account_update', () => {
 
     await sim.sim.shapes.accountUpdate(IDS.waba.other, { event: 'ACCOUNT_DELETED' });
     await settled(h);
-    expect(lastDetail(h)).toContain('quarantined');
+    expect(await lastDetail(h)).toContain('quarantined');
     expect((await account(h, credentialId)).status).toBe('ACTIVE');
-    const outcome = h.server.sqlite!.prepare('SELECT outcome FROM webhook_deliveries ORDER BY id DESC LIMIT 1').pluck().get();
+    const outcome = await sqlValue(h.server, 'SELECT outcome FROM webhook_deliveries ORDER BY id DESC LIMIT 1');
     expect(outcome).toBe('QUARANTINED');
   });
 });

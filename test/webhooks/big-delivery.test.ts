@@ -4,6 +4,7 @@ import { parseWebhookPayload } from '../../src/meta/index.js';
 import { parseWebhookPayloadInSlices } from '../../src/meta/webhook-payload-slices.js';
 import { batchPayload, inboundTextPayload, statusPayload, type NumberRef } from '../../src/meta-simulator/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { sqlColumn, sqlValue } from '../helpers/sql.js';
 import { cleanup, connectedWorld, onCleanup } from '../helpers/world.js';
 import { ConsentDoc, IDS, settledDeliveries } from './helpers.js';
 
@@ -25,9 +26,8 @@ function manyStatuses(ref: NumberRef, n: number, tag: string) {
   );
 }
 
-const count = (h: Harness, sql: string): number => h.server.sqlite!.prepare(sql).pluck().get() as number;
-const outcomes = (h: Harness): string[] =>
-  h.server.sqlite!.prepare('SELECT outcome FROM webhook_deliveries ORDER BY id').pluck().all() as string[];
+const count = (h: Harness, sql: string): Promise<number> => sqlValue<number>(h.server, sql);
+const outcomes = (h: Harness): Promise<string[]> => sqlColumn<string>(h.server, 'SELECT outcome FROM webhook_deliveries ORDER BY id');
 
 describe('a big webhook delivery', () => {
   it('lets other requests through while its 5,000 statuses are applied', async () => {
@@ -37,7 +37,7 @@ describe('a big webhook delivery', () => {
     expect(r.status).toBe(200);
 
     // Processing has begun: some statuses are parked already.
-    for (let i = 0; count(h, 'SELECT count(*) FROM pending_statuses') === 0; i++) {
+    for (let i = 0; (await count(h, 'SELECT count(*) FROM pending_statuses')) === 0; i++) {
       if (i > 20_000) throw new Error('processing never started');
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -45,17 +45,17 @@ describe('a big webhook delivery', () => {
     const health = await request(`${h.url}/healthz`);
     expect(health.statusCode).toBe(200);
     await health.body.text();
-    expect(outcomes(h)).toEqual(['PENDING']);
+    expect(await outcomes(h)).toEqual(['PENDING']);
     const consent = await h.gql(ConsentDoc, { phoneNumber: '+16505551234' });
     expect(consent.errors).toBeUndefined();
-    expect(outcomes(h)).toEqual(['PENDING']);
-    expect(count(h, 'SELECT count(*) FROM pending_statuses')).toBeLessThan(5_000);
+    expect(await outcomes(h)).toEqual(['PENDING']);
+    expect(await count(h, 'SELECT count(*) FROM pending_statuses')).toBeLessThan(5_000);
 
     // Then all of it is applied, each status once.
     const [delivery] = await settledDeliveries(h, webhook.id, 1, 60_000);
     expect(delivery).toMatchObject({ outcome: 'PROCESSED', changes: 1, attempts: 1 });
     expect(delivery!.detail).toContain('5000 status(es) pending');
-    expect(count(h, 'SELECT count(*) FROM pending_statuses')).toBe(5_000);
+    expect(await count(h, 'SELECT count(*) FROM pending_statuses')).toBe(5_000);
   });
 
   it('keeps delivery order: a later delivery is applied after every slice of an earlier big one', async () => {
@@ -71,7 +71,7 @@ describe('a big webhook delivery', () => {
     const settled = await settledDeliveries(h, webhook.id, 2, 60_000);
     expect(settled.map((d) => d.outcome)).toEqual(['PROCESSED', 'PROCESSED']);
     expect((await h.gql(ConsentDoc, { phoneNumber: `+${waId}` })).data!.consent.status).toBe('OPTED_IN');
-    const order = h.server.sqlite!.prepare("SELECT text FROM whatsapp_messages WHERE direction = 'INBOUND' ORDER BY id").pluck().all();
+    const order = await sqlColumn(h.server, "SELECT text FROM whatsapp_messages WHERE direction = 'INBOUND' ORDER BY id");
     expect(order).toEqual(['STOP', 'START']);
   });
 
@@ -80,7 +80,7 @@ describe('a big webhook delivery', () => {
     const { sim, h, webhook } = await connectedWorld({ env: { SHUTDOWN_TIMEOUT_MS: '1' } });
     const green = sim.sim.numberRef(IDS.phone.acmeGreen);
     expect((await sim.sim.emitPayload(manyStatuses(green, 5_000, 'c'))).status).toBe(200);
-    for (let i = 0; count(h, 'SELECT count(*) FROM pending_statuses') === 0; i++) {
+    for (let i = 0; (await count(h, 'SELECT count(*) FROM pending_statuses')) === 0; i++) {
       if (i > 20_000) throw new Error('processing never started');
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -88,16 +88,16 @@ describe('a big webhook delivery', () => {
     const dataDir = h.dataDir;
     const restarted = await startHarness({ metaUrl: sim.baseUrl, dataDir });
     onCleanup(() => restarted.stop());
-    const parkedBefore = count(restarted, 'SELECT count(*) FROM pending_statuses');
+    const parkedBefore = await count(restarted, 'SELECT count(*) FROM pending_statuses');
     expect(parkedBefore).toBeGreaterThan(0);
     expect(parkedBefore).toBeLessThan(5_000);
-    expect(outcomes(restarted)).toEqual(['PENDING']);
+    expect(await outcomes(restarted)).toEqual(['PENDING']);
     const [delivery] = await settledDeliveries(restarted, webhook.id, 1, 60_000);
     expect(delivery).toMatchObject({ outcome: 'PROCESSED' });
     // The statuses parked before the stop are recognised as already recorded, the rest parked now.
     expect(delivery!.detail).toContain(`${5_000 - parkedBefore} status(es) pending`);
     expect(delivery!.detail).toContain(`${parkedBefore} status(es) duplicate`);
-    expect(count(restarted, 'SELECT count(*) FROM pending_statuses')).toBe(5_000);
+    expect(await count(restarted, 'SELECT count(*) FROM pending_statuses')).toBe(5_000);
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { sqlRows, sqlValue } from '../helpers/sql.js';
 import { startMetaSimulator } from '../../src/meta-simulator/index.js';
 import { DRAIN_JOB } from '../../src/webhooks/ingest.js';
 import { activeCredential, cleanup, onCleanup } from '../helpers/world.js';
@@ -18,14 +19,14 @@ interface Row {
   processed: number;
 }
 
-function rows(h: Harness): Row[] {
-  return h.server
-    .sqlite!.prepare('SELECT outcome, changes, attempts, processed_at IS NOT NULL AS processed FROM webhook_deliveries ORDER BY id')
-    .all() as Row[];
+function rows(h: Harness): Promise<Row[]> {
+  return sqlRows<Row>(
+    h.server,
+    'SELECT outcome, changes, attempts, processed_at IS NOT NULL AS processed FROM webhook_deliveries ORDER BY id',
+  );
 }
 
-const drainJobs = (h: Harness): number =>
-  h.server.sqlite!.prepare('SELECT count(*) FROM jobs WHERE kind = ?').pluck().get(DRAIN_JOB) as number;
+const drainJobs = (h: Harness): Promise<number> => sqlValue<number>(h.server, 'SELECT count(*) FROM jobs WHERE kind = ?', DRAIN_JOB);
 
 describe('identical redeliveries are decided when they are stored', () => {
   it('copies of a PENDING delivery are DUPLICATE at once, need no drain, and take its change count once it is processed', async () => {
@@ -51,13 +52,13 @@ describe('identical redeliveries are decided when they are stored', () => {
     const headers = { 'x-hub-signature-256': r.delivery.signature };
     expect((await postRaw(url, r.delivery.rawBody, headers)).status).toBe(200);
     expect((await postRaw(url, r.delivery.rawBody, headers)).status).toBe(200);
-    expect(rows(paused)).toEqual([
+    expect(await rows(paused)).toEqual([
       { outcome: 'PENDING', changes: null, attempts: 0, processed: 0 },
       { outcome: 'DUPLICATE', changes: null, attempts: 1, processed: 1 },
       { outcome: 'DUPLICATE', changes: null, attempts: 1, processed: 1 },
     ]);
     // Only the original's commit asked for processing; a copy is a notification Meta posted all the same.
-    expect(drainJobs(paused)).toBe(1);
+    expect(await drainJobs(paused)).toBe(1);
     const listed = await deliveries(paused, webhook.id);
     expect(listed.map((d) => [d.outcome, d.changes])).toEqual([
       ['DUPLICATE', 0],
@@ -82,7 +83,7 @@ describe('identical redeliveries are decided when they are stored', () => {
     // A copy of a processed delivery is complete the moment it is acknowledged.
     const late = await postRaw(localCallback(restarted, webhook), r.delivery.rawBody, headers);
     expect(late.status).toBe(200);
-    expect(rows(restarted).at(-1)).toEqual({ outcome: 'DUPLICATE', changes: 1, attempts: 1, processed: 1 });
+    expect((await rows(restarted)).at(-1)).toEqual({ outcome: 'DUPLICATE', changes: 1, attempts: 1, processed: 1 });
     await restarted.server.deps.jobs.idle();
     expect(repliesTo(sim, waId)).toHaveLength(1);
   }, 60_000);

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { TEST_BACKEND, type Harness } from '../helpers/harness.js';
+import { sqlRun } from '../helpers/sql.js';
 import { cleanup, connectedWorld } from '../helpers/world.js';
 import { countRows, IDS, repliesTo, settledDeliveries, waitUntil } from './helpers.js';
 
@@ -7,13 +9,43 @@ import { countRows, IDS, repliesTo, settledDeliveries, waitUntil } from './helpe
 
 afterEach(cleanup);
 
+/**
+ * Every write to the database fails while on. SQLite: the connection turns query_only. PostgreSQL has no such switch
+ * for a pool's open sessions, so a statement trigger on every table refuses each INSERT, UPDATE and DELETE.
+ */
+async function refuseWrites(h: Harness, on: boolean): Promise<void> {
+  if (TEST_BACKEND === 'sqlite') {
+    h.server.sqlite!.pragma(`query_only = ${on ? 'ON' : 'OFF'}`);
+    return;
+  }
+  if (on) {
+    await sqlRun(
+      h.server,
+      `CREATE FUNCTION refuse_writes() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'writes refused (test)'; END $$`,
+    );
+  }
+  await sqlRun(
+    h.server,
+    `DO $$ DECLARE t text; BEGIN
+       FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() LOOP
+         EXECUTE format(${
+           on
+             ? `'CREATE TRIGGER refuse_writes BEFORE INSERT OR UPDATE OR DELETE ON %I FOR EACH STATEMENT EXECUTE FUNCTION refuse_writes()'`
+             : `'DROP TRIGGER refuse_writes ON %I'`
+         }, t);
+       END LOOP;
+     END $$`,
+  );
+  if (!on) await sqlRun(h.server, 'DROP FUNCTION refuse_writes()');
+}
+
 describe('webhook inbox durability', () => {
   it('answers 503 when the delivery cannot be stored, and a retry after recovery is stored and processed', async () => {
     const { sim, h, webhook, url } = await connectedWorld();
     // Meta retries non-200 answers; the simulator too (a short schedule here).
     await sim.sim.configureWebhook({ callbackUrl: url, verifyToken: webhook.verifyToken, maxAttempts: 10, retryDelayMs: 100 });
 
-    h.server.sqlite!.pragma('query_only = ON'); // every write now fails
+    await refuseWrites(h, true); // every write now fails
     const waId = '16505550909';
     const pending = sim.sim.sendInboundText({ phoneNumberId: IDS.phone.acmeGreen, from: { waId }, text: 'STOP' });
     await waitUntil(
@@ -21,8 +53,8 @@ describe('webhook inbox durability', () => {
       5_000,
       'a refused attempt',
     );
-    expect(countRows(h, 'webhook_deliveries')).toBe(0);
-    h.server.sqlite!.pragma('query_only = OFF');
+    expect(await countRows(h, 'webhook_deliveries')).toBe(0);
+    await refuseWrites(h, false);
 
     const result = await pending;
     expect(result.delivery.status).toBe(200);

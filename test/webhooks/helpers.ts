@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import { request } from 'undici';
 import { graphql } from '../generated/index.js';
-import type { Harness } from '../helpers/harness.js';
+import { TEST_BACKEND, type Harness } from '../helpers/harness.js';
+import { sqlRow, sqlRun, sqlValue } from '../helpers/sql.js';
 import { waitUntil } from '../helpers/wait.js';
 import { DEFAULT_IDS, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
 
@@ -308,8 +309,36 @@ export async function settledDeliveries(
   return [...last].reverse();
 }
 
-export function countRows(h: Harness, table: string): number {
-  return h.server.sqlite!.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+export function countRows(h: Harness, table: string): Promise<number> {
+  return sqlValue<number>(h.server, `SELECT count(*) FROM ${table}`);
+}
+
+/**
+ * Stages a row (retention tests): a copy of the row `fromId` of `table` with some columns changed. Text values go
+ * into the copy itself (a new id, a unique key); times (Date) are set afterwards by an UPDATE, because PostgreSQL
+ * types an INSERT … SELECT parameter as text and would refuse it for a timestamptz column, while an UPDATE takes the
+ * column's type. SQLite stores times as epoch ms, so it gets the Date's ms.
+ */
+export async function copyRow(
+  h: Harness,
+  table: string,
+  fromId: string,
+  changes: { id: string; [column: string]: string | Date },
+): Promise<void> {
+  const columns = Object.keys((await sqlRow(h.server, `SELECT * FROM ${table} WHERE id = ?`, fromId)) ?? {});
+  const texts = Object.entries(changes).filter((e): e is [string, string] => typeof e[1] === 'string');
+  const times = Object.entries(changes).filter((e): e is [string, Date] => e[1] instanceof Date);
+  const picked = columns.map((c) => (texts.some(([k]) => k === c) ? '?' : c));
+  const params = columns.flatMap((c) => texts.filter(([k]) => k === c).map(([, v]) => v));
+  await sqlRun(
+    h.server,
+    `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${picked.join(', ')} FROM ${table} WHERE id = ?`,
+    ...params,
+    fromId,
+  );
+  for (const [column, at] of times) {
+    await sqlRun(h.server, `UPDATE ${table} SET ${column} = ? WHERE id = ?`, TEST_BACKEND === 'pg' ? at : at.getTime(), changes.id);
+  }
 }
 
 /** A raw POST to the callback URL, as Meta (or an attacker) would send it. */

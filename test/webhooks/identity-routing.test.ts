@@ -2,6 +2,7 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { graphql } from '../generated/index.js';
 import type { Harness } from '../helpers/harness.js';
+import { sqlColumn, sqlRow } from '../helpers/sql.js';
 import { activeCredential, cleanup, connectedWorld, rawId } from '../helpers/world.js';
 import { ConsentDoc, IDS, repliesTo, settledDeliveries, waitUntil } from './helpers.js';
 
@@ -68,7 +69,7 @@ describe('identity changes', () => {
     expect(moved.history[0]).toMatchObject({ status: 'OPTED_OUT', source: 'NUMBER_CHANGE' });
     const byId = await h.gql(ByUserIdDoc, { userId: 'US.200000000000000002' });
     expect(byId.data!.consentByUserId).toMatchObject({ status: 'OPTED_OUT', phoneNumber: '+16505558002' });
-    const events = h.server.sqlite!.prepare("SELECT detail FROM tracking_events WHERE type = 'SYSTEM'").pluck().all() as string[];
+    const events = await sqlColumn<string>(h.server, "SELECT detail FROM tracking_events WHERE type = 'SYSTEM'");
     expect(events).toHaveLength(1);
     expect(JSON.parse(events[0]!)).toMatchObject({ systemType: 'user_changed_number', previousPhoneNumber: '+16505558001' });
   });
@@ -112,10 +113,8 @@ describe('one Meta app, several numbers', () => {
     const waId = '16505558020';
     const r = await sim.sim.sendInboundText({ phoneNumberId: IDS.phone.acmeYellowHigh, from: { waId }, text: 'hello' });
     await settle(h, webhook.id, 1);
-    const row = h.server.sqlite!.prepare('SELECT credential_id FROM whatsapp_messages WHERE wamid = ?').get(r.wamid) as {
-      credential_id: string;
-    };
-    expect(row.credential_id).toBe(second);
+    const row = await sqlRow<{ credential_id: string }>(h.server, 'SELECT credential_id FROM whatsapp_messages WHERE wamid = ?', r.wamid);
+    expect(row!.credential_id).toBe(second);
     // The DEFAULT reply goes out from the number the user wrote to.
     await waitUntil(() => repliesTo(sim, waId).length === 1, 10_000, 'reply');
     expect(sim.sim.sentMessages({ to: `+${waId}` })[0]!.phoneNumberId).toBe(IDS.phone.acmeYellowHigh);

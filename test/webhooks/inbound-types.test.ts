@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { graphql } from '../generated/index.js';
 import type { Harness } from '../helpers/harness.js';
+import { sqlValue } from '../helpers/sql.js';
 import { cleanup, connectedWorld } from '../helpers/world.js';
 import { inboundKindOf, INBOUND_KINDS } from '../../src/webhooks/inbound.js';
 import { ConsentDoc, IDS, repliesTo, settledDeliveries, waitUntil } from './helpers.js';
@@ -40,8 +41,8 @@ async function inboundMessages(h: Harness) {
   return res.data!.whatsAppMessages.edges.map((e) => e.node).filter((m) => m.direction === 'INBOUND');
 }
 
-const countEvents = (h: Harness, type: string) =>
-  h.server.sqlite!.prepare('SELECT count(*) FROM tracking_events WHERE type = ?').pluck().get(type) as number;
+const countEvents = (h: Harness, type: string): Promise<number> =>
+  sqlValue<number>(h.server, 'SELECT count(*) FROM tracking_events WHERE type = ?', type);
 
 async function settle(h: Harness, webhookId: string, n: number) {
   await settledDeliveries(h, webhookId, n);
@@ -119,7 +120,7 @@ describe('group messages', () => {
     expect((await h.gql(ConsentDoc, { phoneNumber: `+${waId}` })).data!.consent.status).toBe('UNKNOWN');
     const stored = (await inboundMessages(h)).find((m) => m.wamid === group.wamid)!;
     expect(stored).toMatchObject({ groupId: 'GROUP.123', text: 'STOP' });
-    expect(countEvents(h, 'OPT_OUT')).toBe(0);
+    expect(await countEvents(h, 'OPT_OUT')).toBe(0);
 
     await sim.sim.sendInboundText({ phoneNumberId, from: { waId }, text: 'STOP' });
     await settle(h, webhook.id, 3);
@@ -146,8 +147,8 @@ describe('revoke, edit and system notices', () => {
     expect(inbound[0]).toMatchObject({ wamid: original.wamid, text: 'Where is my order?', editedText: 'Where is my order A-1?' });
     expect(inbound[0]!.editedAt).not.toBeNull();
     expect(inbound[0]!.revokedAt).not.toBeNull();
-    expect(countEvents(h, 'INBOUND')).toBe(1);
-    expect(countEvents(h, 'SYSTEM')).toBe(1);
+    expect(await countEvents(h, 'INBOUND')).toBe(1);
+    expect(await countEvents(h, 'SYSTEM')).toBe(1);
     expect(repliesTo(sim, waId)).toHaveLength(1);
   });
 });

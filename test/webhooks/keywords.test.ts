@@ -183,9 +183,9 @@ describe.concurrent('keyword rules on inbound messages', () => {
   it('testInboundKeyword is a dry run: it reports what would happen and changes nothing', async () => {
     const { h, webhook } = await connectedWorld();
     const before = {
-      messages: countRows(h, 'whatsapp_messages'),
-      jobs: countRows(h, 'jobs'),
-      deliveries: countRows(h, 'webhook_deliveries'),
+      messages: await countRows(h, 'whatsapp_messages'),
+      jobs: await countRows(h, 'jobs'),
+      deliveries: await countRows(h, 'webhook_deliveries'),
     };
     const cases: Array<[string, unknown]> = [
       [
@@ -205,9 +205,9 @@ describe.concurrent('keyword rules on inbound messages', () => {
     const viewer = await h.gql(TestKeywordDoc, { webhookId: webhook.id, text: 'STOP' }, h.viewerKey);
     expect(viewer.data!.testInboundKeyword.category).toBe('OPT_OUT');
     expect({
-      messages: countRows(h, 'whatsapp_messages'),
-      jobs: countRows(h, 'jobs'),
-      deliveries: countRows(h, 'webhook_deliveries'),
+      messages: await countRows(h, 'whatsapp_messages'),
+      jobs: await countRows(h, 'jobs'),
+      deliveries: await countRows(h, 'webhook_deliveries'),
     }).toEqual(before);
   });
 });

@@ -10,6 +10,7 @@ import {
 } from '../../src/meta-simulator/index.js';
 import { QualitySubDoc } from '../credentials/helpers.js';
 import { connectWs } from '../helpers/live.js';
+import { sqlValue } from '../helpers/sql.js';
 import { cleanup, connectedWorld, onCleanup } from '../helpers/world.js';
 import { ConsentDoc, DeliveriesDoc, IDS, MessagesDoc, postRaw, repliesTo, settledDeliveries, TrackingDoc, waitUntil } from './helpers.js';
 import type { Harness } from '../helpers/harness.js';
@@ -130,7 +131,7 @@ describe('webhook processing', () => {
     const ws = connectWs(h.wsUrl, h.adminKey);
     onCleanup(() => ws.dispose());
     const sub = ws.subscribe(QualitySubDoc, { credentialId });
-    const sandboxId = h.server.sqlite!.prepare('SELECT sandbox_id FROM whatsapp_webhooks').pluck().get() as string;
+    const sandboxId = await sqlValue<string>(h.server, 'SELECT sandbox_id FROM whatsapp_webhooks');
     await waitUntil(() => h.server.deps.pubsub.listenerCount(sandboxId, 'credential:quality-changed') > 0, 5_000, 'subscribed');
 
     sim.sim.setPhoneNumber(IDS.phone.acmeGreen, { qualityRating: 'RED', messagingLimitTier: 'TIER_250' });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { sqlColumn } from '../helpers/sql.js';
 import { cleanup } from '../helpers/world.js';
 import { readMessage, sendOk, startSendWorld, waitUntil } from '../sending-e2e/helpers.js';
 
@@ -7,13 +8,12 @@ import { readMessage, sendOk, startSendWorld, waitUntil } from '../sending-e2e/h
 
 afterEach(cleanup);
 
-const events = (h: Parameters<typeof readMessage>[0], wamid: string) =>
-  h.server
-    .sqlite!.prepare(
-      'SELECT t.type FROM tracking_events t JOIN whatsapp_messages m ON m.id = t.message_id WHERE m.wamid = ? ORDER BY t.type',
-    )
-    .pluck()
-    .all(wamid) as string[];
+const events = (h: Parameters<typeof readMessage>[0], wamid: string): Promise<string[]> =>
+  sqlColumn<string>(
+    h.server,
+    'SELECT t.type FROM tracking_events t JOIN whatsapp_messages m ON m.id = t.message_id WHERE m.wamid = ? ORDER BY t.type',
+    wamid,
+  );
 
 describe('READ and failed', () => {
   it.each([
@@ -23,10 +23,10 @@ describe('READ and failed', () => {
     const { sim, h, configId } = await startSendWorld({ webhook: true, openWindow: true });
     const sent = await sendOk(h, { channelConfigurationId: configId, phoneNumber: '+16505558100', text: 'Your order shipped' });
     await sim.sim.emitStatusesFor(sent.wamid!, order, { errors: [{ code: 131026 }] });
-    await waitUntil(() => events(h, sent.wamid!).length >= 4, 10_000, 'status events');
+    await waitUntil(async () => (await events(h, sent.wamid!)).length >= 4, 10_000, 'status events');
     const message = await readMessage(h, sent.id);
     expect(message).toMatchObject({ status: 'READ', metaErrorCode: 131026 });
     expect(message.statusReason).toContain('Read by the recipient; Meta also reported a failure: 131026');
-    expect(events(h, sent.wamid!)).toEqual(['DELIVERED', 'FAILED', 'READ', 'SENT']);
+    expect(await events(h, sent.wamid!)).toEqual(['DELIVERED', 'FAILED', 'READ', 'SENT']);
   });
 });

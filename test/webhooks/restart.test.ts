@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { sqlRows, sqlValue } from '../helpers/sql.js';
 import { startMetaSimulator } from '../../src/meta-simulator/index.js';
 import { activeCredential, cleanup, onCleanup } from '../helpers/world.js';
 import { createWebhook, IDS, localCallback, repliesTo, settledDeliveries, waitUntil } from './helpers.js';
@@ -34,7 +35,7 @@ describe('webhook inbox across restarts', () => {
     const waId = '16505550707';
     const r = await sim.sim.sendInboundText({ phoneNumberId: IDS.phone.acmeGreen, from: { waId }, text: 'STOP' });
     expect(r.delivery.status).toBe(200);
-    const stored = paused.server.sqlite!.prepare('SELECT outcome, length(body) AS bytes FROM webhook_deliveries').all();
+    const stored = await sqlRows(paused.server, 'SELECT outcome, length(body) AS bytes FROM webhook_deliveries');
     expect(stored).toEqual([{ outcome: 'PENDING', bytes: r.delivery.rawBody.length }]);
     await paused.stop();
     expect(repliesTo(sim, waId)).toEqual([]);
@@ -46,7 +47,7 @@ describe('webhook inbox across restarts', () => {
     await waitUntil(() => repliesTo(sim, waId).length === 1, 10_000, 'reply after restart');
     await restarted.server.deps.jobs.idle();
     expect(repliesTo(sim, waId)).toEqual(['You are unsubscribed. Reply START to come back.']);
-    const consent = restarted.server.sqlite!.prepare('SELECT consent_status FROM whatsapp_contacts WHERE wa_id = ?').pluck().get(waId);
+    const consent = await sqlValue(restarted.server, 'SELECT consent_status FROM whatsapp_contacts WHERE wa_id = ?', waId);
     expect(consent).toBe('OPTED_OUT');
   });
 });

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { signWebhookBody } from '../../src/meta/index.js';
 import { inboundTextPayload } from '../../src/meta-simulator/index.js';
+import { sqlRows } from '../helpers/sql.js';
 import { cleanup, connectedWorld } from '../helpers/world.js';
 import { countRows, deliveries, IDS, MessagesDoc, postRaw, settledDeliveries, UpdateWebhookDoc, WebhookNodeDoc } from './helpers.js';
 
@@ -11,6 +12,10 @@ import { countRows, deliveries, IDS, MessagesDoc, postRaw, settledDeliveries, Up
 // Also: the body cap (413), and an app secret change takes effect at once (the decrypted-secret cache is dropped).
 
 afterEach(cleanup);
+
+/** A stored body as bytes: SQLite gives a Buffer, the raw PostgreSQL read a bytea as its hex text ('\\x7b22…'). */
+const bytesOf = (stored: Buffer | string): Buffer =>
+  typeof stored === 'string' && stored.startsWith('\\x') ? Buffer.from(stored.slice(2), 'hex') : Buffer.from(stored);
 
 const CANARY_SECRET = 'canary-app-secret-7f3a9c1e5b2d4f60a8e1';
 
@@ -40,12 +45,12 @@ describe('webhook signatures', () => {
       const res = await postRaw(url, payload, headers);
       expect(res.status, what).toBe(401);
     }
-    expect(countRows(h, 'webhook_deliveries')).toBe(0);
+    expect(await countRows(h, 'webhook_deliveries')).toBe(0);
 
     const ok = await postRaw(url, body, { 'x-hub-signature-256': good });
     expect(ok.status).toBe(200);
     // Committed before the 200: the row is there the moment the answer arrives.
-    expect(countRows(h, 'webhook_deliveries')).toBe(1);
+    expect(await countRows(h, 'webhook_deliveries')).toBe(1);
     const [delivery] = await settledDeliveries(h, webhook.id, 1);
     expect(delivery).toMatchObject({ outcome: 'PROCESSED', changes: 1 });
 
@@ -73,18 +78,18 @@ describe('webhook signatures', () => {
     for (const [what, payload] of forgeries) expect((await postRaw(url, payload, headers)).status, what).toBe(401);
     // The exact redelivery is accepted and stored as a copy of the first, with the same digest.
     expect((await postRaw(url, body, headers)).status).toBe(200);
-    const stored = h.server.sqlite!.prepare('SELECT body, body_sha256 AS sha FROM webhook_deliveries ORDER BY id').all() as Array<{
-      body: Buffer;
-      sha: string;
-    }>;
+    const stored = await sqlRows<{ body: Buffer | string; sha: string }>(
+      h.server,
+      'SELECT body, body_sha256 AS sha FROM webhook_deliveries ORDER BY id',
+    );
     expect(stored).toHaveLength(2);
     const sha = createHash('sha256').update(body).digest('hex');
-    for (const row of stored) expect({ body: Buffer.from(row.body).equals(body), sha: row.sha }).toEqual({ body: true, sha });
+    for (const row of stored) expect({ body: bytesOf(row.body).equals(body), sha: row.sha }).toEqual({ body: true, sha });
     // After a secret change the remembered pair is worthless: the old signature is refused even for the same bytes.
     const res = await h.gql(UpdateWebhookDoc, { input: { id: webhook.id, appSecret: 'another-app-secret-0123456789' } });
     expect(res.data!.updateWhatsAppWebhook.__typename).toBe('UpdateWhatsAppWebhookSuccess');
     expect((await postRaw(url, body, headers)).status).toBe(401);
-    expect(countRows(h, 'webhook_deliveries')).toBe(2);
+    expect(await countRows(h, 'webhook_deliveries')).toBe(2);
   });
 
   it('verifies non-ASCII text over the raw bytes, whether Meta escapes it or sends UTF-8', async () => {
@@ -126,7 +131,7 @@ describe('webhook signatures', () => {
     });
     expect(chunked.statusCode).toBe(413);
     await chunked.body.dump();
-    expect(countRows(h, 'webhook_deliveries')).toBe(0);
+    expect(await countRows(h, 'webhook_deliveries')).toBe(0);
 
     const small = Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [] }));
     expect((await postRaw(url, small, { 'x-hub-signature-256': signWebhookBody(small, IDS.appSecret) })).status).toBe(200);

@@ -1,6 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from '../helpers/harness.js';
+import { sqlRows, sqlValue } from '../helpers/sql.js';
 import type { RunningMetaSimulator } from '../../src/meta-simulator/index.js';
 import { CreateDoc as CreateCredentialDoc, DeleteDoc as DeleteCredentialDoc } from '../credentials/helpers.js';
 import { activeCredential, cleanup, rawId, startWorld } from '../helpers/world.js';
@@ -32,8 +33,8 @@ beforeAll(async () => {
 });
 afterAll(cleanup);
 
-function webhookRows(): unknown[] {
-  return h.server.sqlite!.prepare('SELECT * FROM whatsapp_webhooks ORDER BY id').all();
+function webhookRows(): Promise<unknown[]> {
+  return sqlRows(h.server, 'SELECT * FROM whatsapp_webhooks ORDER BY id');
 }
 
 const rules = (...r: RuleInput[]): RuleInput[] => r;
@@ -87,7 +88,7 @@ describe('createWhatsAppWebhook validation', () => {
 
   for (const [what, override, path] of cases) {
     it(`${what} → ValidationError at ${path.join('.')}, nothing stored`, async () => {
-      const before = webhookRows();
+      const before = await webhookRows();
       const res = await createWebhookRaw(h, {
         name: 'new webhook',
         apiCredentialId: credentialId,
@@ -100,7 +101,7 @@ describe('createWhatsAppWebhook validation', () => {
       if (r.__typename !== 'ValidationError') throw new Error(`expected ValidationError, got ${JSON.stringify(r)}`);
       expect(r.code).toBe('VALIDATION_FAILED');
       expect(r.fieldErrors.map((f) => f.path)).toContainEqual(path);
-      expect(webhookRows()).toEqual(before);
+      expect(await webhookRows()).toEqual(before);
     });
   }
 
@@ -118,7 +119,7 @@ describe('createWhatsAppWebhook validation', () => {
   });
 
   it('a name used in the sandbox (any case) → ConflictError, nothing stored', async () => {
-    const before = webhookRows();
+    const before = await webhookRows();
     const res = await createWebhookRaw(h, {
       name: '  INBOUND ',
       apiCredentialId: credentialId,
@@ -126,11 +127,11 @@ describe('createWhatsAppWebhook validation', () => {
       keywordRules: [],
     });
     expect(res.data!.createWhatsAppWebhook).toMatchObject({ __typename: 'ConflictError', code: 'CONFLICT' });
-    expect(webhookRows()).toEqual(before);
+    expect(await webhookRows()).toEqual(before);
   });
 
   it('a credential that does not exist, is of another type or is FAILED is refused, nothing stored', async () => {
-    const before = webhookRows();
+    const before = await webhookRows();
     const input = (apiCredentialId: string) => ({ name: 'x', apiCredentialId, appSecret: IDS.appSecret, keywordRules: [] });
     const unknown = await createWebhookRaw(h, input(encodeGlobalID('WhatsAppApiCredential', '01NOPE')));
     expect(unknown.data!.createWhatsAppWebhook).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
@@ -150,7 +151,7 @@ describe('createWhatsAppWebhook validation', () => {
     });
     const failedId = (failed.data!.createWhatsAppApiCredential as { data: { id: string } }).data.id;
     await waitUntil(
-      () => h.server.sqlite!.prepare('SELECT status FROM whatsapp_api_credentials WHERE id = ?').pluck().get(rawId(failedId)) === 'FAILED',
+      async () => (await sqlValue(h.server, 'SELECT status FROM whatsapp_api_credentials WHERE id = ?', rawId(failedId))) === 'FAILED',
       10_000,
       'credential FAILED',
     );
@@ -159,14 +160,14 @@ describe('createWhatsAppWebhook validation', () => {
     if (r.__typename !== 'ValidationError') throw new Error(JSON.stringify(r));
     expect(r.fieldErrors[0]!.path).toEqual(['apiCredentialId']);
     expect(r.fieldErrors[0]!.message).toContain('FAILED');
-    expect(webhookRows()).toEqual(before);
+    expect(await webhookRows()).toEqual(before);
   });
 });
 
 describe('updateWhatsAppWebhook validation', () => {
   it('every bad update returns its typed error and changes nothing', async () => {
     const other = await createWebhook(h, { name: 'Second', apiCredentialId: credentialId });
-    const before = webhookRows();
+    const before = await webhookRows();
     const bad: Array<[string, Record<string, unknown>, string]> = [
       ['nothing to change', { id: existing.id }, 'ValidationError'],
       ['blank name', { id: existing.id, name: ' ' }, 'ValidationError'],
@@ -189,7 +190,7 @@ describe('updateWhatsAppWebhook validation', () => {
     }
     const wrongType = await h.gql(UpdateWebhookDoc, { input: { id: credentialId, name: 'x' } });
     expect(wrongType.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.id' });
-    expect(webhookRows()).toEqual(before);
+    expect(await webhookRows()).toEqual(before);
 
     // A valid update keeps the rest; renaming to its own name in another case is fine.
     const ok = await h.gql(UpdateWebhookDoc, { input: { id: other.id, name: 'SECOND', keywordRules: rules(optOut(['halt'])) } });
