@@ -71,7 +71,7 @@ describe('JSON inputs: literal and variable forms behave the same', () => {
   });
 
   it('a broken inline document is the same ValidationError as through variables, and stores nothing', async () => {
-    const before = profileRows(h);
+    const before = await profileRows(h);
     const inline = await upsertInline('bad-inline', '{ ok: 1, nested: { __proto__: 1 } }');
     expect(inline.data!.upsertProfile.__typename).toBe('ValidationError');
     const notObject = await upsertInline('bad-inline', '[1, 2]');
@@ -79,7 +79,7 @@ describe('JSON inputs: literal and variable forms behave the same', () => {
       __typename: 'ValidationError',
       fieldErrors: [{ path: ['attributes'], message: 'must be a JSON object, not an array' }],
     });
-    expect(profileRows(h)).toEqual(before);
+    expect(await profileRows(h)).toEqual(before);
   });
 });
 
@@ -111,7 +111,7 @@ describe('profile ids: your id or the global Profile.id', () => {
   it('when neither resolves, the NotFoundError says which kind of id was given, and nothing changes', async () => {
     const kept = await upsert(h, 'kept', { a: 1 });
     const other = await h.createKey({ sandbox: 'other-delete', role: 'ADMIN' });
-    const before = profileRows(h);
+    const before = await profileRows(h);
     const cases: Array<[string, string | undefined, string]> = [
       ['nobody', undefined, 'Profile with your id "nobody" not found'],
       [kept.id, other, `Profile with the global id "${kept.id}" (a Profile.id) not found`],
@@ -125,6 +125,6 @@ describe('profile ids: your id or the global Profile.id', () => {
       const res = await h.gql(DeleteProfileDoc, { input: { id } }, key);
       expect(res.data!.deleteProfile).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND', message });
     }
-    expect(profileRows(h)).toEqual(before);
+    expect(await profileRows(h)).toEqual(before);
   });
 });

@@ -27,10 +27,14 @@ describe('auto-reply whose answer times out', () => {
         "SELECT id, status, status_reason, wamid FROM whatsapp_messages WHERE direction = 'OUTBOUND' AND to_number = ?",
         phone,
       );
-    await waitUntil(() => reply()[0]?.status_reason === OUTCOME_UNKNOWN_REASON, headersMs + 5_000, 'the outcome to be unknown');
+    await waitUntil(
+      async () => (await reply())[0]?.status_reason === OUTCOME_UNKNOWN_REASON,
+      headersMs + 5_000,
+      'the outcome to be unknown',
+    );
     await w.h.server.deps.jobs.idle();
-    const [row] = reply();
-    expect(reply()).toHaveLength(1);
+    const [row] = await reply();
+    expect(await reply()).toHaveLength(1);
     expect(row).toMatchObject({ status: 'QUEUED', wamid: null });
     const job = (await w.h.server.deps.jobs.list({ kind: 'messaging.send-auto-reply' })).find(
       (j) => (j.payload as { messageId: string }).messageId === row!.id,
@@ -43,8 +47,8 @@ describe('auto-reply whose answer times out', () => {
     expect(await applyStatusUpdate(w.h.server.deps, w.ctx, status(sent[0]!.wamid, 'read', { bizOpaqueCallbackData: row!.id }))).toBe(
       'applied',
     );
-    expect(reply()[0]).toMatchObject({ status: 'READ', wamid: sent[0]!.wamid, status_reason: null });
-    expect(rows(w.h, 'SELECT type FROM tracking_events WHERE message_id = ? ORDER BY id', row!.id)).toEqual([{ type: 'READ' }]);
+    expect((await reply())[0]).toMatchObject({ status: 'READ', wamid: sent[0]!.wamid, status_reason: null });
+    expect(await rows(w.h, 'SELECT type FROM tracking_events WHERE message_id = ? ORDER BY id', row!.id)).toEqual([{ type: 'READ' }]);
     expect(w.sim.sim.sentMessages({ to: phone })).toHaveLength(1);
   });
 });

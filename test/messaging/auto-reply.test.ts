@@ -2,11 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { useWorld } from '../helpers/world.js';
 import { applyStatusUpdate, OUTCOME_UNKNOWN_REASON, recordInboundMessage } from '../../src/messages/service.js';
 import { getCredential } from '../../src/credentials/service.js';
+import { TEST_BACKEND } from '../helpers/harness.js';
+import { sqlRun } from '../helpers/sql.js';
 import { IDS, inbound, rows, setupWorld, status, waitUntil, type World } from './helpers.js';
 
 // Issue 5 (messaging core): auto-replies go out through Meta once. Meta's refusals for now are retried by the
 // queue, permanent errors fail the message with Meta's code, and a send whose outcome is unknown is never resent;
 // its status webhook settles it.
+
+// A time parameter: epoch ms for SQLite's integer columns, a Date for PostgreSQL's timestamptz.
+const at = (ms: number): number | Date => (TEST_BACKEND === 'pg' ? new Date(ms) : ms);
 
 interface ReplyRow {
   id: string;
@@ -16,8 +21,10 @@ interface ReplyRow {
   wamid: string | null;
 }
 
-function replyTo(w: World, phone: string): ReplyRow | undefined {
-  return rows<ReplyRow>(w.h, "SELECT * FROM whatsapp_messages WHERE direction = 'OUTBOUND' AND to_number = ? ORDER BY id", phone)[0];
+async function replyTo(w: World, phone: string): Promise<ReplyRow | undefined> {
+  return (
+    await rows<ReplyRow>(w.h, "SELECT * FROM whatsapp_messages WHERE direction = 'OUTBOUND' AND to_number = ? ORDER BY id", phone)
+  )[0];
 }
 
 async function sendReply(w: World, waId: string, text = 'Thanks for writing!'): Promise<void> {
@@ -42,7 +49,7 @@ describe('auto-reply pacing', () => {
     const filledAt = performance.now();
     for (let i = 0; i < bucket.rate; i++) await bucket.take();
     await sendReply(w, '14155550309');
-    await waitUntil(() => replyTo(w, '+14155550309')?.status === 'SENT', 10_000, 'the reply to be sent');
+    await waitUntil(async () => (await replyTo(w, '+14155550309'))?.status === 'SENT', 10_000, 'the reply to be sent');
     const sentAt = performance.now();
     // The reply waited for a free slot: it left no earlier than one window after the bucket was filled.
     expect(sentAt - filledAt).toBeGreaterThanOrEqual(bucket.windowMs - 50);
@@ -61,12 +68,12 @@ describe('auto-reply sending', () => {
       metaError: { code: 131026, message: 'Message undeliverable', details: 'The recipient cannot receive this message.' },
     });
     await sendReply(w, '14155550301');
-    await waitUntil(() => replyTo(w, '+14155550301')?.status === 'FAILED', 10_000, 'the reply to fail');
-    const reply = replyTo(w, '+14155550301')!;
+    await waitUntil(async () => (await replyTo(w, '+14155550301'))?.status === 'FAILED', 10_000, 'the reply to fail');
+    const reply = (await replyTo(w, '+14155550301'))!;
     expect(reply).toMatchObject({ meta_error_code: 131026, wamid: null });
     expect(reply.status_reason).toContain('131026');
     expect(reply.status_reason).toContain('Message undeliverable');
-    expect(rows(w.h, 'SELECT type FROM tracking_events WHERE message_id = ?', reply.id)).toEqual([{ type: 'FAILED' }]);
+    expect(await rows(w.h, 'SELECT type FROM tracking_events WHERE message_id = ?', reply.id)).toEqual([{ type: 'FAILED' }]);
     await w.h.server.deps.jobs.idle();
     expect(await jobFor(w, reply.id)).toMatchObject({ status: 'succeeded', attempts: 1 });
     expect(w.sim.sim.sentMessages({ to: '+14155550301' })).toHaveLength(0);
@@ -86,8 +93,8 @@ describe('auto-reply sending', () => {
       metaError: { code: 2, message: 'Service temporarily unavailable', isTransient: true },
     });
     await sendReply(w, '14155550302');
-    await waitUntil(() => replyTo(w, '+14155550302')?.status === 'SENT', 15_000, 'the reply to be sent');
-    const reply = replyTo(w, '+14155550302')!;
+    await waitUntil(async () => (await replyTo(w, '+14155550302'))?.status === 'SENT', 15_000, 'the reply to be sent');
+    const reply = (await replyTo(w, '+14155550302'))!;
     const sent = w.sim.sim.sentMessages({ to: '+14155550302' });
     expect(sent).toHaveLength(1);
     expect(reply.wamid).toBe(sent[0]!.wamid);
@@ -101,9 +108,13 @@ describe('auto-reply sending', () => {
   it('a dropped connection after Meta took the reply is not resent; the status webhook settles it by its opaque data', async () => {
     w.sim.sim.injectFault({ method: 'POST', path: /messages$/, recordFirst: true, dropConnection: true });
     await sendReply(w, '14155550303');
-    await waitUntil(() => replyTo(w, '+14155550303')?.status_reason === OUTCOME_UNKNOWN_REASON, 10_000, 'the outcome to be unknown');
+    await waitUntil(
+      async () => (await replyTo(w, '+14155550303'))?.status_reason === OUTCOME_UNKNOWN_REASON,
+      10_000,
+      'the outcome to be unknown',
+    );
     await w.h.server.deps.jobs.idle();
-    const reply = replyTo(w, '+14155550303')!;
+    const reply = (await replyTo(w, '+14155550303'))!;
     expect(reply).toMatchObject({ status: 'QUEUED', wamid: null });
     expect(await jobFor(w, reply.id)).toMatchObject({ status: 'succeeded', attempts: 1 });
     const sent = w.sim.sim.sentMessages({ to: '+14155550303' });
@@ -114,7 +125,7 @@ describe('auto-reply sending', () => {
     expect(await applyStatusUpdate(w.h.server.deps, w.ctx, status(sent[0]!.wamid, 'delivered', { bizOpaqueCallbackData: reply.id }))).toBe(
       'applied',
     );
-    expect(replyTo(w, '+14155550303')).toMatchObject({ status: 'DELIVERED', wamid: sent[0]!.wamid, status_reason: null });
+    expect(await replyTo(w, '+14155550303')).toMatchObject({ status: 'DELIVERED', wamid: sent[0]!.wamid, status_reason: null });
     expect(w.sim.sim.sentMessages({ to: '+14155550303' })).toHaveLength(1);
   });
 });
@@ -130,15 +141,18 @@ describe('auto-reply after a lost lease', () => {
     w.sim.sim.injectFault({ method: 'POST', path: /messages$/, recordFirst: true, delayMs: 1_500 });
     await sendReply(w, '14155550304');
     await waitUntil(() => w.sim.sim.sentMessages({ to: '+14155550304' }).length === 1, 10_000, 'the first run to reach Meta');
-    const first = replyTo(w, '+14155550304')!;
-    w.h.server
-      .sqlite!.prepare("UPDATE jobs SET lease_owner = 'a-dead-instance', lease_until = ? WHERE id = ? AND status = 'running'")
-      .run(Date.now() - 1, (await jobFor(w, first.id))!.id);
+    const first = (await replyTo(w, '+14155550304'))!;
+    await sqlRun(
+      w.h.server,
+      "UPDATE jobs SET lease_owner = 'a-dead-instance', lease_until = ? WHERE id = ? AND status = 'running'",
+      at(Date.now() - 1),
+      (await jobFor(w, first.id))!.id,
+    );
     await waitUntil(async () => ((await jobFor(w, first.id))?.attempts ?? 0) >= 2, 10_000, 'a second run to take the job over');
-    await waitUntil(() => replyTo(w, '+14155550304')?.status === 'SENT', 10_000, 'the first run to record the send');
+    await waitUntil(async () => (await replyTo(w, '+14155550304'))?.status === 'SENT', 10_000, 'the first run to record the send');
     await w.h.server.deps.jobs.idle();
     expect(w.sim.sim.sentMessages({ to: '+14155550304' })).toHaveLength(1);
-    const reply = replyTo(w, '+14155550304')!;
+    const reply = (await replyTo(w, '+14155550304'))!;
     expect(reply.wamid).toBe(w.sim.sim.sentMessages({ to: '+14155550304' })[0]!.wamid);
   });
 });

@@ -206,7 +206,7 @@ beforeAll(async () => {
 
 describe('whatsAppMessages', () => {
   it("lists the sandbox's messages newest first, page by page, with totalCount", async () => {
-    const total = count(w.h, 'SELECT count(*) AS n FROM whatsapp_messages WHERE sandbox_id = ?', w.ctx.sandboxId);
+    const total = await count(w.h, 'SELECT count(*) AS n FROM whatsapp_messages WHERE sandbox_id = ?', w.ctx.sandboxId);
     expect(total).toBe(7);
     const seen: string[] = [];
     let after: string | null = null;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Harness } from '../helpers/harness.js';
+import { sqlRow, sqlRows } from '../helpers/sql.js';
 import { activeCredential, IDS, rawId, sandboxIdOf, startWorld, type World as BaseWorld } from '../helpers/world.js';
 import type { InboundMessageInput, StatusInput, WebhookContext } from '../../src/messages/service.js';
 
@@ -73,11 +74,11 @@ export function status(wamid: string, value: string, overrides: Partial<StatusIn
   };
 }
 
-/** Rows straight from the database (assertions on what was stored, e.g. that nothing else was). */
-export function rows<T = Record<string, unknown>>(h: Harness, sql: string, ...params: unknown[]): T[] {
-  return h.server.sqlite!.prepare(sql).all(...params) as T[];
+/** Rows straight from the database, on either backend (assertions on what was stored, e.g. that nothing else was). */
+export function rows<T = Record<string, unknown>>(h: Harness, sql: string, ...params: unknown[]): Promise<T[]> {
+  return sqlRows<T>(h.server, sql, ...params);
 }
 
-export function count(h: Harness, sql: string, ...params: unknown[]): number {
-  return (h.server.sqlite!.prepare(sql).get(...params) as { n: number }).n;
+export async function count(h: Harness, sql: string, ...params: unknown[]): Promise<number> {
+  return (await sqlRow<{ n: number }>(h.server, sql, ...params))!.n;
 }

@@ -15,8 +15,8 @@ import { count, IDS, inbound, rows, setupWorld, waitUntil } from './helpers.js';
 const w = useWorld(setupWorld);
 
 const messagesWith = (wamid: string) => count(w.h, 'SELECT count(*) AS n FROM whatsapp_messages WHERE wamid = ?', wamid);
-const eventsOf = (messageId: string) =>
-  rows<{ type: string }>(w.h, 'SELECT type FROM tracking_events WHERE message_id = ? ORDER BY id', messageId).map((r) => r.type);
+const eventsOf = async (messageId: string) =>
+  (await rows<{ type: string }>(w.h, 'SELECT type FROM tracking_events WHERE message_id = ? ORDER BY id', messageId)).map((r) => r.type);
 
 function outboundReplies(ctx: WebhookContext) {
   return rows<{ id: string; status: string; wamid: string | null; to_number: string | null; from_number: string | null; text: string }>(
@@ -32,7 +32,7 @@ describe('recordInboundMessage', () => {
     const waId = '14155550101';
     sim.sim.openServiceWindow(IDS.phone.acmeGreen, waId);
     const input = inbound({ waId, text: 'HELP', category: 'HELP', matchedKeyword: 'help', replyText: 'Reply STOP to opt out.' });
-    const repliesBefore = outboundReplies(ctx).length;
+    const repliesBefore = (await outboundReplies(ctx)).length;
 
     const sequential: Array<Awaited<ReturnType<typeof recordInboundMessage>>> = [];
     for (let i = 0; i < 5; i++) sequential.push(await recordInboundMessage(h.server.deps, ctx, input));
@@ -44,13 +44,13 @@ describe('recordInboundMessage', () => {
     const messageId = results[0]!.messageId!;
     expect(results.every((r) => r.messageId === messageId)).toBe(true);
 
-    expect(messagesWith(input.wamid)).toBe(1);
-    expect(eventsOf(messageId)).toEqual(['INBOUND', 'HELP']);
+    expect(await messagesWith(input.wamid)).toBe(1);
+    expect(await eventsOf(messageId)).toEqual(['INBOUND', 'HELP']);
     expect(
       (await h.server.deps.jobs.list({ kind: 'messaging.send-auto-reply' })).filter((j) => j.dedupeKey?.endsWith(input.wamid)),
     ).toHaveLength(1);
 
-    const inboundRow = rows<Record<string, unknown>>(h, 'SELECT * FROM whatsapp_messages WHERE wamid = ?', input.wamid)[0]!;
+    const inboundRow = (await rows<Record<string, unknown>>(h, 'SELECT * FROM whatsapp_messages WHERE wamid = ?', input.wamid))[0]!;
     expect(inboundRow).toMatchObject({
       direction: 'INBOUND',
       status: 'DELIVERED',
@@ -59,8 +59,8 @@ describe('recordInboundMessage', () => {
       type: 'text',
     });
 
-    await waitUntil(() => outboundReplies(ctx).some((m) => m.status === 'SENT'), 10_000, 'the auto-reply to be SENT');
-    const replies = outboundReplies(ctx).slice(repliesBefore);
+    await waitUntil(async () => (await outboundReplies(ctx)).some((m) => m.status === 'SENT'), 10_000, 'the auto-reply to be SENT');
+    const replies = (await outboundReplies(ctx)).slice(repliesBefore);
     expect(replies).toHaveLength(1);
     const reply = replies[0]!;
     expect(reply).toMatchObject({ status: 'SENT', to_number: '+14155550101', text: 'Reply STOP to opt out.' });
@@ -71,7 +71,7 @@ describe('recordInboundMessage', () => {
     expect(sent[0]).toMatchObject({ wamid: reply.wamid, bizOpaqueCallbackData: reply.id, phoneNumberId: IDS.phone.acmeGreen });
     expect(sent[0]!.body).toMatchObject({ type: 'text', text: { body: 'Reply STOP to opt out.' } });
     // Acceptance recorded a SENT event for the reply.
-    expect(eventsOf(reply.id)).toEqual(['SENT']);
+    expect(await eventsOf(reply.id)).toEqual(['SENT']);
 
     // Repeats after the reply went out still change nothing.
     expect(await recordInboundMessage(h.server.deps, ctx, input)).toEqual({ duplicate: true, messageId });
@@ -96,19 +96,19 @@ describe('recordInboundMessage', () => {
       status: 'OPTED_OUT',
       changedAt: new Date(t0),
     });
-    expect(eventsOf(first.messageId!)).toEqual(['INBOUND', 'OPT_OUT']);
+    expect(await eventsOf(first.messageId!)).toEqual(['INBOUND', 'OPT_OUT']);
     const ledger = () =>
       rows<Record<string, unknown>>(
         h,
         'SELECT c.status, c.source, c.keyword, c.message_id, c.at FROM consent_changes c JOIN whatsapp_contacts k ON k.id = c.contact_id WHERE k.phone_number = ? ORDER BY c.at',
         '+14155550102',
       );
-    expect(ledger()).toEqual([{ status: 'OPTED_OUT', source: 'KEYWORD', keyword: 'stop', message_id: stop.wamid, at: t0 }]);
+    expect(await ledger()).toEqual([{ status: 'OPTED_OUT', source: 'KEYWORD', keyword: 'stop', message_id: stop.wamid, at: t0 }]);
 
     // Again (another message, same keyword): already opted out, no second ledger row, but still its tracking events.
     const again = await recordInboundMessage(h.server.deps, ctx, { ...stop, wamid: `${stop.wamid}x`, timestamp: new Date(t0 + 1000) });
-    expect(eventsOf(again.messageId!)).toEqual(['INBOUND', 'OPT_OUT']);
-    expect(ledger()).toHaveLength(1);
+    expect(await eventsOf(again.messageId!)).toEqual(['INBOUND', 'OPT_OUT']);
+    expect(await ledger()).toHaveLength(1);
 
     const start = inbound({
       waId,
@@ -120,7 +120,7 @@ describe('recordInboundMessage', () => {
     });
     await recordInboundMessage(h.server.deps, ctx, start);
     expect((await getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '14155550102')).status).toBe('OPTED_IN');
-    expect(ledger().map((r) => [r.status, r.keyword])).toEqual([
+    expect((await ledger()).map((r) => [r.status, r.keyword])).toEqual([
       ['OPTED_OUT', 'stop'],
       ['OPTED_IN', 'START'],
     ]);
@@ -128,7 +128,7 @@ describe('recordInboundMessage', () => {
     // A STOP sent before that START but delivered late does not undo it.
     await recordInboundMessage(h.server.deps, ctx, { ...stop, wamid: `${stop.wamid}late`, timestamp: new Date(t0 + 1500) });
     expect((await getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550102')).status).toBe('OPTED_IN');
-    expect(ledger()).toHaveLength(2);
+    expect(await ledger()).toHaveLength(2);
   });
 
   it('changes no consent when consentChange is null (keywords do not change consent), whatever the category', async () => {
@@ -139,13 +139,15 @@ describe('recordInboundMessage', () => {
     const plain = await recordInboundMessage(h.server.deps, ctx, inbound({ waId, text: 'stop please' }));
     expect(await getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550103')).toEqual({ status: 'UNKNOWN', changedAt: null });
     expect(
-      count(h, 'SELECT count(*) AS n FROM consent_changes c JOIN whatsapp_contacts k ON k.id = c.contact_id WHERE k.wa_id = ?', waId),
+      await count(h, 'SELECT count(*) AS n FROM consent_changes c JOIN whatsapp_contacts k ON k.id = c.contact_id WHERE k.wa_id = ?', waId),
     ).toBe(0);
-    expect(eventsOf(help.messageId!)).toEqual(['INBOUND', 'HELP']);
-    expect(eventsOf(other.messageId!)).toEqual(['INBOUND']);
-    expect(eventsOf(plain.messageId!)).toEqual(['INBOUND']);
+    expect(await eventsOf(help.messageId!)).toEqual(['INBOUND', 'HELP']);
+    expect(await eventsOf(other.messageId!)).toEqual(['INBOUND']);
+    expect(await eventsOf(plain.messageId!)).toEqual(['INBOUND']);
     // No reply asked for, none queued.
-    expect(count(h, "SELECT count(*) AS n FROM whatsapp_messages WHERE direction = 'OUTBOUND' AND to_number = ?", '+14155550103')).toBe(0);
+    expect(
+      await count(h, "SELECT count(*) AS n FROM whatsapp_messages WHERE direction = 'OUTBOUND' AND to_number = ?", '+14155550103'),
+    ).toBe(0);
   });
 
   it('keys contacts by BSUID: a number-only contact gains its user id; a BSUID-only user is replied to by user id', async () => {
@@ -153,7 +155,7 @@ describe('recordInboundMessage', () => {
     await recordInboundMessage(h.server.deps, ctx, inbound({ waId: '14155550104', userId: null, profileName: 'Sam' }));
     await recordInboundMessage(h.server.deps, ctx, inbound({ waId: '14155550104', userId: 'US.1000000000000004', profileName: 'Sam B' }));
     expect(
-      rows(
+      await rows(
         h,
         'SELECT user_key, bsuid, wa_id, phone_number, profile_name FROM whatsapp_contacts WHERE wa_id = ? AND sandbox_id = ?',
         '14155550104',
@@ -173,7 +175,7 @@ describe('recordInboundMessage', () => {
     sim.sim.openServiceWindow(IDS.phone.acmeGreen, userId);
     const only = inbound({ waId: null, userId, replyText: 'Thanks!', category: 'DEFAULT' });
     const r = await recordInboundMessage(h.server.deps, ctx, only);
-    expect(rows(h, 'SELECT from_number, contact_id IS NOT NULL AS linked FROM whatsapp_messages WHERE id = ?', r.messageId)).toEqual([
+    expect(await rows(h, 'SELECT from_number, contact_id IS NOT NULL AS linked FROM whatsapp_messages WHERE id = ?', r.messageId)).toEqual([
       { from_number: null, linked: 1 },
     ]);
     await waitUntil(() => sim.sim.sentMessages().some((m) => m.recipientUserId === userId), 10_000, 'a reply to the BSUID');
@@ -210,7 +212,7 @@ describe('recordInboundMessage', () => {
     ).toBe('ignored');
     expect((await getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550105')).status).toBe('OPTED_IN');
     expect(
-      rows(
+      await rows(
         h,
         'SELECT c.status, c.source, c.detail FROM consent_changes c JOIN whatsapp_contacts k ON k.id = c.contact_id WHERE k.wa_id = ? ORDER BY c.at',
         waId,
@@ -220,10 +222,12 @@ describe('recordInboundMessage', () => {
       { status: 'OPTED_IN', source: 'USER_PREFERENCES', detail: 'User requested to resume marketing messages' },
     ]);
     expect(
-      rows<{ type: string }>(
-        h,
-        'SELECT e.type FROM tracking_events e JOIN whatsapp_contacts k ON k.id = e.contact_id WHERE k.wa_id = ? ORDER BY e.id',
-        waId,
+      (
+        await rows<{ type: string }>(
+          h,
+          'SELECT e.type FROM tracking_events e JOIN whatsapp_contacts k ON k.id = e.contact_id WHERE k.wa_id = ? ORDER BY e.id',
+          waId,
+        )
       ).map((r) => r.type),
     ).toEqual(['OPT_OUT', 'OPT_IN']);
   });

@@ -27,9 +27,9 @@ interface MessageView {
   read_at: number | null;
   failed_at: number | null;
 }
-const message = (id: string) => rows<MessageView>(w.h, 'SELECT * FROM whatsapp_messages WHERE id = ?', id)[0]!;
-const eventTypes = (id: string) =>
-  rows<{ type: string }>(w.h, 'SELECT type FROM tracking_events WHERE message_id = ? ORDER BY id', id).map((r) => r.type);
+const message = async (id: string) => (await rows<MessageView>(w.h, 'SELECT * FROM whatsapp_messages WHERE id = ?', id))[0]!;
+const eventTypes = async (id: string) =>
+  (await rows<{ type: string }>(w.h, 'SELECT type FROM tracking_events WHERE message_id = ? ORDER BY id', id)).map((r) => r.type);
 
 /** An outbound message Meta accepted (wamid + SENT), as the sending code will record it. */
 async function acceptedMessage(ctx: WebhookContext, to = '+14155550201'): Promise<{ id: string; wamid: string }> {
@@ -48,20 +48,20 @@ describe('applyStatusUpdate', () => {
   it('read before delivered, sent after read: ends READ, never downgrades, one event per distinct status', async () => {
     const { h, ctx } = w;
     const m = await acceptedMessage(ctx);
-    expect(message(m.id)).toMatchObject({ status: 'SENT', wamid: m.wamid });
+    expect(await message(m.id)).toMatchObject({ status: 'SENT', wamid: m.wamid });
     const t = Date.now();
     const apply = (value: string, at: number) => applyStatusUpdate(h.server.deps, ctx, status(m.wamid, value, { timestamp: new Date(at) }));
 
     expect(await apply('read', t + 3000)).toBe('applied');
-    expect(message(m.id).status).toBe('READ');
+    expect((await message(m.id)).status).toBe('READ');
     expect(await apply('delivered', t + 2000)).toBe('applied'); // a new fact (its event), but no downgrade
     expect(await apply('sent', t + 1000)).toBe('duplicate'); // SENT was recorded when Meta accepted the send
     expect(await apply('delivered', t + 2000)).toBe('duplicate');
     expect(await apply('read', t + 3000)).toBe('duplicate');
     expect(await apply('played', t + 4000)).toBe('duplicate'); // played counts as READ
 
-    expect(message(m.id)).toMatchObject({ status: 'READ', delivered_at: t + 2000, read_at: t + 3000, status_reason: null });
-    expect(eventTypes(m.id)).toEqual(['SENT', 'READ', 'DELIVERED']);
+    expect(await message(m.id)).toMatchObject({ status: 'READ', delivered_at: t + 2000, read_at: t + 3000, status_reason: null });
+    expect(await eventTypes(m.id)).toEqual(['SENT', 'READ', 'DELIVERED']);
   });
 
   it("failed is final and keeps Meta's code and reason; later statuses do not move it", async () => {
@@ -78,23 +78,23 @@ describe('applyStatusUpdate', () => {
     expect(await applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'failed', { errors: [failure] }))).toBe('duplicate');
     expect(await applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'read'))).toBe('applied');
     expect(await applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'sent'))).toBe('duplicate');
-    const row = message(m.id);
+    const row = await message(m.id);
     expect(row).toMatchObject({ status: 'FAILED', meta_error_code: 131049 });
     expect(row.status_reason).toContain('131049');
     expect(row.status_reason).toContain('healthy ecosystem engagement');
-    expect(eventTypes(m.id)).toEqual(['SENT', 'DELIVERED', 'FAILED', 'READ']);
+    expect(await eventTypes(m.id)).toEqual(['SENT', 'DELIVERED', 'FAILED', 'READ']);
   });
 
   it('ignores unknown status words and statuses without a wamid, storing nothing', async () => {
     const { h, ctx } = w;
     const m = await acceptedMessage(ctx);
-    const before = count(h, 'SELECT count(*) AS n FROM pending_statuses');
+    const before = await count(h, 'SELECT count(*) AS n FROM pending_statuses');
     expect(await applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'deleted'))).toBe('ignored');
     expect(await applyStatusUpdate(h.server.deps, ctx, status(newWamid(), 'warning'))).toBe('ignored');
     expect(await applyStatusUpdate(h.server.deps, ctx, status('', 'delivered'))).toBe('ignored');
-    expect(count(h, 'SELECT count(*) AS n FROM pending_statuses')).toBe(before);
-    expect(message(m.id).status).toBe('SENT');
-    expect(eventTypes(m.id)).toEqual(['SENT']);
+    expect(await count(h, 'SELECT count(*) AS n FROM pending_statuses')).toBe(before);
+    expect((await message(m.id)).status).toBe('SENT');
+    expect(await eventTypes(m.id)).toEqual(['SENT']);
   });
 
   it('keeps a status that arrives before its message and applies it when the message appears', async () => {
@@ -104,9 +104,11 @@ describe('applyStatusUpdate', () => {
     expect(await applyStatusUpdate(h.server.deps, ctx, status(wamid, 'delivered', { timestamp: new Date(t + 1000) }))).toBe('pending');
     expect(await applyStatusUpdate(h.server.deps, ctx, status(wamid, 'delivered', { timestamp: new Date(t + 1000) }))).toBe('duplicate');
     expect(await applyStatusUpdate(h.server.deps, ctx, status(wamid, 'read', { timestamp: new Date(t + 2000) }))).toBe('pending');
-    expect(count(h, 'SELECT count(*) AS n FROM pending_statuses WHERE wamid = ?', wamid)).toBe(2);
+    expect(await count(h, 'SELECT count(*) AS n FROM pending_statuses WHERE wamid = ?', wamid)).toBe(2);
     // Another sandbox's message with the same wamid would not pick them up (pending rows are per sandbox).
-    expect(count(h, 'SELECT count(*) AS n FROM pending_statuses WHERE wamid = ? AND sandbox_id = ?', wamid, w.otherCtx.sandboxId)).toBe(0);
+    expect(
+      await count(h, 'SELECT count(*) AS n FROM pending_statuses WHERE wamid = ? AND sandbox_id = ?', wamid, w.otherCtx.sandboxId),
+    ).toBe(0);
 
     const { message: m } = await recordOutboundMessage(h.server.deps, {
       sandboxId: ctx.sandboxId,
@@ -114,11 +116,11 @@ describe('applyStatusUpdate', () => {
       toPhoneNumber: '+14155550202',
       text: 'hi',
     });
-    expect(message(m.id).status).toBe('QUEUED');
+    expect((await message(m.id)).status).toBe('QUEUED');
     await recordSendOutcome(h.server.deps, ctx.sandboxId, m.id, { kind: 'accepted', wamid, at: new Date(t) });
-    expect(message(m.id)).toMatchObject({ status: 'READ', wamid, sent_at: t, delivered_at: t + 1000, read_at: t + 2000 });
-    expect(eventTypes(m.id)).toEqual(['SENT', 'DELIVERED', 'READ']);
-    expect(count(h, 'SELECT count(*) AS n FROM pending_statuses WHERE wamid = ?', wamid)).toBe(0);
+    expect(await message(m.id)).toMatchObject({ status: 'READ', wamid, sent_at: t, delivered_at: t + 1000, read_at: t + 2000 });
+    expect(await eventTypes(m.id)).toEqual(['SENT', 'DELIVERED', 'READ']);
+    expect(await count(h, 'SELECT count(*) AS n FROM pending_statuses WHERE wamid = ?', wamid)).toBe(0);
   });
 
   it('reconciles a send whose answer was lost by biz_opaque_callback_data, with statuses that waited under its wamid', async () => {
@@ -130,19 +132,19 @@ describe('applyStatusUpdate', () => {
       text: 'hi',
     });
     await recordSendOutcome(h.server.deps, ctx.sandboxId, m.id, { kind: 'unknown' });
-    expect(message(m.id)).toMatchObject({ status: 'QUEUED', status_reason: OUTCOME_UNKNOWN_REASON, wamid: null });
+    expect(await message(m.id)).toMatchObject({ status: 'QUEUED', status_reason: OUTCOME_UNKNOWN_REASON, wamid: null });
 
     const wamid = newWamid();
     // Without the opaque data the wamid means nothing yet: kept.
     expect(await applyStatusUpdate(h.server.deps, ctx, status(wamid, 'delivered'))).toBe('pending');
     expect(await applyStatusUpdate(h.server.deps, ctx, status(wamid, 'sent', { bizOpaqueCallbackData: m.id }))).toBe('applied');
-    expect(message(m.id)).toMatchObject({ status: 'DELIVERED', wamid, status_reason: null });
-    expect(eventTypes(m.id)).toEqual(['SENT', 'DELIVERED']);
-    expect(count(h, 'SELECT count(*) AS n FROM pending_statuses WHERE wamid = ?', wamid)).toBe(0);
+    expect(await message(m.id)).toMatchObject({ status: 'DELIVERED', wamid, status_reason: null });
+    expect(await eventTypes(m.id)).toEqual(['SENT', 'DELIVERED']);
+    expect(await count(h, 'SELECT count(*) AS n FROM pending_statuses WHERE wamid = ?', wamid)).toBe(0);
     // Opaque data naming a message that already has another wamid is not trusted.
     const other = newWamid();
     expect(await applyStatusUpdate(h.server.deps, ctx, status(other, 'read', { bizOpaqueCallbackData: m.id }))).toBe('pending');
-    expect(message(m.id).status).toBe('DELIVERED');
+    expect((await message(m.id)).status).toBe('DELIVERED');
   });
 
   it('131050 (the user stopped marketing messages) fails the message and opts the contact out, with a ledger entry', async () => {
@@ -172,9 +174,9 @@ describe('applyStatusUpdate', () => {
     expect(await applyStatusUpdate(h.server.deps, ctx, status(m.wamid, 'failed', { recipientId: '14155550204', errors: [error] }))).toBe(
       'duplicate',
     );
-    expect(message(m.id)).toMatchObject({ status: 'FAILED', meta_error_code: 131050 });
+    expect(await message(m.id)).toMatchObject({ status: 'FAILED', meta_error_code: 131050 });
     expect((await getConsentByPhoneNumber(h.server.deps, ctx.sandboxId, '+14155550204')).status).toBe('OPTED_OUT');
-    const ledger = rows(
+    const ledger = await rows(
       h,
       'SELECT c.status, c.source, c.message_id FROM consent_changes c JOIN whatsapp_contacts k ON k.id = c.contact_id WHERE k.phone_number = ? ORDER BY c.at',
       '+14155550204',
@@ -183,7 +185,7 @@ describe('applyStatusUpdate', () => {
       { status: 'OPTED_IN', source: 'KEYWORD', message_id: expect.any(String) },
       { status: 'OPTED_OUT', source: 'META_ERROR_131050', message_id: m.wamid },
     ]);
-    expect(eventTypes(m.id)).toEqual(['SENT', 'FAILED', 'OPT_OUT']);
+    expect(await eventTypes(m.id)).toEqual(['SENT', 'FAILED', 'OPT_OUT']);
 
     // A number we never heard from becomes a contact, opted out.
     const stranger = await acceptedMessage(ctx, '+14155550205');
@@ -200,8 +202,8 @@ describe('applyStatusUpdate', () => {
     const m = await acceptedMessage(ctx);
     // The same wamid reported through the other sandbox's webhook does not touch this message.
     expect(await applyStatusUpdate(h.server.deps, otherCtx, status(m.wamid, 'read', { bizOpaqueCallbackData: m.id }))).toBe('pending');
-    expect(message(m.id).status).toBe('SENT');
-    expect(eventTypes(m.id)).toEqual(['SENT']);
+    expect((await message(m.id)).status).toBe('SENT');
+    expect(await eventTypes(m.id)).toEqual(['SENT']);
   });
 
   it('a BLOCKED message never moves and has its BLOCKED event', async () => {
@@ -213,10 +215,10 @@ describe('applyStatusUpdate', () => {
       text: 'promo',
       blockedReason: 'The recipient opted out.',
     });
-    expect(message(m.id)).toMatchObject({ status: 'BLOCKED', status_reason: 'The recipient opted out.' });
-    expect(rows(h, 'SELECT to_number FROM whatsapp_messages WHERE id = ?', m.id)).toEqual([{ to_number: '+14155550207' }]);
+    expect(await message(m.id)).toMatchObject({ status: 'BLOCKED', status_reason: 'The recipient opted out.' });
+    expect(await rows(h, 'SELECT to_number FROM whatsapp_messages WHERE id = ?', m.id)).toEqual([{ to_number: '+14155550207' }]);
     await recordSendOutcome(h.server.deps, ctx.sandboxId, m.id, { kind: 'failed', metaErrorCode: 1, reason: 'x' });
-    expect(message(m.id).status).toBe('BLOCKED');
-    expect(eventTypes(m.id)[0]).toBe('BLOCKED');
+    expect((await message(m.id)).status).toBe('BLOCKED');
+    expect((await eventTypes(m.id))[0]).toBe('BLOCKED');
   });
 });

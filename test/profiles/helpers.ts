@@ -1,4 +1,5 @@
 import type { Harness } from '../helpers/harness.js';
+import { sqlRows } from '../helpers/sql.js';
 import { graphql } from '../generated/index.js';
 
 export { sandboxIdOf } from '../helpers/world.js';
@@ -99,6 +100,6 @@ export async function readProfile(h: Harness, id: string, key?: string) {
 }
 
 /** Every stored profile row of the database, for "nothing changed" assertions. */
-export function profileRows(h: Harness): unknown[] {
-  return h.server.sqlite!.prepare('SELECT * FROM profiles ORDER BY id').all();
+export function profileRows(h: Harness): Promise<unknown[]> {
+  return sqlRows(h.server, 'SELECT * FROM profiles ORDER BY id');
 }

@@ -61,7 +61,7 @@ const CASES: Array<[string, string, unknown, string[][]]> = [
 describe('upsertProfile validation', () => {
   for (const [label, id, attributes, paths] of CASES) {
     it(`${label} -> ValidationError on ${paths.map((p) => p.join('.')).join(', ')}; nothing stored`, async () => {
-      const before = profileRows(h);
+      const before = await profileRows(h);
       const res = await h.gql(UpsertProfileDoc, { input: { id, attributes } });
       expect(res.errors).toBeUndefined();
       const r = res.data!.upsertProfile;
@@ -69,26 +69,26 @@ describe('upsertProfile validation', () => {
       expect(r.code).toBe('VALIDATION_FAILED');
       expect(r.fieldErrors.map((f) => f.path)).toEqual(paths);
       expect(r.fieldErrors.every((f) => f.message.length > 0)).toBe(true);
-      expect(profileRows(h)).toEqual(before);
+      expect(await profileRows(h)).toEqual(before);
     });
   }
 
   it('attributes null is refused by GraphQL itself (JSON! is non-null); nothing stored', async () => {
-    const before = profileRows(h);
+    const before = await profileRows(h);
     const res = await h.post(
       { query: print(UpsertProfileDoc), variables: { input: { id: 'ok', attributes: null } } },
       { authorization: `Bearer ${h.adminKey}` },
     );
     expect(res.status).toBe(400);
     expect(res.body).toContain('input.attributes');
-    expect(profileRows(h)).toEqual(before);
+    expect(await profileRows(h)).toEqual(before);
   });
 
   it('a bad update of an existing profile leaves its attributes as they were', async () => {
-    const before = profileRows(h);
+    const before = await profileRows(h);
     const res = await h.gql(UpsertProfileDoc, { input: { id: 'existing', attributes: { 'bad key': 1 } } });
     expect(res.data!.upsertProfile.__typename).toBe('ValidationError');
-    expect(profileRows(h)).toEqual(before);
+    expect(await profileRows(h)).toEqual(before);
     expect((await readProfile(h, 'existing'))!.attributes).toEqual({ keep: 'me' });
   });
 
@@ -112,14 +112,14 @@ describe('upsertProfile validation', () => {
     const depth = 200_000;
     const attributes = `{"a":${'['.repeat(depth)}${']'.repeat(depth)}}`;
     const body = `{"query":${JSON.stringify(print(UpsertProfileDoc))},"variables":{"input":{"id":"deep","attributes":${attributes}}}}`;
-    const before = profileRows(h);
+    const before = await profileRows(h);
     const res = await h.post(body, { authorization: `Bearer ${h.adminKey}` });
     expect(res.status).toBe(200);
     const r = (JSON.parse(res.body) as { data: { upsertProfile: { __typename: string; fieldErrors: Array<{ path: string[] }> } } }).data
       .upsertProfile;
     expect(r.__typename).toBe('ValidationError');
     expect(r.fieldErrors[0]!.path).toEqual(['attributes']);
-    expect(profileRows(h)).toEqual(before);
+    expect(await profileRows(h)).toEqual(before);
   });
 
   it('reports at most 20 bad keys, so a broken document does not produce a giant answer', async () => {
@@ -153,14 +153,14 @@ describe('deleteProfile validation', () => {
     ['id with a control character', 'a\u0001'],
   ] as const) {
     it(`${label} -> ValidationError on id; nothing deleted`, async () => {
-      const before = profileRows(h);
+      const before = await profileRows(h);
       const res = await h.gql(DeleteProfileDoc, { input: { id } });
       expect(res.data!.deleteProfile).toMatchObject({
         __typename: 'ValidationError',
         code: 'VALIDATION_FAILED',
         fieldErrors: [{ path: ['id'] }],
       });
-      expect(profileRows(h)).toEqual(before);
+      expect(await profileRows(h)).toEqual(before);
     });
   }
 });
