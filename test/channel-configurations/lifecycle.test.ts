@@ -2,6 +2,7 @@ import { toGlobalId } from '../../src/graphql/ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectWs, subscribeSse, type WsConnection } from '../helpers/live.js';
 import { DeleteDoc as DeleteCredentialDoc } from '../credentials/helpers.js';
+import { sqlValue } from '../helpers/sql.js';
 import { sandboxIdOf, useWorld } from '../helpers/world.js';
 import {
   activeCredential,
@@ -136,10 +137,7 @@ describe('drafts (acceptance 3)', () => {
     const draft = await createConfig(w.h, { name: 'draft-one', channel: 'WHATSAPP', whatsApp: {}, saveAsDraft: true });
     expect(draft).toMatchObject({ status: 'DRAFT', checks: [], whatsApp: { apiCredential: null, senderPhoneNumber: null } });
     expect((await checkJobs(w.h)).length).toBe(jobsBefore);
-    const rows = w.h.server
-      .sqlite!.prepare('SELECT count(*) FROM channel_configuration_checks WHERE configuration_id = ?')
-      .pluck()
-      .get(rawId(draft.id));
+    const rows = await sqlValue(w.h.server, 'SELECT count(*) FROM channel_configuration_checks WHERE configuration_id = ?', rawId(draft.id));
     expect(rows).toBe(0);
 
     const res = await submit(w.h, draft.id);
@@ -327,10 +325,7 @@ describe('edits', () => {
       data: { id: created.id, name: 'with-hook' },
     });
     expect(await readConfig(w.h, created.id)).toBeNull();
-    const rows = w.h.server
-      .sqlite!.prepare('SELECT count(*) FROM channel_configuration_checks WHERE configuration_id = ?')
-      .pluck()
-      .get(rawId(created.id));
+    const rows = await sqlValue(w.h.server, 'SELECT count(*) FROM channel_configuration_checks WHERE configuration_id = ?', rawId(created.id));
     expect(rows).toBe(0);
     const again = await w.h.gql(DeleteConfigDoc, { input: { id: created.id } });
     expect(again.data!.deleteChannelConfiguration).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
