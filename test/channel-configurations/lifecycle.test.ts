@@ -38,6 +38,8 @@ import {
 const ALL_CHECKS = ['CREDENTIAL_ACTIVE', 'SENDER_NUMBER', 'APP_SUBSCRIBED', 'WEBHOOK', 'EXECUTION_FIELD', 'MARKETING_ACTIONS'];
 
 const w = useWorld();
+const storedChecks = (id: string) =>
+  sqlValue(w.h.server, 'SELECT count(*) FROM channel_configuration_checks WHERE configuration_id = ?', rawId(id));
 let credentialId: string;
 let ws: WsConnection;
 
@@ -137,8 +139,7 @@ describe('drafts (acceptance 3)', () => {
     const draft = await createConfig(w.h, { name: 'draft-one', channel: 'WHATSAPP', whatsApp: {}, saveAsDraft: true });
     expect(draft).toMatchObject({ status: 'DRAFT', checks: [], whatsApp: { apiCredential: null, senderPhoneNumber: null } });
     expect((await checkJobs(w.h)).length).toBe(jobsBefore);
-    const rows = await sqlValue(w.h.server, 'SELECT count(*) FROM channel_configuration_checks WHERE configuration_id = ?', rawId(draft.id));
-    expect(rows).toBe(0);
+    expect(await storedChecks(draft.id)).toBe(0);
 
     const res = await submit(w.h, draft.id);
     expect(res.__typename).toBe('ValidationError');
@@ -325,8 +326,7 @@ describe('edits', () => {
       data: { id: created.id, name: 'with-hook' },
     });
     expect(await readConfig(w.h, created.id)).toBeNull();
-    const rows = await sqlValue(w.h.server, 'SELECT count(*) FROM channel_configuration_checks WHERE configuration_id = ?', rawId(created.id));
-    expect(rows).toBe(0);
+    expect(await storedChecks(created.id)).toBe(0);
     const again = await w.h.gql(DeleteConfigDoc, { input: { id: created.id } });
     expect(again.data!.deleteChannelConfiguration).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
   });
