@@ -73,7 +73,8 @@ describe('createWhatsAppApiCredential validation', () => {
   });
 
   it('a name already used in the sandbox (any case, any surrounding spaces) -> ConflictError, nothing stored', async () => {
-    await createCredential(h, acmeInput('Main Sender'));
+    // Its verification finishes first: the snapshot is about what the refused create changes, not that job.
+    await waitForStatus(h, await createCredential(h, acmeInput('Main Sender')), 'ACTIVE');
     const before = await snapshot();
     const res = await h.gql(CreateDoc, { input: acmeInput('  main sender ') });
     const r = res.data!.createWhatsAppApiCredential;
@@ -98,8 +99,9 @@ describe('discoverWhatsAppBusinessAccounts validation', () => {
 describe('updateWhatsAppApiCredential', () => {
   it('bad names, bad tokens, nothing to change, or a taken name change nothing', async () => {
     const id = await createCredential(h, acmeInput('to update'));
-    await createCredential(h, acmeInput('Taken'));
+    const taken = await createCredential(h, acmeInput('Taken'));
     await waitForStatus(h, id, 'ACTIVE');
+    await waitForStatus(h, taken, 'ACTIVE');
     const before = await snapshot();
     for (const [input, expected] of [
       [{ id, name: '' }, 'ValidationError'],
