@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, inArray, lt, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { PgDbOrTx, PgStoreOf } from '../platform/pg/handle.js';
 import type { PageWindow } from '../platform/pagination.js';
@@ -151,9 +151,20 @@ export async function existingCredentialIds(db: PgDbOrTx, ids: string[]): Promis
   return new Set(rows.map((r) => r.id));
 }
 
-/** One multi-row INSERT for the whole flush: on PostgreSQL the round trip, not the statement, is what a row costs. */
+/**
+ * One multi-row INSERT for the whole flush: on PostgreSQL the round trip, not the statement, is what a row costs.
+ * It first takes each credential's transaction-scoped advisory lock (in one order, so flushes cannot deadlock), held
+ * until the flush's pruneApiCalls commit: two flushes that overlap (the call log starts the next before the last
+ * commits, and other instances write the same log) would otherwise each prune without seeing the other's rows and
+ * leave more than `keep` calls. SQLite's single writer serialises them by itself.
+ */
 export async function insertApiCalls(db: PgDbOrTx, rows: MetaApiCallRow[]): Promise<void> {
   if (!rows.length) return;
+  const credentialIds = [...new Set(rows.map((r) => r.credentialId))].map((id) => sql`${id}`);
+  await db.execute(
+    sql`SELECT pg_advisory_xact_lock(hashtext('wcs:meta-api-calls'), hashtext(k))
+        FROM unnest(ARRAY[${sql.join(credentialIds, sql`, `)}]::text[]) AS k ORDER BY k`,
+  );
   await db.insert(metaApiCalls).values(rows);
 }
 

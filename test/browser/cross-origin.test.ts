@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, saveScreenshot } from '../helpers/browser.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { sqlValue } from '../helpers/sql.js';
 import { waitUntil } from '../helpers/wait.js';
 import { startPageServer, type PageServer } from './page-server.js';
 
@@ -53,7 +54,7 @@ async function runQueries(page: Page) {
 
 /** Starts both subscriptions in the page, makes one audit event once they listen, and returns what each received. */
 async function runSubscriptions(page: Page, expectListening: boolean) {
-  const sandboxId = (h.server.sqlite!.prepare("SELECT id FROM sandboxes WHERE name = 'prod'").get() as { id: string }).id;
+  const sandboxId = await sqlValue<string>(h.server, "SELECT id FROM sandboxes WHERE name = 'prod'");
   const listeners = () => h.server.deps.pubsub.listenerCount(sandboxId, 'audit:entry-added');
   const before = listeners();
   await page.evaluate(([a, k, q]) => (window as never as Wcs).wcs.sse(a, k, q), [api(), h.adminKey, SUBSCRIPTION]);
@@ -93,8 +94,8 @@ describe('a dashboard on another origin (issue 12 acceptance)', { timeout: 90_00
   });
 
   it('not listed: POST, GET, SSE and graphql-ws are all refused, and nothing runs', async () => {
-    const auditCount = () => (h.server.sqlite!.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
-    const before = auditCount();
+    const auditCount = () => sqlValue<number>(h.server, 'SELECT count(*) AS n FROM audit_log');
+    const before = await auditCount();
     const page = await openPage(unlisted.origin);
     const { post, get } = await runQueries(page);
     for (const res of [post, get]) {
@@ -106,7 +107,7 @@ describe('a dashboard on another origin (issue 12 acceptance)', { timeout: 90_00
       expect(res.event).toBeUndefined();
       expect(res.error).toBeDefined();
     }
-    expect(auditCount()).toBe(before);
+    expect(await auditCount()).toBe(before);
     await page.locator('#log li').nth(3).waitFor();
     await saveScreenshot(page, 'cross-origin-unlisted');
     await page.close();

@@ -8,6 +8,8 @@ import {
   UpdateDoc as UpdateCredentialDoc,
   waitForStatus,
 } from '../credentials/helpers.js';
+import { TEST_BACKEND } from '../helpers/harness.js';
+import { sqlRows, sqlRun } from '../helpers/sql.js';
 import { sandboxIdOf, useWorld } from '../helpers/world.js';
 import { defaultScenarioInput } from '../../src/meta-simulator/index.js';
 import {
@@ -300,12 +302,16 @@ describe('EXECUTION_FIELD', () => {
   // still be bad; the check guards against it. The test stores one directly to prove the check.
   it('an invalid stored sandbox default fails; fixing the default and submitting again gives ACTIVE', async () => {
     const sandboxId = await sandboxIdOf(w.h);
-    w.h.server
-      .sqlite!.prepare(
-        `INSERT INTO channel_general_settings (sandbox_id, whatsapp_execution_field, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT(sandbox_id) DO UPDATE SET whatsapp_execution_field = excluded.whatsapp_execution_field`,
-      )
-      .run(sandboxId, 'mobile phone!', Date.now());
+    // Times are epoch ms on SQLite and timestamptz on PostgreSQL (better-sqlite3 refuses a Date).
+    const now = TEST_BACKEND === 'pg' ? new Date() : Date.now();
+    await sqlRun(
+      w.h.server,
+      `INSERT INTO channel_general_settings (sandbox_id, whatsapp_execution_field, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT(sandbox_id) DO UPDATE SET whatsapp_execution_field = excluded.whatsapp_execution_field`,
+      sandboxId,
+      'mobile phone!',
+      now,
+    );
     try {
       const created = await createConfig(w.h, configInput('exec-bad-default', credentialId));
       const failed = await waitForConfigStatus(w.h, created.id, 'FAILED');
@@ -329,7 +335,7 @@ describe('MARKETING_ACTIONS', () => {
     if (r.__typename !== 'CreateMarketingActionSuccess') throw new Error(JSON.stringify(res));
     const draft = await createConfig(w.h, configInput('ma-deleted', credentialId, { marketingActionIds: [r.data.id], saveAsDraft: true }));
     expect(draft.marketingActions).toHaveLength(1);
-    w.h.server.sqlite!.prepare("DELETE FROM marketing_actions WHERE key = 'spring_sale'").run();
+    await sqlRun(w.h.server, "DELETE FROM marketing_actions WHERE key = 'spring_sale'");
 
     expect((await submit(w.h, draft.id)).__typename).toBe('SubmitChannelConfigurationSuccess');
     const failed = await waitForConfigStatus(w.h, draft.id, 'FAILED');
@@ -344,10 +350,10 @@ describe('MARKETING_ACTIONS', () => {
 });
 
 describe('secrets', () => {
-  it('no token reaches a log line or a stored check message', () => {
+  it('no token reaches a log line or a stored check message', async () => {
     const logs = w.h.logs.text();
-    const stored = JSON.stringify(w.h.server.sqlite!.prepare('SELECT message, remedy FROM channel_configuration_checks').all());
-    const reasons = JSON.stringify(w.h.server.sqlite!.prepare('SELECT status_reason FROM channel_configurations').all());
+    const stored = JSON.stringify(await sqlRows(w.h.server, 'SELECT message, remedy FROM channel_configuration_checks'));
+    const reasons = JSON.stringify(await sqlRows(w.h.server, 'SELECT status_reason FROM channel_configurations'));
     for (const token of [IDS.token.systemUser, IDS.token.expired, 'SIMexpiringSoonToken000000000000000000009']) {
       expect(logs).not.toContain(token);
       expect(stored).not.toContain(token);

@@ -2,6 +2,7 @@ import { toGlobalId } from '../../src/graphql/ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectWs, subscribeSse, type WsConnection } from '../helpers/live.js';
 import { DeleteDoc as DeleteCredentialDoc } from '../credentials/helpers.js';
+import { sqlValue } from '../helpers/sql.js';
 import { sandboxIdOf, useWorld } from '../helpers/world.js';
 import {
   activeCredential,
@@ -37,6 +38,8 @@ import {
 const ALL_CHECKS = ['CREDENTIAL_ACTIVE', 'SENDER_NUMBER', 'APP_SUBSCRIBED', 'WEBHOOK', 'EXECUTION_FIELD', 'MARKETING_ACTIONS'];
 
 const w = useWorld();
+const storedChecks = (id: string) =>
+  sqlValue(w.h.server, 'SELECT count(*) FROM channel_configuration_checks WHERE configuration_id = ?', rawId(id));
 let credentialId: string;
 let ws: WsConnection;
 
@@ -136,11 +139,7 @@ describe('drafts (acceptance 3)', () => {
     const draft = await createConfig(w.h, { name: 'draft-one', channel: 'WHATSAPP', whatsApp: {}, saveAsDraft: true });
     expect(draft).toMatchObject({ status: 'DRAFT', checks: [], whatsApp: { apiCredential: null, senderPhoneNumber: null } });
     expect((await checkJobs(w.h)).length).toBe(jobsBefore);
-    const rows = w.h.server
-      .sqlite!.prepare('SELECT count(*) FROM channel_configuration_checks WHERE configuration_id = ?')
-      .pluck()
-      .get(rawId(draft.id));
-    expect(rows).toBe(0);
+    expect(await storedChecks(draft.id)).toBe(0);
 
     const res = await submit(w.h, draft.id);
     expect(res.__typename).toBe('ValidationError');
@@ -327,11 +326,7 @@ describe('edits', () => {
       data: { id: created.id, name: 'with-hook' },
     });
     expect(await readConfig(w.h, created.id)).toBeNull();
-    const rows = w.h.server
-      .sqlite!.prepare('SELECT count(*) FROM channel_configuration_checks WHERE configuration_id = ?')
-      .pluck()
-      .get(rawId(created.id));
-    expect(rows).toBe(0);
+    expect(await storedChecks(created.id)).toBe(0);
     const again = await w.h.gql(DeleteConfigDoc, { input: { id: created.id } });
     expect(again.data!.deleteChannelConfiguration).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
   });

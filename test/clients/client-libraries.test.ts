@@ -4,6 +4,7 @@ import { createClient as createSseClient, type Client as SseClient } from 'graph
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { EventQueue } from '../helpers/live.js';
+import { sqlValue } from '../helpers/sql.js';
 import { waitUntil } from '../helpers/wait.js';
 
 /**
@@ -21,14 +22,14 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.stop());
 
-const auditListeners = () => {
-  const { id } = h.server.sqlite!.prepare("SELECT id FROM sandboxes WHERE name = 'prod'").get() as { id: string };
+const auditListeners = async () => {
+  const id = await sqlValue<string>(h.server, "SELECT id FROM sandboxes WHERE name = 'prod'");
   return h.server.deps.pubsub.listenerCount(id, 'audit:entry-added');
 };
 
 /** Waits for one more audit listener (the client's subscription is live), then makes one audit event. */
 async function publishOnceListening(before: number): Promise<void> {
-  await waitUntil(() => auditListeners() > before, 10_000, 'the subscription to listen');
+  await waitUntil(async () => (await auditListeners()) > before, 10_000, 'the subscription to listen');
   const res = await h.post({ query: MUTATION }, { authorization: `Bearer ${h.adminKey}` });
   expect(res.status).toBe(200);
 }
@@ -74,7 +75,7 @@ describe('the eventsource package', () => {
   it('receives subscription events over GET + SSE with the key sent through its fetch option', async () => {
     const url = `${h.url}/graphql?query=${encodeURIComponent(SUBSCRIPTION)}`;
     const events = new EventQueue<unknown>();
-    const before = auditListeners();
+    const before = await auditListeners();
     const source = new EventSource(url, {
       fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, authorization: `Bearer ${h.adminKey}` } }),
     });
@@ -103,7 +104,7 @@ describe('graphql-sse', () => {
   it('subscribes in distinct connections mode (its default) with the key in its headers', async () => {
     client = createSseClient({ url: `${h.url}/graphql`, headers: { authorization: `Bearer ${h.adminKey}` }, retryAttempts: 0 });
     const events = new EventQueue<unknown>();
-    const before = auditListeners();
+    const before = await auditListeners();
     const dispose = client.subscribe(
       { query: SUBSCRIPTION },
       { next: (v) => events.push(v), error: (e) => (events.error = e), complete: () => {} },

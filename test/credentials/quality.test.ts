@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Harness } from '../helpers/harness.js';
 import { connectWs } from '../helpers/live.js';
+import { sqlRows } from '../helpers/sql.js';
 import { cleanup, onCleanup, sandboxIdOf, startWorld } from '../helpers/world.js';
 import { acmeInput, createCredential, IDS, QualitySubDoc, RefreshDoc, waitForStatus, waitUntil } from './helpers.js';
 
@@ -10,7 +11,7 @@ import { acmeInput, createCredential, IDS, QualitySubDoc, RefreshDoc, waitForSta
 afterEach(cleanup);
 
 function qualityRows(h: Harness) {
-  return h.server.sqlite!.prepare('SELECT previous_quality_rating, quality_rating, source FROM phone_quality_changes ORDER BY id').all();
+  return sqlRows(h.server, 'SELECT previous_quality_rating, quality_rating, source FROM phone_quality_changes ORDER BY id');
 }
 
 describe('phone number quality', () => {
@@ -53,12 +54,12 @@ describe('phone number quality', () => {
       source: 'refresh',
       credential: { id, phoneNumber: { qualityRating: 'RED' } },
     });
-    expect(qualityRows(h)).toEqual([{ previous_quality_rating: 'GREEN', quality_rating: 'RED', source: 'refresh' }]);
+    expect(await qualityRows(h)).toEqual([{ previous_quality_rating: 'GREEN', quality_rating: 'RED', source: 'refresh' }]);
 
     // Nothing changed at Meta: no new change, no event.
     await h.gql(RefreshDoc, { input: { credentialId: id } });
     await sub.events.none(200);
-    expect(qualityRows(h)).toHaveLength(1);
+    expect(await qualityRows(h)).toHaveLength(1);
 
     // Back to green: the warning goes, a second change is recorded.
     sim.sim.setPhoneNumber(IDS.phone.acmeGreen, { qualityRating: 'GREEN', canSendMessage: 'AVAILABLE' });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from '../helpers/harness.js';
+import { sqlValue } from '../helpers/sql.js';
 import { cleanup, rawId, startWorld } from '../helpers/world.js';
 import { defaultScenarioInput, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
 import { getCredential, openMetaSession } from '../../src/credentials/service.js';
@@ -28,10 +29,7 @@ function revoke(...values: string[]): void {
 }
 
 async function sandboxOf(id: string): Promise<string> {
-  const row = h.server.sqlite!.prepare('SELECT sandbox_id FROM whatsapp_api_credentials WHERE id = ?').get(rawId(id)) as {
-    sandbox_id: string;
-  };
-  return row.sandbox_id;
+  return sqlValue<string>(h.server, 'SELECT sandbox_id FROM whatsapp_api_credentials WHERE id = ?', rawId(id));
 }
 
 describe('a token rejected after verification', () => {
@@ -96,10 +94,9 @@ describe('the call log', () => {
     const credential = (await getCredential(h.server.deps, await sandboxOf(id), rawId(id)))!;
     const session = openMetaSession(h.server.deps, credential);
     for (let i = 0; i < 230; i++) await session.getPhoneNumber(IDS.phone.acmeGreen, { retry: false });
-    const count = () =>
-      (h.server.sqlite!.prepare('SELECT count(*) AS n FROM meta_api_calls WHERE credential_id = ?').get(rawId(id)) as { n: number }).n;
+    const count = () => sqlValue<number>(h.server, 'SELECT count(*) AS n FROM meta_api_calls WHERE credential_id = ?', rawId(id));
     await new Promise((r) => setImmediate(r));
-    expect(count()).toBe(200);
+    expect(await count()).toBe(200);
     const res = await h.gql(RecentCallsDoc, { id, first: 100 });
     const calls = res.data!.node && 'recentApiCalls' in res.data!.node ? res.data!.node.recentApiCalls : [];
     expect(calls).toHaveLength(100);

@@ -3,6 +3,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from '../helpers/harness.js';
 import { connectWs } from '../helpers/live.js';
+import { sqlRows, sqlValue } from '../helpers/sql.js';
 import { cleanup, startWorld } from '../helpers/world.js';
 import {
   acmeInput,
@@ -66,17 +67,17 @@ describe('the token is write-only', () => {
     } finally {
       await ws.dispose();
     }
-    const sqlite = h.server.sqlite!;
-    await waitUntil(() => (sqlite.prepare('SELECT count(*) AS n FROM meta_api_calls').get() as { n: number }).n >= 5);
+    await waitUntil(async () => (await sqlValue<number>(h.server, 'SELECT count(*) AS n FROM meta_api_calls')) >= 5);
+    const allRows = async (table: string) => JSON.stringify(await sqlRows(h.server, `SELECT * FROM ${table}`));
 
     const haystacks = {
       responses: bodies.join('\n'),
       subscription: JSON.stringify(sub.events.all),
       logs: h.logs.text(),
-      metaApiCalls: JSON.stringify(sqlite.prepare('SELECT * FROM meta_api_calls').all()),
-      credentials: JSON.stringify(sqlite.prepare('SELECT * FROM whatsapp_api_credentials').all()),
-      jobs: JSON.stringify(sqlite.prepare('SELECT * FROM jobs').all()),
-      audit: JSON.stringify(sqlite.prepare('SELECT * FROM audit_log').all()),
+      metaApiCalls: await allRows('meta_api_calls'),
+      credentials: await allRows('whatsapp_api_credentials'),
+      jobs: await allRows('jobs'),
+      audit: await allRows('audit_log'),
     };
     expect(haystacks.logs).toContain('Meta call');
     for (const [where, text] of Object.entries(haystacks)) {
@@ -84,8 +85,7 @@ describe('the token is write-only', () => {
       // Not even the part before the visible last 4.
       expect(text.includes(CANARY.slice(0, -4)), `canary prefix found in ${where}`).toBe(false);
     }
-    const row = sqlite.prepare('SELECT api_token_enc FROM whatsapp_api_credentials').get() as { api_token_enc: string };
-    expect(row.api_token_enc).toMatch(/^v1\./);
+    expect(await sqlValue<string>(h.server, 'SELECT api_token_enc FROM whatsapp_api_credentials')).toMatch(/^v1\./);
   });
 
   it('a new token re-runs verification: PROCESSING then ACTIVE; a token Meta rejects ends FAILED; a rename alone changes nothing else', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from '../helpers/harness.js';
+import { sqlRows, sqlRun, sqlValue } from '../helpers/sql.js';
 import { cleanup, startWorld } from '../helpers/world.js';
 import {
   acmeInput,
@@ -23,11 +24,10 @@ let h: Harness;
 beforeAll(async () => ({ h } = await startWorld()));
 afterAll(cleanup);
 
-function snapshot() {
-  const sqlite = h.server.sqlite!;
+async function snapshot() {
   return {
-    credentials: sqlite.prepare('SELECT * FROM whatsapp_api_credentials ORDER BY id').all(),
-    jobs: (sqlite.prepare("SELECT count(*) AS n FROM jobs WHERE kind = 'credentials.verify'").get() as { n: number }).n,
+    credentials: await sqlRows(h.server, 'SELECT * FROM whatsapp_api_credentials ORDER BY id'),
+    jobs: await sqlValue<number>(h.server, "SELECT count(*) AS n FROM jobs WHERE kind = 'credentials.verify'"),
   };
 }
 
@@ -52,13 +52,13 @@ const CREATE_CASES: Array<[string, Partial<CreateInput>, string[]]> = [
 describe('createWhatsAppApiCredential validation', () => {
   for (const [label, patch, paths] of CREATE_CASES) {
     it(`${label} -> ValidationError on ${paths.join(', ')}, nothing stored`, async () => {
-      const before = snapshot();
+      const before = await snapshot();
       const res = await h.gql(CreateDoc, { input: acmeInput('valid name', patch) });
       const r = res.data!.createWhatsAppApiCredential;
       if (r.__typename !== 'ValidationError') throw new Error(JSON.stringify(r));
       expect(r.code).toBe('VALIDATION_FAILED');
       expect(r.fieldErrors.map((f) => f.path.join('.'))).toEqual(paths);
-      expect(snapshot()).toEqual(before);
+      expect(await snapshot()).toEqual(before);
     });
   }
 
@@ -73,13 +73,14 @@ describe('createWhatsAppApiCredential validation', () => {
   });
 
   it('a name already used in the sandbox (any case, any surrounding spaces) -> ConflictError, nothing stored', async () => {
-    await createCredential(h, acmeInput('Main Sender'));
-    const before = snapshot();
+    // Its verification finishes first: the snapshot is about what the refused create changes, not that job.
+    await waitForStatus(h, await createCredential(h, acmeInput('Main Sender')), 'ACTIVE');
+    const before = await snapshot();
     const res = await h.gql(CreateDoc, { input: acmeInput('  main sender ') });
     const r = res.data!.createWhatsAppApiCredential;
     expect(r).toMatchObject({ __typename: 'ConflictError', code: 'CONFLICT' });
     expect(r.__typename === 'ConflictError' && r.message).toMatch(/"Main Sender" already exists/);
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 });
 
@@ -98,9 +99,10 @@ describe('discoverWhatsAppBusinessAccounts validation', () => {
 describe('updateWhatsAppApiCredential', () => {
   it('bad names, bad tokens, nothing to change, or a taken name change nothing', async () => {
     const id = await createCredential(h, acmeInput('to update'));
-    await createCredential(h, acmeInput('Taken'));
+    const taken = await createCredential(h, acmeInput('Taken'));
     await waitForStatus(h, id, 'ACTIVE');
-    const before = snapshot();
+    await waitForStatus(h, taken, 'ACTIVE');
+    const before = await snapshot();
     for (const [input, expected] of [
       [{ id, name: '' }, 'ValidationError'],
       [{ id, name: long(129) }, 'ValidationError'],
@@ -112,7 +114,7 @@ describe('updateWhatsAppApiCredential', () => {
       const res = await h.gql(UpdateDoc, { input });
       expect(res.data!.updateWhatsAppApiCredential.__typename, JSON.stringify(input)).toBe(expected);
     }
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
 
     // Renaming to a different case of its own name is fine.
     const res = await h.gql(UpdateDoc, { input: { id, name: 'TO UPDATE' } });
@@ -138,12 +140,11 @@ describe('deleteWhatsAppApiCredential', () => {
     const again = await h.gql(DeleteDoc, { input: { id } });
     expect(again.data!.deleteWhatsAppApiCredential).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
     // Its call log and quality history went with it.
-    const left = h.server
-      .sqlite!.prepare('SELECT count(*) AS n FROM meta_api_calls WHERE credential_id NOT IN (SELECT id FROM whatsapp_api_credentials)')
-      .get() as {
-      n: number;
-    };
-    expect(left.n).toBe(0);
+    const left = await sqlValue<number>(
+      h.server,
+      'SELECT count(*) AS n FROM meta_api_calls WHERE credential_id NOT IN (SELECT id FROM whatsapp_api_credentials)',
+    );
+    expect(left).toBe(0);
   });
 });
 
@@ -151,25 +152,25 @@ describe('deleteWhatsAppApiCredential while in use', () => {
   it('a row that references the credential with ON DELETE RESTRICT (as webhooks and channel configurations do) -> ConflictError, nothing deleted', async () => {
     const id = await createCredential(h, acmeInput('in use'));
     await waitForStatus(h, id, 'ACTIVE');
-    const sqlite = h.server.sqlite!;
     // Stands in for the later slices' tables: the same foreign key they declare.
-    sqlite.exec(
+    await sqlRun(
+      h.server,
       'CREATE TABLE test_credential_users (id TEXT PRIMARY KEY, credential_id TEXT NOT NULL REFERENCES whatsapp_api_credentials(id) ON DELETE RESTRICT)',
     );
-    const raw = (sqlite.prepare('SELECT id FROM whatsapp_api_credentials WHERE name = ?').get('in use') as { id: string }).id;
-    sqlite.prepare('INSERT INTO test_credential_users VALUES (?, ?)').run('user-1', raw);
-    const before = snapshot();
+    const raw = await sqlValue<string>(h.server, 'SELECT id FROM whatsapp_api_credentials WHERE name = ?', 'in use');
+    await sqlRun(h.server, 'INSERT INTO test_credential_users VALUES (?, ?)', 'user-1', raw);
+    const before = await snapshot();
     const res = await h.gql(DeleteDoc, { input: { id } });
     const r = res.data!.deleteWhatsAppApiCredential;
     if (r.__typename !== 'ConflictError') throw new Error(JSON.stringify(r));
     expect(r.message).toMatch(/"in use" is used by a webhook or channel configuration/);
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
     expect((await readCredential(h, id))!.status).toBe('ACTIVE');
 
-    sqlite.exec('DELETE FROM test_credential_users');
+    await sqlRun(h.server, 'DELETE FROM test_credential_users');
     const ok = await h.gql(DeleteDoc, { input: { id } });
     expect(ok.data!.deleteWhatsAppApiCredential.__typename).toBe('DeleteWhatsAppApiCredentialSuccess');
-    sqlite.exec('DROP TABLE test_credential_users');
+    await sqlRun(h.server, 'DROP TABLE test_credential_users');
   });
 });
 

@@ -10,7 +10,7 @@ import { newId } from '../../src/platform/ids.js';
 import type { PageWindow } from '../../src/platform/pagination.js';
 import { openPg, type PgDatabase } from '../../src/platform/pg/database.js';
 import { createFreshPgDatabase, type FreshPgDatabase } from '../../src/platform/pg/fresh-database.js';
-import type { PgRootDb } from '../../src/platform/pg/handle.js';
+import type { PgRootDb, PgTxDb } from '../../src/platform/pg/handle.js';
 import { migratePg } from '../../src/platform/pg/migrate.js';
 import * as pgTenancy from '../../src/platform/tenancy/tables.pg.js';
 import * as sqliteTenancy from '../../src/platform/tenancy/tables.js';
@@ -249,6 +249,48 @@ describe.skipIf(!pg.available)(pg.title('credentials store on PostgreSQL matches
     await both('pruneApiCalls', c1().id, 0);
     expect(await both('listRecentApiCalls', 's1', c1().id, 100)).toEqual(forC1.slice(0, 1));
     expect(await both('listRecentApiCalls', 's2', c7().id, 100)).toEqual([calls[9]]);
+  });
+
+  it('two flushes that overlap still keep only the newest calls (the second waits for the first to commit)', async () => {
+    const credentialId = c5().id; // no calls of its own before this test
+    const call = (i: number): MetaApiCallRow => ({
+      id: newId(t0 + 30_000 + i),
+      sandboxId: 's1',
+      credentialId,
+      at: at(30_000 + i),
+      method: 'GET',
+      path: `/v21.0/phone?i=${i}`,
+      httpStatus: 200,
+      metaCode: null,
+      fbtraceId: null,
+      durationMs: 10,
+      outcome: 'OK',
+    });
+    const calls = [0, 1, 2, 3, 4].map(call);
+    await pgStore.insertApiCalls(pgDb, calls.slice(0, 3));
+    let commitFirst!: () => void;
+    const firstMayCommit = new Promise<void>((resolve) => (commitFirst = resolve));
+    let firstPruned!: () => void;
+    const firstHasPruned = new Promise<void>((resolve) => (firstPruned = resolve));
+    const flush = (row: MetaApiCallRow, beforeCommit?: () => Promise<void>) =>
+      pgDb.transaction(async (tx) => {
+        await pgStore.insertApiCalls(tx as PgTxDb, [row]);
+        await pgStore.pruneApiCalls(tx as PgTxDb, credentialId, 3);
+        await beforeCommit?.();
+      });
+    const first = flush(calls[3]!, async () => {
+      firstPruned();
+      await firstMayCommit;
+    });
+    await firstHasPruned;
+    // Without the lock the second prunes against a view without the first's call, and four calls are left.
+    const second = flush(calls[4]!);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    commitFirst();
+    await Promise.all([first, second]);
+    expect((await pgStore.listRecentApiCalls(pgDb, 's1', credentialId, 100)).map((c) => c.id)).toEqual(
+      [calls[4]!, calls[3]!, calls[2]!].map((c) => c.id),
+    );
   });
 
   it('covers every function of the PostgreSQL store', () => {
