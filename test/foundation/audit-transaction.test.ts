@@ -38,10 +38,19 @@ async function createAction(key: string): Promise<{ typename?: string; id?: stri
  */
 async function createActionRefused(key: string, table: string, condition: string): ReturnType<typeof createAction> {
   if (TEST_BACKEND === 'pg') {
-    await sqlRun(h.server, "CREATE FUNCTION refuse_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the database'; END $$");
-    await sqlRun(h.server, `CREATE TRIGGER refuse_write BEFORE INSERT ON ${table} FOR EACH ROW WHEN (${condition}) EXECUTE FUNCTION refuse_write()`);
+    await sqlRun(
+      h.server,
+      "CREATE FUNCTION refuse_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the database'; END $$",
+    );
+    await sqlRun(
+      h.server,
+      `CREATE TRIGGER refuse_write BEFORE INSERT ON ${table} FOR EACH ROW WHEN (${condition}) EXECUTE FUNCTION refuse_write()`,
+    );
   } else {
-    await sqlRun(h.server, `CREATE TRIGGER refuse_write BEFORE INSERT ON ${table} WHEN ${condition} BEGIN SELECT RAISE(ABORT, 'refused by the database'); END`);
+    await sqlRun(
+      h.server,
+      `CREATE TRIGGER refuse_write BEFORE INSERT ON ${table} WHEN ${condition} BEGIN SELECT RAISE(ABORT, 'refused by the database'); END`,
+    );
   }
   try {
     return await createAction(key);

@@ -51,8 +51,10 @@ describe('wcs secrets rotate on a database with real secrets', () => {
     // The CLI opens the service's database: the SQLite file in the data folder, or the harness's PostgreSQL database
     // (its key file still lives in the data folder).
     const location = h.config.database;
-    const databaseEnv =
-      location.kind === 'postgres' ? { DATABASE_URL: location.url, DATA_DIR: dataDir } : { DATABASE_URL: `file:${path.join(dataDir, 'wcs.sqlite')}` };
+    const databaseEnv: Record<string, string> =
+      location.kind === 'postgres'
+        ? { DATABASE_URL: location.url, DATA_DIR: dataDir }
+        : { DATABASE_URL: `file:${path.join(dataDir, 'wcs.sqlite')}` };
     const keyFile = path.join(dataDir, 'encryption.key');
     const oldKey = fs.readFileSync(keyFile, 'utf8').trim();
     await h.stop();

@@ -80,9 +80,10 @@ beforeAll(async () => {
   }
   // Count at the driver: every execution of a prepared statement on any connection of this process (SQLite), every
   // query a pooled client sends (PostgreSQL: Pool#query runs Client#query too).
-  const proto = (
-    h.server.sqlite ? Object.getPrototypeOf(h.server.sqlite.prepare('SELECT 1')) : pg.Client.prototype
-  ) as Record<string, (...args: unknown[]) => unknown>;
+  const proto = (h.server.sqlite ? Object.getPrototypeOf(h.server.sqlite.prepare('SELECT 1')) : pg.Client.prototype) as Record<
+    string,
+    (...args: unknown[]) => unknown
+  >;
   for (const method of h.server.sqlite ? ['get', 'all', 'run', 'iterate'] : ['query']) {
     const original = proto[method]!;
     proto[method] = function (this: unknown, ...args: unknown[]) {
@@ -126,47 +127,54 @@ describe('SQL statements per list request', () => {
   });
 });
 
-describe.skipIf(TEST_BACKEND === 'pg')('a list page completes synchronously (SQLite only: better-sqlite3 answers synchronously; PostgreSQL never does)', () => {
-  it('no field of a channelConfigurations page answers with a promise (ids, references, checks load per page)', async () => {
-    const viewer = (await authenticate(h.server.deps.db, `Bearer ${h.adminKey}`))!;
-    const run = () =>
-      execute({
-        schema: getSchema(),
-        document: parse(LIST),
-        contextValue: { viewer, deps: h.server.deps, requestId: 'test' },
-        variableValues: { first: 20 },
-      });
-    const before = executed;
-    const result = run();
-    // graphql-js answers with a promise as soon as one resolver of the operation did.
-    expect(result).not.toBeInstanceOf(Promise);
-    const { data, errors } = result as Awaited<ReturnType<typeof run>>;
-    expect(errors).toBeUndefined();
-    const edges = (data as { channelConfigurations: { edges: { node: { id: string; checks: unknown[] } }[] } }).channelConfigurations.edges;
-    expect(edges).toHaveLength(20);
-    expect(edges.filter((e) => e.node.checks.length > 0).length).toBeGreaterThan(0);
-    expect(executed - before).toBeLessThanOrEqual(8);
-  });
-});
+describe.skipIf(TEST_BACKEND === 'pg')(
+  'a list page completes synchronously (SQLite only: better-sqlite3 answers synchronously; PostgreSQL never does)',
+  () => {
+    it('no field of a channelConfigurations page answers with a promise (ids, references, checks load per page)', async () => {
+      const viewer = (await authenticate(h.server.deps.db, `Bearer ${h.adminKey}`))!;
+      const run = () =>
+        execute({
+          schema: getSchema(),
+          document: parse(LIST),
+          contextValue: { viewer, deps: h.server.deps, requestId: 'test' },
+          variableValues: { first: 20 },
+        });
+      const before = executed;
+      const result = run();
+      // graphql-js answers with a promise as soon as one resolver of the operation did.
+      expect(result).not.toBeInstanceOf(Promise);
+      const { data, errors } = result as Awaited<ReturnType<typeof run>>;
+      expect(errors).toBeUndefined();
+      const edges = (data as { channelConfigurations: { edges: { node: { id: string; checks: unknown[] } }[] } }).channelConfigurations
+        .edges;
+      expect(edges).toHaveLength(20);
+      expect(edges.filter((e) => e.node.checks.length > 0).length).toBeGreaterThan(0);
+      expect(executed - before).toBeLessThanOrEqual(8);
+    });
+  },
+);
 
-describe.skipIf(TEST_BACKEND === 'pg')('tableSelect (hot whole-table reads without drizzle’s row mapping; SQLite only: a SQLite backend helper)', () => {
-  it('returns exactly the rows drizzle returns (dates, JSON, nulls) and refuses a query that is not the whole table', () => {
-    // tableSelect is the SQLite backend's: the harness runs on SQLite.
-    const db = h.server.deps.db as SqliteDb;
-    const query = () => db.select().from(channelConfigurations).orderBy(desc(channelConfigurations.id));
-    const rows = tableSelect(db, channelConfigurations, query())();
-    expect(rows).toHaveLength(60);
-    expect(rows).toEqual(query().all());
-    expect(rows[0]!.createdAt).toBeInstanceOf(Date);
-    expect(Array.isArray(rows[0]!.marketingActionIds)).toBe(true);
-    expect(rows.some((r) => r.description === null)).toBe(true);
-    const checks = tableSelect(db, channelConfigurationChecks, db.select().from(channelConfigurationChecks))();
-    expect(checks).toEqual(db.select().from(channelConfigurationChecks).all());
-    expect(() => tableSelect(db, channelConfigurations, db.select({ id: channelConfigurations.id }).from(channelConfigurations))).toThrow(
-      /must select the whole table/,
-    );
-  });
-});
+describe.skipIf(TEST_BACKEND === 'pg')(
+  'tableSelect (hot whole-table reads without drizzle’s row mapping; SQLite only: a SQLite backend helper)',
+  () => {
+    it('returns exactly the rows drizzle returns (dates, JSON, nulls) and refuses a query that is not the whole table', () => {
+      // tableSelect is the SQLite backend's: the harness runs on SQLite.
+      const db = h.server.deps.db as SqliteDb;
+      const query = () => db.select().from(channelConfigurations).orderBy(desc(channelConfigurations.id));
+      const rows = tableSelect(db, channelConfigurations, query())();
+      expect(rows).toHaveLength(60);
+      expect(rows).toEqual(query().all());
+      expect(rows[0]!.createdAt).toBeInstanceOf(Date);
+      expect(Array.isArray(rows[0]!.marketingActionIds)).toBe(true);
+      expect(rows.some((r) => r.description === null)).toBe(true);
+      const checks = tableSelect(db, channelConfigurationChecks, db.select().from(channelConfigurationChecks))();
+      expect(checks).toEqual(db.select().from(channelConfigurationChecks).all());
+      expect(() => tableSelect(db, channelConfigurations, db.select({ id: channelConfigurations.id }).from(channelConfigurations))).toThrow(
+        /must select the whole table/,
+      );
+    });
+  },
+);
 
 describe('API key last-used time', () => {
   it('is written at most once a minute per key, never on the request path: a viewer query runs one statement', async () => {
@@ -175,7 +183,10 @@ describe('API key last-used time', () => {
     await viewer(); // first use: last-used is written (after the response)
     await new Promise((r) => setTimeout(r, 50));
     const lastUsed = () =>
-      sqlValue<number | null>(h.server, 'SELECT last_used_at AS at FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at DESC LIMIT 1');
+      sqlValue<number | null>(
+        h.server,
+        'SELECT last_used_at AS at FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at DESC LIMIT 1',
+      );
     const first = await lastUsed();
     expect(first).not.toBeNull();
     for (let i = 0; i < 3; i++) {
