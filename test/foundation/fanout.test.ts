@@ -23,9 +23,13 @@ async function listeners(harness: Harness): Promise<number> {
 describe('closed subscriptions release their listener at once (no event needed)', () => {
   it('closing the socket, completing the operation, or closing an SSE stream leaves no listener', async () => {
     const conn = connectWs(h.wsUrl, h.adminKey);
-    conn.subscribe(AuditAddedDoc);
-    await waitUntil(async () => (await listeners(h)) === 1, 5_000, 'listener registered');
-    await conn.dispose();
+    try {
+      conn.subscribe(AuditAddedDoc);
+      await waitUntil(async () => (await listeners(h)) === 1, 5_000, 'listener registered');
+    } finally {
+      // Also when the wait fails: a connection left open would break the exact counts of the tests after this one.
+      await conn.dispose();
+    }
     await waitUntil(async () => (await listeners(h)) === 0, 5_000, 'listener released after the socket closed');
     expect(h.server.app.fanout.memberCount).toBe(0);
 
@@ -48,10 +52,13 @@ describe('closed subscriptions release their listener at once (no event needed)'
   it('rounds of subscribe/close leave nothing behind (issue 16 point 9, small counts)', async () => {
     for (let round = 0; round < 5; round++) {
       const conns = Array.from({ length: 8 }, () => connectWs(h.wsUrl, h.adminKey));
-      for (const c of conns) for (let i = 0; i < 5; i++) c.subscribe(AuditAddedDoc);
-      await waitUntil(() => h.server.app.fanout.memberCount === 40, 10_000, 'forty subscribers live');
-      expect(await listeners(h)).toBe(1);
-      await Promise.all(conns.map((c) => c.dispose()));
+      try {
+        for (const c of conns) for (let i = 0; i < 5; i++) c.subscribe(AuditAddedDoc);
+        await waitUntil(() => h.server.app.fanout.memberCount === 40, 10_000, 'forty subscribers live');
+        expect(await listeners(h)).toBe(1);
+      } finally {
+        await Promise.all(conns.map((c) => c.dispose()));
+      }
       await waitUntil(async () => (await listeners(h)) === 0 && h.server.app.fanout.memberCount === 0, 5_000, 'everything released');
       expect(h.server.app.fanout.groupCount).toBe(0);
       expect(h.server.app.keyWatcher.size).toBe(0);
