@@ -27,6 +27,8 @@ describe('npm start on an empty data folder', () => {
     });
     const [, key] = await proc.waitFor(/^\s+(wcs_\S+)$/m, 60_000);
     const [, url] = await proc.waitFor(/"url":"(http:\/\/[^"]+)"/);
+    // The bootstrap block may still be arriving after the key line (the listening line can come first).
+    await proc.waitFor(/Authorization: Bearer <key>/);
     expect(proc.stdout()).toContain('Authorization: Bearer <key>');
     expect(proc.stdout() + proc.stderr()).toContain('built-in Meta simulator');
 
