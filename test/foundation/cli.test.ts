@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/platform/db.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runProcess } from '../helpers/spawn.js';
+import { testDatabase, type TestDatabase } from './backend.js';
 
 let env: Record<string, string>;
 let dataDir: string;
@@ -13,19 +13,15 @@ const wcs = (...args: string[]) => runProcess('node', ['bin/wcs.js', ...args], e
 /** The same command in this process (the usage table and the rotations, where the process adds nothing). */
 const wcsHere = (...args: string[]) => runCli(args, env);
 
-function count(table: string): number {
-  const db = openDatabase(path.join(dataDir, 'wcs.sqlite'));
-  try {
-    return (db.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}
+let database: TestDatabase;
+const count = (table: string) => database.count(table);
 
-beforeAll(() => {
+beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-cli-'));
-  env = { DATABASE_URL: `file:${path.join(dataDir, 'wcs.sqlite')}`, NODE_ENV: 'development', LOG_LEVEL: 'silent' };
+  database = await testDatabase(dataDir);
+  env = { ...database.env, NODE_ENV: 'development', LOG_LEVEL: 'silent' };
 });
+afterAll(async () => database?.drop());
 
 describe('the wcs command', () => {
   it('creates and entitles organizations', async () => {
@@ -72,13 +68,13 @@ describe('the wcs command', () => {
     [['frobnicate'], 'unknown command'],
     [[], 'Usage: wcs'],
   ])('wcs %j exits 2 with a clear message and changes nothing', async (args, message) => {
-    const orgs = count('organizations');
-    const keys = count('api_keys');
-    const sandboxes = count('sandboxes');
+    const orgs = await count('organizations');
+    const keys = await count('api_keys');
+    const sandboxes = await count('sandboxes');
     const res = await wcsHere(...args);
     expect(res.code).toBe(2);
     expect(res.stderr + res.stdout).toContain(message);
-    expect([count('organizations'), count('api_keys'), count('sandboxes')]).toEqual([orgs, keys, sandboxes]);
+    expect([await count('organizations'), await count('api_keys'), await count('sandboxes')]).toEqual([orgs, keys, sandboxes]);
   });
 
   it('the binary exits 2 on a usage error, with the message on stderr', async () => {

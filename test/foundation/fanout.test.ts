@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { KeyWatcher } from '../../src/http/live-connections.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { sqlColumn } from '../helpers/sql.js';
 import { AuditAddedDoc, TouchDoc } from '../helpers/live-docs.js';
 import { connectWs, subscribeSse, type WsConnection } from '../helpers/live.js';
 import { sleep, waitUntil } from '../helpers/wait.js';
@@ -14,44 +15,51 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.stop());
 
-function listeners(harness: Harness): number {
-  const sandboxes = harness.server.sqlite!.prepare('SELECT id FROM sandboxes').all() as { id: string }[];
-  return sandboxes.reduce((sum, s) => sum + harness.server.deps.pubsub.listenerCount(s.id, 'audit:entry-added'), 0);
+async function listeners(harness: Harness): Promise<number> {
+  const sandboxes = await sqlColumn<string>(harness.server, 'SELECT id FROM sandboxes');
+  return sandboxes.reduce((sum, id) => sum + harness.server.deps.pubsub.listenerCount(id, 'audit:entry-added'), 0);
 }
 
 describe('closed subscriptions release their listener at once (no event needed)', () => {
   it('closing the socket, completing the operation, or closing an SSE stream leaves no listener', async () => {
     const conn = connectWs(h.wsUrl, h.adminKey);
-    conn.subscribe(AuditAddedDoc);
-    await waitUntil(() => listeners(h) === 1, 5_000, 'listener registered');
-    await conn.dispose();
-    await waitUntil(() => listeners(h) === 0, 5_000, 'listener released after the socket closed');
+    try {
+      conn.subscribe(AuditAddedDoc);
+      await waitUntil(async () => (await listeners(h)) === 1, 5_000, 'listener registered');
+    } finally {
+      // Also when the wait fails: a connection left open would break the exact counts of the tests after this one.
+      await conn.dispose();
+    }
+    await waitUntil(async () => (await listeners(h)) === 0, 5_000, 'listener released after the socket closed');
     expect(h.server.app.fanout.memberCount).toBe(0);
 
     const second = connectWs(h.wsUrl, h.adminKey);
     try {
       const sub = second.subscribe(AuditAddedDoc);
-      await waitUntil(() => listeners(h) === 1, 5_000, 'listener registered');
+      await waitUntil(async () => (await listeners(h)) === 1, 5_000, 'listener registered');
       sub.unsubscribe();
-      await waitUntil(() => listeners(h) === 0, 5_000, 'listener released after "complete"');
+      await waitUntil(async () => (await listeners(h)) === 0, 5_000, 'listener released after "complete"');
     } finally {
       await second.dispose();
     }
 
     const sse = await subscribeSse(h.url, h.adminKey, AuditAddedDoc);
-    await waitUntil(() => listeners(h) === 1, 5_000, 'SSE listener registered');
+    await waitUntil(async () => (await listeners(h)) === 1, 5_000, 'SSE listener registered');
     sse.close();
-    await waitUntil(() => listeners(h) === 0, 5_000, 'listener released after the SSE stream closed');
+    await waitUntil(async () => (await listeners(h)) === 0, 5_000, 'listener released after the SSE stream closed');
   });
 
   it('rounds of subscribe/close leave nothing behind (issue 16 point 9, small counts)', async () => {
     for (let round = 0; round < 5; round++) {
       const conns = Array.from({ length: 8 }, () => connectWs(h.wsUrl, h.adminKey));
-      for (const c of conns) for (let i = 0; i < 5; i++) c.subscribe(AuditAddedDoc);
-      await waitUntil(() => h.server.app.fanout.memberCount === 40, 10_000, 'forty subscribers live');
-      expect(listeners(h)).toBe(1);
-      await Promise.all(conns.map((c) => c.dispose()));
-      await waitUntil(() => listeners(h) === 0 && h.server.app.fanout.memberCount === 0, 5_000, 'everything released');
+      try {
+        for (const c of conns) for (let i = 0; i < 5; i++) c.subscribe(AuditAddedDoc);
+        await waitUntil(() => h.server.app.fanout.memberCount === 40, 10_000, 'forty subscribers live');
+        expect(await listeners(h)).toBe(1);
+      } finally {
+        await Promise.all(conns.map((c) => c.dispose()));
+      }
+      await waitUntil(async () => (await listeners(h)) === 0 && h.server.app.fanout.memberCount === 0, 5_000, 'everything released');
       expect(h.server.app.fanout.groupCount).toBe(0);
       expect(h.server.app.keyWatcher.size).toBe(0);
     }
@@ -68,7 +76,7 @@ describe('shared fan-out', () => {
       const theirs = other.subscribe(AuditAddedDoc);
       await waitUntil(() => h.server.app.fanout.memberCount === 26, 10_000, 'all subscribers live');
       // One listener (one execution per event) per sandbox, not one per subscriber.
-      expect(listeners(h)).toBe(2);
+      expect(await listeners(h)).toBe(2);
       expect(h.server.app.fanout.groupCount).toBe(2);
 
       const res = await h.gql(TouchDoc, { field: 'mobilePhone.number' });

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startMetaSimulator, DEFAULT_IDS, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
 import { keyId } from '../../src/platform/secrets.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { sqlValue } from '../helpers/sql.js';
 import { runProcess } from '../helpers/spawn.js';
 
 // Issue 2 acceptance 5, end to end: `wcs secrets rotate` re-encrypts the real stored secrets (a Meta token)
@@ -47,12 +48,19 @@ describe('wcs secrets rotate on a database with real secrets', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     const dataDir = h.dataDir;
+    // The CLI opens the service's database: the SQLite file in the data folder, or the harness's PostgreSQL database
+    // (its key file still lives in the data folder).
+    const location = h.config.database;
+    const databaseEnv: Record<string, string> =
+      location.kind === 'postgres'
+        ? { DATABASE_URL: location.url, DATA_DIR: dataDir }
+        : { DATABASE_URL: `file:${path.join(dataDir, 'wcs.sqlite')}` };
     const keyFile = path.join(dataDir, 'encryption.key');
     const oldKey = fs.readFileSync(keyFile, 'utf8').trim();
     await h.stop();
     h = undefined;
 
-    const res = await runProcess('node', ['bin/wcs.js', 'secrets', 'rotate'], { DATABASE_URL: `file:${path.join(dataDir, 'wcs.sqlite')}` });
+    const res = await runProcess('node', ['bin/wcs.js', 'secrets', 'rotate'], databaseEnv);
     expect(res.stderr).toMatch(/re-encrypted 1 secret\(s\) under key [0-9a-f]{12}/);
     expect(res.code).toBe(0);
     const newKey = fs.readFileSync(keyFile, 'utf8').trim();
@@ -60,8 +68,8 @@ describe('wcs secrets rotate on a database with real secrets', () => {
     expect(res.stdout).not.toContain(newKey); // the data-folder key stays in its file
 
     h = await startHarness({ metaUrl: sim.baseUrl, dataDir });
-    const stored = h.server.sqlite!.prepare('SELECT api_token_enc AS v FROM whatsapp_api_credentials').get() as { v: string };
-    expect(stored.v.split('.')[1]).toBe(keyId(Buffer.from(newKey, 'base64')));
+    const stored = await sqlValue<string>(h.server, 'SELECT api_token_enc AS v FROM whatsapp_api_credentials');
+    expect(stored.split('.')[1]).toBe(keyId(Buffer.from(newKey, 'base64')));
     const tested = await gql(h, TEST, { id });
     expect(tested.data.testWhatsAppApiCredential).toEqual({ __typename: 'TestWhatsAppApiCredentialSuccess', data: { passed: true } });
   });

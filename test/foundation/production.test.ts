@@ -8,6 +8,8 @@ import { startMetaSimulator, type RunningMetaSimulator } from '../../src/meta-si
 import { createLogger } from '../../src/platform/logger.js';
 import * as tenancy from '../../src/platform/tenancy/service.js';
 import { startServer, type RunningServer } from '../../src/service/server.js';
+import { sqlRows } from '../helpers/sql.js';
+import { testDatabase, type TestDatabase } from './backend.js';
 
 // The production profile (RELIABILITY G6): no bootstrap key, no GraphiQL, no introspection, no field
 // suggestions, unexpected errors masked; real Meta by default (here pointed at the simulator).
@@ -15,17 +17,19 @@ import { startServer, type RunningServer } from '../../src/service/server.js';
 let sim: RunningMetaSimulator;
 let server: RunningServer;
 let key: string;
+let database: TestDatabase;
 
 beforeAll(async () => {
   sim = await startMetaSimulator({ port: 0 });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-prod-'));
+  database = await testDatabase(dir);
   const config = loadConfig({
     NODE_ENV: 'production',
     PORT: '0',
     HOST: '127.0.0.1',
     PUBLIC_URL: 'https://wcs.example.com',
     ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
-    DATABASE_URL: `file:${path.join(dir, 'wcs.sqlite')}`,
+    ...database.env,
     META_GRAPH_URL: sim.baseUrl,
   });
   server = await startServer({ config, bootstrap: true, logger: createLogger({ level: 'silent' }) });
@@ -35,6 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   await sim?.close();
+  await database?.drop();
 });
 
 async function post(query: string) {
@@ -50,10 +55,10 @@ async function post(query: string) {
 }
 
 describe('NODE_ENV=production', () => {
-  it('never bootstraps an organization or key', () => {
+  it('never bootstraps an organization or key', async () => {
     expect(server.bootstrapKey).toBeUndefined();
     expect(server.simulator).toBeUndefined();
-    const orgs = server.sqlite!.prepare('SELECT name FROM organizations').all();
+    const orgs = await sqlRows(server, 'SELECT name FROM organizations');
     expect(orgs).toEqual([{ name: 'acme' }]);
   });
 

@@ -1,5 +1,6 @@
 import { desc } from 'drizzle-orm';
 import { execute, parse } from 'graphql';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as configurations from '../../src/channel-configurations/service.js';
 import * as credentials from '../../src/credentials/service.js';
@@ -10,12 +11,14 @@ import * as webhooks from '../../src/webhooks/service.js';
 import { getSchema } from '../../src/service/schema.js';
 import { tableSelect } from '../../src/platform/prepared.js';
 import type { SqliteDb } from '../../src/platform/sqlite.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { startHarness, TEST_BACKEND, type Harness } from '../helpers/harness.js';
+import { sqlValue } from '../helpers/sql.js';
 
 /**
  * Issue 14: the SQL statements a list request runs are constant in the page size (≤ 8), whatever the page holds:
  * references (credential, webhook), checks and marketing actions load in one batch per page, not per row.
- * Statements are counted where better-sqlite3 runs them (every Statement#get/all/run/iterate of the connection).
+ * Statements are counted where the driver runs them: every Statement#get/all/run/iterate of better-sqlite3, every
+ * Client#query of node-postgres.
  */
 
 const LIST = `query List($first: Int!) {
@@ -75,9 +78,13 @@ beforeAll(async () => {
       saveAsDraft: i % 2 === 0,
     });
   }
-  // Count at the driver: every execution of a prepared statement on any connection of this process.
-  const proto = Object.getPrototypeOf(h.server.sqlite!.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
-  for (const method of ['get', 'all', 'run', 'iterate']) {
+  // Count at the driver: every execution of a prepared statement on any connection of this process (SQLite), every
+  // query a pooled client sends (PostgreSQL: Pool#query runs Client#query too).
+  const proto = (h.server.sqlite ? Object.getPrototypeOf(h.server.sqlite.prepare('SELECT 1')) : pg.Client.prototype) as Record<
+    string,
+    (...args: unknown[]) => unknown
+  >;
+  for (const method of h.server.sqlite ? ['get', 'all', 'run', 'iterate'] : ['query']) {
     const original = proto[method]!;
     proto[method] = function (this: unknown, ...args: unknown[]) {
       executed += 1;
@@ -120,47 +127,54 @@ describe('SQL statements per list request', () => {
   });
 });
 
-describe('a list page completes synchronously', () => {
-  it('no field of a channelConfigurations page answers with a promise (ids, references, checks load per page)', async () => {
-    const viewer = (await authenticate(h.server.deps.db, `Bearer ${h.adminKey}`))!;
-    const run = () =>
-      execute({
-        schema: getSchema(),
-        document: parse(LIST),
-        contextValue: { viewer, deps: h.server.deps, requestId: 'test' },
-        variableValues: { first: 20 },
-      });
-    const before = executed;
-    const result = run();
-    // graphql-js answers with a promise as soon as one resolver of the operation did.
-    expect(result).not.toBeInstanceOf(Promise);
-    const { data, errors } = result as Awaited<ReturnType<typeof run>>;
-    expect(errors).toBeUndefined();
-    const edges = (data as { channelConfigurations: { edges: { node: { id: string; checks: unknown[] } }[] } }).channelConfigurations.edges;
-    expect(edges).toHaveLength(20);
-    expect(edges.filter((e) => e.node.checks.length > 0).length).toBeGreaterThan(0);
-    expect(executed - before).toBeLessThanOrEqual(8);
-  });
-});
+describe.skipIf(TEST_BACKEND === 'pg')(
+  'a list page completes synchronously (SQLite only: better-sqlite3 answers synchronously; PostgreSQL never does)',
+  () => {
+    it('no field of a channelConfigurations page answers with a promise (ids, references, checks load per page)', async () => {
+      const viewer = (await authenticate(h.server.deps.db, `Bearer ${h.adminKey}`))!;
+      const run = () =>
+        execute({
+          schema: getSchema(),
+          document: parse(LIST),
+          contextValue: { viewer, deps: h.server.deps, requestId: 'test' },
+          variableValues: { first: 20 },
+        });
+      const before = executed;
+      const result = run();
+      // graphql-js answers with a promise as soon as one resolver of the operation did.
+      expect(result).not.toBeInstanceOf(Promise);
+      const { data, errors } = result as Awaited<ReturnType<typeof run>>;
+      expect(errors).toBeUndefined();
+      const edges = (data as { channelConfigurations: { edges: { node: { id: string; checks: unknown[] } }[] } }).channelConfigurations
+        .edges;
+      expect(edges).toHaveLength(20);
+      expect(edges.filter((e) => e.node.checks.length > 0).length).toBeGreaterThan(0);
+      expect(executed - before).toBeLessThanOrEqual(8);
+    });
+  },
+);
 
-describe('tableSelect (hot whole-table reads without drizzle’s row mapping)', () => {
-  it('returns exactly the rows drizzle returns (dates, JSON, nulls) and refuses a query that is not the whole table', () => {
-    // tableSelect is the SQLite backend's: the harness runs on SQLite.
-    const db = h.server.deps.db as SqliteDb;
-    const query = () => db.select().from(channelConfigurations).orderBy(desc(channelConfigurations.id));
-    const rows = tableSelect(db, channelConfigurations, query())();
-    expect(rows).toHaveLength(60);
-    expect(rows).toEqual(query().all());
-    expect(rows[0]!.createdAt).toBeInstanceOf(Date);
-    expect(Array.isArray(rows[0]!.marketingActionIds)).toBe(true);
-    expect(rows.some((r) => r.description === null)).toBe(true);
-    const checks = tableSelect(db, channelConfigurationChecks, db.select().from(channelConfigurationChecks))();
-    expect(checks).toEqual(db.select().from(channelConfigurationChecks).all());
-    expect(() => tableSelect(db, channelConfigurations, db.select({ id: channelConfigurations.id }).from(channelConfigurations))).toThrow(
-      /must select the whole table/,
-    );
-  });
-});
+describe.skipIf(TEST_BACKEND === 'pg')(
+  'tableSelect (hot whole-table reads without drizzle’s row mapping; SQLite only: a SQLite backend helper)',
+  () => {
+    it('returns exactly the rows drizzle returns (dates, JSON, nulls) and refuses a query that is not the whole table', () => {
+      // tableSelect is the SQLite backend's: the harness runs on SQLite.
+      const db = h.server.deps.db as SqliteDb;
+      const query = () => db.select().from(channelConfigurations).orderBy(desc(channelConfigurations.id));
+      const rows = tableSelect(db, channelConfigurations, query())();
+      expect(rows).toHaveLength(60);
+      expect(rows).toEqual(query().all());
+      expect(rows[0]!.createdAt).toBeInstanceOf(Date);
+      expect(Array.isArray(rows[0]!.marketingActionIds)).toBe(true);
+      expect(rows.some((r) => r.description === null)).toBe(true);
+      const checks = tableSelect(db, channelConfigurationChecks, db.select().from(channelConfigurationChecks))();
+      expect(checks).toEqual(db.select().from(channelConfigurationChecks).all());
+      expect(() => tableSelect(db, channelConfigurations, db.select({ id: channelConfigurations.id }).from(channelConfigurations))).toThrow(
+        /must select the whole table/,
+      );
+    });
+  },
+);
 
 describe('API key last-used time', () => {
   it('is written at most once a minute per key, never on the request path: a viewer query runs one statement', async () => {
@@ -169,10 +183,11 @@ describe('API key last-used time', () => {
     await viewer(); // first use: last-used is written (after the response)
     await new Promise((r) => setTimeout(r, 50));
     const lastUsed = () =>
-      h.server
-        .sqlite!.prepare('SELECT last_used_at AS at FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at DESC LIMIT 1')
-        .get() as { at: number | null };
-    const first = lastUsed().at;
+      sqlValue<number | null>(
+        h.server,
+        'SELECT last_used_at AS at FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at DESC LIMIT 1',
+      );
+    const first = await lastUsed();
     expect(first).not.toBeNull();
     for (let i = 0; i < 3; i++) {
       const before = executed;
@@ -182,6 +197,6 @@ describe('API key last-used time', () => {
       // The key lookup only: no UPDATE of last_used_at within the minute.
       expect(executed - before).toBe(1);
     }
-    expect(lastUsed().at).toBe(first);
+    expect(await lastUsed()).toBe(first);
   });
 });

@@ -1,6 +1,7 @@
-import path from 'node:path';
+import pg from 'pg';
 import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DatabaseLocation } from '../../src/core/config.js';
 import { openDatabase } from '../../src/platform/db.js';
 import { acmeInput, createCredential, DiscoverDoc } from '../credentials/helpers.js';
 import { cleanup, IDS, rawId, startWorld } from '../helpers/world.js';
@@ -33,16 +34,34 @@ describe('graceful shutdown', () => {
     expect(answer.data!.discoverWhatsAppBusinessAccounts.__typename).toBe('DiscoverWhatsAppBusinessAccountsSuccess');
     await stopping;
 
-    // The verification job ran to its end before the database closed: ACTIVE is on disk.
-    const db = openDatabase(path.join(h.dataDir, 'wcs.sqlite'));
-    try {
-      const row = db.sqlite.prepare('SELECT status FROM whatsapp_api_credentials WHERE id = ?').get(rawId(credentialId)) as
-        { status: string } | undefined;
-      expect(row?.status).toBe('ACTIVE');
-      const running = db.sqlite.prepare("SELECT count(*) FROM jobs WHERE status = 'running'").pluck().get();
-      expect(running).toBe(0);
-    } finally {
-      db.close();
-    }
+    // The verification job ran to its end before the database closed: ACTIVE is stored.
+    const stored = await readAfterStop(h.config.database, rawId(credentialId));
+    expect(stored.status).toBe('ACTIVE');
+    expect(stored.running).toBe(0);
   });
 });
+
+/** Reads the credential's status and the running jobs through a connection of its own (the service's is closed). */
+async function readAfterStop(location: DatabaseLocation, credentialId: string): Promise<{ status?: string; running: number }> {
+  const statusSql = 'SELECT status FROM whatsapp_api_credentials WHERE id = $1';
+  const runningSql = "SELECT count(*)::int AS n FROM jobs WHERE status = 'running'";
+  if (location.kind === 'postgres') {
+    const client = new pg.Client({ connectionString: location.url });
+    await client.connect();
+    try {
+      const status = (await client.query<{ status: string }>(statusSql, [credentialId])).rows[0]?.status;
+      const running = (await client.query<{ n: number }>(runningSql)).rows[0]!.n;
+      return { status, running };
+    } finally {
+      await client.end();
+    }
+  }
+  const db = openDatabase(location.file);
+  try {
+    const row = db.sqlite.prepare(statusSql.replace('$1', '?')).get(credentialId) as { status: string } | undefined;
+    const running = db.sqlite.prepare(runningSql.replace('::int', '')).pluck().get() as number;
+    return { status: row?.status, running };
+  } finally {
+    db.close();
+  }
+}

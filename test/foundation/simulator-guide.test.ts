@@ -5,6 +5,7 @@ import path from 'node:path';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnProcess, type Spawned } from '../helpers/spawn.js';
+import { testDatabase, type TestDatabase } from './backend.js';
 import { waitFor } from '../helpers/wait.js';
 
 /**
@@ -14,9 +15,11 @@ import { waitFor } from '../helpers/wait.js';
  */
 
 let proc: Spawned | undefined;
+let database: TestDatabase | undefined;
 afterAll(async () => {
   proc?.kill('SIGTERM');
   await proc?.exited;
+  await database?.drop();
 });
 
 async function freePort(): Promise<number> {
@@ -40,9 +43,10 @@ function printedCurl(stdout: string, pathEnd: string): { url: string; body: stri
 describe('npm start with the built-in simulator', () => {
   it('prints the simulator values and the handshake and inbound commands, and following them works', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-guide-'));
+    database = await testDatabase(dataDir);
     const port = await freePort();
     proc = spawnProcess('npm', ['start', '--silent'], {
-      DATABASE_URL: `file:${path.join(dataDir, 'wcs.sqlite')}`,
+      ...database.env,
       PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -129,7 +133,13 @@ describe('npm start with the built-in simulator', () => {
     const sent = await request(inbound.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: inbound.body });
     expect(sent.statusCode).toBe(200);
     expect(await sent.body.json()).toMatchObject({ delivery: { delivered: true } });
-    const seen = await gql('query ($id: ID!) { node(id: $id) { ... on WhatsAppWebhook { verifiedAt lastEventAt } } }', { id: webhookId });
-    expect(seen.data.node).toMatchObject({ verifiedAt: expect.any(String), lastEventAt: expect.any(String) });
+    // The 200 says the delivery is stored; it is processed (lastEventAt written) by the drain job right after it.
+    const seen = await waitFor(
+      async () =>
+        (await gql('query ($id: ID!) { node(id: $id) { ... on WhatsAppWebhook { verifiedAt lastEventAt } } }', { id: webhookId })).data,
+      (d) => (d.node as unknown as { lastEventAt: string | null } | null)?.lastEventAt != null,
+      { what: 'the processed delivery', timeoutMs: 5_000, intervalMs: 50 },
+    );
+    expect(seen.node).toMatchObject({ verifiedAt: expect.any(String), lastEventAt: expect.any(String) });
   }, 120_000);
 });

@@ -4,18 +4,22 @@ import path from 'node:path';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnProcess, type Spawned } from '../helpers/spawn.js';
+import { testDatabase, type TestDatabase } from './backend.js';
 
 let proc: Spawned | undefined;
+let database: TestDatabase | undefined;
 afterAll(async () => {
   proc?.kill('SIGTERM');
   await proc?.exited;
+  await database?.drop();
 });
 
 describe('npm start on an empty data folder', () => {
   it('serves /graphql, /healthz and /readyz, prints the bootstrap key, and the key works', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-start-'));
+    database = await testDatabase(dataDir);
     proc = spawnProcess('npm', ['start', '--silent'], {
-      DATABASE_URL: `file:${path.join(dataDir, 'wcs.sqlite')}`,
+      ...database.env,
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_PRETTY: 'false',
@@ -23,6 +27,8 @@ describe('npm start on an empty data folder', () => {
     });
     const [, key] = await proc.waitFor(/^\s+(wcs_\S+)$/m, 60_000);
     const [, url] = await proc.waitFor(/"url":"(http:\/\/[^"]+)"/);
+    // The bootstrap block may still be arriving after the key line (the listening line can come first).
+    await proc.waitFor(/Authorization: Bearer <key>/);
     expect(proc.stdout()).toContain('Authorization: Bearer <key>');
     expect(proc.stdout() + proc.stderr()).toContain('built-in Meta simulator');
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revokeApiKey } from '../../src/platform/tenancy/service.js';
 import WebSocket from 'ws';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { sqlColumn } from '../helpers/sql.js';
 import { AuditAddedDoc, TouchDoc } from '../helpers/live-docs.js';
 import { connectWs, subscribeSse } from '../helpers/live.js';
 import { waitUntil } from '../helpers/wait.js';
@@ -122,9 +123,9 @@ describe('subscriptions over SSE', () => {
 /** Waits until the server has registered n audit listeners for the sandbox (the subscription is live). */
 async function waitForListener(harness: Harness, n = 1): Promise<void> {
   const deadline = Date.now() + 5_000;
-  const sandboxes = harness.server.sqlite!.prepare('SELECT id FROM sandboxes').all() as { id: string }[];
+  const sandboxes = await sqlColumn<string>(harness.server, 'SELECT id FROM sandboxes');
   while (Date.now() < deadline) {
-    const total = sandboxes.reduce((sum, s) => sum + harness.server.deps.pubsub.listenerCount(s.id, 'audit:entry-added'), 0);
+    const total = sandboxes.reduce((sum, id) => sum + harness.server.deps.pubsub.listenerCount(id, 'audit:entry-added'), 0);
     if (total >= n) return;
     await new Promise((r) => setTimeout(r, 10));
   }
