@@ -74,9 +74,9 @@ describe('an auto-reply whose send Meta never answered', () => {
     expect((await reply())!.status_reason).toMatch(/no status webhook came within/);
     const sent = w.sim.sim.sentMessages({ to: phone });
     expect(sent).toHaveLength(1);
-    expect(await applyStatusUpdate(w.h.server.deps, w.ctx, status(sent[0]!.wamid, 'read', { bizOpaqueCallbackData: (await reply())!.id }))).toBe(
-      'applied',
-    );
+    expect(
+      await applyStatusUpdate(w.h.server.deps, w.ctx, status(sent[0]!.wamid, 'read', { bizOpaqueCallbackData: (await reply())!.id })),
+    ).toBe('applied');
     expect(await reply()).toMatchObject({ status: 'READ', status_reason: null });
   }, 30_000);
 });

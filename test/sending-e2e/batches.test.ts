@@ -141,9 +141,7 @@ describe('recipients a batch cannot send to', () => {
     expect(reasons.filter((r) => r.includes('profile.firstName'))).toHaveLength(2);
     expect(reasons.some((r) => r.includes('"ghost"'))).toBe(true);
     expect(reasons.some((r) => r.includes('mobilePhone.number'))).toBe(true);
-    const texts = (await batchSends(rawBatchId(batch.id)))
-      .map((m) => (m.body as { text: { body: string } }).text.body)
-      .sort();
+    const texts = (await batchSends(rawBatchId(batch.id))).map((m) => (m.body as { text: { body: string } }).text.body).sort();
     expect(texts).toEqual(['Hi N4000!', 'Hi N4001!', 'Hi N4002!']);
   });
 });

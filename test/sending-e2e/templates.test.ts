@@ -224,7 +224,9 @@ describe('refused before Meta with a typed error', () => {
   const refused = async (input: SendWhatsAppMessageInput) => {
     const before = { messages: await messages(), sent: w.sim.sim.sentMessages().length, rejected: w.sim.sim.rejectedSends().length };
     const r = await sendTpl(input);
-    expect({ messages: await messages(), sent: w.sim.sim.sentMessages().length, rejected: w.sim.sim.rejectedSends().length }).toEqual(before);
+    expect({ messages: await messages(), sent: w.sim.sim.sentMessages().length, rejected: w.sim.sim.rejectedSends().length }).toEqual(
+      before,
+    );
     return r;
   };
   const to = { channelConfigurationId: '', phoneNumber: '+16505550113' };
