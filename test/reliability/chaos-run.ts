@@ -3,7 +3,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startMetaSimulator } from '../../src/meta-simulator/index.js';
 import { IDS } from '../helpers/world.js';
 import { phoneOf } from '../sending-e2e/helpers.js';
-import { BATCH, crash, gqlAt, peek, pointWebhookAt, prepare, spawnService, START_BATCH, type BatchView, type Service } from './helpers.js';
+import {
+  BATCH,
+  crash,
+  gqlAt,
+  peek,
+  peekValue,
+  pointWebhookAt,
+  prepare,
+  spawnService,
+  START_BATCH,
+  type BatchView,
+  type Prepared,
+  type Service,
+} from './helpers.js';
 
 /**
  * kill -9 during webhook ingest and during a batch, repeatedly, on one data
@@ -16,6 +29,8 @@ export interface ChaosOptions {
   webhooks: number;
   recipients: number;
   kills: number;
+  /** JOB_LEASE_MS of the services (default 60 s: a restart on SQLite must not wait for it). */
+  leaseMs?: number;
   log?: (line: string) => void;
 }
 
@@ -40,8 +55,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const processed = (dataDir: string): number =>
-  peek(dataDir, (db) => db.prepare("SELECT count(*) FROM webhook_deliveries WHERE outcome <> 'PENDING'").pluck().get() as number);
+const processed = (p: Prepared): Promise<number> =>
+  peekValue<number>(p, "SELECT count(*) AS n FROM webhook_deliveries WHERE outcome <> 'PENDING'");
 
 export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures & { close: () => Promise<void> }> {
   const log = opts.log ?? (() => undefined);
@@ -52,8 +67,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures & { clo
     await sim.close();
   };
   const p = await prepare(sim, opts.recipients);
-  const env = { PORT: String(await freePort()), JOB_LEASE_MS: '60000' };
-  let service = await spawnService(p.dataDir, sim, env);
+  const env = { PORT: String(await freePort()), JOB_LEASE_MS: String(opts.leaseMs ?? 60_000) };
+  let service = await spawnService(p, sim, env);
   services.push(service);
   // Meta retries a delivery for days; here up to 10 times a second apart, which covers a restart.
   await pointWebhookAt(sim, service.url, p, { maxAttempts: 10, retryDelayMs: 1_000 });
@@ -95,15 +110,15 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures & { clo
     await crash(service);
     log(`kill -9 #${k + 1}: ${acknowledged.length} webhooks acknowledged, ${sim.sim.sentMessages().length} sends so far`);
     const sendsBefore = sim.sim.sentMessages().length;
-    const processedBefore = processed(p.dataDir);
-    service = await spawnService(p.dataDir, sim, env);
+    const processedBefore = await processed(p);
+    service = await spawnService(p, sim, env);
     services.push(service);
     const up = Date.now();
     // Resumed: a new send for the batch, or a delivery processed that was not before.
     for (;;) {
-      if (sim.sim.sentMessages().length > sendsBefore || processed(p.dataDir) > processedBefore) break;
+      if (sim.sim.sentMessages().length > sendsBefore || (await processed(p)) > processedBefore) break;
       const b = (await gqlAt<{ node: BatchView }>(service.url, p.adminKey, BATCH, { id: batchId })).node;
-      if (b.status === 'COMPLETED' && processed(p.dataDir) >= posted) break;
+      if (b.status === 'COMPLETED' && (await processed(p)) >= posted) break;
       if (Date.now() - up > 60_000) throw new Error('processing did not resume within 60 s');
       await sleep(10);
     }
@@ -116,18 +131,16 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures & { clo
   const deadline = Date.now() + 180_000;
   for (;;) {
     batch = (await gqlAt<{ node: BatchView }>(service.url, p.adminKey, BATCH, { id: batchId })).node;
-    const pending = peek(
-      p.dataDir,
-      (db) => db.prepare("SELECT count(*) FROM webhook_deliveries WHERE outcome = 'PENDING'").pluck().get() as number,
-    );
+    const pending = await peekValue<number>(p, "SELECT count(*) AS n FROM webhook_deliveries WHERE outcome = 'PENDING'");
     if (batch.status === 'COMPLETED' && pending === 0) break;
     if (Date.now() > deadline) throw new Error(`not settled: batch ${JSON.stringify(batch)}, ${pending} deliveries pending`);
     await sleep(100);
   }
 
-  const stored = peek(p.dataDir, (db) =>
-    db.prepare("SELECT wamid, count(*) AS n FROM whatsapp_messages WHERE direction = 'INBOUND' GROUP BY wamid").all(),
-  ) as { wamid: string; n: number }[];
+  const stored = await peek<{ wamid: string; n: number }>(
+    p,
+    "SELECT wamid, count(*) AS n FROM whatsapp_messages WHERE direction = 'INBOUND' GROUP BY wamid",
+  );
   const seen = new Map(stored.map((r) => [r.wamid, r.n]));
   const acknowledgedLost = acknowledged.filter((w) => !seen.has(w)).length;
   const duplicateEffects = stored.filter((r) => r.n > 1).length;

@@ -1,5 +1,5 @@
-import path from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { request } from 'undici';
 import { startHarness } from '../helpers/harness.js';
 import { spawnProcess, type Spawned } from '../helpers/spawn.js';
@@ -16,6 +16,8 @@ import type { RunningMetaSimulator } from '../../src/meta-simulator/index.js';
 
 export interface Prepared {
   dataDir: string;
+  /** The data folder's database (a SQLite file in it, or the PostgreSQL database the harness made for it). */
+  databaseUrl: string;
   adminKey: string;
   configId: string;
   sandboxId: string;
@@ -34,15 +36,17 @@ export async function prepare(sim: RunningMetaSimulator, profiles: number): Prom
     const webhook = await createWebhook(h, credentialId, 'crash-hooks', sim);
     const sandboxId = await sandboxIdOf(h);
     const profileIds = Array.from({ length: profiles }, (_, i) => `p${i}`);
-    insertProfiles(
+    await insertProfiles(
       h,
       sandboxId,
       profileIds.map((id, i) => ({ id, attributes: { mobilePhone: { number: phoneOf(i) } } })),
     );
     const callback = sim.sim.webhookCallbackUrl();
     if (!callback) throw new Error('no verified webhook');
+    const db = h.config.database;
     return {
       dataDir: h.dataDir,
+      databaseUrl: db.kind === 'postgres' ? db.url : `file:${db.file}`,
       adminKey: h.adminKey,
       configId,
       sandboxId,
@@ -60,11 +64,15 @@ export interface Service {
   url: string;
 }
 
-/** The real service as a child process on the data folder, with the simulator as Meta. */
-export async function spawnService(dataDir: string, sim: RunningMetaSimulator, env: Record<string, string> = {}): Promise<Service> {
+type Place = Pick<Prepared, 'dataDir' | 'databaseUrl'>;
+
+/** The real service as a child process on the data folder (and its database), with the simulator as Meta. */
+export async function spawnService(place: Place, sim: RunningMetaSimulator, env: Record<string, string> = {}): Promise<Service> {
   const proc = spawnProcess(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     NODE_ENV: 'test',
-    DATABASE_URL: `file:${path.join(dataDir, 'wcs.sqlite')}`,
+    DATABASE_URL: place.databaseUrl,
+    // The dev encryption key the set-up generated lives in the data folder (on PostgreSQL too).
+    DATA_DIR: place.dataDir,
     META_GRAPH_URL: sim.baseUrl,
     PORT: '0',
     HOST: '127.0.0.1',
@@ -110,14 +118,41 @@ export async function gqlAt<T>(url: string, key: string, query: string, variable
   return body.data;
 }
 
-/** Read-only look at the data folder's database (WAL readers do not disturb a live writer). */
-export function peek<T>(dataDir: string, fn: (db: Database.Database) => T): T {
-  const db = new Database(path.join(dataDir, 'wcs.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return fn(db);
-  } finally {
-    db.close();
+/**
+ * Rows of the data folder's database, read from outside the service (which may be dead or running): a read-only
+ * SQLite connection (WAL readers do not disturb a live writer), or a PostgreSQL client of its own. Write SQL both
+ * accept; counts come back as numbers and times as epoch ms on both.
+ */
+export async function peek<T = Record<string, unknown>>(place: Place, text: string, ...params: unknown[]): Promise<T[]> {
+  if (place.databaseUrl.startsWith('file:')) {
+    const db = new Database(place.databaseUrl.slice('file:'.length), { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare(text).all(...params) as T[];
+    } finally {
+      db.close();
+    }
   }
+  const client = new pg.Client({
+    connectionString: place.databaseUrl,
+    types: { getTypeParser: ((oid: number, format?: 'text') => (oid === PG_INT8 ? Number : pg.types.getTypeParser(oid, format))) as never },
+  });
+  await client.connect();
+  try {
+    let n = 0;
+    const result = await client.query({ text: text.replace(/\?/g, () => `$${++n}`), values: params });
+    return result.rows.map((row: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.getTime() : v])),
+    ) as T[];
+  } finally {
+    await client.end();
+  }
+}
+const PG_INT8 = 20;
+
+/** The first column of the first row. */
+export async function peekValue<T = unknown>(place: Place, text: string, ...params: unknown[]): Promise<T> {
+  const [row] = await peek<Record<string, unknown>>(place, text, ...params);
+  return (row ? Object.values(row)[0] : undefined) as T;
 }
 
 export const START_BATCH = `mutation($input: SendWhatsAppMessagesInput!) {

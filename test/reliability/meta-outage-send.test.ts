@@ -13,9 +13,9 @@ const MESSAGES_PATH = '/v*/*/messages';
 const HTML_503 = '<html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1></body></html>';
 let sandboxId: string;
 
-function profiles(from: number, n: number): string[] {
+async function profiles(from: number, n: number): Promise<string[]> {
   const list = Array.from({ length: n }, (_, k) => from + k);
-  insertProfiles(
+  await insertProfiles(
     w.h,
     sandboxId,
     list.map((i) => ({ id: `o${i}`, attributes: { mobilePhone: { number: phoneOf(i) } } })),
@@ -33,7 +33,7 @@ describe('Meta edge outage (HTML 5xx) during a batch', () => {
   it('HTML 503 with Retry-After: every recipient is retried after the wait and sent exactly once', async () => {
     const n = 12;
     w.sim.sim.injectFault({ method: 'POST', path: MESSAGES_PATH, status: 503, rawBody: HTML_503, retryAfter: 1, times: n });
-    const batch = await sendBatch(w.h, { channelConfigurationId: w.configId, profileIds: profiles(100, n), template });
+    const batch = await sendBatch(w.h, { channelConfigurationId: w.configId, profileIds: await profiles(100, n), template });
     const done = await waitForBatch(w.h, batch.id, (b) => b.status === 'COMPLETED', 30_000);
     expect(done).toMatchObject({ total: n, sent: n, failed: 0, queued: 0 });
     expect(w.sim.sim.faults.list()[0]).toMatchObject({ hits: n, remaining: 0 });
@@ -50,7 +50,7 @@ describe('Meta edge outage (HTML 5xx) during a batch', () => {
       rawBody: '<html>Internal Server Error</html>',
       times: Infinity,
     });
-    const batch = await sendBatch(w.h, { channelConfigurationId: w.configId, profileIds: profiles(200, n), template });
+    const batch = await sendBatch(w.h, { channelConfigurationId: w.configId, profileIds: await profiles(200, n), template });
     const done = await waitForBatch(w.h, batch.id, (b) => b.status === 'COMPLETED', DEADLINE_MS + 20_000);
     const hits = w.sim.sim.faults.list()[0]!.hits;
     w.sim.sim.clearFaults();

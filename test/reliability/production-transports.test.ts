@@ -5,9 +5,11 @@ import { createClient } from 'graphql-ws';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { TEST_BACKEND } from '../helpers/harness.js';
 import { loadConfig } from '../../src/core/config.js';
 import { startMetaSimulator, type RunningMetaSimulator } from '../../src/meta-simulator/index.js';
 import { createLogger } from '../../src/platform/logger.js';
+import { createFreshPgDatabase, LOCAL_PG_ADMIN_URL, type FreshPgDatabase } from '../../src/platform/pg/fresh-database.js';
 import * as tenancy from '../../src/platform/tenancy/service.js';
 import { startServer, type RunningServer } from '../../src/service/server.js';
 
@@ -18,17 +20,20 @@ import { startServer, type RunningServer } from '../../src/service/server.js';
 let sim: RunningMetaSimulator;
 let server: RunningServer;
 let key: string;
+let pgDatabase: FreshPgDatabase | undefined;
 
 beforeAll(async () => {
   sim = await startMetaSimulator({ port: 0 });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcs-prod-'));
+  // On the backend the suite runs on (WCS_TEST_BACKEND): a fresh PostgreSQL database, or a SQLite file.
+  if (TEST_BACKEND === 'pg') pgDatabase = await createFreshPgDatabase(process.env.WCS_TEST_PG_URL || LOCAL_PG_ADMIN_URL, 'wcs_prod');
   const config = loadConfig({
     NODE_ENV: 'production',
     PORT: '0',
     HOST: '127.0.0.1',
     PUBLIC_URL: 'https://wcs.example.com',
     ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-    DATABASE_URL: `file:${path.join(dir, 'wcs.sqlite')}`,
+    DATABASE_URL: pgDatabase?.url ?? `file:${path.join(dir, 'wcs.sqlite')}`,
     META_GRAPH_URL: sim.baseUrl,
   });
   server = await startServer({ config, logger: createLogger({ level: 'silent' }) });
@@ -38,6 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   await sim?.close();
+  await pgDatabase?.drop();
 });
 
 type Result = { data?: unknown; errors?: Array<{ message: string }> };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sandboxIdOf, useWorld } from '../helpers/world.js';
 import { applyStatusUpdate, recordInboundMessage } from '../../src/messages/service.js';
-import { IDS, inbound, rows, setupWorld, status } from '../messaging/helpers.js';
+import { sqlRow } from '../helpers/sql.js';
+import { IDS, inbound, setupWorld, status } from '../messaging/helpers.js';
 import { insertProfiles, phoneOf, readBatch, report, sendBatch, startSendWorld, waitForBatch, waitUntil } from '../sending-e2e/helpers.js';
 
 // Issue 16 point 2: a send Meta never answered is never resent, and before the fix it stayed QUEUED for good
@@ -19,7 +20,7 @@ describe('a batch recipient whose send Meta never answered', () => {
   it('COMPLETED says so, then the message is UNKNOWN after the deadline, counted; a late webhook still settles it', async () => {
     const sandboxId = await sandboxIdOf(w.h);
     const ids = [0, 1, 2].map((i) => `u${i}`);
-    insertProfiles(
+    await insertProfiles(
       w.h,
       sandboxId,
       ids.map((id, i) => ({ id, attributes: { mobilePhone: { number: phoneOf(500 + i) } } })),
@@ -63,19 +64,19 @@ describe('an auto-reply whose send Meta never answered', () => {
       inbound({ waId: phone.slice(1), category: 'HELP', matchedKeyword: 'help', replyText: 'We are here to help.' }),
     );
     const reply = () =>
-      rows<{ id: string; status: string; status_reason: string | null }>(
-        w.h,
+      sqlRow<{ id: string; status: string; status_reason: string | null }>(
+        w.h.server,
         "SELECT id, status, status_reason FROM whatsapp_messages WHERE direction = 'OUTBOUND' AND to_number = ?",
         phone,
       );
     // The send is tried, Meta's answer never comes (outcome unknown), and the deadline passes without a webhook.
-    await waitUntil(() => reply()[0]?.status === 'UNKNOWN', headersMs + DEADLINE_MS + 10_000, 'UNKNOWN after the deadline');
-    expect(reply()[0]!.status_reason).toMatch(/no status webhook came within/);
+    await waitUntil(async () => (await reply())?.status === 'UNKNOWN', headersMs + DEADLINE_MS + 10_000, 'UNKNOWN after the deadline');
+    expect((await reply())!.status_reason).toMatch(/no status webhook came within/);
     const sent = w.sim.sim.sentMessages({ to: phone });
     expect(sent).toHaveLength(1);
-    expect(await applyStatusUpdate(w.h.server.deps, w.ctx, status(sent[0]!.wamid, 'read', { bizOpaqueCallbackData: reply()[0]!.id }))).toBe(
-      'applied',
-    );
-    expect(reply()[0]).toMatchObject({ status: 'READ', status_reason: null });
+    expect(
+      await applyStatusUpdate(w.h.server.deps, w.ctx, status(sent[0]!.wamid, 'read', { bizOpaqueCallbackData: (await reply())!.id })),
+    ).toBe('applied');
+    expect(await reply()).toMatchObject({ status: 'READ', status_reason: null });
   }, 30_000);
 });

@@ -5,6 +5,7 @@ import { createWebhook, STANDARD_RULES } from '../webhooks/helpers.js';
 import { getCredential } from '../../src/credentials/service.js';
 import { DEFAULT_THROUGHPUT_PENALTY_MS } from '../../src/sending/token-bucket.js';
 import { SHORT_PAIR_INTERVAL_MS, SHORT_PAIRS } from '../helpers/harness.js';
+import { sqlRow } from '../helpers/sql.js';
 import { sendOk, waitUntil } from './helpers.js';
 
 // Issue 15, point 14: an auto-reply goes out through the one send path campaigns use: the sender's bucket, the
@@ -30,9 +31,11 @@ describe('auto-replies take the campaign send path', () => {
   const w = useWorld(replyWorld);
   const bucket = async () => {
     const deps = w.h.server.deps;
-    const row = w.h.server.sqlite!.prepare('SELECT sandbox_id FROM whatsapp_api_credentials WHERE id = ?').get(rawId(w.credentialId)) as {
-      sandbox_id: string;
-    };
+    const row = (await sqlRow<{ sandbox_id: string }>(
+      w.h.server,
+      'SELECT sandbox_id FROM whatsapp_api_credentials WHERE id = ?',
+      rawId(w.credentialId),
+    ))!;
     return (await deps.state.sends.pacerFor((await getCredential(deps, row.sandbox_id, rawId(w.credentialId)))!)).bucket;
   };
   const replyAt = (to: string) =>

@@ -13,7 +13,7 @@ const RESTART_AFTER = 160;
 const w = useWorld(() => startSendWorld({}));
 beforeAll(async () => {
   const sandboxId = await sandboxIdOf(w.h);
-  insertProfiles(
+  await insertProfiles(
     w.h,
     sandboxId,
     Array.from({ length: RECIPIENTS }, (_, i) => ({ id: `r${i}`, attributes: { mobilePhone: { number: phoneOf(i) } } })),

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sandboxIdOf, useWorld } from '../helpers/world.js';
 import { configInput, createConfig, DeleteConfigDoc, waitForConfigStatus } from '../channel-configurations/helpers.js';
 import { connectWs } from '../helpers/live.js';
-import { count } from '../messaging/helpers.js';
+import { sqlColumn, sqlValue } from '../helpers/sql.js';
 import {
   BatchesDoc,
   BatchNodeDoc,
@@ -29,9 +29,9 @@ let otherKey: string;
 const template = { name: 'hello_world', languageCode: 'en_US' };
 
 /** Profiles r<from>..r<from+n-1>, each with its own number. */
-function profiles(from: number, n: number, attributes: (i: number) => Record<string, unknown> = () => ({})): string[] {
+async function profiles(from: number, n: number, attributes: (i: number) => Record<string, unknown> = () => ({})): Promise<string[]> {
   const list = Array.from({ length: n }, (_, k) => from + k);
-  insertProfiles(
+  await insertProfiles(
     w.h,
     sandboxId,
     list.map((i) => ({ id: `r${i}`, attributes: { mobilePhone: { number: phoneOf(i) }, ...attributes(i) } })),
@@ -39,11 +39,11 @@ function profiles(from: number, n: number, attributes: (i: number) => Record<str
   return list.map((i) => `r${i}`);
 }
 
-const batchSends = (batchId: string) => {
-  const ids = new Set(
-    (w.h.server.sqlite!.prepare('SELECT id FROM whatsapp_messages WHERE batch_id = ?').all(batchId) as { id: string }[]).map((r) => r.id),
-  );
-  return w.sim.sim.sentMessages().filter((m) => m.bizOpaqueCallbackData && ids.has(m.bizOpaqueCallbackData));
+const batchSends = async (batchId: string) => {
+  // Meta's record as of the call (the look-up of the batch's message ids must not make it later).
+  const sent = w.sim.sim.sentMessages();
+  const ids = new Set(await sqlColumn<string>(w.h.server, 'SELECT id FROM whatsapp_messages WHERE batch_id = ?', batchId));
+  return sent.filter((m) => m.bizOpaqueCallbackData && ids.has(m.bizOpaqueCallbackData));
 };
 const rawBatchId = (id: string) => Buffer.from(id, 'base64').toString('utf8').split(':')[1]!;
 
@@ -54,7 +54,7 @@ beforeAll(async () => {
 
 describe('messageBatchProgress', () => {
   it('sends the current state first, then ordered updates at most every 500 ms, and the final state; then ends', async () => {
-    const ids = profiles(1000, 120);
+    const ids = await profiles(1000, 120);
     const batch = await sendBatch(w.h, { channelConfigurationId: w.configId, profileIds: ids, template });
     const ws = connectWs(w.h.wsUrl, w.h.adminKey);
     const sub = ws.subscribe(ProgressSub, { id: batch.id });
@@ -87,26 +87,26 @@ describe('messageBatchProgress', () => {
 
 describe('cancelMessageBatch', () => {
   it('stops the batch: nothing reaches Meta after it returns, and the counters say what was sent', async () => {
-    const ids = profiles(2000, 300);
+    const ids = await profiles(2000, 300);
     const batch = await sendBatch(w.h, { channelConfigurationId: w.configId, profileIds: ids, template });
     const id = rawBatchId(batch.id);
     const deadline = Date.now() + 10_000;
-    while (batchSends(id).length < 40 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while ((await batchSends(id)).length < 40 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     const res = await w.h.gql(CancelBatchDoc, { input: { id: batch.id } });
     const cancelled = res.data!.cancelMessageBatch;
     if (cancelled.__typename !== 'CancelMessageBatchSuccess') throw new Error(JSON.stringify(cancelled));
-    const atCancel = batchSends(id).length;
+    const atCancel = (await batchSends(id)).length;
     expect(cancelled.data).toMatchObject({ status: 'CANCELLED', total: 300 });
     expect(cancelled.data.statusReason).toMatch(/[Cc]ancelled/);
     expect(cancelled.data.finishedAt).not.toBeNull();
     await new Promise((r) => setTimeout(r, 1_200));
-    expect(batchSends(id)).toHaveLength(atCancel);
+    expect(await batchSends(id)).toHaveLength(atCancel);
     expect(atCancel).toBeGreaterThanOrEqual(40);
     expect(atCancel).toBeLessThan(300);
     const after = await readBatch(w.h, batch.id);
     expect(after).toMatchObject({ status: 'CANCELLED', sent: atCancel, queued: 300 - atCancel, blocked: 0, failed: 0 });
     // No message of the batch is left waiting to be sent.
-    expect(count(w.h, "SELECT count(*) AS n FROM whatsapp_messages WHERE batch_id = ? AND status = 'QUEUED'", id)).toBe(0);
+    expect(await sqlValue(w.h.server, "SELECT count(*) AS n FROM whatsapp_messages WHERE batch_id = ? AND status = 'QUEUED'", id)).toBe(0);
     // Cancelling again changes nothing.
     const again = await w.h.gql(CancelBatchDoc, { input: { id: batch.id } });
     expect(again.data!.cancelMessageBatch).toMatchObject({
@@ -116,7 +116,7 @@ describe('cancelMessageBatch', () => {
   }, 20_000);
 
   it('a COMPLETED batch cannot be cancelled', async () => {
-    const batch = await sendBatch(w.h, { channelConfigurationId: w.configId, profileIds: profiles(3000, 3), template });
+    const batch = await sendBatch(w.h, { channelConfigurationId: w.configId, profileIds: await profiles(3000, 3), template });
     await waitForBatch(w.h, batch.id, (b) => b.status === 'COMPLETED');
     const res = await w.h.gql(CancelBatchDoc, { input: { id: batch.id } });
     expect(res.data!.cancelMessageBatch).toMatchObject({ __typename: 'InvalidStateError', code: 'INVALID_STATE' });
@@ -125,9 +125,9 @@ describe('cancelMessageBatch', () => {
 
 describe('recipients a batch cannot send to', () => {
   it('a missing personalization path, an unknown profile or no number blocks that recipient only; repeats are sent once', async () => {
-    const named = profiles(4000, 3, (i) => ({ firstName: `N${i}` }));
-    const unnamed = profiles(4100, 2);
-    insertProfiles(w.h, sandboxId, [{ id: 'numberless', attributes: { firstName: 'Nobody' } }]);
+    const named = await profiles(4000, 3, (i) => ({ firstName: `N${i}` }));
+    const unnamed = await profiles(4100, 2);
+    await insertProfiles(w.h, sandboxId, [{ id: 'numberless', attributes: { firstName: 'Nobody' } }]);
     const batch = await sendBatch(w.h, {
       channelConfigurationId: w.configId,
       profileIds: [...named, ...unnamed, 'ghost', 'numberless', named[0]!],
@@ -141,15 +141,13 @@ describe('recipients a batch cannot send to', () => {
     expect(reasons.filter((r) => r.includes('profile.firstName'))).toHaveLength(2);
     expect(reasons.some((r) => r.includes('"ghost"'))).toBe(true);
     expect(reasons.some((r) => r.includes('mobilePhone.number'))).toBe(true);
-    const texts = batchSends(rawBatchId(batch.id))
-      .map((m) => (m.body as { text: { body: string } }).text.body)
-      .sort();
+    const texts = (await batchSends(rawBatchId(batch.id))).map((m) => (m.body as { text: { body: string } }).text.body).sort();
     expect(texts).toEqual(['Hi N4000!', 'Hi N4001!', 'Hi N4002!']);
   });
 });
 
 describe('batch input rules: a typed error, nothing created', () => {
-  const batches = () => count(w.h, 'SELECT count(*) AS n FROM message_batches');
+  const batches = () => sqlValue<number>(w.h.server, 'SELECT count(*) AS n FROM message_batches');
   const cases: Array<[string, () => Record<string, unknown>, string[]]> = [
     ['no profile ids', () => ({ profileIds: [], text: 'hi' }), ['profileIds']],
     [
@@ -163,12 +161,12 @@ describe('batch input rules: a typed error, nothing created', () => {
   ];
   for (const [what, input, path] of cases) {
     it(`${what} -> ValidationError at ${path.join('.')}`, async () => {
-      const before = batches();
+      const before = await batches();
       const res = await w.h.gql(SendBatchDoc, { input: { channelConfigurationId: w.configId, ...input() } as never });
       const r = res.data!.sendWhatsAppMessages;
       expect(r.__typename).toBe('ValidationError');
       if (r.__typename === 'ValidationError') expect(r.fieldErrors.map((f) => f.path)).toContainEqual(path);
-      expect(batches()).toBe(before);
+      expect(await batches()).toBe(before);
     });
   }
 });
@@ -177,7 +175,7 @@ describe('a configuration with batches', () => {
   it('can be deleted: its batches go with it, their messages stay', async () => {
     const config = await createConfig(w.h, configInput('short-lived', w.credentialId));
     await waitForConfigStatus(w.h, config.id, 'ACTIVE', 15_000);
-    const batch = await sendBatch(w.h, { channelConfigurationId: config.id, profileIds: profiles(8000, 2), template });
+    const batch = await sendBatch(w.h, { channelConfigurationId: config.id, profileIds: await profiles(8000, 2), template });
     const done = await waitForBatch(w.h, batch.id, (b) => b.status === 'COMPLETED');
     const messageId = done.messages.edges[0]!.node.id;
     const res = await w.h.gql(DeleteConfigDoc, { input: { id: config.id } });
@@ -193,7 +191,7 @@ describe('a configuration with batches', () => {
 
 describe('sandbox isolation', () => {
   it("another sandbox cannot read, list, follow, cancel or report on this sandbox's batches", async () => {
-    const batch = await sendBatch(w.h, { channelConfigurationId: w.configId, profileIds: profiles(5000, 2), template });
+    const batch = await sendBatch(w.h, { channelConfigurationId: w.configId, profileIds: await profiles(5000, 2), template });
     const node = await w.h.gql(BatchNodeDoc, { id: batch.id }, otherKey);
     expect(node.data?.node ?? null).toBeNull();
     expect((await w.h.gql(BatchesDoc, {}, otherKey)).data!.messageBatches.totalCount).toBe(0);

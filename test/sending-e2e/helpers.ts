@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import { graphql } from '../generated/index.js';
 import type { SendWhatsAppMessageInput, SendWhatsAppMessagesInput } from '../generated/graphql.js';
-import type { Harness } from '../helpers/harness.js';
+import { TEST_BACKEND, type Harness } from '../helpers/harness.js';
+import { sqlRun } from '../helpers/sql.js';
 import { waitFor } from '../helpers/wait.js';
 import { activeCredential, IDS, startWorld, type World, type WorldOptions } from '../helpers/world.js';
 import {
@@ -280,16 +281,29 @@ export async function upsertProfile(h: Harness, id: string, attributes: Record<s
 }
 
 /** Many profiles at once, straight into the database (setting up a big batch through GraphQL would take longer than the batch). */
-export function insertProfiles(h: Harness, sandboxId: string, profiles: Array<{ id: string; attributes: Record<string, unknown> }>): void {
-  const insert = h.server.sqlite!.prepare(
-    'INSERT INTO profiles (id, sandbox_id, profile_id, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
-  );
-  const now = Date.now();
-  h.server.sqlite!.transaction(() => {
-    profiles.forEach((p, i) =>
-      insert.run(`PROFILE${String(i).padStart(20, '0')}${p.id}`, sandboxId, p.id, JSON.stringify(p.attributes), now, now),
+export async function insertProfiles(
+  h: Harness,
+  sandboxId: string,
+  profiles: Array<{ id: string; attributes: Record<string, unknown> }>,
+): Promise<void> {
+  // better-sqlite3 takes times as ms, node-postgres as a Date (timestamptz).
+  const now = TEST_BACKEND === 'pg' ? new Date() : Date.now();
+  // Multi-row inserts, 500 rows (3,000 parameters) at a time: one round trip per chunk, not per profile.
+  for (let from = 0; from < profiles.length; from += 500) {
+    const chunk = profiles.slice(from, from + 500);
+    await sqlRun(
+      h.server,
+      `INSERT INTO profiles (id, sandbox_id, profile_id, attributes, created_at, updated_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+      ...chunk.flatMap((p, k) => [
+        `PROFILE${String(from + k).padStart(20, '0')}${p.id}`,
+        sandboxId,
+        p.id,
+        JSON.stringify(p.attributes),
+        now,
+        now,
+      ]),
     );
-  })();
+  }
 }
 
 export const phoneOf = (i: number): string => `+1650555${String(i).padStart(4, '0')}`;

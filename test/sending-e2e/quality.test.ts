@@ -31,7 +31,7 @@ async function setQuality(rating: 'RED' | 'GREEN') {
 describe("the sender's quality rating", () => {
   it('RED pauses a marketing batch (statusReason says why, nobody is sent meanwhile); GREEN resumes it', async () => {
     const ids = Array.from({ length: 160 }, (_, i) => `m${i}`);
-    insertProfiles(
+    await insertProfiles(
       w.h,
       sandboxId,
       ids.map((id, i) => ({
@@ -50,7 +50,7 @@ describe("the sender's quality rating", () => {
     expect(paused.queued).toBe(160 - atPause);
 
     // Meanwhile a batch without marketing actions still goes out through the same RED number.
-    insertProfiles(
+    await insertProfiles(
       w.h,
       sandboxId,
       [0, 1, 2].map((i) => ({ id: `t${i}`, attributes: { mobilePhone: { number: phoneOf(7000 + i) } } })),

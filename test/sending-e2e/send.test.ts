@@ -3,7 +3,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { useWorld } from '../helpers/world.js';
 import { graphql } from '../generated/index.js';
 import { configInput, createConfig, DeactivateConfigDoc, waitForConfigStatus } from '../channel-configurations/helpers.js';
-import { count } from '../messaging/helpers.js';
+import { sqlValue } from '../helpers/sql.js';
 import {
   CancelBatchDoc,
   NUMBERS,
@@ -29,7 +29,7 @@ beforeAll(async () => {
   await upsertProfile(w.h, 'cid', { firstName: 'Cid', mobilePhone: { number: '+16505550003' } });
 }, 30_000);
 
-const messages = () => count(w.h, 'SELECT count(*) AS n FROM whatsapp_messages');
+const messages = () => sqlValue<number>(w.h.server, 'SELECT count(*) AS n FROM whatsapp_messages');
 
 describe('sendWhatsAppMessage through an ACTIVE configuration', () => {
   it('sends text and a template exactly as Meta documents them; statuses move them forward; the report counts them', async () => {
@@ -152,18 +152,18 @@ describe('input rules: a typed error, nothing sent, nothing recorded', () => {
   ];
   for (const [what, input, path] of cases) {
     it(`${what} -> ValidationError at ${path.join('.')}`, async () => {
-      const before = messages();
+      const before = await messages();
       const r = await send(w.h, { channelConfigurationId: w.configId, ...input } as never);
       expect(r.__typename).toBe('ValidationError');
       if (r.__typename !== 'ValidationError') return;
       expect(r.code).toBe('VALIDATION_FAILED');
       expect(r.fieldErrors.map((f) => f.path)).toContainEqual(path);
-      expect(messages()).toBe(before);
+      expect(await messages()).toBe(before);
     });
   }
 
   it('a placeholder whose path the profile lacks (no default) -> ValidationError naming the path', async () => {
-    const before = messages();
+    const before = await messages();
     const sent = w.sim.sim.sentMessages().length;
     const r = await send(w.h, {
       channelConfigurationId: w.configId,
@@ -184,12 +184,12 @@ describe('input rules: a typed error, nothing sent, nothing recorded', () => {
     expect(param.__typename).toBe('ValidationError');
     if (param.__typename === 'ValidationError')
       expect(param.fieldErrors).toEqual([expect.objectContaining({ path: ['template', 'bodyParameters', '1'] })]);
-    expect(messages()).toBe(before);
+    expect(await messages()).toBe(before);
     expect(w.sim.sim.sentMessages()).toHaveLength(sent);
   });
 
   it('an unknown profile or configuration -> NotFoundError', async () => {
-    const before = messages();
+    const before = await messages();
     const profile = await send(w.h, { channelConfigurationId: w.configId, profileId: 'nobody', text: 'hi' });
     expect(profile).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
     const config = await send(w.h, {
@@ -203,14 +203,14 @@ describe('input rules: a typed error, nothing sent, nothing recorded', () => {
       const res = await w.h.gql(SendDoc, { input: { channelConfigurationId: id, profileId: 'ana', text: 'hi' } });
       expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.channelConfigurationId' });
     }
-    expect(messages()).toBe(before);
+    expect(await messages()).toBe(before);
   });
 });
 
 describe('only an ACTIVE configuration sends', () => {
   it('DRAFT, FAILED and DEACTIVATED configurations -> InvalidStateError, nothing sent', async () => {
     const sent = w.sim.sim.sentMessages().length;
-    const before = messages();
+    const before = await messages();
     const draft = await createConfig(w.h, configInput('draft-config', w.credentialId, { saveAsDraft: true }));
     // The green credential cannot send from the yellow number: the SENDER_NUMBER check fails.
     const failed = await createConfig(
@@ -235,7 +235,7 @@ describe('only an ACTIVE configuration sends', () => {
       const b = await w.h.gql(SendBatchDoc, { input: { channelConfigurationId: config, profileIds: ['ana'], text: 'hi' } });
       expect(b.data?.sendWhatsAppMessages).toMatchObject({ __typename: 'InvalidStateError' });
     }
-    expect(messages()).toBe(before);
+    expect(await messages()).toBe(before);
     expect(w.sim.sim.sentMessages()).toHaveLength(sent);
   }, 30_000);
 });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../generated/index.js';
 import type { SendWhatsAppMessageInput } from '../generated/graphql.js';
-import { count } from '../messaging/helpers.js';
+import { sqlRows, sqlValue } from '../helpers/sql.js';
 import { useWorld } from '../helpers/world.js';
 import { configureSender, IDS, rawId, SendBatchDoc, sendOk, startSendWorld, upsertProfile, waitUntil } from './helpers.js';
 
@@ -77,7 +77,7 @@ beforeAll(async () => {
   await upsertProfile(w.h, 'pat', { mobilePhone: { number: '+16505550122' }, consents: consent });
 }, 30_000);
 
-const messages = () => count(w.h, 'SELECT count(*) AS n FROM whatsapp_messages');
+const messages = () => sqlValue<number>(w.h.server, 'SELECT count(*) AS n FROM whatsapp_messages');
 const templatesOf = async (name?: string, refresh = false) => {
   const res = await w.h.gql(TemplatesDoc, { id: w.credentialId, refresh, name });
   expect(res.errors).toBeUndefined();
@@ -222,9 +222,11 @@ describe('sending every form', () => {
 
 describe('refused before Meta with a typed error', () => {
   const refused = async (input: SendWhatsAppMessageInput) => {
-    const before = { messages: messages(), sent: w.sim.sim.sentMessages().length, rejected: w.sim.sim.rejectedSends().length };
+    const before = { messages: await messages(), sent: w.sim.sim.sentMessages().length, rejected: w.sim.sim.rejectedSends().length };
     const r = await sendTpl(input);
-    expect({ messages: messages(), sent: w.sim.sim.sentMessages().length, rejected: w.sim.sim.rejectedSends().length }).toEqual(before);
+    expect({ messages: await messages(), sent: w.sim.sim.sentMessages().length, rejected: w.sim.sim.rejectedSends().length }).toEqual(
+      before,
+    );
     return r;
   };
   const to = { channelConfigurationId: '', phoneNumber: '+16505550113' };
@@ -361,7 +363,7 @@ describe('refused before Meta with a typed error', () => {
       input: { channelConfigurationId: w.configId, profileIds: ['pablo'], template: { name: 'promo_paused', languageCode: 'en_US' } },
     });
     expect(res.data!.sendWhatsAppMessages).toMatchObject({ __typename: 'WhatsAppTemplateError', code: 'INVALID_STATE' });
-    expect(count(w.h, 'SELECT count(*) AS n FROM message_batches')).toBe(0);
+    expect(await sqlValue(w.h.server, 'SELECT count(*) AS n FROM message_batches')).toBe(0);
   });
 });
 
@@ -383,9 +385,10 @@ describe("Meta's template webhooks refresh the cached templates", () => {
     await waitUntil(async () => (await templatesOf('order_update'))[0]!.category === 'MARKETING', 10_000, 'the new category');
     expect((await templatesOf('order_update'))[0]).toMatchObject({ category: 'MARKETING', previousCategory: 'UTILITY' });
     expect(await sendTpl(input)).toMatchObject({ problem: 'MARKETING_NOT_ALLOWED' });
-    const deliveries = w.h.server
-      .sqlite!.prepare("SELECT outcome, detail FROM webhook_deliveries WHERE detail LIKE '%template%' ORDER BY received_at")
-      .all() as Array<{ outcome: string; detail: string }>;
+    const deliveries = await sqlRows<{ outcome: string; detail: string }>(
+      w.h.server,
+      "SELECT outcome, detail FROM webhook_deliveries WHERE detail LIKE '%template%' ORDER BY received_at",
+    );
     expect(deliveries.map((d) => d.outcome)).toEqual(['PROCESSED', 'PROCESSED', 'PROCESSED']);
     expect(deliveries[0]!.detail).toContain('template status update(s) (PAUSED)');
   });
