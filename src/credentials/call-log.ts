@@ -46,8 +46,13 @@ export class MetaCallLog {
    */
   private readonly flushSoon = AsyncResource.bind(async () => {
     this.scheduled = false;
-    await this.flush();
+    // One flush at a time, in order: ids are given as records are written, so an older call never gets a newer id
+    // than a later one (on PostgreSQL an overlapping flush could finish first), and pruning sees the earlier flush.
+    const run = this.flushing.then(() => this.flush());
+    this.flushing = run.catch(() => undefined);
+    await run;
   });
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: AppDeps) {}
 

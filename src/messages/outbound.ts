@@ -188,7 +188,8 @@ export async function beginSendAttempt(deps: AppDeps, sandboxId: string, message
  * messages in one commit (group commit); the mark is durable once that commits.
  */
 export async function beginSendAttemptIn(tx: Tx, sandboxId: string, messageId: string, now = new Date()): Promise<SendAttempt> {
-  const message = await store.findMessage(tx, sandboxId, messageId);
+  // Locked: the unknown-outcome sweep (another transaction on PostgreSQL) must not change it between check and write.
+  const message = await store.lockMessage(tx, sandboxId, messageId);
   if (!message || message.direction !== 'OUTBOUND' || message.status !== 'QUEUED' || message.wamid) return { kind: 'skip' };
   if (message.statusReason === OUTCOME_UNKNOWN_REASON) return { kind: 'skip' };
   if (message.sendAttemptedAt) {
@@ -256,7 +257,8 @@ export async function recordSendOutcomeIn(
   now = new Date(),
 ): Promise<MessageRow | undefined> {
   const sandboxId = effects.sandboxId;
-  const message = await store.findMessage(tx, sandboxId, messageId);
+  // Locked, as in beginSendAttemptIn: the outcome is written on the status this transaction read.
+  const message = await store.lockMessage(tx, sandboxId, messageId);
   if (!message || message.direction !== 'OUTBOUND') return undefined;
   if (outcome.kind === 'unknown') {
     if (message.status !== 'QUEUED') return message;

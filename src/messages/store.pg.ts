@@ -132,6 +132,18 @@ export async function updateMessage(db: PgDbOrTx, id: string, patch: MessagePatc
   if (set) await db.update(whatsappMessages).set(set).where(eq(whatsappMessages.id, id));
 }
 
+/** findMessage with the row locked FOR UPDATE until the caller's transaction ends (a status check, then a write). */
+export async function lockMessage(db: PgDbOrTx, sandboxId: string, id: string): Promise<MessageRow | undefined> {
+  const m = whatsappMessages;
+  const [row] = await db
+    .select()
+    .from(m)
+    .where(and(eq(m.sandboxId, sandboxId), eq(m.id, id)))
+    .limit(1)
+    .for('update');
+  return row;
+}
+
 export async function findMessage(db: PgDbOrTx, sandboxId: string, id: string): Promise<MessageRow | undefined> {
   const m = whatsappMessages;
   const [row] = await db
@@ -323,6 +335,7 @@ export async function settleUnknownOutcomes(
 }
 
 export const pgStore = {
+  lockMessage,
   findContact,
   findContactByBsuid,
   findContactByWaId,

@@ -167,6 +167,14 @@ export function findMessage(db: DbOrTx, sandboxId: string, id: string): MessageR
   return hot(db).message.get({ sandboxId, id });
 }
 
+/**
+ * The message, to change it in the caller's transaction on what it says now (status checks before a write): SQLite's
+ * one writer already keeps it as read; PostgreSQL locks the row (store.pg.ts).
+ */
+export function lockMessage(db: DbOrTx, sandboxId: string, id: string): MessageRow | undefined {
+  return findMessage(db, sandboxId, id);
+}
+
 export function findMessages(db: DbOrTx, sandboxId: string, ids: string[]): MessageRow[] {
   if (!ids.length) return [];
   return db

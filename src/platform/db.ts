@@ -39,6 +39,12 @@ export interface TransactionOptions {
    * PostgreSQL commits are durable at COMMIT (synchronous_commit=on), so there it changes nothing.
    */
   deferSync?: boolean;
+  /**
+   * A snapshot: on PostgreSQL one REPEATABLE READ transaction, so every read of fn sees the same
+   * committed state (a response never mixes a row from before a commit with rows from after it). SQLite's reads are
+   * already taken between its one-at-a-time transactions; there fn simply runs.
+   */
+  snapshot?: boolean;
 }
 
 /**
@@ -56,7 +62,10 @@ export async function inTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T> | 
         await participant.beforeCommit(tx, result);
         return result;
       };
-  if (db.backend === 'sqlite') return db.gate.transaction(body, options);
+  if (db.backend === 'sqlite') {
+    if (options.snapshot) return await fn(db as Tx);
+    return db.gate.transaction(body, options);
+  }
   if (db.role === 'tx' || openScopeOf(db)) {
     const open = pgHandleOf(db);
     return open.transaction(async (inner) => await participants.exit(() => fn(asPgTx(inner))));
@@ -74,7 +83,7 @@ export async function inTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T> | 
         scope.open = false;
       }
     },
-    { retryOn: SERVICE_RETRIES },
+    options.snapshot ? { isolationLevel: 'repeatable read' } : { retryOn: SERVICE_RETRIES },
   );
 }
 

@@ -1,3 +1,4 @@
+import { snapshotReadsPlugin } from '../graphql/snapshot-plugin.js';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
@@ -138,6 +139,7 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
       requestIdHeaderPlugin(),
       graphqlMetricsPlugin(deps.metrics),
       streamKeyWatchPlugin(watchKey),
+      snapshotReadsPlugin(),
     ],
   });
 
