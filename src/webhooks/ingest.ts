@@ -47,6 +47,7 @@ interface Waiting {
 export class InboxWriter {
   private queue: Waiting[] = [];
   private scheduled = false;
+  private flushing: Promise<void> = Promise.resolve();
   private afterSync = false;
   private commitWaiters: Array<() => void> = [];
   private draining = 0;
@@ -93,7 +94,14 @@ export class InboxWriter {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => void this.flush());
+    setImmediate(() => {
+      // One group commit at a time: each checks its rows against those committed before it for identical bytes
+      // (store insertDeliveries). SQLite's gate runs transactions one by one anyway; on PostgreSQL two overlapping
+      // ones would not see each other's rows, and a redelivery committed alongside its original would be stored
+      // PENDING instead of DUPLICATE.
+      const run = this.flushing.then(() => this.flush());
+      this.flushing = run.catch(() => undefined);
+    });
   }
 
   private async flush(): Promise<void> {
