@@ -148,9 +148,19 @@ export async function markRecipientDone(db: PgDbOrTx, batchId: string, position:
 }
 
 /** Neither done nor given a message yet: nobody else (another run of the batch) has taken this recipient. */
+/**
+ * Two runs of one batch (a lease taken over) may reach the same recipient: the row is locked until the caller's
+ * transaction ends, so the second waits for the first's setRecipientMessage and then finds it taken (SQLite's one
+ * writer gives this by itself).
+ */
 export async function recipientUntaken(db: PgDbOrTx, batchId: string, position: number): Promise<boolean> {
   const r = messageBatchRecipients;
-  const [row] = await db.select({ messageId: r.messageId, done: r.done }).from(r).where(recipientAt(batchId, position)).limit(1);
+  const [row] = await db
+    .select({ messageId: r.messageId, done: r.done })
+    .from(r)
+    .where(recipientAt(batchId, position))
+    .limit(1)
+    .for('update');
   return Boolean(row && !row.done && !row.messageId);
 }
 
@@ -158,9 +168,19 @@ export async function setRecipientMessage(db: PgDbOrTx, batchId: string, positio
   await db.update(messageBatchRecipients).set({ messageId }).where(recipientAt(batchId, position));
 }
 
-/** findBatch under the name the send guard uses (on SQLite it is a prepared statement; here the same query). */
+/**
+ * The send guard's read of its batch (still RUNNING?), with the row held FOR SHARE until the sends' transaction
+ * commits: a cancel (an UPDATE of the row) waits for sends that passed the guard, and sends after it see CANCELLED, so
+ * nothing begins after the cancel commits (SQLite's one writer gives this by itself).
+ */
 export async function readBatch(db: PgDbOrTx, sandboxId: string, id: string): Promise<BatchRow | undefined> {
-  return findBatch(db, sandboxId, id);
+  const [row] = await db
+    .select()
+    .from(messageBatches)
+    .where(and(eq(messageBatches.sandboxId, sandboxId), eq(messageBatches.id, id)))
+    .limit(1)
+    .for('share');
+  return row;
 }
 
 export async function updateRecipient(db: PgDbOrTx, batchId: string, position: number, patch: RecipientPatch): Promise<void> {
