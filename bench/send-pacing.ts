@@ -88,23 +88,27 @@ async function serve(metaUrl: string): Promise<void> {
     configs[name] = encodeGlobalID('ChannelConfiguration', configuration.id);
   }
   // Profiles straight into the table: creating 10,000 through GraphQL would dominate the run.
-  const insert = server.sqlite!.prepare(
-    'INSERT INTO profiles (id, sandbox_id, profile_id, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
-  );
   const total = ROUNDS * CASES.length * MESSAGES;
-  server.sqlite!.transaction(() => {
-    for (let i = 0; i < total; i++) {
-      const number = `+1650${String(2_000_000 + i).padStart(7, '0')}`;
-      insert.run(
-        `BENCHPROFILE${String(i).padStart(14, '0')}`,
-        viewer.sandboxId,
-        `p${i}`,
-        JSON.stringify({ mobilePhone: { number } }),
-        Date.now(),
-        Date.now(),
-      );
+  const profile = (i: number) => [
+    `BENCHPROFILE${String(i).padStart(14, '0')}`,
+    viewer.sandboxId,
+    `p${i}`,
+    JSON.stringify({ mobilePhone: { number: `+1650${String(2_000_000 + i).padStart(7, '0')}` } }),
+  ];
+  const INSERT = 'INSERT INTO profiles (id, sandbox_id, profile_id, attributes, created_at, updated_at) VALUES';
+  if (server.sqlite) {
+    const insert = server.sqlite.prepare(`${INSERT} (?, ?, ?, ?, ?, ?)`);
+    server.sqlite.transaction(() => {
+      for (let i = 0; i < total; i++) insert.run(...profile(i), Date.now(), Date.now());
+    })();
+  } else if (deps.db.backend === 'pg') {
+    // PostgreSQL (BENCH_BACKEND=pg): 1,000 rows per statement, the times as now().
+    for (let start = 0; start < total; start += 1_000) {
+      const rows = Array.from({ length: Math.min(1_000, total - start) }, (_, k) => profile(start + k));
+      const values = rows.map((_, k) => `($${k * 4 + 1}, $${k * 4 + 2}, $${k * 4 + 3}, $${k * 4 + 4}, now(), now())`);
+      await deps.db.$client.query(`${INSERT} ${values.join(', ')}`, rows.flat());
     }
-  })();
+  }
   const ready: Ready = { ready: true, url: server.url, key, configs };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
 }

@@ -61,10 +61,10 @@ function mainThreadCpuUs(): number {
 }
 
 /** The orchestrator asks each server for its CPU time (µs per request is the load-independent figure) and backlog. */
-function answerQueries(backlog: () => number, stall: () => unknown = () => null): void {
+function answerQueries(backlog: () => number | Promise<number>, stall: () => unknown = () => null): void {
   process.on('message', (msg: ChildQuery) => {
     if (msg.q === 'cpu') process.send?.({ cpu: process.cpuUsage(), mainThreadUs: mainThreadCpuUs() });
-    if (msg.q === 'backlog') process.send?.({ backlog: backlog() });
+    if (msg.q === 'backlog') void Promise.resolve(backlog()).then((n) => process.send?.({ backlog: n }));
     if (msg.q === 'stall') process.send?.({ stall: stall() });
   });
 }
@@ -107,8 +107,10 @@ async function serveService(startJobs: boolean, probeStalls: boolean): Promise<v
     {},
     {
       startJobs,
+      // SQLite only (the PostgreSQL pool is closing by then); the counts are a cross-check, not a figure.
       onStop: () => {
-        const counts = server.sqlite!.prepare('SELECT outcome, count(*) AS n FROM webhook_deliveries GROUP BY outcome').all();
+        if (!server.sqlite) return;
+        const counts = server.sqlite.prepare('SELECT outcome, count(*) AS n FROM webhook_deliveries GROUP BY outcome').all();
         process.stdout.write(`${JSON.stringify({ counts })}\n`);
       },
     },
@@ -126,10 +128,17 @@ async function serveService(startJobs: boolean, probeStalls: boolean): Promise<v
     appSecret: APP_SECRET,
     keywordRules: [],
   });
-  const pending = server.sqlite!.prepare("SELECT count(*) FROM webhook_deliveries WHERE outcome = 'PENDING'").pluck();
-  answerQueries(() => pending.get() as number, stall);
+  const PENDING = "SELECT count(*)::int AS n FROM webhook_deliveries WHERE outcome = 'PENDING'";
+  const pending = server.sqlite?.prepare(PENDING.replace('::int', '')).pluck();
+  const db = deps.db;
+  answerQueries(async () => {
+    if (pending) return pending.get() as number;
+    if (db.backend !== 'pg') return 0;
+    return (await db.$client.query<{ n: number }>(PENDING)).rows[0]!.n;
+  }, stall);
   const url = `${server.url}${new URL(webhooks.callbackUrl(deps, webhook)).pathname}`;
-  const pragmas = readPragmas(server.sqlite!);
+  // The durability the answers wait for: SQLite's pragmas, or PostgreSQL's synchronous_commit (checked at start).
+  const pragmas = server.sqlite ? readPragmas(server.sqlite) : { synchronous: 'synchronous_commit=on', journal_mode: 'postgresql' };
   const ready = { ready: true, url, base: server.url, key, synchronous: pragmas.synchronous, journal: pragmas.journal_mode };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
 }
