@@ -95,10 +95,11 @@ export class InboxWriter {
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
-      // One group commit at a time: each checks its rows against those committed before it for identical bytes
-      // (store insertDeliveries). SQLite's gate runs transactions one by one anyway; on PostgreSQL two overlapping
-      // ones would not see each other's rows, and a redelivery committed alongside its original would be stored
-      // PENDING instead of DUPLICATE.
+      // SQLite's gate runs the group transactions one by one, each seeing the rows committed before it.
+      if (this.deps.db.backend === 'sqlite') return void this.flush();
+      // On PostgreSQL one group commit at a time: each checks its rows against those committed before it for
+      // identical bytes (store insertDeliveries); two overlapping ones would not see each other's rows, and a
+      // redelivery committed alongside its original would be stored PENDING instead of DUPLICATE.
       const run = this.flushing.then(() => this.flush());
       this.flushing = run.catch(() => undefined);
     });
