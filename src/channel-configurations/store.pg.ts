@@ -1,6 +1,6 @@
-import { and, asc, count, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { PgDbOrTx, PgStoreOf } from '../platform/pg/handle.js';
-import type { PageWindow } from '../platform/pagination.js';
+import { windowQuery, type PageWindow } from '../platform/pagination.js';
 import type * as sqliteStore from './store.sqlite.js';
 import type { CheckRow, ConfigurationPatch, ConfigurationRow, ListFilter } from './store.sqlite.js';
 import type { CheckStatus, ConfigurationStatus } from './tables.js';
@@ -70,13 +70,6 @@ function filterConditions(sandboxId: string, filter: ListFilter): SQL[] {
  * platform/pagination.ts windowQuery for a PostgreSQL id column (that one is typed for SQLite columns): the same
  * conditions, order and one extra row.
  */
-function windowOf(window: PageWindow): { conditions: SQL[]; orderBy: SQL; limit: number } {
-  const id = channelConfigurations.id;
-  const conditions: SQL[] = [];
-  if (window.afterId) conditions.push(lt(id, window.afterId));
-  if (window.beforeId) conditions.push(gt(id, window.beforeId));
-  return { conditions, orderBy: window.direction === 'desc' ? desc(id) : asc(id), limit: window.limit + 1 };
-}
 
 export async function listConfigurations(
   db: PgDbOrTx,
@@ -85,7 +78,7 @@ export async function listConfigurations(
   filter: ListFilter,
 ): Promise<ConfigurationRow[]> {
   // One query for every window: SQLite's prepared fast path (no cursor = "after ~") selects the same rows.
-  const q = windowOf(window);
+  const q = windowQuery(channelConfigurations.id, window);
   return db
     .select()
     .from(channelConfigurations)

@@ -1,7 +1,6 @@
-import { and, asc, count, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import { and, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { PgDbOrTx, PgStoreOf } from '../platform/pg/handle.js';
-import type { PageWindow } from '../platform/pagination.js';
+import { windowQuery, type PageWindow } from '../platform/pagination.js';
 import type * as sqliteStore from './store.sqlite.js';
 import type { CredentialPatch, CredentialRow, MetaApiCallRow, QualityChangeRow } from './store.sqlite.js';
 import { metaApiCalls, phoneQualityChanges, whatsappApiCredentials } from './tables.pg.js';
@@ -56,7 +55,7 @@ export async function listCredentials(
   window: PageWindow,
   status?: CredentialStatus | null,
 ): Promise<CredentialRow[]> {
-  const q = pgWindowQuery(whatsappApiCredentials.id, window);
+  const q = windowQuery(whatsappApiCredentials.id, window);
   return db
     .select()
     .from(whatsappApiCredentials)
@@ -190,14 +189,6 @@ export async function listRecentApiCalls(db: PgDbOrTx, sandboxId: string, creden
     .where(and(eq(metaApiCalls.sandboxId, sandboxId), eq(metaApiCalls.credentialId, credentialId)))
     .orderBy(desc(metaApiCalls.id))
     .limit(limit);
-}
-
-/** platform/pagination.ts windowQuery for a PostgreSQL column (that one is typed for SQLite columns): same conditions, order, extra row. */
-function pgWindowQuery(idColumn: PgColumn, window: PageWindow): { conditions: SQL[]; orderBy: SQL; limit: number } {
-  const conditions: SQL[] = [];
-  if (window.afterId) conditions.push(lt(idColumn, window.afterId));
-  if (window.beforeId) conditions.push(gt(idColumn, window.beforeId));
-  return { conditions, orderBy: window.direction === 'desc' ? desc(idColumn) : asc(idColumn), limit: window.limit + 1 };
 }
 
 export const pgStore = {

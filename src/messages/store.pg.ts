@@ -1,5 +1,5 @@
-import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type Column, type SQL } from 'drizzle-orm';
-import type { PageWindow } from '../platform/pagination.js';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { windowQuery, type PageWindow } from '../platform/pagination.js';
 import type { PgDbOrTx, PgStoreOf } from '../platform/pg/handle.js';
 import type * as sqliteStore from './store.sqlite.js';
 import type {
@@ -19,14 +19,6 @@ import { consentChanges, pendingStatuses, trackingEvents, whatsappContacts, what
  * The message ledger on PostgreSQL: the functions of store.ts, same names, parameters and results, as Promises.
  * No prepared-statement cache: on PostgreSQL the round trip costs more than building the statement.
  */
-
-/** pagination.ts windowQuery, over a PostgreSQL column (that one is typed for SQLite columns; the SQL is the same). */
-function windowQuery(idColumn: Column, window: PageWindow): { conditions: SQL[]; orderBy: SQL; limit: number } {
-  const conditions: SQL[] = [];
-  if (window.afterId) conditions.push(lt(idColumn, window.afterId));
-  if (window.beforeId) conditions.push(gt(idColumn, window.beforeId));
-  return { conditions, orderBy: window.direction === 'desc' ? desc(idColumn) : asc(idColumn), limit: window.limit + 1 };
-}
 
 /** Leaves out undefined values, as drizzle's set() and the SQLite updateById do; null when nothing is left to set. */
 function definedPatch<T extends object>(patch: T): Partial<T> | null {

@@ -1,7 +1,7 @@
-import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, min, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, isNotNull, isNull, lte, min, or, sql, type SQL } from 'drizzle-orm';
 import { whatsappApiCredentials } from '../credentials/tables.pg.js';
 import { trackingEvents, whatsappMessages } from '../messages/tables.pg.js';
-import type { PageWindow } from '../platform/pagination.js';
+import { windowQuery, type PageWindow } from '../platform/pagination.js';
 import type { PgDbOrTx, PgStoreOf } from '../platform/pg/handle.js';
 import type * as sqliteStore from './store.sqlite.js';
 import type {
@@ -68,17 +68,13 @@ function batchConditions(sandboxId: string, filter: BatchFilter): SQL[] {
 }
 
 export async function listBatches(db: PgDbOrTx, sandboxId: string, window: PageWindow, filter: BatchFilter): Promise<BatchRow[]> {
-  // platform/pagination.ts windowQuery, spelled for a pg column (its parameter is typed SQLiteColumn).
-  const id = messageBatches.id;
-  const conditions: SQL[] = [];
-  if (window.afterId) conditions.push(lt(id, window.afterId));
-  if (window.beforeId) conditions.push(gt(id, window.beforeId));
+  const q = windowQuery(messageBatches.id, window);
   return db
     .select()
     .from(messageBatches)
-    .where(and(...batchConditions(sandboxId, filter), ...conditions))
-    .orderBy(window.direction === 'desc' ? desc(id) : asc(id))
-    .limit(window.limit + 1);
+    .where(and(...batchConditions(sandboxId, filter), ...q.conditions))
+    .orderBy(q.orderBy)
+    .limit(q.limit);
 }
 
 export async function countBatches(db: PgDbOrTx, sandboxId: string, filter: BatchFilter): Promise<number> {

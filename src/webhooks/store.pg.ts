@@ -1,7 +1,6 @@
-import { and, asc, count, desc, eq, gt, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import { and, asc, count, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { PgDbOrTx, PgStoreOf } from '../platform/pg/handle.js';
-import type { PageWindow } from '../platform/pagination.js';
+import { windowQuery, type PageWindow } from '../platform/pagination.js';
 import type * as sqliteStore from './store.sqlite.js';
 import {
   DUPLICATE_DETAIL,
@@ -20,14 +19,6 @@ import { webhookDeliveries, whatsappWebhooks } from './tables.pg.js';
  * node-postgres handle. SQLite's per-connection prepared statements (the hot ingest and processing statements)
  * are plain drizzle queries here: a round trip to the server costs more than building the query.
  */
-
-/** platform/pagination.ts windowQuery for a PostgreSQL id column (that one is typed for SQLite columns). */
-function windowQuery(idColumn: PgColumn, window: PageWindow): { conditions: SQL[]; orderBy: SQL; limit: number } {
-  const conditions: SQL[] = [];
-  if (window.afterId) conditions.push(lt(idColumn, window.afterId));
-  if (window.beforeId) conditions.push(gt(idColumn, window.beforeId));
-  return { conditions, orderBy: window.direction === 'desc' ? desc(idColumn) : asc(idColumn), limit: window.limit + 1 };
-}
 
 export async function findWebhook(db: PgDbOrTx, sandboxId: string, id: string): Promise<WebhookRow | undefined> {
   const [row] = await db

@@ -1,5 +1,5 @@
-import { and, asc, count, desc, eq, gt, isNull, lt, or } from 'drizzle-orm';
-import type { PageWindow } from '../pagination.js';
+import { and, count, eq, isNull, lt, or } from 'drizzle-orm';
+import { windowQuery, type PageWindow } from '../pagination.js';
 import type { PgDbOrTx, PgStoreOf } from '../pg/handle.js';
 import type * as sqliteStore from './store.sqlite.js';
 import type { ActiveKeyRow, ApiKeyListing, ApiKeyRecord, AuditLogRecord, OrganizationRecord, SandboxRecord } from './store.sqlite.js';
@@ -106,20 +106,13 @@ export async function updateAuditEntry(
 }
 
 export async function listAuditEntries(db: PgDbOrTx, sandboxId: string, window: PageWindow): Promise<AuditLogRecord[]> {
-  // pagination.ts's windowQuery, spelled for a pg column (its parameter is typed SQLiteColumn): the same
-  // conditions, order and one extra row.
+  const q = windowQuery(auditLog.id, window);
   return db
     .select()
     .from(auditLog)
-    .where(
-      and(
-        eq(auditLog.sandboxId, sandboxId),
-        window.afterId ? lt(auditLog.id, window.afterId) : undefined,
-        window.beforeId ? gt(auditLog.id, window.beforeId) : undefined,
-      ),
-    )
-    .orderBy(window.direction === 'desc' ? desc(auditLog.id) : asc(auditLog.id))
-    .limit(window.limit + 1);
+    .where(and(eq(auditLog.sandboxId, sandboxId), ...q.conditions))
+    .orderBy(q.orderBy)
+    .limit(q.limit);
 }
 
 export async function countAuditEntries(db: PgDbOrTx, sandboxId: string): Promise<number> {
