@@ -18,6 +18,9 @@ export interface PubSubEvents {}
 
 export type Topic = keyof PubSubEvents & string;
 
+/** The sandbox id of instance-wide topics (cache invalidations, job wake-ups): no tenant ever has it. */
+export const SYSTEM_SANDBOX = '_system';
+
 /** Events buffered per subscriber before the oldest are dropped (a stuck client must not grow memory forever). */
 const MAX_BUFFER = 10_000;
 
