@@ -156,6 +156,16 @@ describe.skipIf(!pg.available)(pg.title('live status across instances (PostgreSQ
       await again.dispose();
     }
   }, 90_000);
+
+  it('/readyz on A answers 503 "event bus disconnected" while it has no LISTEN connection (run last: it closes the bus)', async () => {
+    const before = await request(`${a.url}/readyz`);
+    expect(before.statusCode).toBe(200);
+    await before.body.dump();
+    await (a.server.deps.pubsub as ClusterPubSub).bus.close();
+    const after = await request(`${a.url}/readyz`);
+    expect(after.statusCode).toBe(503);
+    expect(await after.body.json()).toEqual({ status: 'unavailable', reason: 'event bus disconnected' });
+  });
 });
 
 describe.skipIf(!pg.available)(pg.title('job wake-ups across instances'), () => {
