@@ -109,7 +109,13 @@ export async function subscribeSse<TData, TVars>(
   key: string,
   doc: TypedDocumentNode<TData, TVars>,
   variables?: TVars,
-): Promise<{ events: EventQueue<ExecutionResult<TData>>; close: () => void; status: number }> {
+): Promise<{
+  events: EventQueue<ExecutionResult<TData>>;
+  close: () => void;
+  status: number;
+  /** Settles when the stream ends: `complete` when the server sent "complete", false when it broke off. */
+  ended: Promise<{ complete: boolean }>;
+}> {
   const controller = new AbortController();
   const res = await request(`${baseUrl}/graphql`, {
     method: 'POST',
@@ -118,7 +124,8 @@ export async function subscribeSse<TData, TVars>(
     signal: controller.signal,
   });
   const events = new EventQueue<ExecutionResult<TData>>();
-  (async () => {
+  let complete = false;
+  const ended = (async () => {
     let buffer = '';
     try {
       for await (const chunk of res.body) {
@@ -133,12 +140,14 @@ export async function subscribeSse<TData, TVars>(
             .map((l) => l.slice(5).trimStart())
             .join('\n');
           const event = /^event: (\w+)/m.exec(block)?.[1];
+          if (event === 'complete') complete = true;
           if (data && event !== 'complete') events.push(JSON.parse(data) as ExecutionResult<TData>);
         }
       }
     } catch {
-      // aborted by close()
+      // aborted by close(), or the server broke the stream off
     }
+    return { complete };
   })();
-  return { events, close: () => controller.abort(), status: res.statusCode };
+  return { events, close: () => controller.abort(), status: res.statusCode, ended };
 }
