@@ -10,6 +10,7 @@ import { applyPrepared } from './apply-slices.js';
 import { markDeliveryFailed, prepareDelivery, processDelivery, ProcessingCache, SLICE_MS, type PreparedDelivery } from './processor.js';
 import { pruneParkedStatuses } from '../messages/service.js';
 import { webhookMetrics } from './metrics.js';
+import { watchRouteChanges } from './route-cache.js';
 import { webhookRoute } from './routes.js';
 import { store } from './store.js';
 
@@ -126,6 +127,8 @@ async function requeueIfPending(deps: AppDeps, payload: DrainPayload): Promise<v
 
 export const webhooksModule: DomainModule = (deps) => {
   const inbox = new InboxWriter(deps);
+  // Before the service serves: a secret changed on any instance is forgotten here at once.
+  watchRouteChanges(deps);
 
   deps.jobs.define<DrainPayload>({
     kind: DRAIN_JOB,
