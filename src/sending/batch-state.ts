@@ -105,6 +105,11 @@ export class BatchRunners {
     })();
   }
 
+  /** The batch's state while a slice of this process runs it (tests, operations). */
+  running(batchId: string): BatchState | undefined {
+    return this.states.get(batchId);
+  }
+
   /** Stops the batch's sends in this process (waits are aborted) and resolves when in-flight sends finished. */
   async stop(batchId: string): Promise<void> {
     const state = this.states.get(batchId);
