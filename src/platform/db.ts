@@ -3,6 +3,9 @@ import type { PgDbOrTx, PgRootDb, PgStoreOf, PgTxDb } from './pg/handle.js';
 import { RETRYABLE_SQLSTATES } from './pg/errors.js';
 import { pgTransaction } from './pg/transaction.js';
 import type { SqliteDb, SqliteDbOrTx, SqliteTx } from './sqlite.js';
+import { TransactionHooks } from './tx-hooks.js';
+
+export { TransactionHooks } from './tx-hooks.js';
 
 export { MIGRATIONS_FOLDER, migrationsApplied, openDatabase, readPragmas } from './sqlite.js';
 export type { Database, PragmaReport, SqliteDb, SqliteDbOrTx, SqliteTx } from './sqlite.js';
@@ -27,6 +30,9 @@ export interface TransactionParticipant {
 }
 
 const participants = new AsyncLocalStorage<TransactionParticipant>();
+
+/** The hooks of the outermost transaction whose body runs in this async scope (currentTransactionHooks). */
+const hookScope = new AsyncLocalStorage<TransactionHooks<Tx>>();
 
 /** Runs fn (and everything it awaits) with participant taking part in each of its transactions. */
 export function withTransactionParticipant<T>(participant: TransactionParticipant, fn: () => T): T {
@@ -64,27 +70,75 @@ export async function inTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T> | 
       };
   if (db.backend === 'sqlite') {
     if (options.snapshot) return await fn(db as Tx);
-    return db.gate.transaction(body, options);
+    const outer = hookScope.getStore();
+    // A savepoint of the open transaction: its hooks are the outermost transaction's.
+    if (outer?.open && outer.owner === db.gate) return db.gate.transaction(body, options);
+    const hooks = new TransactionHooks<Tx>('sqlite', db.gate);
+    let result: T;
+    try {
+      result = await db.gate.transaction(
+        (tx) =>
+          hookScope.run(hooks, async () => {
+            const value = await body(tx);
+            await hooks.runBeforeCommit(tx);
+            return value;
+          }),
+        options,
+      );
+    } catch (err) {
+      hooks.rolledBack();
+      throw err;
+    }
+    hooks.committed();
+    return result;
   }
   if (db.role === 'tx' || openScopeOf(db)) {
     const open = pgHandleOf(db);
     return open.transaction(async (inner) => await participants.exit(() => fn(asPgTx(inner))));
   }
   const root = db;
-  return pgTransaction(
-    root,
-    async (raw) => {
-      const tx = asPgTx(raw);
-      const scope = { root, tx, open: true };
-      try {
-        return await pgScope.run(scope, () => body(tx));
-      } finally {
-        // Work the body scheduled without awaiting keeps this scope; once the transaction ends it must use the pool.
-        scope.open = false;
-      }
-    },
-    options.snapshot ? { isolationLevel: 'repeatable read' } : { retryOn: SERVICE_RETRIES },
-  );
+  // One set of hooks per attempt: an attempt that failed (in its body or at COMMIT) never runs its afterCommit hooks.
+  let hooks: TransactionHooks<Tx> | undefined;
+  let result: T;
+  try {
+    result = await pgTransaction(
+      root,
+      async (raw) => {
+        hooks?.rolledBack();
+        const attempt = (hooks = new TransactionHooks<Tx>('pg', root));
+        const tx = asPgTx(raw);
+        const scope = { root, tx, open: true };
+        try {
+          return await pgScope.run(scope, () =>
+            hookScope.run(attempt, async () => {
+              const value = await body(tx);
+              await attempt.runBeforeCommit(tx);
+              return value;
+            }),
+          );
+        } finally {
+          // Work the body scheduled without awaiting keeps this scope; once the transaction ends it must use the pool.
+          scope.open = false;
+        }
+      },
+      options.snapshot ? { isolationLevel: 'repeatable read' } : { retryOn: SERVICE_RETRIES },
+    );
+  } catch (err) {
+    hooks?.rolledBack();
+    throw err;
+  }
+  hooks?.committed();
+  return result;
+}
+
+/**
+ * The hooks of the transaction open in this async scope (see TransactionHooks), or undefined outside one, and once
+ * it has ended for work its body left behind. Code that must act at COMMIT (PubSub.publish: events after commit, or
+ * NOTIFY inside it on PostgreSQL) attaches here instead of acting at once.
+ */
+export function currentTransactionHooks(): TransactionHooks<Tx> | undefined {
+  const hooks = hookScope.getStore();
+  return hooks?.open ? hooks : undefined;
 }
 
 /**

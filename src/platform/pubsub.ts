@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { currentTransactionHooks } from './db.js';
 
 /**
  * Typed, sandbox-scoped publish/subscribe. Each domain adds its events to
@@ -11,7 +12,10 @@ import { EventEmitter } from 'node:events';
  * publisher (typically a mutation) answers before any subscriber runs, and the subscribers run before work the
  * publisher queued after publishing (e.g. the job queue's wake-up), instead of behind it.
  *
- * In-process for the embedded (single-process SQLite) mode.
+ * Transaction-aware: published inside an open transaction (inTransaction's body, or anything it awaits), an event
+ * is delivered only once that transaction committed, and never when it rolled back; outside one, at once as above.
+ * This class is the embedded (single-process SQLite) mode; bus/cluster.ts's ClusterPubSub sends events across
+ * instances on PostgreSQL with the same API.
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface PubSubEvents {}
@@ -26,8 +30,14 @@ const MAX_BUFFER = 10_000;
 
 type Listener = (payload: never) => void;
 
+/** Why events may have been missed (PubSub.onResync). */
+export interface ResyncEvent {
+  reason: string;
+}
+
 export class PubSub {
   private readonly emitter = new EventEmitter();
+  private readonly resyncListeners = new Set<(event: ResyncEvent) => void>();
   /** Events published this turn, with the listeners they go to; delivered together on the next turn. */
   private queued: { listeners: Listener[]; payload: unknown }[] = [];
 
@@ -36,6 +46,16 @@ export class PubSub {
   }
 
   publish<T extends Topic>(sandboxId: string, topic: T, payload: PubSubEvents[T]): void {
+    const hooks = currentTransactionHooks();
+    if (hooks) hooks.afterCommit(() => this.deliverLocally(sandboxId, topic, payload));
+    else this.deliverLocally(sandboxId, topic, payload);
+  }
+
+  /**
+   * Hands the event to this process's listeners on the next turn, whatever transaction is open: the delivery
+   * step of publish, and what an event bus calls with events it received.
+   */
+  deliverLocally<T extends Topic>(sandboxId: string, topic: T, payload: PubSubEvents[T]): void {
     const name = `${sandboxId}:${topic}`;
     if (this.emitter.listenerCount(name) === 0) return;
     if (this.queued.length === 0) setImmediate(this.deliver);
@@ -47,6 +67,24 @@ export class PubSub {
     this.queued = [];
     for (const { listeners, payload } of events) for (const listener of listeners) listener(payload as never);
   };
+
+  /**
+   * Told when events may have been missed (a cluster bus lost its connection and is back): whoever keeps state
+   * from events (live streams, caches, wake-ups) re-reads it. Never called in the single-process mode.
+   */
+  onResync(listener: (event: ResyncEvent) => void): () => void {
+    this.resyncListeners.add(listener);
+    return () => this.resyncListeners.delete(listener);
+  }
+
+  protected resync(event: ResyncEvent): void {
+    for (const listener of [...this.resyncListeners]) listener(event);
+  }
+
+  /** Why this instance cannot deliver events now (readiness), or null; the single-process mode always can. */
+  unavailable(): string | null {
+    return null;
+  }
 
   listenerCount(sandboxId: string, topic: Topic): number {
     return this.emitter.listenerCount(`${sandboxId}:${topic}`);

@@ -45,6 +45,11 @@ export interface App {
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting, closes WebSockets, and waits for in-flight HTTP requests. */
   close(timeoutMs?: number): Promise<void>;
+  /**
+   * Ends every live stream because events may have been missed (the event bus's resync): WebSockets close with 1012
+   * and the reason (graphql-ws clients reconnect and subscribe again, current state first), SSE responses end.
+   */
+  interruptLive(reason: string): void;
 }
 
 const UNAUTHENTICATED_BODY = {
@@ -163,6 +168,9 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
           try {
             const problem = await databaseReadiness(deps.db, { onError: (err) => logger.warn({ err }, 'readiness check failed') });
             if (problem) return sendJson(res, 503, { status: 'unavailable', reason: problem });
+            // Without its LISTEN connection (PostgreSQL) an instance would serve subscriptions that hear nothing.
+            const bus = deps.pubsub.unavailable();
+            if (bus) return sendJson(res, 503, { status: 'unavailable', reason: bus });
             // The SQLite file's disk; a PostgreSQL server watches its own.
             const storage = config.database.kind === 'sqlite' ? storageProblem(config.database.file, config.readyzMinFreeBytes) : null;
             if (storage) return sendJson(res, 503, { status: 'unavailable', reason: storage });
@@ -216,8 +224,15 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
       if (await fastPost.serve({ req, res, viewer, requestId }, body)) return;
       attachBody(req, read.body);
     } else if (malformedJson(req, null)) return sendJson(res, 400, MALFORMED_JSON_BODY);
+    if (String(req.headers.accept ?? '').includes('text/event-stream')) {
+      eventStreams.add(res);
+      res.once('close', () => eventStreams.delete(res));
+    }
     await serveYoga(req, res, { viewer, requestId });
   }
+
+  /** SSE responses in flight (interruptLive ends them). */
+  const eventStreams = new Set<ServerResponse>();
 
   // Plain JSON queries skip yoga's Fetch-API round trip (graphql-post.ts); everything else is yoga's as before.
   const fastPost = graphqlPostFastPath(yoga);
@@ -302,6 +317,12 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
       }, timeoutMs);
       await closed;
       clearTimeout(timer);
+    },
+    interruptLive: (reason) => {
+      webSockets.interrupt(reason);
+      // An SSE client sees its stream end without "complete" and reconnects, current state first.
+      for (const res of eventStreams) res.destroy();
+      eventStreams.clear();
     },
   };
 }

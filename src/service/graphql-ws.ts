@@ -32,7 +32,7 @@ export interface GraphqlWsOptions {
 export function attachGraphqlWs(
   server: http.Server,
   { yoga, config, originPolicy, auth, caps, watchKey, fanout }: GraphqlWsOptions,
-): { close(): Promise<void> } {
+): { close(): Promise<void>; interrupt(reason: string): void } {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: config.limits.wsMaxPayloadBytes,
@@ -145,6 +145,14 @@ export function attachGraphqlWs(
   );
 
   return {
+    /**
+     * Closes every socket with 1012 (Service Restart): graphql-ws clients take it as retryable, reconnect and subscribe
+     * again, so each live stream starts over with the current state. The reason is at most 123 bytes (WebSocket limit).
+     */
+    interrupt: (reason) => {
+      const text = Buffer.from(reason).subarray(0, 123).toString();
+      for (const ws of wss.clients as Set<WebSocket>) ws.close(1012, text);
+    },
     /** Closes every socket (1001) and waits for graphql-ws to finish its operations. */
     close: async () => {
       for (const ws of wss.clients as Set<WebSocket>) ws.close(1001, 'Server shutting down');

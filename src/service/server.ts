@@ -17,6 +17,7 @@ import { Metrics } from '../platform/metrics.js';
 import { instrumentHttp, metricsRoute } from '../http/metrics-route.js';
 import { requestLogFields } from '../http/request-context.js';
 import { PubSub } from '../platform/pubsub.js';
+import { ClusterPubSub } from '../platform/bus/cluster.js';
 import { loadSecretBox } from '../platform/secrets.js';
 import { WHATSAPP_ENTITLEMENT } from '../core/entitlements.js';
 import { bootstrapIfEmpty, type CreatedApiKey } from '../platform/tenancy/service.js';
@@ -92,12 +93,29 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     pollIntervalMs: config.jobs.pollIntervalMs,
     reclaimAtStart: config.database.kind === 'sqlite',
   });
+  // PostgreSQL: events go to every instance through LISTEN/NOTIFY, and LISTEN is up before the instance serves.
+  let cluster: ClusterPubSub | undefined;
+  if (database.db.backend === 'pg' && config.database.kind === 'postgres') {
+    cluster = new ClusterPubSub({
+      db: database.db,
+      url: config.database.url,
+      applicationName: 'wcs-bus',
+      onError: (err) => logger.warn({ err }, 'event bus problem'),
+    });
+    try {
+      await cluster.start();
+    } catch (err) {
+      await database.close();
+      await simulator?.close();
+      throw err;
+    }
+  }
   const deps: AppDeps = withSliceState({
     config,
     db: database.db,
     walSync: database.commitSync,
     logger,
-    pubsub: new PubSub(),
+    pubsub: cluster ?? new PubSub(),
     jobs,
     events: new DomainEvents(jobs),
     secrets: keys.box,
@@ -109,11 +127,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
   const app = buildApp(deps, [...runtimes.flatMap((r) => r.routes ?? []), metricsRoute(deps.metrics, config.metrics.token)]);
   instrumentHttp(app.server, deps.metrics);
+  // Events may have been missed while the LISTEN connection was down: live streams start over, current state first.
+  deps.pubsub.onResync(({ reason }) => {
+    logger.warn({ reason }, 'event bus resync: ending live subscriptions so that clients re-read the current state');
+    app.interruptLive('live events interrupted; subscribe again');
+  });
   deps.metrics.liveFrom('subscriptions', 'websocket', () => app.fanout.memberCount);
   let address: AddressInfo;
   try {
     address = await app.listen(config.port, config.host);
   } catch (err) {
+    await cluster?.close();
     await database.close();
     await simulator?.close();
     throw err;
@@ -144,6 +168,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       stopping ??= (async () => {
         await app.close(config.shutdownTimeoutMs);
         await deps.jobs.stop(config.shutdownTimeoutMs);
+        // After the app and the jobs: nothing publishes any more (a closed bus would roll a transaction back).
+        await cluster?.close();
         await meta.close();
         await simulator?.close();
         await checkpointer?.stop();

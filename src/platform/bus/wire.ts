@@ -74,8 +74,8 @@ function checkEntry(entry: unknown): asserts entry is [string, string, unknown] 
   }
 }
 
-/** Publishes one decoded entry to the local PubSub. */
+/** Delivers one decoded entry to the local PubSub's listeners (never back onto the bus). */
 export function publishEntry(pubsub: PubSub, entry: unknown): void {
   checkEntry(entry);
-  pubsub.publish(entry[0], entry[1] as Topic, entry[2] as never);
+  pubsub.deliverLocally(entry[0], entry[1] as Topic, entry[2] as never);
 }
