@@ -1,5 +1,5 @@
 import type { AppDeps } from '../core/deps.js';
-import { publishBatch } from './batches.js';
+import { batchStatus, publishBatch } from './batches.js';
 
 /** In-process state of running batches: what is in flight, shared by overlapping slices, and how to stop it (also from another instance). */
 
@@ -19,6 +19,7 @@ export class BatchState {
   private doneWaiters: Array<() => void> = [];
 
   constructor(
+    readonly sandboxId: string,
     readonly batchId: string,
     private readonly onProgress: () => void,
   ) {}
@@ -68,12 +69,29 @@ export class BatchState {
 export class BatchRunners {
   private readonly states = new Map<string, BatchState>();
 
-  constructor(private readonly deps: AppDeps) {}
+  constructor(private readonly deps: AppDeps) {
+    // Events may have been missed (the bus lost its connection): a cancel among them is found by reading the batches.
+    deps.pubsub.onResync(() => void this.recheckAll());
+  }
+
+  private async recheckAll(): Promise<void> {
+    for (const state of [...this.states.values()]) {
+      try {
+        const status = await batchStatus(this.deps, state.sandboxId, state.batchId);
+        if (status === undefined || status === 'CANCELLED' || status === 'COMPLETED') {
+          state.recheck = true;
+          state.halt.abort();
+        }
+      } catch (err) {
+        this.deps.logger.warn({ err, batchId: state.batchId }, 'could not re-read a running batch after an event bus resync');
+      }
+    }
+  }
 
   enter(sandboxId: string, batchId: string): BatchState {
     let state = this.states.get(batchId);
     if (!state) {
-      state = new BatchState(batchId, () => publishBatch(this.deps, sandboxId, batchId));
+      state = new BatchState(sandboxId, batchId, () => publishBatch(this.deps, sandboxId, batchId));
       this.states.set(batchId, state);
       this.watchHalt(sandboxId, state);
     }

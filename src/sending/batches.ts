@@ -99,6 +99,11 @@ export async function listBatches(deps: AppDeps, sandboxId: string, window: Page
   return toPage(rows, window, await store.countBatches(deps.db, sandboxId, filter));
 }
 
+/** The batch's status as committed, or undefined when it does not exist. */
+export async function batchStatus(deps: AppDeps, sandboxId: string, id: string): Promise<BatchStatus | undefined> {
+  return (await store.findBatch(deps.db, sandboxId, id))?.status;
+}
+
 export function publishBatch(deps: AppDeps, sandboxId: string, batchId: string): void {
   deps.pubsub.publish(sandboxId, 'message-batch:updated', { batchId });
 }

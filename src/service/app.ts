@@ -104,6 +104,12 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
   void (async () => {
     for await (const _revoked of deps.pubsub.subscribe(SYSTEM_SANDBOX, 'api-key:revoked', revocations.signal)) keyWatcher.checkNow();
   })();
+  // Events may have been missed (the bus lost its connection): a revocation among them is found by checking now.
+  revocations.signal.addEventListener(
+    'abort',
+    deps.pubsub.onResync(() => keyWatcher.checkNow()),
+    { once: true },
+  );
   const caps = new ConnectionCaps({ total: config.limits.wsMaxConnections, perKey: config.limits.wsMaxConnectionsPerKey });
   const fanout = new SharedFanout();
 

@@ -93,9 +93,14 @@ export function publishRouteChanged(deps: AppDeps, webhookId: string): void {
   deps.pubsub.publish(SYSTEM_SANDBOX, 'webhook:route-changed', { webhookId });
 }
 
-/** Forgets routes as the instances announce changes, for the life of the service. Subscribed before it serves. */
+/**
+ * Forgets routes as the instances announce changes, for the life of the service. Subscribed before it serves. When
+ * the bus says events may have been missed (its connection was lost), every route is forgotten.
+ */
 export function watchRouteChanges(deps: AppDeps, signal?: AbortSignal): void {
   const events = deps.pubsub.subscribe(SYSTEM_SANDBOX, 'webhook:route-changed', signal);
+  const offResync = deps.pubsub.onResync(() => deps.state.webhookRoutes.clear());
+  signal?.addEventListener('abort', offResync, { once: true });
   void (async () => {
     for await (const { webhookId } of events) deps.state.webhookRoutes.forgetWebhook(webhookId);
   })();
