@@ -6,7 +6,10 @@ import { KeyWatcher } from '../../src/http/live-connections.js';
 import { PubSub, SYSTEM_SANDBOX } from '../../src/platform/pubsub.js';
 import * as tenancy from '../../src/platform/tenancy/service.js';
 import type { Viewer } from '../../src/platform/tenancy/viewer.js';
-import { RouteCache } from '../../src/webhooks/route-cache.js';
+import { RouteCache, watchRouteChanges } from '../../src/webhooks/route-cache.js';
+import { getCredential } from '../../src/credentials/service.js';
+import type { TemplateStatusChange } from '../../src/meta/index.js';
+import { applyTemplateWebhook, templateCatalog } from '../../src/templates/catalog.js';
 import { updateWebhook } from '../../src/webhooks/service.js';
 import { startHarness } from '../helpers/harness.js';
 import { AuditAddedDoc } from '../helpers/live-docs.js';
@@ -92,6 +95,88 @@ describe('webhook route cache across instances', () => {
     expect(seen[1]).toEqual({ webhookId: id });
     stop.abort();
     expect(await post(OLD_SECRET)).toBe(404);
+  });
+});
+
+/** A PubSub whose bus "lost its connection and is back". */
+class ResyncingPubSub extends PubSub {
+  fire(): void {
+    this.resync({ reason: 'test' });
+  }
+}
+
+describe('after a bus resync', () => {
+  it('the route cache forgets every route (events may have been missed)', () => {
+    const pubsub = new ResyncingPubSub();
+    const webhookRoutes = new RouteCache();
+    const stop = new AbortController();
+    watchRouteChanges({ pubsub, state: { webhookRoutes } } as unknown as AppDeps, stop.signal);
+    webhookRoutes.remember('p1', { webhookId: 'w1', sandboxId: 's', appSecret: 'x' });
+    pubsub.fire();
+    expect(webhookRoutes.size).toBe(0);
+    stop.abort();
+    webhookRoutes.remember('p1', { webhookId: 'w1', sandboxId: 's', appSecret: 'x' });
+    pubsub.fire(); // no longer watched
+    expect(webhookRoutes.size).toBe(1);
+  });
+});
+
+describe('template catalog across instances', () => {
+  it('applies a template webhook another instance processed, and tells the others of its own (facts only, no raw payload)', async () => {
+    const deps = w.h.server.deps;
+    const viewer = await viewerOf(deps, w.h.adminKey);
+    const credential = (await getCredential(deps, viewer.sandboxId, rawId(w.credentialId)))!;
+    const catalog = templateCatalog(deps);
+    const templates = await catalog.list(credential);
+    const target = templates.find((t) => t.status === 'APPROVED')!;
+    expect(target).toBeDefined();
+    const statusOf = () => catalog.cached(viewer.sandboxId, credential.wabaId)?.find((t) => t.id === target.id)?.status;
+    expect(statusOf()).toBe('APPROVED');
+
+    // Another instance processed Meta's "PAUSED" for it: this catalog applies the facts it announced.
+    const facts = { templateId: target.id, templateName: target.name, templateLanguage: target.language };
+    deps.pubsub.publish(SYSTEM_SANDBOX, 'template:changed', {
+      sandboxId: 'another-sandbox',
+      wabaId: credential.wabaId,
+      change: { kind: 'message_template_status_update', ...facts, event: 'PAUSED', category: null },
+    });
+    await sleep(200);
+    expect(statusOf()).toBe('APPROVED'); // another sandbox's catalog entry, not this one
+    deps.pubsub.publish(SYSTEM_SANDBOX, 'template:changed', {
+      sandboxId: viewer.sandboxId,
+      wabaId: credential.wabaId,
+      change: { kind: 'message_template_status_update', ...facts, event: 'PAUSED', category: null },
+    });
+    await waitUntil(() => statusOf() === 'PAUSED', 5_000, 'the announced status applied');
+
+    // This instance processing one announces it, without Meta's raw payload.
+    const stop = new AbortController();
+    const seen: unknown[] = [];
+    const events = deps.pubsub.subscribe(SYSTEM_SANDBOX, 'template:changed', stop.signal);
+    void (async () => {
+      for await (const event of events) seen.push(event);
+    })();
+    const change: TemplateStatusChange = {
+      kind: 'message_template_status_update',
+      field: 'message_template_status_update',
+      ...facts,
+      event: 'APPROVED',
+      reason: null,
+      category: null,
+      rejectionInfo: null,
+      otherInfo: null,
+      raw: { secretish: 'raw-payload-canary' },
+    };
+    applyTemplateWebhook(deps, viewer.sandboxId, credential.wabaId, change);
+    await waitUntil(() => seen.length === 1, 5_000, 'the change announced');
+    stop.abort();
+    expect(JSON.stringify(seen)).not.toContain('raw-payload-canary');
+    expect(seen[0]).toEqual({
+      sandboxId: viewer.sandboxId,
+      wabaId: credential.wabaId,
+      change: { kind: change.kind, ...facts, event: 'APPROVED', category: null },
+    });
+    expect(statusOf()).toBe('APPROVED');
   });
 });
 
