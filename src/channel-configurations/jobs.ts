@@ -50,10 +50,12 @@ export async function runCheckJob(deps: AppDeps, payload: CheckPayload, signal?:
       });
       return { current: true, event: null };
     }
-    if (failed.length) return { current: true, event: await transition(tx, current, 'FAILED', failedReason(failed), {}, now) };
-    return { current: true, event: await transition(tx, current, 'ACTIVE', null, {}, now) };
+    const event = failed.length
+      ? await transition(tx, current, 'FAILED', failedReason(failed), {}, now)
+      : await transition(tx, current, 'ACTIVE', null, {}, now);
+    publishStatus(deps, event);
+    return { current: true, event };
   });
-  publishStatus(deps, outcome.event);
   if (outcome.current && waiting.length) {
     const retryAfterMs = Math.max(0, ...waiting.map((r) => r.retry!.retryAfterMs ?? 0)) || undefined;
     throw new TransientJobError(
@@ -65,23 +67,23 @@ export async function runCheckJob(deps: AppDeps, payload: CheckPayload, signal?:
 
 /** The job failed for good (a bug, not Meta): never leave the configuration PROCESSING forever. */
 export async function checkJobExhausted(deps: AppDeps, payload: CheckPayload): Promise<void> {
-  const event = await inTransaction(deps.db, async (tx) => {
+  await inTransaction(deps.db, async (tx) => {
     const current = await store.findConfigurationById(tx, payload.configurationId);
-    if (!current || current.status !== 'PROCESSING' || current.checkRun !== payload.run) return null;
-    return transition(
+    if (!current || current.status !== 'PROCESSING' || current.checkRun !== payload.run) return;
+    const event = await transition(
       tx,
       current,
       'FAILED',
       'The readiness checks could not complete because of an internal error. Submit the configuration again to retry; contact support if it persists.',
     );
+    publishStatus(deps, event);
   });
-  publishStatus(deps, event);
 }
 
 /** The credential failed: its ACTIVE and PROCESSING configurations fail with it, naming the credential. */
 async function failConfigurationsOf(deps: AppDeps, credential: CredentialRecord): Promise<void> {
   const now = new Date();
-  const events = await inTransaction(deps.db, async (tx) => {
+  await inTransaction(deps.db, async (tx) => {
     const out: (StatusEvent | null)[] = [];
     // The same verdict, message and remedy as the CREDENTIAL_ACTIVE check gives a FAILED credential.
     const { message, remedy } = checkCredential(credential, now.getTime());
@@ -93,9 +95,8 @@ async function failConfigurationsOf(deps: AppDeps, credential: CredentialRecord)
       }
       out.push(event);
     }
-    return out;
+    publishStatus(deps, ...out);
   });
-  publishStatus(deps, ...events);
 }
 
 /**
@@ -104,7 +105,7 @@ async function failConfigurationsOf(deps: AppDeps, credential: CredentialRecord)
  */
 async function recheckConfigurationsOf(deps: AppDeps, credential: CredentialRecord): Promise<void> {
   const now = new Date();
-  const events = await inTransaction(deps.db, async (tx) => {
+  await inTransaction(deps.db, async (tx) => {
     const out: (StatusEvent | null)[] = [];
     for (const config of await store.listConfigurationsByCredential(tx, credential.sandboxId, credential.id, ['FAILED', 'PROCESSING'])) {
       const gate = (await store.listChecks(tx, config.id, config.checkRun)).find((c) => c.name === 'CREDENTIAL_ACTIVE');
@@ -112,9 +113,8 @@ async function recheckConfigurationsOf(deps: AppDeps, credential: CredentialReco
       if (!becauseOfCredential) continue;
       out.push((await beginChecks(deps, tx, config, {}, now)).event);
     }
-    return out;
+    publishStatus(deps, ...out);
   });
-  publishStatus(deps, ...events);
 }
 
 /**

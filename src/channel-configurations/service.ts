@@ -9,7 +9,7 @@ import { attributePathProblem } from '../settings/attribute-path.js';
 import { findMarketingActions, getGeneralSettings } from '../settings/service.js';
 import { getWebhook } from '../webhooks/service.js';
 import { DESCRIPTION_MAX, MARKETING_ACTIONS_MAX, nameProblem, normalizeSenderNumber } from './rules.js';
-import { beginChecks, createdEvent, insertRun, PROCESSING_REASON, publishStatus, transition, type StatusEvent } from './status.js';
+import { beginChecks, createdEvent, insertRun, PROCESSING_REASON, publishStatus, transition } from './status.js';
 import { store } from './store.js';
 import type { CheckRow, ConfigurationPatch, ConfigurationRow, ListFilter } from './store.js';
 import type { Channel, ConfigurationStatus } from './tables.js';
@@ -258,8 +258,8 @@ export async function createChannelConfiguration(
     await assertNameFree(tx, viewer.sandboxId, name);
     await store.insertConfiguration(tx, row);
     if (!draft) await insertRun(deps, tx, row.id, row.sandboxId, row.checkRun);
+    publishStatus(deps, createdEvent(row));
   });
-  publishStatus(deps, createdEvent(row));
   return row;
 }
 
@@ -299,7 +299,7 @@ export async function updateChannelConfiguration(
   errors.throwIfAny();
 
   const now = new Date();
-  const event = await inTransaction(deps.db, async (tx): Promise<StatusEvent | null> => {
+  await inTransaction(deps.db, async (tx) => {
     const current = await requireConfiguration(tx, viewer, input.id);
     const patch: ConfigurationPatch = { ...settings, updatedAt: now };
     if (name !== undefined) {
@@ -318,19 +318,19 @@ export async function updateChannelConfiguration(
     if (checkedChange && (current.status === 'ACTIVE' || current.status === 'FAILED' || current.status === 'PROCESSING')) {
       const started = await beginChecks(deps, tx, current, patch, now);
       if (!started.moved) throw new Error('channel configuration changed during update');
-      return started.event;
+      publishStatus(deps, started.event);
+      return;
     }
     await store.updateConfiguration(tx, current.id, patch);
-    return null;
+    publishStatus(deps);
   });
-  publishStatus(deps, event);
   return requireConfiguration(deps.db, viewer, input.id);
 }
 
 /** DRAFT or FAILED → PROCESSING; the WhatsApp settings must be complete. */
 export async function submitChannelConfiguration(deps: AppDeps, viewer: Viewer, id: string): Promise<ChannelConfigurationRecord> {
   requireWhatsAppEntitlement(viewer);
-  const event = await inTransaction(deps.db, async (tx) => {
+  await inTransaction(deps.db, async (tx) => {
     const current = await requireConfiguration(tx, viewer, id);
     if (current.status !== 'DRAFT' && current.status !== 'FAILED') {
       throw new InvalidStateError(
@@ -343,9 +343,8 @@ export async function submitChannelConfiguration(deps: AppDeps, viewer: Viewer, 
     if (missing.length) throw new ValidationError(missing);
     const started = await beginChecks(deps, tx, current);
     if (!started.moved) throw new Error('channel configuration changed during submit');
-    return started.event;
+    publishStatus(deps, started.event);
   });
-  publishStatus(deps, event);
   return requireConfiguration(deps.db, viewer, id);
 }
 
@@ -354,7 +353,7 @@ export const DEACTIVATED_REASON = 'Deactivated by an administrator: nothing is s
 /** ACTIVE (or FAILED / PROCESSING) → DEACTIVATED: nothing is sent through it. */
 export async function deactivateChannelConfiguration(deps: AppDeps, viewer: Viewer, id: string): Promise<ChannelConfigurationRecord> {
   requireWhatsAppEntitlement(viewer);
-  const event = await inTransaction(deps.db, async (tx) => {
+  await inTransaction(deps.db, async (tx) => {
     const current = await requireConfiguration(tx, viewer, id);
     if (current.status === 'DRAFT' || current.status === 'DEACTIVATED') {
       throw new InvalidStateError(
@@ -363,16 +362,15 @@ export async function deactivateChannelConfiguration(deps: AppDeps, viewer: View
     }
     const moved = await transition(tx, current, 'DEACTIVATED', DEACTIVATED_REASON);
     if (!moved) throw new Error('channel configuration changed during deactivate');
-    return moved;
+    publishStatus(deps, moved);
   });
-  publishStatus(deps, event);
   return requireConfiguration(deps.db, viewer, id);
 }
 
 /** DEACTIVATED → PROCESSING: checked again before it can send. */
 export async function reactivateChannelConfiguration(deps: AppDeps, viewer: Viewer, id: string): Promise<ChannelConfigurationRecord> {
   requireWhatsAppEntitlement(viewer);
-  const event = await inTransaction(deps.db, async (tx) => {
+  await inTransaction(deps.db, async (tx) => {
     const current = await requireConfiguration(tx, viewer, id);
     if (current.status !== 'DEACTIVATED') {
       throw new InvalidStateError(`Only a DEACTIVATED channel configuration can be reactivated; "${current.name}" is ${current.status}.`);
@@ -381,9 +379,8 @@ export async function reactivateChannelConfiguration(deps: AppDeps, viewer: View
     if (missing.length) throw new ValidationError(missing);
     const started = await beginChecks(deps, tx, current);
     if (!started.moved) throw new Error('channel configuration changed during reactivate');
-    return started.event;
+    publishStatus(deps, started.event);
   });
-  publishStatus(deps, event);
   return requireConfiguration(deps.db, viewer, id);
 }
 

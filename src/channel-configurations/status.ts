@@ -1,5 +1,5 @@
 import type { AppDeps } from '../core/deps.js';
-import type { Tx } from '../platform/db.js';
+import { currentTransactionHooks, type Tx } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
 import { store } from './store.js';
 import type { ConfigurationPatch, ConfigurationRow } from './store.js';
@@ -152,13 +152,18 @@ export async function beginChecks(
   return { event, moved: event !== null };
 }
 
-/** Call after the transaction that produced the events committed. */
+/**
+ * Call last inside the transaction that produced the events: they are delivered once it committed (on PostgreSQL
+ * with its NOTIFY, so every instance sees the transitions in commit order), and never if it rolls back.
+ */
 export function publishStatus(deps: AppDeps, ...events: (StatusEvent | null | undefined)[]): void {
   for (const event of events) {
     if (!event) continue;
     const { sandboxId, ...payload } = event;
     deps.pubsub.publish(sandboxId, 'channel-configuration:status-changed', payload);
   }
-  // Wakes the worker for check jobs enqueued in the same transaction (also when no status moved).
-  deps.jobs.notify();
+  // Wakes the worker for check jobs enqueued in the same transaction (also when no status moved), once committed.
+  const hooks = currentTransactionHooks();
+  if (hooks) hooks.afterCommit(() => deps.jobs.notify());
+  else deps.jobs.notify();
 }

@@ -13,7 +13,7 @@ import { requireEntitlement } from '../platform/tenancy/viewer.js';
 import { mergePhoneWarnings } from './checks.js';
 import { store } from './store.js';
 import type { CredentialPatch, CredentialRow, MetaApiCallRow, QualityChangeRow } from './store.js';
-import { publishStatus, SECRET_AAD_COLUMN, SECRET_AAD_TABLE, tokenFingerprint, transition } from './status.js';
+import { publishStatus, SECRET_AAD_COLUMN, statusTransaction, SECRET_AAD_TABLE, tokenFingerprint, transition } from './status.js';
 import type { CredentialQualityRating, CredentialStatus, CredentialThroughputLevel } from './tables.js';
 
 /**
@@ -147,12 +147,11 @@ export async function applyPhoneNumberUpdate(
 
 /** Moves the credential to FAILED with a message saying what to fix (no-op when it already says exactly that). */
 export async function markCredentialFailed(deps: AppDeps, credential: CredentialRecord, message: string): Promise<void> {
-  const event = await inTransaction(deps.db, async (tx) => {
+  await statusTransaction(deps, async (tx) => {
     const current = await store.findCredentialById(tx, credential.id);
     if (!current || (current.status === 'FAILED' && current.statusMessage === message)) return null;
     return transition(deps, tx, current, 'FAILED', message);
   });
-  publishStatus(deps, event);
 }
 
 /**
@@ -165,14 +164,13 @@ export async function failOnRejectedToken(
   tokenFp: string | undefined,
   message: string,
 ): Promise<void> {
-  const event = await inTransaction(deps.db, async (tx) => {
+  const event = await statusTransaction(deps, async (tx) => {
     const current = await store.findCredentialById(tx, credentialId);
     if (!current || current.status === 'FAILED') return null;
     if (tokenFp && tokenFp !== tokenFingerprint(current.apiTokenEnc)) return null;
     return transition(deps, tx, current, 'FAILED', message);
   });
   if (event) deps.logger.warn({ credentialId, sandboxId: event.sandboxId }, 'Meta rejected a credential token (190): credential FAILED');
-  publishStatus(deps, event);
 }
 
 // ---- reads -------------------------------------------------------------------
@@ -305,14 +303,14 @@ export async function createCredential(deps: AppDeps, viewer: Viewer, input: Cre
     await assertNameFree(tx, viewer.sandboxId, name);
     await store.insertCredential(tx, row);
     await deps.jobs.enqueue<VerifyPayload>(tx, VERIFY_JOB, { credentialId: id, statusVersion: 1 }, { sandboxId: viewer.sandboxId });
-  });
-  publishStatus(deps, {
-    sandboxId: row.sandboxId,
-    credentialId: id,
-    previousStatus: null,
-    status: 'PROCESSING',
-    at: now.toISOString(),
-    statusVersion: 1,
+    publishStatus(deps, {
+      sandboxId: row.sandboxId,
+      credentialId: id,
+      previousStatus: null,
+      status: 'PROCESSING',
+      at: now.toISOString(),
+      statusVersion: 1,
+    });
   });
   return row;
 }
@@ -333,7 +331,7 @@ export async function updateCredential(deps: AppDeps, viewer: Viewer, input: Upd
   errors.throwIfAny();
 
   const now = new Date();
-  const event = await inTransaction(deps.db, async (tx) => {
+  await statusTransaction(deps, async (tx) => {
     const current = await store.findCredential(tx, viewer.sandboxId, input.id);
     if (!current) throw new NotFoundError(NOT_FOUND);
     const patch: CredentialPatch = { updatedAt: now };
@@ -364,7 +362,6 @@ export async function updateCredential(deps: AppDeps, viewer: Viewer, input: Upd
     );
     return moved;
   });
-  publishStatus(deps, event);
   return (await store.findCredential(deps.db, viewer.sandboxId, input.id))!;
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AppDeps } from '../core/deps.js';
-import type { Tx } from '../platform/db.js';
+import { currentTransactionHooks, inTransaction, type Tx } from '../platform/db.js';
 import { store } from './store.js';
 import type { CredentialPatch, CredentialRow } from './store.js';
 import type { CredentialStatus } from './tables.js';
@@ -88,10 +88,24 @@ export async function transition(
   return { sandboxId: from.sandboxId, credentialId: from.id, previousStatus: from.status, status, at: now.toISOString(), statusVersion };
 }
 
-/** Call after the transaction that produced the event committed. */
+/**
+ * Call last inside the transaction that produced the event (delivered once it committed: on PostgreSQL with its
+ * NOTIFY, so every instance sees the transitions in commit order), or after a commit made durable elsewhere.
+ */
 export function publishStatus(deps: AppDeps, event: StatusEvent | null): void {
   if (!event) return;
   const { sandboxId, ...payload } = event;
   deps.pubsub.publish(sandboxId, 'credential:status-changed', payload);
-  deps.jobs.notify();
+  const hooks = currentTransactionHooks();
+  if (hooks) hooks.afterCommit(() => deps.jobs.notify());
+  else deps.jobs.notify();
+}
+
+/** Runs fn in one transaction and publishes the status event it returns (if any) with that transaction. */
+export function statusTransaction<E extends StatusEvent | null>(deps: AppDeps, fn: (tx: Tx) => Promise<E>): Promise<E> {
+  return inTransaction(deps.db, async (tx) => {
+    const event = await fn(tx);
+    publishStatus(deps, event);
+    return event;
+  });
 }

@@ -1,7 +1,6 @@
 import type { AppDeps } from '../core/deps.js';
 import { MetaApiError, type MetaCallOptions } from '../meta/index.js';
 import { toMetaFailure } from '../core/errors.js';
-import { inTransaction } from '../platform/db.js';
 import { newId } from '../platform/ids.js';
 import { TransientJobError } from '../platform/jobs/queue.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
@@ -26,7 +25,7 @@ import {
   type CredentialRecord,
   type VerifyPayload,
 } from './service.js';
-import { publishStatus, tokenFingerprint, transition } from './status.js';
+import { statusTransaction, tokenFingerprint, transition } from './status.js';
 import { store } from './store.js';
 import type { CredentialPatch } from './store.js';
 
@@ -65,7 +64,7 @@ export async function runVerification(deps: AppDeps, payload: VerifyPayload, sig
 
   const now = new Date();
   let qualityChangeId: string | null = null;
-  const event = await inTransaction(deps.db, async (tx) => {
+  const event = await statusTransaction(deps, async (tx) => {
     const current = await store.findCredentialById(tx, credential.id);
     if (!current || current.status !== 'PROCESSING' || current.statusVersion !== payload.statusVersion) return null;
     if (run.outcome === 'failed') {
@@ -117,7 +116,7 @@ export async function runVerification(deps: AppDeps, payload: VerifyPayload, sig
       now,
     );
   });
-  publishStatus(deps, event);
+  // After the status change (an autocommit NOTIFY on PostgreSQL, so it follows it).
   if (event && qualityChangeId)
     deps.pubsub.publish(credential.sandboxId, 'credential:quality-changed', { credentialId: credential.id, qualityChangeId });
 }
@@ -126,7 +125,7 @@ export async function runVerification(deps: AppDeps, payload: VerifyPayload, sig
 export async function verificationExhausted(deps: AppDeps, payload: VerifyPayload): Promise<void> {
   const credential = await store.findCredentialById(deps.db, payload.credentialId);
   if (!credential || credential.status !== 'PROCESSING' || credential.statusVersion !== payload.statusVersion) return;
-  const event = await inTransaction(deps.db, (tx) =>
+  await statusTransaction(deps, (tx) =>
     transition(
       deps,
       tx,
@@ -135,7 +134,6 @@ export async function verificationExhausted(deps: AppDeps, payload: VerifyPayloa
       'The check could not complete because of an internal error. Save the credential again to retry; contact support if it persists.',
     ),
   );
-  publishStatus(deps, event);
 }
 
 export interface CredentialTestReport {

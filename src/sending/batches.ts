@@ -104,6 +104,7 @@ export async function batchStatus(deps: AppDeps, sandboxId: string, id: string):
   return (await store.findBatch(deps.db, sandboxId, id))?.status;
 }
 
+/** Inside the transaction that changed the batch, it is delivered at its commit (PostgreSQL: with its NOTIFY). */
 export function publishBatch(deps: AppDeps, sandboxId: string, batchId: string): void {
   deps.pubsub.publish(sandboxId, 'message-batch:updated', { batchId });
 }
@@ -200,8 +201,8 @@ export async function sendWhatsAppMessages(deps: AppDeps, viewer: Viewer, input:
       { sandboxId: batch.sandboxId, batchId: batch.id, slot: 0 },
       { sandboxId: batch.sandboxId, dedupeKey: batchJobKey(batch.id, 0) },
     );
+    publishBatch(deps, batch.sandboxId, batch.id);
   });
-  publishBatch(deps, batch.sandboxId, batch.id);
   deps.jobs.notify();
   return { ...batch, queued: batch.total, sent: 0, blocked: 0, failed: 0, unknown: 0 };
 }
@@ -219,18 +220,18 @@ export type BatchStopper = (batchId: string) => Promise<void>;
  */
 export async function cancelMessageBatch(deps: AppDeps, viewer: Viewer, id: string, stop: BatchStopper): Promise<BatchView> {
   requireWhatsAppEntitlement(viewer);
-  const moved = await inTransaction(deps.db, async (tx) => {
+  await inTransaction(deps.db, async (tx) => {
     const current = await store.findBatch(tx, viewer.sandboxId, id);
     if (!current) throw new NotFoundError('Message batch');
     if (current.status === 'COMPLETED') throw new InvalidStateError('This batch has already COMPLETED; there is nothing left to cancel.');
     if (current.status === 'CANCELLED') return null;
     const updated = await transitionBatch(tx, viewer.sandboxId, id, 'CANCELLED', CANCELLED_REASON);
     await store.deleteUnsentBatchMessages(tx, viewer.sandboxId, id, OUTCOME_UNKNOWN_REASON);
+    if (updated) publishBatch(deps, viewer.sandboxId, id);
     // In the transaction: on PostgreSQL every instance hears it at this COMMIT (BatchRunners halts its runner).
     deps.pubsub.publish(viewer.sandboxId, 'message-batch:halted', { batchId: id });
     return updated;
   });
-  if (moved) publishBatch(deps, viewer.sandboxId, id);
   await stop(id);
   await sendsSettled(deps, viewer.sandboxId, id);
   return (await getBatch(deps, viewer.sandboxId, id))!;

@@ -122,6 +122,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     meta,
     metrics: new Metrics(),
   });
+  // Instances sharing PostgreSQL wake each other's queues at the commit of an enqueue (the poll stays as a safety net).
+  if (cluster) jobs.wakeOnBus(cluster);
   registerJobMetrics(deps.metrics, database.db);
   for (const module of DOMAIN_MODULES) runtimes.push(module(deps));
 

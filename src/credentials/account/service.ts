@@ -2,7 +2,7 @@ import type { AppDeps } from '../../core/deps.js';
 import { inTransaction, type DbOrTx, type Tx } from '../../platform/db.js';
 import { AccountBlockedError } from '../../core/errors.js';
 import { VERIFY_JOB, type CredentialRecord, type VerifyPayload } from '../service.js';
-import { publishStatus, transition, type StatusEvent } from '../status.js';
+import { publishStatus, statusTransaction, transition, type StatusEvent } from '../status.js';
 import { store as credentialStore } from '../store.js';
 import type { CredentialPatch, CredentialRow } from '../store.js';
 import type { CredentialWarning } from '../tables.js';
@@ -255,7 +255,7 @@ export async function applyAccountUpdate(
 /** The restriction's end time came: the block goes and subscribers hear it (reads already ignore an expired one). */
 export async function expireRestriction(deps: AppDeps, payload: RestrictionExpiredPayload): Promise<void> {
   const now = new Date();
-  const event = await inTransaction(deps.db, async (tx) => {
+  const event = await statusTransaction(deps, async (tx) => {
     const block = await store.findBlock(tx, payload.credentialId);
     if (!block || block.kind !== 'RESTRICTED' || block.until?.getTime() !== payload.until || payload.until > now.getTime()) return null;
     await store.deleteBlock(tx, payload.credentialId);
@@ -263,7 +263,6 @@ export async function expireRestriction(deps: AppDeps, payload: RestrictionExpir
     return current ? await touch(deps, tx, current, {}, now) : null;
   });
   if (event) deps.logger.info({ credentialId: payload.credentialId, sandboxId: event.sandboxId }, 'account restriction expired: lifted');
-  publishStatus(deps, event);
 }
 
 /** For the verification job: a credential whose account Meta reported gone stays FAILED, naming the event. */
