@@ -9,6 +9,7 @@ import { ConflictError, DomainError } from '../platform/errors.js';
 import { rotateSecrets } from '../platform/secret-rotation.js';
 import { DEV_KEY_FILE, NEXT_KEY_FILE, SecretBox, generateKey, keyId, loadSecretBox } from '../platform/secrets.js';
 import * as tenancy from '../platform/tenancy/service.js';
+import { revocationAnnouncer } from './announce.js';
 import { SECRET_COLUMNS } from '../service/secret-columns.js';
 
 /**
@@ -229,7 +230,8 @@ async function run(argv: string[], io: Out, env: Env | undefined): Promise<numbe
   }
   if (group === 'api-key' && sub === 'revoke') {
     const { positionals } = parse(rest, {}, 1);
-    const key = await withDatabase(config, (db) => tenancy.revokeApiKey(db, positionals[0]!));
+    const announce = await revocationAnnouncer(config);
+    const key = await withDatabase(config, (db) => tenancy.revokeApiKey(db, positionals[0]!, new Date(), announce));
     io.err(`revoked ${key.prefix}`);
     return 0;
   }

@@ -5,13 +5,16 @@
 
 /**
  * Re-checks the API keys of open streams on ONE timer: each distinct key is checked once per interval however many
- * streams use it, and an idle stream holds no timer of its own.
+ * streams use it, and an idle stream holds no timer of its own. A revocation announced on the bus triggers a check
+ * at once (checkNow); the timer stays as the safety net for one that was not announced.
  */
 export class KeyWatcher {
   private readonly watches = new Map<string, Set<() => void>>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private checking = false;
+  /** checkNow() came while a check ran: run one more when it ends. */
+  private again = false;
 
   constructor(
     private readonly intervalMs: number,
@@ -49,11 +52,27 @@ export class KeyWatcher {
     this.idle();
   }
 
+  /**
+   * Checks every watched key now, not at the next tick: a key was revoked (on any instance). A check already
+   * running is followed by one more, since it may have read the key before the revocation committed.
+   */
+  checkNow(): void {
+    if (this.stopped || this.watches.size === 0) return;
+    if (this.checking) {
+      this.again = true;
+      return;
+    }
+    void this.check();
+  }
+
   private async check(): Promise<void> {
     if (this.checking) return; // a slow database: the next tick checks again
     this.checking = true;
     try {
-      await this.checkAll();
+      do {
+        this.again = false;
+        await this.checkAll();
+      } while (this.again && !this.stopped);
     } catch {
       // a check that could not run (the database closing) revokes nothing; the next tick tries again
     } finally {

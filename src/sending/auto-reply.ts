@@ -54,7 +54,6 @@ export async function runAutoReply(deps: AppDeps, payload: AutoReplyPayload, ctx
 
 async function fail(deps: AppDeps, payload: AutoReplyPayload, reason: string): Promise<void> {
   await recordSendOutcome(deps, payload.sandboxId, payload.messageId, { kind: 'failed', metaErrorCode: null, reason });
-  deps.state.sends.notifySettled(payload.messageId);
 }
 
 /** The job failed for good (not a Meta refusal: those are recorded at once): say so on the message. */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { requireWhatsAppEntitlement } from '../credentials/service.js';
 import type { AppDeps } from '../core/deps.js';
 import { inTransaction, type Tx } from '../platform/db.js';
@@ -19,6 +20,8 @@ declare module '../platform/pubsub.js' {
   interface PubSubEvents {
     /** A batch's status or counters changed (ids only; subscribers re-read it). */
     'message-batch:updated': { batchId: string };
+    /** The batch was cancelled: every instance's runner of it stops waiting for pacing slots at once (ids only). */
+    'message-batch:halted': { batchId: string };
   }
 }
 
@@ -94,6 +97,11 @@ export async function findBatches(deps: AppDeps, sandboxId: string, ids: string[
 export async function listBatches(deps: AppDeps, sandboxId: string, window: PageWindow, filter: BatchFilter): Promise<Page<BatchView>> {
   const rows = await withCounts(deps, await store.listBatches(deps.db, sandboxId, window, filter));
   return toPage(rows, window, await store.countBatches(deps.db, sandboxId, filter));
+}
+
+/** The batch's status as committed, or undefined when it does not exist. */
+export async function batchStatus(deps: AppDeps, sandboxId: string, id: string): Promise<BatchStatus | undefined> {
+  return (await store.findBatch(deps.db, sandboxId, id))?.status;
 }
 
 /** Inside the transaction that changed the batch, it is delivered at its commit (PostgreSQL: with its NOTIFY). */
@@ -201,14 +209,14 @@ export async function sendWhatsAppMessages(deps: AppDeps, viewer: Viewer, input:
 
 // ---- cancel ------------------------------------------------------------------------
 
-/** Stops a batch's sends in this process and resolves once the sends already handed to Meta have finished. */
+/** Stops a batch's sends in this process and resolves once this process's sends already handed to Meta have finished. */
 export type BatchStopper = (batchId: string) => Promise<void>;
 
 /**
  * CANCELLED: no send starts after this commits (each send re-reads the batch in
  * the transaction that marks it attempted). Messages waiting after a refusal
  * never left the service and are deleted; the call returns once sends already
- * on their way to Meta have finished, so nothing arrives at Meta afterwards.
+ * on their way to Meta have finished, on every instance, so nothing arrives at Meta afterwards.
  */
 export async function cancelMessageBatch(deps: AppDeps, viewer: Viewer, id: string, stop: BatchStopper): Promise<BatchView> {
   requireWhatsAppEntitlement(viewer);
@@ -220,8 +228,31 @@ export async function cancelMessageBatch(deps: AppDeps, viewer: Viewer, id: stri
     const updated = await transitionBatch(tx, viewer.sandboxId, id, 'CANCELLED', CANCELLED_REASON);
     await store.deleteUnsentBatchMessages(tx, viewer.sandboxId, id, OUTCOME_UNKNOWN_REASON);
     if (updated) publishBatch(deps, viewer.sandboxId, id);
+    // In the transaction: on PostgreSQL every instance hears it at this COMMIT (BatchRunners halts its runner).
+    deps.pubsub.publish(viewer.sandboxId, 'message-batch:halted', { batchId: id });
     return updated;
   });
   await stop(id);
+  await sendsSettled(deps, viewer.sandboxId, id);
   return (await getBatch(deps, viewer.sandboxId, id))!;
+}
+
+/** How often a cancel looks again for sends still on their way to Meta (on any instance). */
+const IN_FLIGHT_POLL_MS = 50;
+/** Clock skew between instances and the outcome's commit, on top of the longest Meta call. */
+const IN_FLIGHT_MARGIN_MS = 2_000;
+
+/**
+ * Resolves when no send of the batch is on its way to Meta, whichever instance made it: the database knows them
+ * (an attempt marked, no outcome yet), not this process. A mark older than the longest Meta call cannot be in
+ * flight any more (its instance died mid-call), so the wait ends at the latest one such call after the cancel.
+ * Cancels are rare and a poll is one indexed count: cheaper than announcing every settled send on the bus.
+ */
+async function sendsSettled(deps: AppDeps, sandboxId: string, batchId: string): Promise<void> {
+  const windowMs = deps.config.meta.timeouts.callMs + IN_FLIGHT_MARGIN_MS;
+  for (;;) {
+    const since = new Date(Date.now() - windowMs);
+    if ((await store.countSendsInFlight(deps.db, sandboxId, batchId, since, OUTCOME_UNKNOWN_REASON)) === 0) return;
+    await sleep(IN_FLIGHT_POLL_MS);
+  }
 }

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { openMetaSession, type CredentialRecord } from '../credentials/service.js';
 import type { AppDeps } from '../core/deps.js';
 import { MetaApiError, MetaSendOutcomeUnknownError, MetaUnreachableError, type MetaSession, type Recipient } from '../meta/index.js';
@@ -123,12 +122,10 @@ export class SendRuntime {
   readonly pacers: SenderPacers;
   readonly commits: GroupCommit;
   private readonly sessions = new Map<string, { enc: string; session: MetaSession }>();
-  private readonly settledEvents = new EventEmitter();
 
   constructor(private readonly deps: AppDeps) {
     this.pacers = new SenderPacers({ maxBurst: burstFor, pairIntervalMs: deps.config.meta.pairIntervalMs });
     this.commits = new GroupCommit(deps);
-    this.settledEvents.setMaxListeners(0);
   }
 
   /**
@@ -166,23 +163,29 @@ export class SendRuntime {
     return session;
   }
 
-  /** Resolves when the message settled (accepted, failed, outcome unknown) or after timeoutMs. */
-  waitSettled(messageId: string, timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
+  /**
+   * Resolves when the message settled (accepted, failed, outcome unknown) on any instance, or after timeoutMs.
+   * Listens before it returns, so an outcome announced after the call is heard. Only sends somebody waits for are
+   * announced (notifySettled), not every batch send.
+   */
+  waitSettled(sandboxId: string, messageId: string, timeoutMs: number): Promise<void> {
+    const stop = new AbortController();
+    const events = this.deps.pubsub.subscribe(sandboxId, 'message:settled', stop.signal);
+    const timer = setTimeout(() => stop.abort(), timeoutMs);
+    timer.unref();
+    return (async () => {
+      try {
+        for await (const event of events) if (event.messageId === messageId) return;
+      } finally {
         clearTimeout(timer);
-        this.settledEvents.off(messageId, done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      timer.unref();
-      this.settledEvents.on(messageId, done);
-    });
+        stop.abort();
+      }
+    })();
   }
 
-  /** Wakes waitSettled callers (the outcome was recorded outside send()). */
-  notifySettled(messageId: string): void {
-    this.settledEvents.emit(messageId);
+  /** Wakes waitSettled callers on every instance: call after the outcome committed. */
+  notifySettled(sandboxId: string, messageId: string): void {
+    this.deps.pubsub.publish(sandboxId, 'message:settled', { messageId });
   }
 
   /**
@@ -352,7 +355,6 @@ export class SendRuntime {
         after(() => effects.publish(this.deps));
         return row;
       });
-      this.notifySettled(message.id);
       return { kind: recorded.kind, message: updated };
     }
     // Refused or aborted: Meta certainly did not take it, so a later try may send it.
@@ -372,6 +374,13 @@ export class SendRuntime {
 
   close(): void {
     this.pacers.close();
+  }
+}
+
+declare module '../platform/pubsub.js' {
+  interface PubSubEvents {
+    /** A send somebody waits for (a single send) has its outcome (ids only; the waiter re-reads the message). */
+    'message:settled': { messageId: string };
   }
 }
 

@@ -168,7 +168,7 @@ export async function sendWhatsAppMessage(deps: AppDeps, viewer: Viewer, input: 
   });
   publishTrackingEvents(deps, viewer.sandboxId, recorded.trackingEventIds);
   if (!check.ok) return recorded.message;
-  const settled = deps.state.sends.waitSettled(recorded.message.id, SEND_WAIT_MS);
+  const settled = deps.state.sends.waitSettled(viewer.sandboxId, recorded.message.id, SEND_WAIT_MS);
   deps.jobs.notify();
   await settled;
   return (await getMessage(deps, viewer.sandboxId, recorded.message.id)) ?? recorded.message;
@@ -176,7 +176,7 @@ export async function sendWhatsAppMessage(deps: AppDeps, viewer: Viewer, input: 
 
 async function fail(deps: AppDeps, payload: SendJobPayload, reason: string): Promise<void> {
   await recordSendOutcome(deps, payload.sandboxId, payload.messageId, { kind: 'failed', metaErrorCode: null, reason });
-  deps.state.sends.notifySettled(payload.messageId);
+  deps.state.sends.notifySettled(payload.sandboxId, payload.messageId);
 }
 
 /** The send job: one attempt per run; the job queue is the only retry layer. */
@@ -208,6 +208,8 @@ export async function runSendJob(deps: AppDeps, payload: SendJobPayload, ctx: Jo
     signal: ctx.signal,
     refusals: Math.max(0, ctx.attempt - 1),
     begin: (tx) => beginSendAttemptIn(tx, sandboxId, messageId),
+    // The mutation that queued it may wait on another instance (waitSettled).
+    settled: (_tx, _message, after) => after(() => deps.state.sends.notifySettled(sandboxId, messageId)),
   });
   if (result.kind === 'retry') throw new TransientJobError(`Meta refused the send for now: ${result.reason}`, result.delayMs);
   if (result.kind === 'deferred') throw new TransientJobError('waiting for the recipient pair-rate slot', result.delayMs);

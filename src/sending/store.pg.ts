@@ -204,6 +204,30 @@ export async function deleteUnsentBatchMessages(db: PgDbOrTx, sandboxId: string,
   return result.rowCount ?? 0;
 }
 
+export async function countSendsInFlight(
+  db: PgDbOrTx,
+  sandboxId: string,
+  batchId: string,
+  since: Date,
+  unknownReason: string,
+): Promise<number> {
+  const w = whatsappMessages;
+  const [row] = await db
+    .select({ n: count() })
+    .from(w)
+    .where(
+      and(
+        eq(w.batchId, batchId),
+        eq(w.status, 'QUEUED'),
+        eq(w.sandboxId, sandboxId),
+        isNull(w.wamid),
+        gte(w.sendAttemptedAt, since),
+        or(isNull(w.statusReason), sql`${w.statusReason} <> ${unknownReason}`),
+      ),
+    );
+  return Number(row?.n ?? 0);
+}
+
 // ---- links ---------------------------------------------------------------------------
 
 export async function insertLinks(db: PgDbOrTx, rows: LinkRow[]): Promise<void> {
@@ -343,6 +367,7 @@ export const pgStore = {
   readBatch,
   updateRecipient,
   deleteUnsentBatchMessages,
+  countSendsInFlight,
   insertLinks,
   findLinkByToken,
   countClick,

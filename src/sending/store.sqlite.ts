@@ -220,6 +220,29 @@ export function deleteUnsentBatchMessages(db: DbOrTx, sandboxId: string, batchId
     .run().changes;
 }
 
+/**
+ * The batch's sends on their way to Meta (attempt marked since `since`, no outcome yet), on any instance: a
+ * cancel waits until there are none. Older marks are no longer in flight (no Meta call lasts that long).
+ */
+export function countSendsInFlight(db: DbOrTx, sandboxId: string, batchId: string, since: Date, unknownReason: string): number {
+  const w = whatsappMessages;
+  const row = db
+    .select({ n: count() })
+    .from(w)
+    .where(
+      and(
+        eq(w.batchId, batchId),
+        eq(w.status, 'QUEUED'),
+        eq(w.sandboxId, sandboxId),
+        isNull(w.wamid),
+        gte(w.sendAttemptedAt, since),
+        or(isNull(w.statusReason), sql`${w.statusReason} <> ${unknownReason}`),
+      ),
+    )
+    .get();
+  return row?.n ?? 0;
+}
+
 // ---- links ---------------------------------------------------------------------------
 
 export function insertLinks(db: DbOrTx, rows: LinkRow[]): void {

@@ -23,6 +23,7 @@ import { graphqlPostFastPath, type GraphQLPostFastPath } from '../http/graphql-p
 import { storageProblem } from '../http/storage-readiness.js';
 import { sendJson, type HttpRoute } from '../http/respond.js';
 import { databaseReadiness } from '../platform/readiness.js';
+import { SYSTEM_SANDBOX } from '../platform/pubsub.js';
 import { ApiKeyAuthenticator } from '../platform/tenancy/service.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
 
@@ -98,6 +99,17 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
   const auth = new ApiKeyAuthenticator(deps.db);
   const keyWatcher = new KeyWatcher(config.limits.streamKeyRecheckMs, async (authorization) => !!(await auth.authenticate(authorization)));
   const watchKey = (authorization: string | undefined, onRevoked: () => void) => keyWatcher.watch(authorization, onRevoked);
+  // A key revoked anywhere (another instance, the CLI on PostgreSQL) ends its streams here at once.
+  const revocations = new AbortController();
+  void (async () => {
+    for await (const _revoked of deps.pubsub.subscribe(SYSTEM_SANDBOX, 'api-key:revoked', revocations.signal)) keyWatcher.checkNow();
+  })();
+  // Events may have been missed (the bus lost its connection): a revocation among them is found by checking now.
+  revocations.signal.addEventListener(
+    'abort',
+    deps.pubsub.onResync(() => keyWatcher.checkNow()),
+    { once: true },
+  );
   const caps = new ConnectionCaps({ total: config.limits.wsMaxConnections, perKey: config.limits.wsMaxConnectionsPerKey });
   const fanout = new SharedFanout();
 
@@ -302,6 +314,7 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
     close: async (timeoutMs = 10_000) => {
       // No key check may run once the service stops (the database closes after this).
       keyWatcher.stop();
+      revocations.abort();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await webSockets.close();
       server.closeIdleConnections();

@@ -1,6 +1,7 @@
 import { openMetaSession, type CredentialRecord } from '../credentials/service.js';
 import type { AppDeps } from '../core/deps.js';
 import type { TemplateCategoryChange, TemplateStatusChange } from '../meta/index.js';
+import { SYSTEM_SANDBOX } from '../platform/pubsub.js';
 import { toDefinition, type TemplateDefinition } from './definition.js';
 
 /**
@@ -14,6 +15,32 @@ import { toDefinition, type TemplateDefinition } from './definition.js';
  */
 
 const TTL_MS = 10 * 60_000;
+
+/** A template webhook's facts, as one instance tells the others (Meta's ids and enums; never the raw payload). */
+export type TemplateFacts =
+  | Pick<TemplateStatusChange, 'kind' | 'templateId' | 'templateName' | 'templateLanguage' | 'event' | 'category'>
+  | Pick<TemplateCategoryChange, 'kind' | 'templateId' | 'templateName' | 'templateLanguage' | 'previousCategory' | 'newCategory'>;
+
+declare module '../platform/pubsub.js' {
+  interface PubSubEvents {
+    /** Instance-wide (SYSTEM_SANDBOX): a template webhook was processed; every instance's catalog applies its facts. */
+    'template:changed': { sandboxId: string; wabaId: string; change: TemplateFacts };
+  }
+}
+
+function factsOf(change: TemplateStatusChange | TemplateCategoryChange): TemplateFacts {
+  const { templateId, templateName, templateLanguage } = change;
+  return change.kind === 'message_template_status_update'
+    ? { kind: change.kind, templateId, templateName, templateLanguage, event: change.event, category: change.category }
+    : {
+        kind: change.kind,
+        templateId,
+        templateName,
+        templateLanguage,
+        previousCategory: change.previousCategory,
+        newCategory: change.newCategory,
+      };
+}
 /** After a failed read, the cached list is used this long before Meta is asked again (no per-send retries in an outage). */
 const FAILED_READ_BACKOFF_MS = 30_000;
 
@@ -93,7 +120,7 @@ export class TemplateCatalog {
   }
 
   /** Applies a template webhook to the cached WABA of the sandbox; returns whether a cached template changed. */
-  apply(sandboxId: string, wabaId: string, change: TemplateStatusChange | TemplateCategoryChange): boolean {
+  apply(sandboxId: string, wabaId: string, change: TemplateFacts): boolean {
     const entry = this.entries.get(this.key(sandboxId, wabaId));
     if (!entry) return false;
     entry.version += 1;
@@ -109,6 +136,20 @@ export class TemplateCatalog {
       template.category = change.newCategory.toUpperCase();
     }
     return true;
+  }
+
+  /** The WABA's templates as cached now, without reading (tests, operations). */
+  cached(sandboxId: string, wabaId: string): readonly TemplateDefinition[] | undefined {
+    const entry = this.entries.get(this.key(sandboxId, wabaId));
+    return entry?.fetchedAt ? entry.templates : undefined;
+  }
+
+  /** Every entry is read again at its next use (events about them may have been missed). */
+  staleAll(): void {
+    for (const entry of this.entries.values()) {
+      entry.version += 1;
+      entry.stale = true;
+    }
   }
 
   /** Forgets a sandbox's entries for a WABA (a credential was deleted or its token changed). */
@@ -137,6 +178,8 @@ export function applyTemplateWebhook(
   change: TemplateStatusChange | TemplateCategoryChange,
 ): string {
   const changed = templateCatalog(deps).apply(sandboxId, wabaId, change);
+  // The other instances' catalogs too (this one hears it again: applying the same facts twice changes nothing).
+  deps.pubsub.publish(SYSTEM_SANDBOX, 'template:changed', { sandboxId, wabaId, change: factsOf(change) });
   deps.logger.info(
     { sandboxId, wabaId, templateId: change.templateId, field: change.field, changed },
     'template webhook: the template catalog will be re-read',
@@ -144,4 +187,18 @@ export function applyTemplateWebhook(
   return change.kind === 'message_template_status_update'
     ? `template status update(s) (${change.event})`
     : `template category update(s) (${change.newCategory})`;
+}
+
+/**
+ * Applies the template webhooks other instances processed, for the life of the service (subscribed before it serves):
+ * a PAUSED template is refused here too, not only where its webhook was processed. After a bus resync every entry is
+ * read again.
+ */
+export function watchTemplateChanges(deps: AppDeps, signal?: AbortSignal): void {
+  const events = deps.pubsub.subscribe(SYSTEM_SANDBOX, 'template:changed', signal);
+  const offResync = deps.pubsub.onResync(() => templateCatalog(deps).staleAll());
+  signal?.addEventListener('abort', offResync, { once: true });
+  void (async () => {
+    for await (const { sandboxId, wabaId, change } of events) templateCatalog(deps).apply(sandboxId, wabaId, change);
+  })();
 }

@@ -10,6 +10,8 @@ import { applyPrepared } from './apply-slices.js';
 import { markDeliveryFailed, prepareDelivery, processDelivery, ProcessingCache, SLICE_MS, type PreparedDelivery } from './processor.js';
 import { pruneParkedStatuses } from '../messages/service.js';
 import { webhookMetrics } from './metrics.js';
+import { watchRouteChanges } from './route-cache.js';
+import { watchTemplateChanges } from '../templates/catalog.js';
 import { webhookRoute } from './routes.js';
 import { store } from './store.js';
 
@@ -126,6 +128,10 @@ async function requeueIfPending(deps: AppDeps, payload: DrainPayload): Promise<v
 
 export const webhooksModule: DomainModule = (deps) => {
   const inbox = new InboxWriter(deps);
+  // Before the service serves: a secret changed on any instance is forgotten here at once.
+  watchRouteChanges(deps);
+  // Template webhooks are processed by whichever instance drains them: the others' catalogs learn of them too.
+  watchTemplateChanges(deps);
 
   deps.jobs.define<DrainPayload>({
     kind: DRAIN_JOB,

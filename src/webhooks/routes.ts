@@ -59,15 +59,17 @@ async function handshake(deps: AppDeps, pathId: string, url: URL, res: ServerRes
 
 /** The webhook and its decrypted app secret, from the cache or the database. */
 async function resolveRoute(deps: AppDeps, pathId: string): Promise<RouteEntry | undefined> {
-  const cached = deps.state.webhookRoutes.find(pathId);
+  const routes = deps.state.webhookRoutes;
+  const cached = routes.find(pathId);
   if (cached) return cached;
+  const ticket = routes.ticket();
   const webhook = await getWebhookByPathId(deps, pathId);
   if (!webhook) return undefined;
-  return deps.state.webhookRoutes.remember(pathId, {
-    webhookId: webhook.id,
-    sandboxId: webhook.sandboxId,
-    appSecret: decryptAppSecret(deps, webhook),
-  });
+  return routes.remember(
+    pathId,
+    { webhookId: webhook.id, sandboxId: webhook.sandboxId, appSecret: decryptAppSecret(deps, webhook) },
+    ticket,
+  );
 }
 
 /** What every Meta POST needs, built once with the route. */

@@ -7,6 +7,7 @@ import { newId, randomToken } from '../platform/ids.js';
 import { toPage, type Page, type PageWindow } from '../platform/pagination.js';
 import { last4 } from '../platform/secrets.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
+import { publishRouteChanged } from './route-cache.js';
 import { matchKeyword, standardConsentMessagesEnabled, type KeywordMatch } from './keyword-matcher.js';
 import { checkAppSecret, checkKeywordRules, checkName, type KeywordRuleInput } from './rules.js';
 import { store } from './store.js';
@@ -221,11 +222,13 @@ export async function updateWebhook(deps: AppDeps, viewer: Viewer, input: Update
       patch.appSecretEnc = encryptAppSecret(deps, current.id, appSecret);
       patch.appSecretLast4 = last4(appSecret);
       patch.secretVersion = current.secretVersion + 1;
+      publishRouteChanged(deps, current.id);
     }
     if (keywordRules !== null) patch.keywordRules = keywordRules;
     await store.updateWebhook(tx, current.id, patch);
     return { ...current, ...patch };
   });
+  // This instance at once; the others (and this one again) when the event arrives.
   deps.state.webhookRoutes.forget(updated.pathId);
   return updated;
 }
@@ -249,6 +252,7 @@ export async function deleteWebhook(deps: AppDeps, viewer: Viewer, id: string): 
   const deleted = await inTransaction(deps.db, async (tx) => {
     const current = await store.findWebhook(tx, viewer.sandboxId, id);
     if (!current || !(await store.deleteWebhook(tx, viewer.sandboxId, id))) throw new NotFoundError(NOT_FOUND);
+    publishRouteChanged(deps, current.id);
     return current;
   });
   deps.state.webhookRoutes.forget(deleted.pathId);

@@ -419,6 +419,19 @@ describe.skipIf(!pg.available)(pg.title('sending store on PostgreSQL matches the
     await report({ unknownReason: 'throttled' });
   });
 
+  it("countSendsInFlight: the batch's sends marked attempted since the time, without an outcome (a cancel waits for them)", async () => {
+    // b2: m12 (attempted at -10, no wamid, no outcome); m10's outcome is unknown, m11 has a wamid, m13 is SENT.
+    expect(await both('countSendsInFlight', 's1', 'b2', at(-1_000), UNKNOWN)).toBe(1);
+    // The bound is inclusive; an older mark is no longer in flight.
+    expect(await both('countSendsInFlight', 's1', 'b2', at(-10), UNKNOWN)).toBe(1);
+    expect(await both('countSendsInFlight', 's1', 'b2', at(-9), UNKNOWN)).toBe(0);
+    // Another sandbox never counts; b1's attempted messages all have an outcome (m07's is unknown).
+    expect(await both('countSendsInFlight', 's2', 'b2', at(-1_000), UNKNOWN)).toBe(0);
+    expect(await both('countSendsInFlight', 's1', 'b1', at(-1_000), UNKNOWN)).toBe(0);
+    // With another "unknown" reason, m07 would still be on its way.
+    expect(await both('countSendsInFlight', 's1', 'b1', at(-1_000), 'other')).toBe(1);
+  });
+
   it("deleteUnsentBatchMessages: only the batch's QUEUED messages never handed to Meta, counted", async () => {
     expect(await both('deleteUnsentBatchMessages', 's1', 'b2', UNKNOWN)).toBe(2);
     expect(await both('deleteUnsentBatchMessages', 's1', 'b2', UNKNOWN)).toBe(0);

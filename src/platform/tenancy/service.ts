@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db, DbOrTx } from '../db.js';
+import type { Db, DbOrTx, Tx } from '../db.js';
 import { inTransaction } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -104,11 +104,29 @@ export async function createApiKey(
   });
 }
 
-export async function revokeApiKey(db: Db, prefix: string, now = new Date()): Promise<ApiKeyRecord> {
+declare module '../pubsub.js' {
+  interface PubSubEvents {
+    /** Instance-wide (SYSTEM_SANDBOX): an API key was revoked; every instance checks its open streams' keys now. */
+    'api-key:revoked': { apiKeyId: string };
+  }
+}
+
+/** Tells the running instances, inside the revoking transaction, that the key was revoked (ids only). */
+export type RevocationAnnouncer = (tx: Tx, apiKeyId: string) => Promise<void> | void;
+
+/**
+ * Revokes the key: it stops authenticating at this commit. `announce` (given where instances may be running, e.g.
+ * the CLI on PostgreSQL) runs in the transaction, so the instances end the key's live streams at once instead of
+ * at their next periodic key check.
+ */
+export async function revokeApiKey(db: Db, prefix: string, now = new Date(), announce?: RevocationAnnouncer): Promise<ApiKeyRecord> {
   return await inTransaction(db, async (tx) => {
     const key = await store.findApiKeyByPrefix(tx, prefix);
     if (!key) throw new NotFoundError(`API key ${prefix}`);
-    if (!key.revokedAt) await store.revokeApiKey(tx, key.id, now);
+    if (!key.revokedAt) {
+      await store.revokeApiKey(tx, key.id, now);
+      await announce?.(tx, key.id);
+    }
     return { ...key, revokedAt: key.revokedAt ?? now };
   });
 }
