@@ -138,14 +138,19 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
 
   server.on('upgrade', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
     const candidates = order();
+    let current: net.Socket | null = null;
     client.on('error', () => undefined);
+    // A client gone before (or after) its instance answered takes the instance's connection with it.
+    client.on('close', () => current?.destroy());
     const attempt = (i: number): void => {
+      if (client.destroyed) return;
       const target = candidates[i];
       if (!target) {
         client.end('HTTP/1.1 502 Bad Gateway\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
         return;
       }
       const upstream = net.connect(target.port, target.host);
+      current = upstream;
       let connected = false;
       upstream.once('connect', () => {
         connected = true;
@@ -156,6 +161,8 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
         if (head.length) upstream.write(head);
         upstream.pipe(client);
         client.pipe(upstream);
+        // Wired only once connected: a refused connection closes too, and the client then goes on to the next instance.
+        upstream.on('close', () => client.destroy());
       });
       upstream.on('error', (err: NodeJS.ErrnoException) => {
         // An upgrade is a GET: before the connection, trying the next instance sends nothing twice.
@@ -165,8 +172,6 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
         }
         client.destroy();
       });
-      upstream.on('close', () => client.destroy());
-      client.on('close', () => upstream.destroy());
     };
     attempt(0);
   });
