@@ -145,7 +145,7 @@ async function main(): Promise<void> {
   console.log(
     cluster.bootstrapKey
       ? 'The ADMIN key instance 1 printed above (first start) is the only copy: keep it.'
-      : 'The database was set up before: use the ADMIN key printed at its first start (or create one: npm run wcs -- api-key --help).',
+      : 'The database was set up before: use the ADMIN key printed at its first start, or make one: DATABASE_URL=… npm run wcs -- api-key create --org default --sandbox prod --role ADMIN',
   );
   console.log('Ctrl-C stops everything.');
 }

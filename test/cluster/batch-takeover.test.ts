@@ -130,6 +130,16 @@ describe.skipIf(!pg.available)(pg.title('kill -9 of one instance in the middle o
     const wamids = new Map(sim.sim.sentMessages().map((m) => [m.to!, m.wamid]));
     expect(settled.filter((m) => wamids.get(m.to_number) !== m.wamid)).toEqual([]);
     expect(received.size + missing.length).toBe(RECIPIENTS);
+
+    // The killed instance comes back on its port and serves again, directly and through the front.
+    await c.current.restart(victim.index);
+    const back = c.current.client(c.current.urls[victim.index - 1]);
+    expect(await sandboxIdOf(back)).toBe(await sandboxIdOf(h));
+    const front = c.current.cluster.front!;
+    const key = `127.0.0.1:${c.current.cluster.instances[victim.index - 1]!.spec.port}`;
+    const before = front.served.get(key) ?? 0;
+    for (let i = 0; i < 6; i++) await sandboxIdOf(h);
+    expect(front.served.get(key) ?? 0).toBeGreaterThan(before);
     const times = sim.sim
       .sentMessages()
       .map((m) => m.at.getTime())
