@@ -7,7 +7,7 @@
  *   npm run cluster -- --instances 5 --port 8080
  *
  * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/wcs_cluster, created when missing), REDIS_URL
- * (default redis://127.0.0.1:6379 when it answers), META_GRAPH_URL (default: one simulator here, shared by
+ * (default redis://127.0.0.1:6379 when it answers; --no-redis: none), META_GRAPH_URL (default: one simulator here, shared by
  * every instance) and the service's other settings come from the environment.
  */
 import { parseArgs } from 'node:util';
@@ -22,7 +22,7 @@ const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 function usage(problem?: string): never {
   if (problem) console.error(`${problem}\n`);
-  console.error('usage: npm run cluster -- [--instances N] [--port FRONT_PORT] [--base-port FIRST_INSTANCE_PORT]');
+  console.error('usage: npm run cluster -- [--instances N] [--port FRONT_PORT] [--base-port FIRST_INSTANCE_PORT] [--no-redis]');
   process.exit(problem ? 2 : 0);
 }
 
@@ -78,6 +78,7 @@ async function main(): Promise<void> {
         instances: { type: 'string' },
         port: { type: 'string' },
         'base-port': { type: 'string' },
+        'no-redis': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -95,8 +96,10 @@ async function main(): Promise<void> {
   if (!/^postgres(ql)?:\/\//.test(databaseUrl))
     usage('DATABASE_URL must be a postgres:// URL: instances share one PostgreSQL database (SQLite runs one instance)');
   await ensureDatabase(databaseUrl);
-  let redisUrl = env.REDIS_URL;
-  if (!redisUrl && (await redisAnswers(DEFAULT_REDIS_URL))) redisUrl = DEFAULT_REDIS_URL;
+  let redisUrl = parsed.values['no-redis'] ? undefined : env.REDIS_URL;
+  if (!redisUrl && !parsed.values['no-redis'] && (await redisAnswers(DEFAULT_REDIS_URL))) redisUrl = DEFAULT_REDIS_URL;
+  // The instances read REDIS_URL themselves: with --no-redis none of them may see one from this environment.
+  if (parsed.values['no-redis']) delete env.REDIS_URL;
 
   const pretty = Boolean(process.stdout.isTTY);
   const running: { cluster?: Cluster } = {};

@@ -150,5 +150,5 @@ describe.skipIf(!pg.available)(pg.title('kill -9 of one instance in the middle o
       `[batch-takeover] first send → kill ${killedAt.getTime() - times[0]!} ms, kill → last send ${times.at(-1)! - killedAt.getTime()} ms, ` +
         `longest pause at the simulator ${gap} ms (the lease running out: JOB_LEASE_MS 6,000)`,
     );
-  }, 120_000);
+  }, 180_000);
 });

@@ -28,6 +28,11 @@ export interface TestClusterOptions {
   /** Settings for every instance, over the test defaults below. */
   env?: Record<string, string>;
   scenario?: ScenarioInput;
+  /**
+   * REDIS_URL for every instance (cluster-wide pacing). Default none: pacing state is keyed by sender, and the
+   * default scenario's senders are the same in every test, so clusters on the shared server would pace each other.
+   */
+  redisUrl?: string;
 }
 
 export interface TestCluster {
@@ -69,6 +74,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     cluster = await startCluster({
       instances: options.instances ?? 3,
       databaseUrl: database.url,
+      redisUrl: options.redisUrl,
       simulator: sim,
       frontPort: options.front === false ? null : 0,
       basePort: 0,
