@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { createClient } from 'graphql-ws';
 import { request } from 'undici';
+import WebSocket from 'ws';
 import { freePort } from '../../scripts/cluster/cluster.js';
 import { createFreshPgDatabase, type FreshPgDatabase } from '../../src/platform/pg/fresh-database.js';
 import { pg, PG_ADMIN_URL } from '../helpers/pg.js';
@@ -60,6 +62,21 @@ describe.skipIf(!pg.available)(pg.title('npm run cluster'), () => {
       });
       expect(await res.body.json()).toEqual({ data: { viewer: { role: 'ADMIN' } } });
     }
+
+    // And over graphql-ws: the upgrade goes through the front to an instance, which authenticates the connection.
+    const ws = createClient({
+      url: `ws://127.0.0.1:${port}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${keys[0]}` },
+      retryAttempts: 0,
+    });
+    const results: unknown[] = [];
+    try {
+      for await (const result of ws.iterate({ query: '{ viewer { role } }' })) results.push(result);
+    } finally {
+      await ws.dispose();
+    }
+    expect(results).toEqual([{ data: { viewer: { role: 'ADMIN' } } }]);
 
     script.child.kill('SIGINT');
     expect(await script.exited).toBe(0);
