@@ -11,8 +11,9 @@ import type { AddressInfo } from 'node:net';
  * - A connection refused happens before any byte reached the instance. GET, HEAD and OPTIONS (no body) then
  *   go to the next instance. Any other request answers 502: the front keeps no copy of a body, so it never
  *   sends one twice; the client decides whether to retry.
- * - A failure after the instance accepted the connection (it died mid-request) always answers 502 or cuts the
- *   response: the request may have been acted on.
+ * - A failure after the instance accepted the connection (it died mid-request) answers 502 or cuts the response:
+ *   the request may have been acted on. The one exception is a body-less request on a kept-alive connection the
+ *   instance had already closed (ECONNRESET on a reused socket, before any answer): it goes to the next instance.
  */
 
 export interface FrontTarget {
@@ -113,6 +114,11 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
         if (!connected && err.code === 'ECONNREFUSED') {
           down.add(keyOf(target));
           if (IDEMPOTENT.has(req.method ?? '')) return attempt(i + 1);
+        }
+        // A kept-alive connection the instance closed (it stopped or died) before answering: a body-less request
+        // may go again; one with a body may have been read, so it may not.
+        if (upstream.reusedSocket && err.code === 'ECONNRESET' && !res.headersSent && IDEMPOTENT.has(req.method ?? '')) {
+          return attempt(i + 1);
         }
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end(`the instance failed: ${err.code ?? err.message}\n`);
         else res.destroy();
