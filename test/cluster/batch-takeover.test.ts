@@ -15,7 +15,8 @@ import { OUTCOME_UNKNOWN_REASON } from '../../src/messages/outbound.js';
 // What must hold at the simulator (Meta's record): nobody received two messages. "Nobody missing" holds for
 // every recipient except one kind, which the service cannot tell apart from "sent" and therefore never resends:
 // a send whose attempt the killed instance had committed (send_attempted_at set) but whose request never reached
-// Meta, or reached it with the answer lost. Those end outcome-unknown (QUEUED with OUTCOME_UNKNOWN_REASON, then
+// Meta (the kill came while it waited for the sender's send gate after its begin commit, or while the request was
+// on its way: sender.ts sendNow), or reached it with the answer lost. Those end outcome-unknown (QUEUED with OUTCOME_UNKNOWN_REASON, then
 // UNKNOWN after SEND_OUTCOME_UNKNOWN_DEADLINE_MS). So the assertion is exactly that: every recipient missing at
 // the simulator is outcome-unknown and began before the kill; how many there were is printed with each run.
 
