@@ -6,6 +6,7 @@ import type { Db, DbOrTx } from '../db.js';
 import { newId } from '../ids.js';
 import { fullJitterDelay } from './backoff.js';
 import type { KindLimits } from './lease.js';
+import { jobRecords } from './records.js';
 import { queueStorage, type JobFilter, type QueueStorage } from './storage.js';
 import type { JobRecord } from './tables.js';
 import {
@@ -123,6 +124,16 @@ export class JobQueue {
     if (!inserted) return null;
     this.notify();
     return id;
+  }
+
+  /**
+   * Frees a running job's dedupe key (in the caller's transaction), so that an enqueue with that key after this commit
+   * makes a new job instead of being absorbed by this one: for a job that has decided it will not look at its work
+   * again, while it still runs (the key otherwise stays taken until its run returns). Its run, finish and retries are
+   * unchanged.
+   */
+  async releaseDedupeKey(tx: DbOrTx, jobId: string): Promise<void> {
+    await jobRecords.releaseDedupeKey(tx, jobId);
   }
 
   /** Wakes the worker loop on the next turn; enqueue() does it, and so may code that committed jobs otherwise. */
