@@ -82,14 +82,15 @@ export class SharedDrainClaims {
     }
   }
 
-  /** Gives every lock back with the connection; a connection that failed is closed rather than pooled. */
+  /** Gives every lock back with the connection; a connection that failed is closed rather than pooled (its locks go with it). */
   async close(): Promise<void> {
     try {
       await this.session.query('SELECT pg_advisory_unlock_all()');
       this.session.release();
     } catch (err) {
       this.session.release(err instanceof Error ? err : true);
+    } finally {
+      this.held.clear();
     }
-    this.held.clear();
   }
 }
