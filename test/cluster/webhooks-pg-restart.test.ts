@@ -42,7 +42,10 @@ describe.skipIf(!privatePg.available)(
       const h = await startHarness({ backend: 'pg', metaUrl: sim.baseUrl, env: { DATABASE_URL: database.url } });
       onCleanup(() => h.stop());
       expect(await sqlValue<string>(h.server, 'SELECT current_setting(?)', 'port')).toBe(String(server.port));
-      const webhook = await createWebhook(h, { apiCredentialId: await activeCredential(h) });
+      const credentialId = await activeCredential(h);
+      const webhook = await createWebhook(h, { apiCredentialId: credentialId });
+      // A second webhook no POST has reached yet: its route is not cached, so a POST in the outage needs the database.
+      const uncached = localCallback(h, await createWebhook(h, { apiCredentialId: credentialId, name: 'second' }));
       const url = localCallback(h, webhook);
       expect((await sim.sim.configureWebhook({ callbackUrl: url, verifyToken: webhook.verifyToken })).verified).toBe(true);
 
@@ -88,6 +91,16 @@ describe.skipIf(!privatePg.available)(
         30_000,
         'POSTs refused during the outage',
       );
+      // The first POST to a webhook whose route is not cached: the lookup fails, and that too is a 503.
+      const body = Buffer.from(JSON.stringify(inboundTextPayload(ref, { waId: '16502999999' }, 'during the outage')));
+      const first = await request(uncached, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(body, IDS.appSecret) },
+        body,
+        headersTimeout: 30_000,
+      });
+      await first.body.text();
+      expect([first.statusCode, first.headers['retry-after']]).toEqual([503, '5']);
       await server.start();
       const restartedAt = Date.now();
       await waitUntil(
