@@ -102,9 +102,9 @@ export class InboxWriter {
     setImmediate(() => {
       // SQLite's gate runs the group transactions one by one, each seeing the rows committed before it.
       if (this.deps.db.backend === 'sqlite') return void this.flush();
-      // On PostgreSQL one group commit at a time: each checks its rows against those committed before it for
-      // identical bytes (store insertDeliveries); two overlapping ones would not see each other's rows, and a
-      // redelivery committed alongside its original would be stored PENDING instead of DUPLICATE.
+      // On PostgreSQL one group commit at a time per instance: overlapping ones would wait on each other's
+      // redelivery locks (store insertDeliveries, which is what keeps copies on other instances apart) while
+      // holding pool connections; one after the other, each batch is as big as the wait made it anyway.
       const run = this.flushing.then(() => this.flush());
       this.flushing = run.catch(() => undefined);
     });
