@@ -102,9 +102,9 @@ export class InboxWriter {
     setImmediate(() => {
       // SQLite's gate runs the group transactions one by one, each seeing the rows committed before it.
       if (this.deps.db.backend === 'sqlite') return void this.flush();
-      // On PostgreSQL one group commit at a time per instance: overlapping ones would wait on each other's
-      // redelivery locks (store insertDeliveries, which is what keeps copies on other instances apart) while
-      // holding pool connections; one after the other, each batch is as big as the wait made it anyway.
+      // On PostgreSQL one group commit at a time per instance. Redelivery detection no longer depends on it (the
+      // redelivery locks of store insertDeliveries order copies across instances, and so within one too); it
+      // bounds the pool connections ingest takes, and the next batch grows while the previous one commits.
       const run = this.flushing.then(() => this.flush());
       this.flushing = run.catch(() => undefined);
     });
