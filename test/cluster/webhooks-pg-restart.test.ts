@@ -5,6 +5,7 @@ import { signWebhookBody } from '../../src/meta/signature.js';
 import { inboundTextPayload, startMetaSimulator } from '../../src/meta-simulator/index.js';
 import { createFreshPgDatabase } from '../../src/platform/pg/fresh-database.js';
 import { startHarness } from '../helpers/harness.js';
+import { pg } from '../helpers/pg.js';
 import { startPrivatePg, privatePg, type PrivatePg } from '../helpers/private-pg.js';
 import { sqlRows, sqlValue } from '../helpers/sql.js';
 import { sleep } from '../helpers/wait.js';
@@ -29,9 +30,10 @@ interface Outcome {
   at: number;
 }
 
-describe.skipIf(!privatePg.available)(
+// The harness also makes its usual database on the shared server (unused here): it needs that server too.
+describe.skipIf(!privatePg.available || !pg.available)(
   privatePg.available
-    ? 'webhook ingest while PostgreSQL restarts'
+    ? pg.title('webhook ingest while PostgreSQL restarts')
     : `webhook ingest while PostgreSQL restarts (skipped: ${privatePg.reason})`,
   () => {
     it('no acknowledged delivery is lost, the outage answers 503, and the service recovers by itself', async () => {
