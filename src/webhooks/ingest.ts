@@ -4,6 +4,7 @@ import { newId } from '../platform/ids.js';
 import { store } from './store.js';
 import type { NewDelivery } from './store.js';
 import type { CommitSync } from '../platform/commit-sync.js';
+import { sqlState } from '../platform/pg/errors.js';
 
 /**
  * Group commit for the inbox. Every verified POST that completes in one
@@ -60,14 +61,18 @@ export class InboxWriter {
 
   /**
    * The group's transaction: the rows, and the drain job only when the rows need processing and no drain is running
-   * or known to be queued (decided inside the transaction: transactions run one at a time, see drain()).
+   * or known to be queued (decided inside the transaction: transactions run one at a time, see drain()). Those two
+   * flags know only this process's drains: on PostgreSQL, where other instances run drains too, every commit with
+   * PENDING rows enqueues one, and the job's dedupe key absorbs it while a drain is queued or still reading
+   * (drain.ts endSharedDrain gives the key up before a drain stops reading).
    */
   private insert(rows: NewDelivery[]): Promise<Drain> {
+    const shared = this.deps.db.backend === 'pg';
     return inTransaction(
       this.deps.db,
       async (tx) => {
         const pending = await store.insertDeliveries(tx, rows);
-        if (!pending || this.draining > 0 || this.drainQueued) return 'none';
+        if (!pending || (!shared && (this.draining > 0 || this.drainQueued))) return 'none';
         // When a drain is already queued or running (e.g. in a process that died), its dedupe key absorbs this.
         const id = await this.deps.jobs.enqueue<DrainPayload>(tx, DRAIN_JOB, { slot: 0 }, { dedupeKey: drainKey(0) });
         return id ? 'enqueued' : 'absorbed';
@@ -97,9 +102,9 @@ export class InboxWriter {
     setImmediate(() => {
       // SQLite's gate runs the group transactions one by one, each seeing the rows committed before it.
       if (this.deps.db.backend === 'sqlite') return void this.flush();
-      // On PostgreSQL one group commit at a time: each checks its rows against those committed before it for
-      // identical bytes (store insertDeliveries); two overlapping ones would not see each other's rows, and a
-      // redelivery committed alongside its original would be stored PENDING instead of DUPLICATE.
+      // On PostgreSQL one group commit at a time per instance. Redelivery detection no longer depends on it (the
+      // redelivery locks of store insertDeliveries order copies across instances, and so within one too); it
+      // bounds the pool connections ingest takes, and the next batch grows while the previous one commits.
       const run = this.flushing.then(() => this.flush());
       this.flushing = run.catch(() => undefined);
     });
@@ -124,7 +129,13 @@ export class InboxWriter {
       try {
         enqueued = (await this.commit(batch.map((w) => w.row))) || enqueued;
         for (const w of batch) committed.push(w);
-      } catch {
+      } catch (err) {
+        // The database is unreachable (PostgreSQL restarting): each row alone would fail the same way, each after a
+        // connect timeout. Every request of the batch gets its 503 now, and Meta retries it.
+        if (!isRowError(this.deps.db.backend, err)) {
+          for (const w of batch) settle(w, err);
+          continue;
+        }
         // One bad row (its webhook deleted a moment ago) must not fail the others: retry each on its own.
         for (const w of batch) {
           try {
@@ -160,7 +171,8 @@ export class InboxWriter {
   }
 
   /**
-   * Runs a drain. A commit needs no drain job while one runs, nor while one is
+   * Runs a drain on SQLite (on PostgreSQL the job runs drain.ts's drain and endSharedDrain instead: these counters
+   * cannot see other instances). A commit needs no drain job while one runs, nor while one is
    * known to be queued (the enqueue would be absorbed by its dedupe key). A
    * running drain reads the inbox again after every batch and after every
    * commit it lingers on, and decides to stop synchronously right after a read
@@ -208,6 +220,15 @@ export class InboxWriter {
     if (drain !== 'none') this.drainQueued = true;
     return drain === 'enqueued';
   }
+}
+
+/**
+ * Whether a failed group commit may have failed for one of its rows only (a constraint: its webhook was deleted),
+ * so that committing each row alone saves the others. On PostgreSQL only integrity errors (SQLSTATE class 23) are;
+ * a lost connection or a server that is down is not. SQLite's errors all concern the rows (its file is local).
+ */
+function isRowError(backend: 'sqlite' | 'pg', err: unknown): boolean {
+  return backend === 'sqlite' || (sqlState(err)?.startsWith('23') ?? false);
 }
 
 /** A failing answer must not disturb the other requests of the batch. */

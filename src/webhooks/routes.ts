@@ -57,13 +57,26 @@ async function handshake(deps: AppDeps, pathId: string, url: URL, res: ServerRes
   sendText(res, 200, challenge, NO_STORE);
 }
 
+/** The route's database read failed (the database is down or restarting): Meta is told to retry, as for a failed commit. */
+class RouteLookupFailed extends Error {
+  constructor(cause: unknown) {
+    super('the webhook could not be looked up', { cause });
+    this.name = 'RouteLookupFailed';
+  }
+}
+
 /** The webhook and its decrypted app secret, from the cache or the database. */
 async function resolveRoute(deps: AppDeps, pathId: string): Promise<RouteEntry | undefined> {
   const routes = deps.state.webhookRoutes;
   const cached = routes.find(pathId);
   if (cached) return cached;
   const ticket = routes.ticket();
-  const webhook = await getWebhookByPathId(deps, pathId);
+  let webhook: Awaited<ReturnType<typeof getWebhookByPathId>>;
+  try {
+    webhook = await getWebhookByPathId(deps, pathId);
+  } catch (err) {
+    throw new RouteLookupFailed(err);
+  }
   if (!webhook) return undefined;
   return routes.remember(
     pathId,
@@ -101,7 +114,7 @@ class MetaPost implements Stored {
     private readonly res: ServerResponse,
   ) {}
 
-  /** Starts reading the request; a failure of the route lookup answers 500 (never an unhandled rejection). */
+  /** Starts reading the request; a failed route lookup answers 503 (never an unhandled rejection). */
   begin(pathId: string): void {
     this.start(pathId).catch((err: unknown) => this.fail(err));
   }
@@ -193,8 +206,9 @@ class MetaPost implements Stored {
 
   private fail(err: unknown): void {
     this.ctx.deps.logger.error({ err }, 'webhook request failed');
-    if (!this.res.headersSent) this.answer(500, 'Internal error');
-    else this.res.destroy();
+    if (this.res.headersSent) return void this.res.destroy();
+    if (err instanceof RouteLookupFailed) this.answer(503, 'Unavailable', { 'retry-after': '5', connection: 'close' });
+    else this.answer(500, 'Internal error');
   }
 }
 

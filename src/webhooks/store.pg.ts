@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { PgDbOrTx, PgStoreOf } from '../platform/pg/handle.js';
 import { windowQuery, type PageWindow } from '../platform/pagination.js';
 import type * as sqliteStore from './store.sqlite.js';
@@ -12,6 +12,7 @@ import {
   type WebhookPatch,
   type WebhookRow,
 } from './store.sqlite.js';
+import { insertRedeliveryLocks } from './inbox-locks.pg.js';
 import { webhookDeliveries, whatsappWebhooks } from './tables.pg.js';
 
 /**
@@ -129,13 +130,16 @@ async function touchLastEvent(db: PgDbOrTx, webhookId: string, at: Date): Promis
 /**
  * Inserts a group commit's rows (call inside the transaction that also enqueues the drain); store.ts explains
  * the DUPLICATE rule. Row by row as on SQLite, because each row's check must see the rows inserted before it.
- * Returns how many rows are PENDING.
+ * Another instance may be committing a copy at the same moment: the row's redelivery key is locked first
+ * (inbox-locks.pg.ts), so of two copies the second to take it sees the first and is the DUPLICATE, whichever
+ * instance got it and whichever id is smaller. Returns how many rows are PENDING.
  */
 export async function insertDeliveries(db: PgDbOrTx, rows: NewDelivery[]): Promise<number> {
   let pending = 0;
   let lastDuplicate: Map<string, number> | undefined;
+  await insertRedeliveryLocks(db, rows);
   for (const r of rows) {
-    const original = await earlierIdenticalDelivery(db, r.webhookId, r.bodySha256, r.id);
+    const original = await storedIdenticalDelivery(db, r.webhookId, r.bodySha256);
     const row = {
       id: r.id,
       sandboxId: r.sandboxId,
@@ -181,8 +185,29 @@ export async function findDeliveryForProcessing(db: PgDbOrTx, id: string): Promi
 }
 
 /**
- * The earliest earlier delivery of the same webhook with exactly these bytes:
- * its change count (null while it is unprocessed), or undefined when there is none.
+ * Any stored delivery of the webhook with exactly these bytes (the original first: it carries the change count),
+ * for insertDeliveries under the redelivery lock. Not "earlier by id" as on SQLite: ids come from each instance's
+ * clock, and a copy committed elsewhere first may have the larger one.
+ */
+async function storedIdenticalDelivery(
+  db: PgDbOrTx,
+  webhookId: string,
+  bodySha256: string,
+): Promise<{ changes: number | null } | undefined> {
+  const [row] = await db
+    .select({ changes: webhookDeliveries.changes })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.bodySha256, bodySha256)))
+    .orderBy(sql`${webhookDeliveries.outcome} = 'DUPLICATE'`, asc(webhookDeliveries.id))
+    .limit(1);
+  return row;
+}
+
+/**
+ * The earliest earlier delivery of the same webhook with exactly these bytes that is not itself a copy:
+ * its change count (null while it is unprocessed), or undefined when there is none. A DUPLICATE row does not count:
+ * across instances a copy may have a smaller id than the original it was recorded against (insertDeliveries), and
+ * the original must not then take itself for a copy of its copy.
  */
 export async function earlierIdenticalDelivery(
   db: PgDbOrTx,
@@ -194,7 +219,12 @@ export async function earlierIdenticalDelivery(
     .select({ changes: webhookDeliveries.changes })
     .from(webhookDeliveries)
     .where(
-      and(eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.bodySha256, bodySha256), lt(webhookDeliveries.id, beforeId)),
+      and(
+        eq(webhookDeliveries.webhookId, webhookId),
+        eq(webhookDeliveries.bodySha256, bodySha256),
+        lt(webhookDeliveries.id, beforeId),
+        sql`${webhookDeliveries.outcome} <> 'DUPLICATE'`,
+      ),
     )
     .orderBy(asc(webhookDeliveries.id))
     .limit(1);
@@ -218,7 +248,8 @@ export async function writeOutcomes(
         attempts: sql`${webhookDeliveries.attempts} + 1`,
       })
       .where(eq(webhookDeliveries.id, w.id));
-    // Duplicates stored while their original was still PENDING learn its change count when it is processed.
+    // Duplicates stored while their original was still PENDING learn its change count when it is processed (on either
+    // side of it by id: a copy committed by another instance may have the smaller one).
     if (w.outcome !== 'DUPLICATE') {
       await db
         .update(webhookDeliveries)
@@ -227,7 +258,7 @@ export async function writeOutcomes(
           and(
             eq(webhookDeliveries.webhookId, w.webhookId),
             eq(webhookDeliveries.bodySha256, w.bodySha256),
-            gt(webhookDeliveries.id, w.id),
+            ne(webhookDeliveries.id, w.id),
             isNull(webhookDeliveries.changes),
             eq(webhookDeliveries.outcome, 'DUPLICATE'),
           ),

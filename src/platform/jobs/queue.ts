@@ -7,6 +7,7 @@ import { SYSTEM_SANDBOX, type PubSub } from '../pubsub.js';
 import { newId } from '../ids.js';
 import { fullJitterDelay } from './backoff.js';
 import type { KindLimits } from './lease.js';
+import { jobRecords } from './records.js';
 import { queueStorage, type JobFilter, type QueueStorage } from './storage.js';
 import type { JobRecord } from './tables.js';
 import {
@@ -167,6 +168,16 @@ export class JobQueue {
       this.announced.add(hooks);
     }
     this.bus.publish(SYSTEM_SANDBOX, 'jobs:ready', {});
+  }
+
+  /**
+   * Frees a running job's dedupe key (in the caller's transaction), so that an enqueue with that key after this commit
+   * makes a new job instead of being absorbed by this one: for a job that has decided it will not look at its work
+   * again, while it still runs (the key otherwise stays taken until its run returns). Its run, finish and retries are
+   * unchanged.
+   */
+  async releaseDedupeKey(tx: DbOrTx, jobId: string): Promise<void> {
+    await jobRecords.releaseDedupeKey(tx, jobId);
   }
 
   /** Wakes the worker loop on the next turn; enqueue() does it, and so may code that committed jobs otherwise. */

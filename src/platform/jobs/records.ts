@@ -37,6 +37,9 @@ const sqlite = {
   getJob: (db: SqliteDbOrTx, id: string): JobRecord | undefined => db.select().from(jobs).where(eq(jobs.id, id)).get(),
   listJobs: (db: SqliteDbOrTx, filter: JobFilter): JobRecord[] =>
     db.select().from(jobs).where(sqliteFilter(filter)).orderBy(asc(jobs.id)).all(),
+  releaseDedupeKey: (db: SqliteDbOrTx, id: string): void => {
+    db.update(jobs).set({ dedupeKey: null }).where(eq(jobs.id, id)).run();
+  },
 };
 
 const pg = {
@@ -55,6 +58,9 @@ const pg = {
   },
   listJobs: (db: PgDbOrTx, filter: JobFilter): Promise<JobRecord[]> =>
     db.select().from(pgJobs).where(pgFilter(filter)).orderBy(asc(pgJobs.id)),
+  releaseDedupeKey: async (db: PgDbOrTx, id: string): Promise<void> => {
+    await db.update(pgJobs).set({ dedupeKey: null }).where(eq(pgJobs.id, id));
+  },
 };
 
 export const jobRecords = dialectStore(sqlite, pg);

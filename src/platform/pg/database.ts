@@ -45,6 +45,11 @@ export async function openPg<S extends Record<string, unknown>>(url: string, opt
     application_name: options.applicationName ?? 'wcs',
   });
   pool.on('error', (err) => options.onIdleError?.(err));
+  // A client checked out of the pool (a transaction, a drain's session) has no 'error' listener of the pool's: when the
+  // server goes away under it (a restart, a crash, pg_terminate_backend), node-postgres fails its query and also emits
+  // 'error', which without a listener would end the process. The query's caller handles the failure; the pool drops
+  // the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     const durability = await readDurability(pool);
     if (durability.synchronous_commit === 'off' || durability.fsync !== 'on') {

@@ -1,5 +1,6 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PgTransactionConfig } from 'drizzle-orm/pg-core';
-import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
 import { RETRYABLE_SQLSTATES, sqlState } from './errors.js';
 
 export type PgTx<S extends Record<string, unknown>> = Parameters<Parameters<NodePgDatabase<S>['transaction']>[0]>[0];
@@ -28,7 +29,7 @@ export async function pgTransaction<S extends Record<string, unknown>, T>(
   const txConfig = Object.keys(config).length ? config : undefined;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction(fn, txConfig);
+      return await onOwnClient(db, (clientDb) => clientDb.transaction(fn, txConfig));
     } catch (err) {
       const state = sqlState(err);
       if (!state || !retryOn.has(state) || attempt >= maxAttempts) throw err;
@@ -36,5 +37,34 @@ export async function pgTransaction<S extends Record<string, unknown>, T>(
       // Full jitter, 5 ms doubling: the other transaction usually needs only a moment to commit.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
     }
+  }
+}
+
+/** drizzle over one pooled connection, made once per connection (the pool hands the same ones out again). */
+const perClient = new WeakMap<pg.PoolClient, NodePgDatabase<Record<string, unknown>>>();
+
+/**
+ * Runs fn with drizzle over a connection checked out here, and gives the connection back whatever happens. drizzle's
+ * own pool transaction (drizzle-orm 0.45 node-postgres session.transaction) sends BEGIN before its try/finally: when
+ * BEGIN fails (a pooled connection the server dropped in a restart) the connection is never released, and after
+ * as many failures as the pool has connections the instance can never run a transaction again.
+ */
+async function onOwnClient<S extends Record<string, unknown>, T>(
+  db: NodePgDatabase<S>,
+  fn: (db: NodePgDatabase<S>) => Promise<T>,
+): Promise<T> {
+  const pool = (db as NodePgDatabase<S> & { $client?: unknown }).$client;
+  if (!(pool instanceof pg.Pool)) return fn(db);
+  const client = await pool.connect();
+  try {
+    let clientDb = perClient.get(client);
+    if (!clientDb) {
+      clientDb = drizzle({ client, schema: db._.fullSchema as Record<string, unknown> });
+      perClient.set(client, clientDb);
+    }
+    return await fn(clientDb as unknown as NodePgDatabase<S>);
+  } finally {
+    // A connection the server dropped is not queryable any more, and the pool closes it instead of keeping it.
+    client.release();
   }
 }
