@@ -107,6 +107,9 @@ export class MemoryPacingStore implements PacingStore {
     return true;
   }
 
+  /** Always answers: it is this process. */
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {
     this.keys.clear();
     return;

@@ -107,6 +107,14 @@ export class PgPacingStore implements PacingStore {
     return rows.length > 0;
   }
 
+  async ping(): Promise<void> {
+    try {
+      await this.pool.query('SELECT 1');
+    } catch (err) {
+      throw this.unavailable(err);
+    }
+  }
+
   /** The pool is the caller's (the instance's PostgreSQL connection): nothing to close here. */
   async close(): Promise<void> {}
 

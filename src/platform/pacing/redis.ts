@@ -121,6 +121,14 @@ export class RedisPacingStore implements PacingStore {
     return seeded === 1;
   }
 
+  async ping(): Promise<void> {
+    try {
+      await this.redis.ping();
+    } catch (err) {
+      throw this.unavailable(err);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.redis.status === 'end') return;
     await this.redis.quit().catch(() => this.redis.disconnect());

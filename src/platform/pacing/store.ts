@@ -35,6 +35,8 @@ export interface PacingStore {
    * seeded (by another instance) is left as it is: returns false then.
    */
   seed(key: string, timestamps: readonly number[]): Promise<boolean>;
+  /** One round trip that changes nothing: whether the store answers now (PACING_UNAVAILABLE when not). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
