@@ -144,6 +144,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       stopping ??= (async () => {
         await app.close(config.shutdownTimeoutMs);
         await deps.jobs.stop(config.shutdownTimeoutMs);
+        for (const runtime of runtimes) {
+          await runtime.onStop?.().catch((err: unknown) => logger.warn({ err }, 'a module did not stop cleanly'));
+        }
         await meta.close();
         await simulator?.close();
         await checkpointer?.stop();
