@@ -206,6 +206,17 @@ export class SendRuntime {
       if (isLimiterUnavailable(err)) return { kind: 'unavailable', reason: limiterPausedReason(limiterProblemOf(err)) };
       throw err;
     }
+    try {
+      return await this.begin(spec, pacer, release, grant);
+    } finally {
+      // A grant that did not leave (nothing to send, an error) is no longer held.
+      if (grant) this.shared?.sender(credential.phoneNumberId).done(grant);
+    }
+  }
+
+  /** The send with its throughput grant: the begin commit, the request (through the gate), the outcome. */
+  private async begin(spec: SendSpec, pacer: SenderPacer, release: () => void, grant: SharedGrant | undefined): Promise<SendResult> {
+    const { credential, recipientKey, signal } = spec;
     const attempt = await this.commits
       .run((tx, after, memo) => spec.begin(tx, after, memo))
       .catch((err: unknown) => {

@@ -26,8 +26,18 @@ export const SHARED_WINDOW_MS = 1_025;
  * recent mark moved this much later (capped at now), so a reseeded window counts them at least as late as they left.
  */
 const SEEDED_SEND_LATE_MS = 250;
-/** A grant held longer than this before its request leaves is traded for a fresh one (it may have left the log). */
-const GRANT_MAX_AGE_MS = 500;
+/**
+ * A grant held longer than this before its request leaves is traded for a fresh one: by a window after it was
+ * made it may have dropped out of the log, and a send on it would count nowhere.
+ */
+const GRANT_MAX_AGE_MS = 800;
+/**
+ * Grants one instance may hold for a sender (taken, request not yet left): a few bursts. A send takes its grant
+ * before its begin commit; on a busy PostgreSQL that commit queues, and grants taken far ahead would age there
+ * (and be traded, wasting the tier). Beyond this the sends wait for a grant instead, so a grant is taken only
+ * when its commit can start soon.
+ */
+const HELD_BURSTS = 2;
 /** An answer this much later than the sender's usual round trip moves its grant to when the answer came. */
 const LATE_ANSWER_MS = 15;
 
@@ -38,6 +48,8 @@ export interface SharedGrant {
   id: string;
   /** performance.now() when this instance received it. */
   receivedAt: number;
+  /** Left (restamped) or given up: no longer held (SharedSender.done). */
+  done?: boolean;
 }
 
 interface Waiter {
@@ -68,6 +80,15 @@ export function limiterPausedReason(problem: string): string {
   return `Paused: the send-rate limiter is unreachable (${problem}); sending resumes by itself when it answers again.`;
 }
 
+function redisHost(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '6379'}`;
+  } catch {
+    return 'REDIS_URL';
+  }
+}
+
 export class SharedPacing {
   private opening: Promise<PacingStore> | null = null;
   private opened: PacingStore | null = null;
@@ -76,10 +97,14 @@ export class SharedPacing {
   /** Set while the store does not answer: what it said, since when (epoch ms). */
   down: { problem: string; since: number } | null = null;
   readonly kind: 'redis' | 'pg';
+  /** Where the limiter is, for messages: "Redis at host:port" or "PostgreSQL at host:port/db" (never a password). */
+  private readonly where: string;
   private readonly failures;
 
   constructor(private readonly deps: AppDeps) {
-    this.kind = deps.config.pacing.redisUrl ? 'redis' : 'pg';
+    const { redisUrl } = deps.config.pacing;
+    this.kind = redisUrl ? 'redis' : 'pg';
+    this.where = redisUrl ? `Redis at ${redisHost(redisUrl)}` : 'PostgreSQL';
     this.failures = deps.metrics.counter(
       'wcs_send_pacing_limiter_failures_total',
       'Calls to the shared send-rate limiter (Redis, or PostgreSQL without REDIS_URL) that failed; sending pauses while it does not answer.',
@@ -136,7 +161,8 @@ export class SharedPacing {
   failed(err: unknown): void {
     this.failures.inc();
     if (this.down) return;
-    const problem = limiterProblemOf(err);
+    // The client's own connection errors do not say where (a PacingError does, without the password).
+    const problem = err instanceof PacingError ? limiterProblemOf(err) : `${this.where}: ${limiterProblemOf(err)}`;
     this.down = { problem, since: Date.now() };
     this.deps.logger.warn(
       { pacing: this.kind, problem },
@@ -192,6 +218,9 @@ export class SharedSender {
   private rate = 1;
   private burst = 1;
   private readonly leaving: Leaving[] = [];
+  /** Grants handed out and not yet done (see HELD_BURSTS). */
+  private held = 0;
+  private wakeUp: AbortController | null = null;
   private flushing = false;
   /** performance.now() of the grants received in the last window (metrics). */
   private readonly received: number[] = [];
@@ -234,12 +263,24 @@ export class SharedSender {
    */
   async leave(grant: SharedGrant, signal?: AbortSignal): Promise<SharedGrant> {
     let current = grant;
-    if (performance.now() - grant.receivedAt > GRANT_MAX_AGE_MS) current = await this.take(this.rate, this.burst, signal);
+    if (performance.now() - grant.receivedAt > GRANT_MAX_AGE_MS) {
+      this.done(grant);
+      current = await this.take(this.rate, this.burst, signal);
+    }
+    this.done(current);
     await new Promise<void>((resolve, reject) => {
       this.leaving.push({ id: current.id, resolve, reject });
       void this.flush();
     });
     return current;
+  }
+
+  /** The grant is no longer held: its request left, or it will not be used (it still counts in the log). Idempotent. */
+  done(grant: SharedGrant): void {
+    if (grant.done) return;
+    grant.done = true;
+    this.held--;
+    this.wakeUp?.abort();
   }
 
   /** The answer to the grant's request came late (it may have arrived as late): it counts from now. Best effort. */
@@ -290,7 +331,16 @@ export class SharedSender {
     this.pumping = true;
     try {
       while (this.queue.length) {
-        const k = Math.min(this.queue.length, this.burst);
+        const room = HELD_BURSTS * this.burst - this.held;
+        if (room <= 0) {
+          // Wait for a held grant to leave (done() wakes the pump).
+          const controller = new AbortController();
+          this.wakeUp = controller;
+          await delay(1_000, undefined, { signal: controller.signal }).catch(() => undefined);
+          this.wakeUp = null;
+          continue;
+        }
+        const k = Math.min(this.queue.length, this.burst, room);
         let r: PacingTake;
         try {
           const store = await this.shared.store();
@@ -309,7 +359,9 @@ export class SharedSender {
           this.received.push(receivedAt);
           // A waiter that gave up meanwhile leaves its grant unused: it still counts, which only errs on the safe side.
           const waiter = this.queue.shift();
-          if (waiter) this.settle(waiter, undefined, { id: r.grants[i]!, receivedAt });
+          if (!waiter) continue;
+          this.held++;
+          this.settle(waiter, undefined, { id: r.grants[i]!, receivedAt });
         }
         if (this.queue.length && r.granted < k) await delay(Math.max(1, Math.ceil(r.waitMs)));
       }
