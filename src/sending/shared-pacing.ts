@@ -100,6 +100,8 @@ export class SharedPacing {
   /** Where the limiter is, for messages: "Redis at host:port" or "PostgreSQL at host:port/db" (never a password). */
   private readonly where: string;
   private readonly failures;
+  /** Calls to the store by kind: what pacing costs per send (takes come in blocks, restamps coalesce). */
+  readonly calls;
 
   constructor(private readonly deps: AppDeps) {
     const { redisUrl } = deps.config.pacing;
@@ -108,6 +110,11 @@ export class SharedPacing {
     this.failures = deps.metrics.counter(
       'wcs_send_pacing_limiter_failures_total',
       'Calls to the shared send-rate limiter (Redis, or PostgreSQL without REDIS_URL) that failed; sending pauses while it does not answer.',
+    );
+    this.calls = deps.metrics.counter(
+      'wcs_send_pacing_limiter_calls_total',
+      'Calls to the shared send-rate limiter, by call (take: a block of up to a burst of grants; restamp: the requests leaving together; pause; ping).',
+      ['call'],
     );
     const isDown = () => this.down !== null;
     deps.metrics.gauge(
@@ -185,6 +192,7 @@ export class SharedPacing {
   async problem(force = false): Promise<string | null> {
     if (!this.down && !force) return null;
     try {
+      this.calls.inc({ call: 'ping' });
       await (await this.store()).ping();
       this.answered();
       return null;
@@ -294,6 +302,7 @@ export class SharedSender {
   pauseUntil(untilEpochMs: number): void {
     void (async () => {
       try {
+        this.shared.calls.inc({ call: 'pause' });
         await (await this.shared.store()).pauseUntil(this.key, untilEpochMs);
       } catch (err) {
         if (isLimiterUnavailable(err)) this.shared.failed(err);
@@ -344,6 +353,7 @@ export class SharedSender {
         let r: PacingTake;
         try {
           const store = await this.shared.store();
+          this.shared.calls.inc({ call: 'take' });
           r = await takeSeeded(store, this.key, { rate: this.rate, windowMs: SHARED_WINDOW_MS, maxBurst: this.burst, k }, () =>
             this.recentSends(),
           );
@@ -379,9 +389,9 @@ export class SharedSender {
         await new Promise<void>((resolve) => setImmediate(resolve));
         const batch = this.leaving.splice(0);
         try {
-          await (
-            await this.shared.store()
-          ).restamp(
+          this.shared.calls.inc({ call: 'restamp' });
+          const store = await this.shared.store();
+          await store.restamp(
             this.key,
             batch.map((b) => b.id),
           );
