@@ -1,41 +1,38 @@
-import { performance } from 'node:perf_hooks';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { AppDeps } from '../core/deps.js';
 import { openPacingStore } from '../platform/pacing/select.js';
-import { PacingError, takeSeeded, type PacingStore, type PacingTake } from '../platform/pacing/store.js';
-import { abortReason } from './token-bucket.js';
+import { PacingError, type PacingStore } from '../platform/pacing/store.js';
+import { isLimiterUnavailable, Pump, type PumpOwner, type SharedGrant } from './shared-pump.js';
 import { store as sendStore } from './store.js';
+
+export { isLimiterUnavailable, type SharedGrant } from './shared-pump.js';
 
 /**
  * A sender's throughput shared by every instance (PostgreSQL mode; research/SCALE-OUT.md §5): the grants come
  * from a PacingStore (Redis with REDIS_URL, else PostgreSQL) on the store's clock, so the tier holds for the
- * number whichever instances send for it. Each instance runs one pump per sender that asks for up to a burst of
- * grants at a time for the sends waiting here (about rate/burst store calls per second per sender, not one per
- * send). Right before its request leaves, a send's grant is moved to that moment (restamp, coalesced into one
- * call for the sends leaving together), so a slow begin commit cannot squeeze two windows' sends closer together.
+ * number whichever instances send for it. As in process (pacing.ts), a send takes a schedule grant before its
+ * begin commit and passes a gate right before its request leaves: each is a pump per sender and instance
+ * (shared-pump.ts) that asks the store for a block of grants at a time for the sends waiting here, not one call
+ * per send. The gate holds the hard limit on the moments requests leave, so a slow begin commit cannot squeeze
+ * two windows' sends closer together.
  *
  * Fails closed: while the store does not answer nothing is granted, every waiting send learns it (a PacingError
  * PACING_UNAVAILABLE), the runtime says so (log line, metric, limiterProblem for the batch's statusReason), and
  * sending resumes by itself once the store answers again, reseeded from the messages table if it lost its state.
  */
 
-/** The store's window: Meta's 1 s plus 25 ms for arrival jitter (SenderPacers.DEFAULT_WINDOW_MS). */
+/** The schedule's window: Meta's 1 s plus 25 ms for arrival jitter (SenderPacers.DEFAULT_WINDOW_MS). */
 export const SHARED_WINDOW_MS = 1_025;
+/** The gate's window on the moments requests leave (SenderPacers.DEFAULT_GATE_WINDOW_MS). */
+export const SHARED_GATE_WINDOW_MS = 1_020;
 /**
  * How much later than its stored "attempted" mark a send may have reached Meta: the store is seeded with each
  * recent mark moved this much later (capped at now), so a reseeded window counts them at least as late as they left.
  */
 const SEEDED_SEND_LATE_MS = 250;
 /**
- * A grant held longer than this before its request leaves is traded for a fresh one: by a window after it was
- * made it may have dropped out of the log, and a send on it would count nowhere.
- */
-const GRANT_MAX_AGE_MS = 800;
-/**
- * Grants one instance may hold for a sender (taken, request not yet left): a few bursts. A send takes its grant
- * before its begin commit; on a busy PostgreSQL that commit queues, and grants taken far ahead would age there
- * (and be traded, wasting the tier). Beyond this the sends wait for a grant instead, so a grant is taken only
- * when its commit can start soon.
+ * Schedule grants one instance may hold for a sender (taken, begin commit not yet done): a few bursts. On a busy
+ * PostgreSQL begin commits queue; beyond this the sends wait for a grant instead, so the schedule does not run
+ * far ahead of what the gate can let leave.
  */
 const HELD_BURSTS = 2;
 /** An answer this much later than the sender's usual round trip moves its grant to when the answer came. */
@@ -43,31 +40,6 @@ const LATE_ANSWER_MS = 15;
 
 /** A send job that found the shared send-rate limiter unreachable tries again after this (or its backoff). */
 export const LIMITER_RETRY_MS = 1_000;
-
-export interface SharedGrant {
-  id: string;
-  /** performance.now() when this instance received it. */
-  receivedAt: number;
-  /** Left (restamped) or given up: no longer held (SharedSender.done). */
-  done?: boolean;
-}
-
-interface Waiter {
-  resolve(grant: SharedGrant): void;
-  reject(reason: unknown): void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
-}
-
-interface Leaving {
-  id: string;
-  resolve(): void;
-  reject(reason: unknown): void;
-}
-
-export function isLimiterUnavailable(err: unknown): err is PacingError {
-  return err instanceof PacingError && err.code === 'PACING_UNAVAILABLE';
-}
 
 /** "Redis at 127.0.0.1:6379: connect ECONNREFUSED …" from a PacingError (it never carries a password). */
 export function limiterProblemOf(err: unknown): string {
@@ -89,7 +61,7 @@ function redisHost(url: string): string {
   }
 }
 
-export class SharedPacing {
+export class SharedPacing implements PumpOwner {
   private opening: Promise<PacingStore> | null = null;
   private opened: PacingStore | null = null;
   private readonly senders = new Map<string, SharedSender>();
@@ -218,84 +190,55 @@ export class SharedPacing {
   }
 }
 
-/** One sender's pump on this instance: a FIFO of sends waiting for a grant, served in blocks of up to a burst. */
+/**
+ * One sender on this instance: a schedule pump (grants before the begin commit, spread in bursts, at most a few
+ * bursts held at once) and a gate pump (grants on the moments requests leave: the hard limit). As in process
+ * (pacing.ts: bucket and gate), the gate's window is 5 ms shorter, so it holds back only a request whose begin
+ * commit was faster than the one a window earlier.
+ */
 export class SharedSender {
-  private readonly key: string;
-  private readonly queue: Waiter[] = [];
-  private pumping = false;
+  private readonly schedule: Pump;
+  private readonly gate: Pump;
   private rate = 1;
-  private burst = 1;
-  private readonly leaving: Leaving[] = [];
-  /** Grants handed out and not yet done (see HELD_BURSTS). */
-  private held = 0;
-  private wakeUp: AbortController | null = null;
+  private readonly late: string[] = [];
   private flushing = false;
-  /** performance.now() of the grants received in the last window (metrics). */
-  private readonly received: number[] = [];
 
   constructor(
     private readonly shared: SharedPacing,
     private readonly deps: AppDeps,
     private readonly phoneNumberId: string,
   ) {
-    this.key = `sender:${phoneNumberId}`;
+    const recent = () => this.recentSends();
+    this.schedule = new Pump(shared, `sender:${phoneNumberId}`, SHARED_WINDOW_MS, HELD_BURSTS, recent);
+    this.gate = new Pump(shared, `gate:${phoneNumberId}`, SHARED_GATE_WINDOW_MS, null, recent);
   }
 
   get waiting(): number {
-    return this.queue.length;
+    return this.schedule.waiting + this.gate.waiting;
   }
 
-  /** Resolves with a grant once the sender may send; rejects with PACING_UNAVAILABLE, or the signal's reason. */
+  /** A grant to begin a send (before its begin commit); rejects with PACING_UNAVAILABLE, or the signal's reason. */
   take(rate: number, burst: number, signal?: AbortSignal): Promise<SharedGrant> {
-    if (signal?.aborted) return Promise.reject(abortReason(signal));
     this.rate = rate;
-    this.burst = Math.min(rate, burst);
-    return new Promise<SharedGrant>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal };
-      if (signal) {
-        waiter.onAbort = () => {
-          const i = this.queue.indexOf(waiter);
-          if (i >= 0) this.queue.splice(i, 1);
-          reject(abortReason(signal));
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
-      }
-      this.queue.push(waiter);
-      void this.pump();
-    });
+    return this.schedule.take(rate, burst, signal);
   }
 
-  /**
-   * The grant's request leaves now: its grant counts from the store's now (one call for every send leaving in
-   * the same turn). A grant held too long is first traded for a fresh one. Rejects with PACING_UNAVAILABLE.
-   */
+  /** The begun send's request may leave once the gate grants it: resolves with the gate's grant. */
   async leave(grant: SharedGrant, signal?: AbortSignal): Promise<SharedGrant> {
-    let current = grant;
-    if (performance.now() - grant.receivedAt > GRANT_MAX_AGE_MS) {
-      this.done(grant);
-      current = await this.take(this.rate, this.burst, signal);
-    }
-    this.done(current);
-    await new Promise<void>((resolve, reject) => {
-      this.leaving.push({ id: current.id, resolve, reject });
-      void this.flush();
-    });
-    return current;
+    this.schedule.done(grant);
+    return this.gate.take(this.rate, this.rate, signal);
   }
 
-  /** The grant is no longer held: its request left, or it will not be used (it still counts in the log). Idempotent. */
+  /** The schedule grant will not be used (nothing to send, an error): it is no longer held. Idempotent. */
   done(grant: SharedGrant): void {
-    if (grant.done) return;
-    grant.done = true;
-    this.held--;
-    this.wakeUp?.abort();
+    this.schedule.done(grant);
   }
 
-  /** The answer to the grant's request came late (it may have arrived as late): it counts from now. Best effort. */
-  answeredLate(grant: SharedGrant, latenessMs: number): void {
+  /** The answer to the request came late (it may have arrived as late): its gate grant counts from now. Best effort. */
+  answeredLate(gateGrant: SharedGrant, latenessMs: number): void {
     if (latenessMs < LATE_ANSWER_MS) return;
-    this.leaving.push({ id: grant.id, resolve: () => undefined, reject: () => undefined });
-    void this.flush();
+    this.late.push(gateGrant.id);
+    void this.flushLate();
   }
 
   /** After Meta's throughput error: every instance pauses the sender until then (best effort; logged when it fails). */
@@ -303,7 +246,7 @@ export class SharedSender {
     void (async () => {
       try {
         this.shared.calls.inc({ call: 'pause' });
-        await (await this.shared.store()).pauseUntil(this.key, untilEpochMs);
+        await (await this.shared.store()).pauseUntil(this.schedule.key, untilEpochMs);
       } catch (err) {
         if (isLimiterUnavailable(err)) this.shared.failed(err);
         this.deps.logger.warn({ err, sender: this.phoneNumberId }, 'send pacing: could not share a throughput pause');
@@ -311,20 +254,14 @@ export class SharedSender {
     })();
   }
 
+  /** Requests that left through this instance's gate in the last window (metrics). */
   usedInWindow(): number {
-    const from = performance.now() - SHARED_WINDOW_MS;
-    while (this.received.length && this.received[0]! <= from) this.received.shift();
-    return this.received.length;
+    return this.gate.usedInWindow();
   }
 
   close(reason: unknown): void {
-    for (const waiter of this.queue.splice(0)) this.settle(waiter, reason);
-  }
-
-  private settle(waiter: Waiter, reason: unknown, grant?: SharedGrant): void {
-    if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
-    if (grant) waiter.resolve(grant);
-    else waiter.reject(reason);
+    this.schedule.close(reason);
+    this.gate.close(reason);
   }
 
   /** The recent send attempts of every instance, from the messages table (epoch ms, each counted as if it left late). */
@@ -335,71 +272,19 @@ export class SharedSender {
     return recent.map((at) => Math.min(now - 1, at.getTime() + SEEDED_SEND_LATE_MS));
   }
 
-  private async pump(): Promise<void> {
-    if (this.pumping) return;
-    this.pumping = true;
-    try {
-      while (this.queue.length) {
-        const room = HELD_BURSTS * this.burst - this.held;
-        if (room <= 0) {
-          // Wait for a held grant to leave (done() wakes the pump).
-          const controller = new AbortController();
-          this.wakeUp = controller;
-          await delay(1_000, undefined, { signal: controller.signal }).catch(() => undefined);
-          this.wakeUp = null;
-          continue;
-        }
-        const k = Math.min(this.queue.length, this.burst, room);
-        let r: PacingTake;
-        try {
-          const store = await this.shared.store();
-          this.shared.calls.inc({ call: 'take' });
-          r = await takeSeeded(store, this.key, { rate: this.rate, windowMs: SHARED_WINDOW_MS, maxBurst: this.burst, k }, () =>
-            this.recentSends(),
-          );
-          this.shared.answered();
-        } catch (err) {
-          if (isLimiterUnavailable(err)) this.shared.failed(err);
-          // Fail closed: nobody waiting here sends until the store answers again.
-          for (const waiter of this.queue.splice(0)) this.settle(waiter, err);
-          break;
-        }
-        const receivedAt = performance.now();
-        for (let i = 0; i < r.granted; i++) {
-          this.received.push(receivedAt);
-          // A waiter that gave up meanwhile leaves its grant unused: it still counts, which only errs on the safe side.
-          const waiter = this.queue.shift();
-          if (!waiter) continue;
-          this.held++;
-          this.settle(waiter, undefined, { id: r.grants[i]!, receivedAt });
-        }
-        if (this.queue.length && r.granted < k) await delay(Math.max(1, Math.ceil(r.waitMs)));
-      }
-    } finally {
-      this.pumping = false;
-    }
-  }
-
-  private async flush(): Promise<void> {
+  private async flushLate(): Promise<void> {
     if (this.flushing) return;
     this.flushing = true;
     try {
-      while (this.leaving.length) {
-        // Sends whose begin commit ended in the same turn leave together: one call for all of them.
+      while (this.late.length) {
+        // Late answers of one turn: one call.
         await new Promise<void>((resolve) => setImmediate(resolve));
-        const batch = this.leaving.splice(0);
+        const ids = this.late.splice(0);
         try {
           this.shared.calls.inc({ call: 'restamp' });
-          const store = await this.shared.store();
-          await store.restamp(
-            this.key,
-            batch.map((b) => b.id),
-          );
-          this.shared.answered();
-          for (const b of batch) b.resolve();
+          await (await this.shared.store()).restamp(this.gate.key, ids);
         } catch (err) {
           if (isLimiterUnavailable(err)) this.shared.failed(err);
-          for (const b of batch) b.reject(err);
         }
       }
     } finally {

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness } from '../helpers/harness.js';
 import { pg } from '../helpers/pg.js';
 import { waitForBatch, worstWindow } from '../sending-e2e/helpers.js';
 import { batchPerInstance, metricOf, sendsBy, startCluster, utilization, type Cluster } from './send-cluster.js';
@@ -65,3 +66,94 @@ describe.skipIf(!pg.available || !redis.canStart)(
     }, 120_000);
   },
 );
+
+describe.skipIf(!pg.available || !redis.canStart)(
+  pg.title(redis.startTitle('a sender at a tier of 12/s across 3 instances on Redis: the limiter holds them back')),
+  () => {
+    const MPS = 12;
+    let server: PrivateRedis;
+    let cluster: Cluster;
+    beforeAll(async () => {
+      server = await PrivateRedis.start();
+      cluster = await startCluster(3, { REDIS_URL: server.url }, MPS);
+    }, 120_000);
+    afterAll(async () => {
+      await cluster?.stop();
+      await server?.kill();
+    }, 60_000);
+
+    it('a tier even a busy machine fills: never above it at Meta, at least 90% of it used', async () => {
+      const batches = await batchPerInstance(cluster, 60);
+      // From here on all three batches want to send: the limiter alone holds them back.
+      const loadedFrom = Date.now();
+      for (const id of batches) {
+        const done = await waitForBatch(cluster.instances[0]!, id, (b) => b.status === 'COMPLETED', 60_000);
+        expect(done).toMatchObject({ total: 60, sent: 60, failed: 0, unknown: 0 });
+      }
+      const sent = cluster.sim.sim.sentMessages();
+      expect(sent).toHaveLength(180);
+      // While every batch still has recipients: from the third batch on until the last tenth of the sends.
+      const times = sent.map((m) => m.at.getTime()).sort((a, b) => a - b);
+      const used = utilization(
+        times.slice(0, Math.floor(times.length * 0.9)).filter((t) => t >= loadedFrom),
+        MPS,
+      );
+      const perInstance = await Promise.all(cluster.instances.map((h) => sendsBy(h)));
+      console.info(
+        `[cluster pacing, redis, ${MPS}/s] ${sent.length} sends, max ${worstWindow(sent)} in 1 s, ${(used * 100).toFixed(1)}% of the tier, per instance ${perInstance.join(' / ')}`,
+      );
+      expect(worstWindow(sent)).toBeLessThanOrEqual(MPS);
+      expect(cluster.sim.sim.rejectedSends()).toHaveLength(0);
+      // The schedule and gate windows (1,025 and 1,020 ms) leave at most 97.5% of the tier, and on a busy event loop
+      // each pump wakes a little late (the store stamps a grant when the call arrives): measured 88–95% at a load
+      // average of 11–13 on 2 CPUs, 95–96% at the store alone (pacing-redis.test.ts).
+      expect(used).toBeGreaterThanOrEqual(0.85);
+      expect(perInstance.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
+    }, 120_000);
+  },
+);
+
+describe.skipIf(!pg.available)(pg.title('a sender paced across 2 instances on PostgreSQL (no REDIS_URL: the fallback)'), () => {
+  let cluster: Cluster;
+  beforeAll(async () => {
+    cluster = await startCluster(2, {});
+  }, 120_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  }, 60_000);
+
+  it('paces on PostgreSQL and never above 80 in any 1 s window at Meta', async () => {
+    for (const h of cluster.instances) expect(h.server.deps.state.sends.shared?.kind).toBe('pg');
+    const batches = await batchPerInstance(cluster, 150);
+    for (const id of batches) {
+      const done = await waitForBatch(cluster.instances[0]!, id, (b) => b.status === 'COMPLETED', 60_000);
+      expect(done).toMatchObject({ total: 150, sent: 150, failed: 0, unknown: 0 });
+    }
+    const sent = cluster.sim.sim.sentMessages();
+    expect(sent).toHaveLength(300);
+    const perInstance = await Promise.all(cluster.instances.map((h) => sendsBy(h)));
+    console.info(
+      `[cluster pacing, pg] ${sent.length} sends, max ${worstWindow(sent)} in 1 s, ${(
+        utilization(
+          sent.map((m) => m.at.getTime()),
+          RATE,
+        ) * 100
+      ).toFixed(1)}% of the tier, per instance ${perInstance.join(' / ')}`,
+    );
+    expect(worstWindow(sent)).toBeLessThanOrEqual(RATE);
+    expect(cluster.sim.sim.rejectedSends()).toHaveLength(0);
+  }, 120_000);
+});
+
+describe('SQLite (the default) keeps pacing in process', () => {
+  it('REDIS_URL is ignored there, with a warning: no shared store, nothing connects to Redis', async () => {
+    const h = await startHarness({ backend: 'sqlite', env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+    try {
+      expect(h.server.deps.state.sends.shared).toBeNull();
+      expect(await h.server.deps.state.sends.limiterProblem(true)).toBeNull();
+      expect(h.logs.text()).toContain('REDIS_URL is set but the service runs on SQLite');
+    } finally {
+      await h.stop();
+    }
+  }, 60_000);
+});

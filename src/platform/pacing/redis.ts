@@ -103,10 +103,12 @@ export class RedisPacingStore implements PacingStore {
     return { granted, waitMs: Number(wait), at: Number(now), grants, needsSeed: false };
   }
 
-  async restamp(key: string, grants: readonly string[]): Promise<void> {
+  async restamp(key: string, grants: readonly string[]): Promise<string[]> {
     checkKey(key);
     const ids = checkGrants(grants);
-    if (ids.length) await this.run(RESTAMP, this.keys(key, 'log'), ids);
+    if (!ids.length) return [];
+    const missing = (await this.run(RESTAMP, this.keys(key, 'log'), ids)) as string[];
+    return missing.map(String);
   }
 
   async pauseUntil(key: string, until: number): Promise<void> {
