@@ -34,7 +34,7 @@ const SEEDED_SEND_LATE_MS = 250;
  * PostgreSQL begin commits queue; beyond this the sends wait for a grant instead, so the schedule does not run
  * far ahead of what the gate can let leave.
  */
-const HELD_BURSTS = 2;
+const HELD_BURSTS = 4;
 /** An answer this much later than the sender's usual round trip moves its grant to when the answer came. */
 const LATE_ANSWER_MS = 15;
 
