@@ -72,7 +72,7 @@ export class SharedPacing implements PumpOwner {
   /** Where the limiter is, for messages: "Redis at host:port" or "PostgreSQL at host:port/db" (never a password). */
   private readonly where: string;
   private readonly failures;
-  /** Calls to the store by kind: what pacing costs per send (takes come in blocks, restamps coalesce). */
+  /** Calls to the store by kind: what pacing costs per send (takes come in blocks for the sends waiting). */
   readonly calls;
 
   constructor(private readonly deps: AppDeps) {
@@ -85,7 +85,7 @@ export class SharedPacing implements PumpOwner {
     );
     this.calls = deps.metrics.counter(
       'wcs_send_pacing_limiter_calls_total',
-      'Calls to the shared send-rate limiter, by call (take: a block of up to a burst of grants; restamp: the requests leaving together; pause; ping).',
+      'Calls to the shared send-rate limiter, by call (take: a block of up to a burst of grants; restamp: requests whose answer came late; pause; ping).',
       ['call'],
     );
     const isDown = () => this.down !== null;
