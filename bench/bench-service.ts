@@ -26,6 +26,8 @@ export async function startBenchService(env: Record<string, string>, options: { 
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     LOG_PRETTY: 'false',
+    // BENCH_BACKEND=pg with BENCH_REDIS_URL: the sends are paced on that Redis (cluster-wide pacing), else on PostgreSQL.
+    ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
     ...env,
   });
   const server = await startServer({ config, startJobs: options.startJobs });

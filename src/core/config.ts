@@ -75,7 +75,22 @@ const envSchema = z.object({
   CORS_ORIGINS: z.string().optional(),
   CONSOLE_ROOT_REDIRECT: booleanish.optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 24)').optional(),
+  /** With PostgreSQL: cluster-wide send pacing on this Redis (else the PostgreSQL fallback); SQLite paces in process. */
+  REDIS_URL: z
+    .string()
+    .refine(isRedisUrl, 'must be redis://[user:password@]host[:port][/db] or rediss://… (e.g. redis://127.0.0.1:6379)')
+    .optional(),
 });
+
+/** A URL the Redis client can open: redis: or rediss: with a host (the message never echoes it: it may hold a password). */
+function isRedisUrl(value: string): boolean {
+  try {
+    const url = new URL(value.trim());
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -142,6 +157,11 @@ export interface Config {
   consoleRootRedirect: boolean;
   /** GET /metrics needs `Authorization: Bearer <token>`; without a token /metrics is off. */
   metrics: { token: string | undefined };
+  /**
+   * Send pacing: redisUrl (REDIS_URL; it may hold a password, never log it) makes a PostgreSQL cluster pace each
+   * sender on Redis; without it PostgreSQL paces; SQLite mode ignores it and paces in process.
+   */
+  pacing: { redisUrl: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -223,5 +243,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       : [],
     consoleRootRedirect: env.CONSOLE_ROOT_REDIRECT ?? !isProduction,
     metrics: { token: env.METRICS_TOKEN },
+    pacing: { redisUrl: env.REDIS_URL?.trim() },
   };
 }

@@ -13,6 +13,8 @@ export interface DomainRuntime {
   onMetaCall?: (record: MetaApiCallRecord) => void;
   /** Runs after the server listens and jobs start (e.g. schedule recurring jobs). */
   onStart?: () => void;
+  /** Runs when the service stops, after the job workers stopped and before the database closes (e.g. close a connection). */
+  onStop?: () => Promise<void>;
 }
 
 export type DomainModule = (deps: AppDeps) => DomainRuntime;

@@ -3,6 +3,7 @@ import { accountSendRefusal } from '../credentials/account/service.js';
 import { getCredential } from '../credentials/service.js';
 import type { AppDeps } from '../core/deps.js';
 import { TransientJobError, type JobContext } from '../platform/jobs/queue.js';
+import { LIMITER_RETRY_MS } from './shared-pacing.js';
 import { recordSendOutcome } from '../messages/outbound.js';
 import { beginSendAttemptIn, getMessage, OUTCOME_UNKNOWN_REASON, type AutoReplyPayload } from '../messages/service.js';
 
@@ -50,6 +51,7 @@ export async function runAutoReply(deps: AppDeps, payload: AutoReplyPayload, ctx
   if (result.kind === 'retry') throw new TransientJobError(`Meta refused the auto-reply for now: ${result.reason}`, result.delayMs);
   if (result.kind === 'deferred') throw new TransientJobError('waiting for the recipient pair-rate slot', result.delayMs);
   if (result.kind === 'stopped') throw new TransientJobError('stopped before the auto-reply was written');
+  if (result.kind === 'unavailable') throw new TransientJobError(result.reason, LIMITER_RETRY_MS);
 }
 
 async function fail(deps: AppDeps, payload: AutoReplyPayload, reason: string): Promise<void> {

@@ -15,6 +15,7 @@ import { checkRecipient, compileContent, policyContext, renderContent, type Comp
 import type { AfterCommit, TxMemo } from './group-commit.js';
 import type { BatchState } from './batch-state.js';
 import type { SendRuntime, SendSpec } from './sender.js';
+import { limiterPausedReason } from './shared-pacing.js';
 import { insertLinkRows } from './single.js';
 import { store } from './store.js';
 import type { RecipientRow } from './store.js';
@@ -69,6 +70,9 @@ async function conditions(deps: AppDeps, batch: BatchRecord): Promise<Conditions
   }
   const refusal = await accountSendRefusal(deps, credential.id, { template: batch.content.template != null });
   if (refusal) return { kind: 'pause', reason: `Paused: ${refusal.message.replace(/^Not sent: /, '')}` };
+  // The shared send-rate limiter does not answer (PostgreSQL mode): pause, and look again at the next poll.
+  const limiter = await deps.state.sends.limiterProblem();
+  if (limiter) return { kind: 'pause', reason: limiterPausedReason(limiter) };
   const policy = await policyContext(deps, config);
   // Marketing when created, or since (the configuration's marketing actions are read now).
   if ((batch.marketing || policy.marketing) && credential.qualityRating === 'RED') return { kind: 'pause', reason: QUALITY_RED_REASON };
@@ -376,6 +380,8 @@ async function sendRecipient(
     };
   }
   const result = await rt.send(spec);
+  // The limiter stopped answering: the recipient stays pending, and the loop looks at the conditions again (pause).
+  if (result.kind === 'unavailable') state.recheck = true;
   if (result.kind === 'deferred') {
     await rt.commits.run((tx) =>
       store.updateRecipient(tx, batch.id, recipient.position, { notBefore: new Date(Date.now() + result.delayMs) }),

@@ -17,6 +17,11 @@ export function sendMetrics(deps: AppDeps): { onMetaCall: (record: MetaApiCallRe
     ['outcome', 'meta_code'],
   );
   const pacers = () => [...deps.state.sends.pacers.entries()];
+  // PostgreSQL mode: the grants come from the shared store (this instance's share of them is what it used).
+  const used = (sender: string, pacer: ReturnType<typeof pacers>[number][1]): number =>
+    deps.state.sends.shared?.usedInWindow(sender) ?? pacer.bucket.usedInWindow();
+  const waiting = (sender: string, pacer: ReturnType<typeof pacers>[number][1]): number =>
+    deps.state.sends.shared?.sender(sender).waiting ?? pacer.bucket.waiting;
   metrics.gauge(
     'wcs_sender_pacing_rate',
     "Messages per second a sender may send (its throughput tier's rate), by phone number id.",
@@ -32,7 +37,7 @@ export function sendMetrics(deps: AppDeps): { onMetaCall: (record: MetaApiCallRe
     ['sender'],
     function () {
       this.reset();
-      for (const [sender, pacer] of pacers()) this.set({ sender }, pacer.bucket.usedInWindow());
+      for (const [sender, pacer] of pacers()) this.set({ sender }, used(sender, pacer));
     },
   );
   metrics.gauge(
@@ -41,12 +46,12 @@ export function sendMetrics(deps: AppDeps): { onMetaCall: (record: MetaApiCallRe
     ['sender'],
     function () {
       this.reset();
-      for (const [sender, pacer] of pacers()) this.set({ sender }, pacer.bucket.usedInWindow() / pacer.bucket.rate);
+      for (const [sender, pacer] of pacers()) this.set({ sender }, used(sender, pacer) / pacer.bucket.rate);
     },
   );
   metrics.gauge('wcs_sender_pacing_waiting', 'Sends waiting for a pacing slot of a sender, by phone number id.', ['sender'], function () {
     this.reset();
-    for (const [sender, pacer] of pacers()) this.set({ sender }, pacer.bucket.waiting);
+    for (const [sender, pacer] of pacers()) this.set({ sender }, waiting(sender, pacer));
   });
   return {
     onMetaCall: (record) => {

@@ -55,5 +55,7 @@ export const sendingModule: DomainModule = (deps) => {
   return {
     routes: [linkRoute(deps)],
     onMetaCall: metrics.onMetaCall,
+    // The shared pacing store's connection (Redis), once no send runs any more.
+    onStop: () => deps.state.sends.close(),
   };
 };

@@ -1,6 +1,6 @@
 import { openMetaSession, type CredentialRecord } from '../credentials/service.js';
 import type { AppDeps } from '../core/deps.js';
-import { MetaApiError, MetaSendOutcomeUnknownError, MetaUnreachableError, type MetaSession, type Recipient } from '../meta/index.js';
+import type { MetaSession, Recipient } from '../meta/index.js';
 import type { Tx } from '../platform/db.js';
 import {
   cancelSendAttemptIn,
@@ -9,8 +9,9 @@ import {
   type SendOutcome,
   type WhatsAppMessageRecord,
 } from '../messages/service.js';
-import { SenderPacers, type PairBooking, type SenderPacer } from './pacing.js';
-import { DEFAULT_THROUGHPUT_PENALTY_MS } from './token-bucket.js';
+import { SenderPacers, senderRate, type PairBooking, type SenderPacer } from './pacing.js';
+import { isLimiterUnavailable, limiterPausedReason, limiterProblemOf, SharedPacing, type SharedGrant } from './shared-pacing.js';
+import { classifyFailure, isAbort, retryDelayWithin, type Delivery } from './delivery.js';
 import { Effects } from '../messages/tracking.js';
 import { buildBody } from './compose.js';
 import { GroupCommit, type AfterCommit, type TxMemo } from './group-commit.js';
@@ -24,10 +25,6 @@ import { store } from './store.js';
  * the attempt is cancelled and retried later; no usable answer -> never resent.
  */
 
-/** Throttling answers: the sender's whole throughput is exceeded, pause all its sends. */
-const THROUGHPUT_CODES = new Set([4, 80007, 130429]);
-const PAIR_RATE_CODE = 131056;
-const REENGAGEMENT_CODE = 131047;
 /** Longer pair-rate waits give the job or recipient back instead of holding a slot. */
 const PAIR_WAIT_MAX_MS = 1_000;
 /** Throttling and pair-rate refusals are pacing signals, not failures: a high cap on top of the deadline. */
@@ -38,41 +35,6 @@ const MAX_THROTTLED = 40;
  * previous process's last window from that much later, so its first requests cannot crowd that window.
  */
 const SEEDED_SEND_LATE_MS = 250;
-/** A last try closer to the retry deadline than this is not worth a job run. */
-const LAST_TRY_MIN_MS = 250;
-
-/**
- * When to try a refused message again, or null to give up: Meta refused it for
- * now (an edge outage's HTML 5xx, throttling, unreachable before writing), so
- * it is retried with the backoff and Retry-After given, until
- * META_SEND_RETRY_DEADLINE_MS after the message was created. A backoff that
- * would overshoot the deadline is shortened to one last try at it; a
- * Retry-After that overshoots it is honoured, so the message gives up now.
- */
-function retryDelayWithin(
-  deadlineMs: number,
-  createdAt: Date,
-  delayMs: number,
-  retryAfterMs: number | undefined,
-  now = Date.now(),
-): number | null {
-  const left = createdAt.getTime() + deadlineMs - now;
-  if (delayMs <= left) return delayMs;
-  if ((retryAfterMs ?? 0) > left || left < LAST_TRY_MIN_MS) return null;
-  return left;
-}
-
-const REENGAGEMENT_REASON =
-  'Outside the 24-hour customer service window: the recipient has not written to this number in the last 24 hours, so WhatsApp only accepts an approved template. Send a template instead.';
-
-export type Delivery =
-  | { kind: 'accepted'; wamid: string }
-  | { kind: 'failed'; metaErrorCode: number | null; reason: string }
-  | { kind: 'unknown'; reason: string }
-  /** Meta certainly did not take it; try again after delayMs. throttled: a pacing signal (higher retry cap). */
-  | { kind: 'refused'; delayMs: number; throttled: boolean; reason: string; pairLimited?: boolean; retryAfterMs?: number }
-  /** Stopped before the request was written (shutdown, cancel). */
-  | { kind: 'aborted' };
 
 export type SendResult =
   | { kind: 'accepted' | 'failed' | 'unknown'; message: WhatsAppMessageRecord | undefined }
@@ -82,6 +44,8 @@ export type SendResult =
   | { kind: 'deferred'; delayMs: number }
   /** The begin step declined (batch paused or cancelled), or the wait was aborted: nothing was sent. */
   | { kind: 'stopped' }
+  /** The shared send-rate limiter does not answer: nothing was sent; sending pauses until it answers (reason says so). */
+  | { kind: 'unavailable'; reason: string }
   /** Already settled by an earlier run, or an earlier run may have sent it (never resent). */
   | { kind: 'skipped' | 'earlier-attempt' };
 
@@ -106,10 +70,6 @@ export interface SendSpec {
   refused?(tx: Tx, delayMs: number): void;
 }
 
-function isAbort(err: unknown): boolean {
-  return err instanceof Error && err.name === 'AbortError';
-}
-
 /**
  * Grants allowed back to back: 1/20 of the rate, at least 8 (8 at 80/s, 50 at
  * 1,000/s). A sender's first full-rate burst reaches Meta slowly (new
@@ -120,12 +80,27 @@ const burstFor = (rate: number): number => Math.max(8, Math.ceil(rate / 20));
 
 export class SendRuntime {
   readonly pacers: SenderPacers;
+  /** PostgreSQL mode: the sender's throughput is shared by every instance (shared-pacing.ts); null on SQLite. */
+  readonly shared: SharedPacing | null;
   readonly commits: GroupCommit;
   private readonly sessions = new Map<string, { enc: string; session: MetaSession }>();
 
   constructor(private readonly deps: AppDeps) {
     this.pacers = new SenderPacers({ maxBurst: burstFor, pairIntervalMs: deps.config.meta.pairIntervalMs });
     this.commits = new GroupCommit(deps);
+    // SQLite runs one process: today's in-process pacing. PostgreSQL may run several: pace on a shared store.
+    this.shared = deps.config.database.kind === 'postgres' ? new SharedPacing(deps) : null;
+    if (!this.shared && deps.config.pacing.redisUrl) {
+      deps.logger.warn('REDIS_URL is set but the service runs on SQLite (one process): send pacing stays in process, Redis is not used');
+    }
+  }
+
+  /**
+   * Why sending is paused now (the shared send-rate limiter does not answer), or null. force: ask the limiter even
+   * when it is not known to be down (a single send's mutation); else only a known outage costs a round trip.
+   */
+  async limiterProblem(force = false): Promise<string | null> {
+    return this.shared ? this.shared.problem(force) : null;
   }
 
   /**
@@ -222,13 +197,29 @@ export class SendRuntime {
     }
     // Whatever does not reach Meta's pair limit gives the recipient's slot back.
     const release = (): void => pacer.pairs.release(booking);
+    let grant: SharedGrant | undefined;
     try {
-      await pacer.bucket.take(waitSignal);
+      if (this.shared) {
+        const rate = senderRate(credential);
+        grant = await this.shared.sender(credential.phoneNumberId).take(rate, burstFor(rate), waitSignal);
+      } else await pacer.bucket.take(waitSignal);
     } catch (err) {
       release();
       if (isAbort(err) || waitSignal?.aborted) return { kind: 'stopped' };
+      if (isLimiterUnavailable(err)) return { kind: 'unavailable', reason: limiterPausedReason(limiterProblemOf(err)) };
       throw err;
     }
+    try {
+      return await this.begin(spec, pacer, release, grant);
+    } finally {
+      // A grant that did not leave (nothing to send, an error) is no longer held.
+      if (grant) this.shared?.sender(credential.phoneNumberId).done(grant);
+    }
+  }
+
+  /** The send with its throughput grant: the begin commit, the request (through the gate), the outcome. */
+  private async begin(spec: SendSpec, pacer: SenderPacer, release: () => void, grant: SharedGrant | undefined): Promise<SendResult> {
+    const { credential, recipientKey, signal } = spec;
     const attempt = await this.commits
       .run((tx, after, memo) => spec.begin(tx, after, memo))
       .catch((err: unknown) => {
@@ -248,18 +239,50 @@ export class SendRuntime {
     const { message, recipient } = attempt;
     const delivery: Delivery = !recipient
       ? { kind: 'failed', metaErrorCode: null, reason: 'The message has no recipient number or WhatsApp user id.' }
-      : // The request leaves now, after the begin commit: the gate holds the sender's window on these moments.
-        await pacer.gate.take(signal).then(
-          async (sentAt) => {
-            const answer = await this.deliver(credential, message, recipient, recipientKey, spec.refusals, signal);
-            // An answer later than usual: its request may have arrived as much later (RoundTrips).
-            pacer.gate.restamp(sentAt, sentAt + pacer.roundTrips.lateness(performance.now() - sentAt));
-            return answer;
-          },
-          (): Delivery => ({ kind: 'aborted' }),
-        );
-    if (delivery.kind === 'aborted' || (delivery.kind === 'refused' && !delivery.pairLimited)) release();
+      : grant
+        ? await this.deliverShared(spec, pacer, message, recipient, grant)
+        : // The request leaves now, after the begin commit: the gate holds the sender's window on these moments.
+          await pacer.gate.take(signal).then(
+            async (sentAt) => {
+              const answer = await this.deliver(credential, message, recipient, recipientKey, spec.refusals, signal);
+              // An answer later than usual: its request may have arrived as much later (RoundTrips).
+              pacer.gate.restamp(sentAt, sentAt + pacer.roundTrips.lateness(performance.now() - sentAt));
+              return answer;
+            },
+            (): Delivery => ({ kind: 'aborted' }),
+          );
+    if (delivery.kind === 'aborted' || delivery.kind === 'limiter' || (delivery.kind === 'refused' && !delivery.pairLimited)) release();
+    if (delivery.kind === 'limiter') {
+      // Not sent: the attempt is given back, and the message goes again once the limiter answers.
+      await this.record(spec, message, { kind: 'aborted' });
+      return { kind: 'unavailable', reason: limiterPausedReason(delivery.problem) };
+    }
     return this.record(spec, message, delivery);
+  }
+
+  /** The request leaves on a shared grant: restamped to now first, moved again if the answer comes late. */
+  private async deliverShared(
+    spec: SendSpec,
+    pacer: SenderPacer,
+    message: WhatsAppMessageRecord,
+    recipient: Recipient,
+    grant: SharedGrant,
+  ): Promise<Delivery> {
+    const { credential, signal } = spec;
+    const sender = this.shared!.sender(credential.phoneNumberId);
+    let leaving: SharedGrant;
+    try {
+      leaving = await sender.leave(grant, signal);
+    } catch (err) {
+      if (isLimiterUnavailable(err)) return { kind: 'limiter', problem: limiterProblemOf(err) };
+      if (isAbort(err) || signal?.aborted) return { kind: 'aborted' };
+      throw err;
+    }
+    if (signal?.aborted) return { kind: 'aborted' };
+    const sentAt = performance.now();
+    const answer = await this.deliver(credential, message, recipient, spec.recipientKey, spec.refusals, signal);
+    sender.answeredLate(leaving, pacer.roundTrips.lateness(performance.now() - sentAt));
+    return answer;
   }
 
   private async deliver(
@@ -275,46 +298,15 @@ export class SendRuntime {
       const result = await this.session(credential).sendMessage(credential.phoneNumberId, body, { retry: false, signal });
       return { kind: 'accepted', wamid: result.wamid };
     } catch (err) {
-      return this.classify(err, credential, recipientKey, refusals);
+      return classifyFailure(err, refusals, {
+        throttled: (penalty) => {
+          this.pacers.penalize(credential.phoneNumberId, penalty);
+          // Every instance sending for this number pauses too.
+          this.shared?.sender(credential.phoneNumberId).pauseUntil(Date.now() + penalty);
+        },
+        pairLimited: () => this.pacers.backoff(credential.phoneNumberId, recipientKey, refusals),
+      });
     }
-  }
-
-  private classify(err: unknown, credential: CredentialRecord, recipientKey: string, refusals: number): Delivery {
-    if (err instanceof MetaSendOutcomeUnknownError) return { kind: 'unknown', reason: err.message };
-    if (err instanceof MetaUnreachableError) {
-      if (err.requestSent) return { kind: 'unknown', reason: err.message };
-      return { kind: 'refused', delayMs: 1_000 * 2 ** Math.min(refusals, 5), throttled: false, reason: `Meta unreachable (${err.reason})` };
-    }
-    if (isAbort(err)) return { kind: 'aborted' };
-    if (!(err instanceof MetaApiError)) throw err;
-    const code = err.metaCode;
-    if ((code !== null && THROUGHPUT_CODES.has(code)) || (code === null && err.httpStatus === 429)) {
-      const penalty = Math.max(err.retryAfterMs ?? 0, DEFAULT_THROUGHPUT_PENALTY_MS);
-      this.pacers.penalize(credential.phoneNumberId, penalty);
-      return {
-        kind: 'refused',
-        delayMs: penalty,
-        throttled: true,
-        retryAfterMs: err.retryAfterMs,
-        reason: `Meta throttled the sender (${code ?? err.httpStatus})`,
-      };
-    }
-    if (code === PAIR_RATE_CODE) {
-      const delayMs = this.pacers.backoff(credential.phoneNumberId, recipientKey, refusals);
-      return { kind: 'refused', delayMs, throttled: true, pairLimited: true, reason: 'Meta pair rate limit for this recipient (131056)' };
-    }
-    if (code === REENGAGEMENT_CODE) return { kind: 'failed', metaErrorCode: code, reason: REENGAGEMENT_REASON };
-    if (err.httpStatus >= 500 || err.retryable) {
-      return {
-        kind: 'refused',
-        delayMs: Math.max(err.retryAfterMs ?? 0, 1_000 * 2 ** Math.min(refusals, 6)),
-        throttled: false,
-        retryAfterMs: err.retryAfterMs,
-        reason: `Meta refused for now (${code ?? err.httpStatus}): ${err.message}`,
-      };
-    }
-    const details = err.details && err.details !== err.message ? `: ${err.details}` : '';
-    return { kind: 'failed', metaErrorCode: code, reason: `${err.message}${details}. What to do: ${err.remedy}`.slice(0, 1000) };
   }
 
   private async record(spec: SendSpec, message: WhatsAppMessageRecord, delivery: Delivery): Promise<SendResult> {
@@ -372,8 +364,9 @@ export class SendRuntime {
     };
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.pacers.close();
+    await this.shared?.close();
   }
 }
 

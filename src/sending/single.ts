@@ -30,6 +30,7 @@ import {
 } from './compose.js';
 import { refuseBlockedAccount } from './account-gate.js';
 import { checkTemplateSend } from './template-check.js';
+import { LIMITER_RETRY_MS } from './shared-pacing.js';
 import { store } from './store.js';
 
 /** sendWhatsAppMessage: one message, recorded and queued in one transaction, sent by a durable job. */
@@ -122,6 +123,13 @@ export async function sendWhatsAppMessage(deps: AppDeps, viewer: Viewer, input: 
   errors.throwIfAny();
 
   await refuseBlockedAccount(deps, viewer.sandboxId, input.channelConfigurationId, Boolean(input.template));
+  // Sending is paused while the shared send-rate limiter does not answer: say so now, record nothing.
+  const limiter = await deps.state.sends.limiterProblem(true);
+  if (limiter) {
+    throw new InvalidStateError(
+      `Not sent: the send-rate limiter is unreachable (${limiter}); nothing was recorded. Sending resumes by itself when it answers again: try again shortly.`,
+    );
+  }
   const config = await requireActiveConfiguration(deps, viewer.sandboxId, input.channelConfigurationId);
   const policy = await policyContext(deps, config);
   const template = compiled!.content.template;
@@ -214,6 +222,7 @@ export async function runSendJob(deps: AppDeps, payload: SendJobPayload, ctx: Jo
   if (result.kind === 'retry') throw new TransientJobError(`Meta refused the send for now: ${result.reason}`, result.delayMs);
   if (result.kind === 'deferred') throw new TransientJobError('waiting for the recipient pair-rate slot', result.delayMs);
   if (result.kind === 'stopped') throw new TransientJobError('stopped before the send was written');
+  if (result.kind === 'unavailable') throw new TransientJobError(result.reason, LIMITER_RETRY_MS);
 }
 
 /** The job failed for good (a bug or the database, not Meta: Meta's refusals are recorded at once). */

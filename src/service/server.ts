@@ -170,7 +170,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       stopping ??= (async () => {
         await app.close(config.shutdownTimeoutMs);
         await deps.jobs.stop(config.shutdownTimeoutMs);
-        // After the app and the jobs: nothing publishes any more (a closed bus would roll a transaction back).
+        for (const runtime of runtimes) {
+          await runtime.onStop?.().catch((err: unknown) => logger.warn({ err }, 'a module did not stop cleanly'));
+        }
+        // After the app, the jobs and the modules: nothing publishes any more (a closed bus would roll a transaction back).
         await cluster?.close();
         await meta.close();
         await simulator?.close();

@@ -70,11 +70,20 @@ export function pacingContract(name: string, open: () => PacingStore, key: () =>
     const a = await store.take(k, 2, 1000, 2, 2);
     expect(a.granted).toBe(2);
     await delay(150);
-    await store.restamp(k, a.grants);
+    // Every grant is still in the log; an id it never gave out (or that dropped out of the window) comes back.
+    expect(await store.restamp(k, a.grants)).toEqual([]);
+    expect(await store.restamp(k, ['987654321'])).toEqual(['987654321']);
     const b = await store.take(k, 2, 1000, 2, 1);
     expect(b.granted).toBe(0);
     // Without the restamp the window would free about 850 ms from now.
     expect(b.waitMs).toBeGreaterThan(1000 - SLACK);
+  });
+
+  it(`${name}: ping answers and changes nothing`, async () => {
+    const store = open();
+    const k = key();
+    await store.ping();
+    expect((await store.take(k, 10, 1000, 10, 1)).needsSeed).toBe(true);
   });
 
   it(`${name}: bad input is PACING_BAD_INPUT`, async () => {

@@ -66,21 +66,25 @@ export class MemoryPacingStore implements PacingStore {
     return { granted: plan.m, waitMs, at: t, grants, needsSeed: false };
   }
 
-  async restamp(key: string, grants: readonly string[]): Promise<void> {
+  async restamp(key: string, grants: readonly string[]): Promise<string[]> {
     checkKey(key);
-    const ids = new Set(checkGrants(grants).map(Number));
+    const asked = checkGrants(grants);
+    const ids = new Set(asked.map(Number));
     const state = this.keys.get(key);
-    if (!state || !ids.size) return;
+    if (!state || !ids.size) return asked;
     const t = this.now();
     const moved: Entry[] = [];
+    const held = new Set<number>();
     state.log = state.log.filter((e) => {
-      if (!ids.has(e.id) || e.at >= t) return true;
+      if (!ids.has(e.id)) return true;
+      held.add(e.id);
+      if (e.at >= t) return true;
       moved.push({ at: t, id: e.id });
       return false;
     });
     // Nothing in the log is later than now: the moved grants go to the end, still in order.
     state.log.push(...moved);
-    return;
+    return asked.filter((g) => !held.has(Number(g)));
   }
 
   async pauseUntil(key: string, until: number): Promise<void> {
@@ -106,6 +110,9 @@ export class MemoryPacingStore implements PacingStore {
     state.seeded = true;
     return true;
   }
+
+  /** Always answers: it is this process. */
+  async ping(): Promise<void> {}
 
   async close(): Promise<void> {
     this.keys.clear();

@@ -66,14 +66,17 @@ export class PgPacingStore implements PacingStore {
     return { granted: plan.m, waitMs, at: t, grants: Array.from({ length: plan.m }, (_, i) => String(first + i)), needsSeed: false };
   }
 
-  async restamp(key: string, grants: readonly string[]): Promise<void> {
+  async restamp(key: string, grants: readonly string[]): Promise<string[]> {
     checkKey(key);
     const ids = checkGrants(grants);
-    if (!ids.length) return;
-    await this.locked(
+    if (!ids.length) return [];
+    const rows = await this.locked<{ seq: string }>(
       key,
-      `UPDATE pacing_grants SET at = ${CLOCK} WHERE key = ${pg.escapeLiteral(key)} AND seq IN (${ids.join(',')}) AND at < ${CLOCK}`,
+      `UPDATE pacing_grants SET at = GREATEST(at, ${CLOCK}) WHERE key = ${pg.escapeLiteral(key)} AND seq IN (${ids.join(',')})
+       RETURNING seq::text AS seq`,
     );
+    const held = new Set(rows.map((r) => String(Number(r.seq))));
+    return ids.filter((g) => !held.has(String(Number(g))));
   }
 
   async pauseUntil(key: string, until: number): Promise<void> {
@@ -105,6 +108,14 @@ export class PgPacingStore implements PacingStore {
        SELECT true AS seeded FROM st`,
     );
     return rows.length > 0;
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.pool.query('SELECT 1');
+    } catch (err) {
+      throw this.unavailable(err);
+    }
   }
 
   /** The pool is the caller's (the instance's PostgreSQL connection): nothing to close here. */

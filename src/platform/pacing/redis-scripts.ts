@@ -83,11 +83,18 @@ redis.call('PEXPIRE', KEYS[3], ttl)
 return 1
 `;
 
-/** KEYS: log. ARGV: grant ids. Moves each existing grant to now, never earlier (ZADD XX GT). */
+/**
+ * KEYS: log. ARGV: grant ids. Moves each existing grant to now, never earlier (ZADD XX GT); returns the ids the
+ * log no longer holds.
+ */
 export const RESTAMP_LUA = `${PRELUDE}
 local stamp = ms(t)
-for i = 1, #ARGV do redis.call('ZADD', KEYS[1], 'XX', 'GT', stamp, ARGV[i]) end
-return #ARGV
+local missing = {}
+for i = 1, #ARGV do
+  if redis.call('ZSCORE', KEYS[1], ARGV[i]) then redis.call('ZADD', KEYS[1], 'XX', 'GT', stamp, ARGV[i])
+  else missing[#missing + 1] = ARGV[i] end
+end
+return missing
 `;
 
 /** KEYS: pause. ARGV: until (epoch ms). Keeps the later end; the key expires with the pause. */

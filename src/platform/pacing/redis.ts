@@ -103,10 +103,12 @@ export class RedisPacingStore implements PacingStore {
     return { granted, waitMs: Number(wait), at: Number(now), grants, needsSeed: false };
   }
 
-  async restamp(key: string, grants: readonly string[]): Promise<void> {
+  async restamp(key: string, grants: readonly string[]): Promise<string[]> {
     checkKey(key);
     const ids = checkGrants(grants);
-    if (ids.length) await this.run(RESTAMP, this.keys(key, 'log'), ids);
+    if (!ids.length) return [];
+    const missing = (await this.run(RESTAMP, this.keys(key, 'log'), ids)) as string[];
+    return missing.map(String);
   }
 
   async pauseUntil(key: string, until: number): Promise<void> {
@@ -119,6 +121,14 @@ export class RedisPacingStore implements PacingStore {
     const times = checkTimestamps(timestamps);
     const seeded = await this.run(SEED, this.keys(key, 'log', 'seeded', 'seq'), [this.idleTtlMs, ...times.map((t) => t.toFixed(3))]);
     return seeded === 1;
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.redis.ping();
+    } catch (err) {
+      throw this.unavailable(err);
+    }
   }
 
   async close(): Promise<void> {

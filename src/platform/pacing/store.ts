@@ -25,8 +25,12 @@ export interface PacingTake {
 export interface PacingStore {
   /** Up to k grants now for key (rate per windowMs, at most maxBurst back to back); fails closed (PacingError UNAVAILABLE). */
   take(key: string, rate: number, windowMs: number, maxBurst: number, k: number): Promise<PacingTake>;
-  /** The sends of these grants left now (late): they count from the store's now, never earlier than granted. */
-  restamp(key: string, grants: readonly string[]): Promise<void>;
+  /**
+   * The sends of these grants left now (late): they count from the store's now, never earlier than granted.
+   * Returns the grants the log no longer holds (dropped out of the window after a take, or the state was lost):
+   * a send on one of those would count nowhere, so it must take a fresh grant before it leaves.
+   */
+  restamp(key: string, grants: readonly string[]): Promise<string[]>;
   /** Pauses every grant for key until `until` (epoch ms; e.g. after Meta's throughput error); the later end wins. */
   pauseUntil(key: string, until: number): Promise<void>;
   /**
@@ -35,6 +39,8 @@ export interface PacingStore {
    * seeded (by another instance) is left as it is: returns false then.
    */
   seed(key: string, timestamps: readonly number[]): Promise<boolean>;
+  /** One round trip that changes nothing: whether the store answers now (PACING_UNAVAILABLE when not). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
