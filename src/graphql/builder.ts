@@ -7,6 +7,7 @@ import { GraphQLError } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import './audit-plugin.js';
 import './sync-global-id.js';
+import './tenant-guard.js';
 import type { GraphQLContext } from './context.js';
 import { JSONScalar } from './json-scalar.js';
 
@@ -44,13 +45,15 @@ export interface SchemaTypesShape {
 }
 
 /**
- * The one SchemaBuilder. Plugin order matters: relay, scope-auth, audit, errors,
+ * The one SchemaBuilder. Plugin order matters: relay, tenantGuard, scope-auth, audit, errors,
  * validation, syncGlobalId (each wraps the next, so auth runs before auditing, and auditing
- * sees the typed errors the errors plugin turns into union members).
+ * sees the typed errors the errors plugin turns into union members; tenantGuard only wraps
+ * scope-auth's type guard).
  */
 export const builder = new SchemaBuilder<SchemaTypesShape>({
-  // syncGlobalId last: it replaces only the relay plugin's async id resolver (sync-global-id.ts).
-  plugins: [RelayPlugin, ScopeAuthPlugin, 'audit', ErrorsPlugin, ValidationPlugin, 'syncGlobalId'],
+  // syncGlobalId last: it replaces only the relay plugin's async id resolver (sync-global-id.ts). tenantGuard just
+  // before ScopeAuth: it receives scope-auth's type guard and lets a passing row through without it (tenant-guard.ts).
+  plugins: [RelayPlugin, 'tenantGuard', ScopeAuthPlugin, 'audit', ErrorsPlugin, ValidationPlugin, 'syncGlobalId'],
   defaultFieldNullability: false,
   relay: {
     clientMutationId: 'omit',
