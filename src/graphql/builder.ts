@@ -3,7 +3,7 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, GraphQLScalarType } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import './audit-plugin.js';
 import './sync-global-id.js';
@@ -107,7 +107,20 @@ export const builder = new SchemaBuilder<SchemaTypesShape>({
   },
 });
 
-builder.addScalarType('DateTime', DateTimeResolver, { description: 'An ISO-8601 date-time in UTC.' });
+/**
+ * graphql-scalars' DateTime, answering its ISO string instead of the Date it validated. The response is the same
+ * JSON (a Date serializes through its toJSON, which is toISOString), but a Date in the result makes JSON.stringify
+ * call toJSON on it and leave its fast path: the 20-row list's result took twice as long to serialize (profiled).
+ */
+const DateTimeScalar = new GraphQLScalarType<Date, string>({
+  ...DateTimeResolver.toConfig(),
+  serialize: (value) => {
+    const serialized: unknown = DateTimeResolver.serialize(value);
+    return serialized instanceof Date ? serialized.toISOString() : (serialized as string);
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeScalar, { description: 'An ISO-8601 date-time in UTC.' });
 builder.addScalarType('JSON', JSONScalar, { description: 'Any JSON value.' });
 
 builder.queryType({ description: 'Everything a key can read in its sandbox.' });
