@@ -9,7 +9,7 @@ import { DEFAULT_IDS } from '../../src/meta-simulator/index.js';
 import { authenticate } from '../../src/platform/tenancy/service.js';
 import * as webhooks from '../../src/webhooks/service.js';
 import { getSchema } from '../../src/service/schema.js';
-import { tableSelect } from '../../src/platform/prepared.js';
+import { columnsSelect, tableSelect } from '../../src/platform/prepared.js';
 import type { SqliteDb } from '../../src/platform/sqlite.js';
 import { startHarness, TEST_BACKEND, type Harness } from '../helpers/harness.js';
 import { sqlValue } from '../helpers/sql.js';
@@ -176,6 +176,18 @@ describe.skipIf(TEST_BACKEND === 'pg')(
       expect(() => tableSelect(db, channelConfigurations, db.select({ id: channelConfigurations.id }).from(channelConfigurations))).toThrow(
         /must select the whole table/,
       );
+    });
+
+    it('columnsSelect returns exactly what drizzle returns for those columns, and refuses a query of other columns', () => {
+      const db = h.server.deps.db as SqliteDb;
+      const c = channelConfigurationChecks;
+      const columns = { configurationId: c.configurationId, run: c.run, status: c.status, message: c.message, checkedAt: c.checkedAt };
+      const query = () => db.select(columns).from(c).orderBy(c.id);
+      const rows = columnsSelect(db, c, columns, query())();
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows).toEqual(query().all());
+      expect(Object.keys(rows[0]!)).toEqual(Object.keys(columns));
+      expect(() => columnsSelect(db, c, columns, db.select({ run: c.run }).from(c))).toThrow(/must select exactly the columns given/);
     });
   },
 );
