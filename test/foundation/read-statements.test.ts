@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as configurations from '../../src/channel-configurations/service.js';
 import * as credentials from '../../src/credentials/service.js';
 import { channelConfigurationChecks, channelConfigurations } from '../../src/channel-configurations/tables.js';
+import { whatsappApiCredentials } from '../../src/credentials/tables.js';
+import { whatsappWebhooks } from '../../src/webhooks/tables.js';
 import { DEFAULT_IDS } from '../../src/meta-simulator/index.js';
 import { authenticate } from '../../src/platform/tenancy/service.js';
 import * as webhooks from '../../src/webhooks/service.js';
@@ -176,6 +178,35 @@ describe.skipIf(TEST_BACKEND === 'pg')(
       expect(() => tableSelect(db, channelConfigurations, db.select({ id: channelConfigurations.id }).from(channelConfigurations))).toThrow(
         /must select the whole table/,
       );
+    });
+
+    it("a page's credentials and webhooks (read through tableSelect) are the rows drizzle returns, of the sandbox only", async () => {
+      const db = h.server.deps.db as SqliteDb;
+      const allCredentials = db.select().from(whatsappApiCredentials).all();
+      const allWebhooks = db.select().from(whatsappWebhooks).all();
+      expect(allCredentials.length).toBeGreaterThan(0);
+      expect(allWebhooks.length).toBeGreaterThan(0);
+      const sandboxId = allCredentials[0]!.sandboxId;
+      const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
+      const found = await credentials.findCredentials(
+        h.server.deps,
+        sandboxId,
+        allCredentials.map((c) => c.id),
+      );
+      expect(byId(found)).toEqual(byId(allCredentials.filter((c) => c.sandboxId === sandboxId)));
+      const hooks = await webhooks.findWebhooks(
+        h.server.deps,
+        sandboxId,
+        allWebhooks.map((w) => w.id),
+      );
+      expect(byId(hooks)).toEqual(byId(allWebhooks.filter((w) => w.sandboxId === sandboxId)));
+      expect(
+        await credentials.findCredentials(
+          h.server.deps,
+          'no-such-sandbox',
+          allCredentials.map((c) => c.id),
+        ),
+      ).toEqual([]);
     });
 
     it('columnsSelect returns exactly what drizzle returns for those columns, and refuses a query of other columns', () => {
