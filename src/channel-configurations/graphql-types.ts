@@ -11,7 +11,7 @@ import { findMarketingActions, getGeneralSettingsNow, type GeneralSettings } fro
 import { WhatsAppWebhookRef } from '../webhooks/graphql.js';
 import { findWebhooks } from '../webhooks/service.js';
 import * as service from './service.js';
-import type { ChannelConfigurationRecord, ConfigurationCheckRecord } from './service.js';
+import type { ChannelConfigurationRecord, ConfigurationCheckView } from './service.js';
 import type { Channel, CheckStatus, ConfigurationStatus } from './tables.js';
 
 /** The GraphQL types of channel configurations (root fields are in graphql.ts). */
@@ -56,12 +56,12 @@ const generalSettingsSource: BatchSource<string, GeneralSettings> = {
 const configurationSource = sandboxed('channel-configuration', service.findChannelConfigurations);
 
 // Batching only, no cache: a subscription reuses its context for every event, and each event must see fresh rows.
-function checksLoaderOf(ctx: GraphQLContext): DataLoader<ChannelConfigurationRecord, ConfigurationCheckRecord[]> {
+function checksLoaderOf(ctx: GraphQLContext): DataLoader<ChannelConfigurationRecord, ConfigurationCheckView[]> {
   return perRequest(
     ctx,
     'channel-configuration-checks',
     () =>
-      new DataLoader<ChannelConfigurationRecord, ConfigurationCheckRecord[]>(
+      new DataLoader<ChannelConfigurationRecord, ConfigurationCheckView[]>(
         async (records) => {
           const checks = await checksByRecord(ctx, records);
           return records.map((r) => checks.get(r)!);
@@ -75,9 +75,9 @@ function checksLoaderOf(ctx: GraphQLContext): DataLoader<ChannelConfigurationRec
 function checksByRecord(
   ctx: GraphQLContext,
   records: readonly ChannelConfigurationRecord[],
-): Map<ChannelConfigurationRecord, ConfigurationCheckRecord[]> | Promise<Map<ChannelConfigurationRecord, ConfigurationCheckRecord[]>> {
+): Map<ChannelConfigurationRecord, ConfigurationCheckView[]> | Promise<Map<ChannelConfigurationRecord, ConfigurationCheckView[]>> {
   return whenLoaded(service.checksOfMany(ctx.deps, [...records]), (checks) => {
-    const byRun = new Map<string, ConfigurationCheckRecord[]>();
+    const byRun = new Map<string, ConfigurationCheckView[]>();
     for (const check of checks) {
       const key = `${check.configurationId}#${check.run}`;
       const list = byRun.get(key);
@@ -126,7 +126,7 @@ export const CheckStatusEnum = builder.enumType('CheckStatus', {
   } as const satisfies Record<CheckStatus, unknown>,
 });
 
-export const ConfigurationCheckRef = builder.objectRef<ConfigurationCheckRecord>('ConfigurationCheck').implement({
+export const ConfigurationCheckRef = builder.objectRef<ConfigurationCheckView>('ConfigurationCheck').implement({
   description: 'One readiness check of a channel configuration, from its latest run.',
   fields: (t) => ({
     name: t.exposeString('name', {

@@ -11,7 +11,7 @@ import { getWebhook } from '../webhooks/service.js';
 import { DESCRIPTION_MAX, MARKETING_ACTIONS_MAX, nameProblem, normalizeSenderNumber } from './rules.js';
 import { beginChecks, createdEvent, insertRun, PROCESSING_REASON, publishStatus, transition } from './status.js';
 import { store } from './store.js';
-import type { CheckRow, ConfigurationPatch, ConfigurationRow, ListFilter } from './store.js';
+import type { CheckRow, CheckView, ConfigurationPatch, ConfigurationRow, ListFilter } from './store.js';
 import type { Channel, ConfigurationStatus } from './tables.js';
 
 /**
@@ -23,6 +23,8 @@ import type { Channel, ConfigurationStatus } from './tables.js';
 
 export type ChannelConfigurationRecord = ConfigurationRow;
 export type ConfigurationCheckRecord = CheckRow;
+/** A check as the API shows it (a full record is one too). */
+export type ConfigurationCheckView = CheckView;
 export type { Channel, ConfigurationStatus };
 
 const NOT_FOUND = 'Channel configuration';
@@ -80,7 +82,7 @@ export async function listAllChannelConfigurations(deps: AppDeps, sandboxId: str
 export function checksOfMany(
   deps: AppDeps,
   records: ChannelConfigurationRecord[],
-): ConfigurationCheckRecord[] | Promise<ConfigurationCheckRecord[]> {
+): ConfigurationCheckView[] | Promise<ConfigurationCheckView[]> {
   const runs = records.filter((r) => r.checkRun > 0).map((r) => ({ configurationId: r.id, run: r.checkRun }));
   return store.now(deps.db)?.listChecksForMany(deps.db, runs) ?? store.listChecksForMany(deps.db, runs);
 }

@@ -1,12 +1,14 @@
 import { and, asc, count, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { SqliteDbOrTx as DbOrTx } from '../platform/sqlite.js';
-import { inJsonList, prepared, tableSelect } from '../platform/prepared.js';
+import { columnsSelect, inJsonList, prepared, tableSelect } from '../platform/prepared.js';
 import { windowQuery, type PageWindow } from '../platform/pagination.js';
 import { channelConfigurationChecks, channelConfigurations, type Channel, type CheckStatus, type ConfigurationStatus } from './tables.js';
 
 export type ConfigurationRow = typeof channelConfigurations.$inferSelect;
 export type ConfigurationPatch = Partial<Omit<ConfigurationRow, 'id' | 'sandboxId' | 'createdAt'>>;
 export type CheckRow = typeof channelConfigurationChecks.$inferSelect;
+/** A check as a configuration shows it: its row without its id, sandbox and position (listChecksForMany). */
+export type CheckView = Pick<CheckRow, 'configurationId' | 'run' | 'name' | 'status' | 'message' | 'remedy' | 'checkedAt'>;
 
 export interface ListFilter {
   status?: ConfigurationStatus | null;
@@ -194,20 +196,33 @@ export function listChecks(db: DbOrTx, configurationId: string, run: number): Ch
     .all();
 }
 
+/** The columns of a CheckView, in the order listChecksForMany reads them. */
+const c = channelConfigurationChecks;
+const CHECK_VIEW = {
+  configurationId: c.configurationId,
+  run: c.run,
+  name: c.name,
+  status: c.status,
+  message: c.message,
+  remedy: c.remedy,
+  checkedAt: c.checkedAt,
+};
+
 /**
- * The checks of the given runs (each configuration's current one), in one statement prepared once: the (id, run)
- * pairs are bound as one JSON array and matched on the (configuration_id, run, name) index, so a configuration
- * submitted many times reads only its current run's rows, not every run's to filter them here.
+ * The checks of the given runs (each configuration's current one), in order, in one statement prepared once: the
+ * (id, run) pairs are bound as one JSON array and matched on the (configuration_id, run, name) index, so a
+ * configuration submitted many times reads only its current run's rows, not every run's to filter them here. Only
+ * the columns a configuration shows are read (a list page reads this for every row).
  */
-export function listChecksForMany(db: DbOrTx, keys: { configurationId: string; run: number }[]): CheckRow[] {
+export function listChecksForMany(db: DbOrTx, keys: { configurationId: string; run: number }[]): CheckView[] {
   if (!keys.length) return [];
-  const c = channelConfigurationChecks;
   return prepared(db, 'channel-configurations.checksOfRuns', (d) =>
-    tableSelect(
+    columnsSelect(
       d,
       c,
+      CHECK_VIEW,
       d
-        .select()
+        .select(CHECK_VIEW)
         .from(c)
         .where(
           sql`(${c.configurationId}, ${c.run}) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(${sql.placeholder('runs')}))`,

@@ -1,5 +1,5 @@
 import { and, count, desc, eq, lt, sql } from 'drizzle-orm';
-import { inJsonList, prepared } from '../platform/prepared.js';
+import { inJsonList, prepared, tableSelect } from '../platform/prepared.js';
 import { insertRow } from '../platform/prepared-writes.js';
 import type { SqliteDbOrTx as DbOrTx } from '../platform/sqlite.js';
 import { windowQuery, type PageWindow } from '../platform/pagination.js';
@@ -24,13 +24,17 @@ export function findCredential(db: DbOrTx, sandboxId: string, id: string): Crede
 
 export function findCredentials(db: DbOrTx, sandboxId: string, ids: string[]): CredentialRow[] {
   if (!ids.length) return [];
+  // A list page's references, read for every page: decoded without drizzle's generic row mapping (tableSelect).
   return prepared(db, 'credentials.findCredentials', (d) =>
-    d
-      .select()
-      .from(whatsappApiCredentials)
-      .where(and(eq(whatsappApiCredentials.sandboxId, sql.placeholder('sandboxId')), inJsonList(whatsappApiCredentials.id, 'ids')))
-      .prepare(),
-  ).all({ sandboxId, ids: JSON.stringify(ids) });
+    tableSelect(
+      d,
+      whatsappApiCredentials,
+      d
+        .select()
+        .from(whatsappApiCredentials)
+        .where(and(eq(whatsappApiCredentials.sandboxId, sql.placeholder('sandboxId')), inJsonList(whatsappApiCredentials.id, 'ids'))),
+    ),
+  )({ sandboxId, ids: JSON.stringify(ids) });
 }
 
 /** Unscoped read for background work that carries the id in its payload. */

@@ -3,10 +3,11 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, GraphQLScalarType } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import './audit-plugin.js';
 import './sync-global-id.js';
+import './tenant-guard.js';
 import type { GraphQLContext } from './context.js';
 import { JSONScalar } from './json-scalar.js';
 
@@ -44,13 +45,15 @@ export interface SchemaTypesShape {
 }
 
 /**
- * The one SchemaBuilder. Plugin order matters: relay, scope-auth, audit, errors,
+ * The one SchemaBuilder. Plugin order matters: relay, tenantGuard, scope-auth, audit, errors,
  * validation, syncGlobalId (each wraps the next, so auth runs before auditing, and auditing
- * sees the typed errors the errors plugin turns into union members).
+ * sees the typed errors the errors plugin turns into union members; tenantGuard only wraps
+ * scope-auth's type guard).
  */
 export const builder = new SchemaBuilder<SchemaTypesShape>({
-  // syncGlobalId last: it replaces only the relay plugin's async id resolver (sync-global-id.ts).
-  plugins: [RelayPlugin, ScopeAuthPlugin, 'audit', ErrorsPlugin, ValidationPlugin, 'syncGlobalId'],
+  // syncGlobalId last: it replaces only the relay plugin's async id resolver (sync-global-id.ts). tenantGuard just
+  // before ScopeAuth: it receives scope-auth's type guard and lets a passing row through without it (tenant-guard.ts).
+  plugins: [RelayPlugin, 'tenantGuard', ScopeAuthPlugin, 'audit', ErrorsPlugin, ValidationPlugin, 'syncGlobalId'],
   defaultFieldNullability: false,
   relay: {
     clientMutationId: 'omit',
@@ -104,7 +107,20 @@ export const builder = new SchemaBuilder<SchemaTypesShape>({
   },
 });
 
-builder.addScalarType('DateTime', DateTimeResolver, { description: 'An ISO-8601 date-time in UTC.' });
+/**
+ * graphql-scalars' DateTime, answering its ISO string instead of the Date it validated. The response is the same
+ * JSON (a Date serializes through its toJSON, which is toISOString), but a Date in the result makes JSON.stringify
+ * call toJSON on it and leave its fast path: the 20-row list's result took twice as long to serialize (profiled).
+ */
+const DateTimeScalar = new GraphQLScalarType<Date, string>({
+  ...DateTimeResolver.toConfig(),
+  serialize: (value) => {
+    const serialized: unknown = DateTimeResolver.serialize(value);
+    return serialized instanceof Date ? serialized.toISOString() : (serialized as string);
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeScalar, { description: 'An ISO-8601 date-time in UTC.' });
 builder.addScalarType('JSON', JSONScalar, { description: 'Any JSON value.' });
 
 builder.queryType({ description: 'Everything a key can read in its sandbox.' });

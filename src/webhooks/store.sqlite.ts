@@ -1,7 +1,7 @@
 import type Sqlite from 'better-sqlite3';
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { SqliteDbOrTx as DbOrTx } from '../platform/sqlite.js';
-import { inJsonList, prepared } from '../platform/prepared.js';
+import { inJsonList, prepared, tableSelect } from '../platform/prepared.js';
 import { windowQuery, type PageWindow } from '../platform/pagination.js';
 import { webhookDeliveries, whatsappWebhooks, type DeliveryOutcome } from './tables.js';
 
@@ -37,13 +37,17 @@ export function findWebhookById(db: DbOrTx, id: string): WebhookRow | undefined 
 
 export function findWebhooks(db: DbOrTx, sandboxId: string, ids: string[]): WebhookRow[] {
   if (!ids.length) return [];
+  // A list page's references, read for every page: decoded without drizzle's generic row mapping (tableSelect).
   return prepared(db, 'webhooks.findWebhooks', (d) =>
-    d
-      .select()
-      .from(whatsappWebhooks)
-      .where(and(eq(whatsappWebhooks.sandboxId, sql.placeholder('sandboxId')), inJsonList(whatsappWebhooks.id, 'ids')))
-      .prepare(),
-  ).all({ sandboxId, ids: JSON.stringify(ids) });
+    tableSelect(
+      d,
+      whatsappWebhooks,
+      d
+        .select()
+        .from(whatsappWebhooks)
+        .where(and(eq(whatsappWebhooks.sandboxId, sql.placeholder('sandboxId')), inJsonList(whatsappWebhooks.id, 'ids'))),
+    ),
+  )({ sandboxId, ids: JSON.stringify(ids) });
 }
 
 export function findWebhookByPathId(db: DbOrTx, pathId: string): WebhookRow | undefined {

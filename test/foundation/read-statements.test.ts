@@ -5,11 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as configurations from '../../src/channel-configurations/service.js';
 import * as credentials from '../../src/credentials/service.js';
 import { channelConfigurationChecks, channelConfigurations } from '../../src/channel-configurations/tables.js';
+import { whatsappApiCredentials } from '../../src/credentials/tables.js';
+import { whatsappWebhooks } from '../../src/webhooks/tables.js';
 import { DEFAULT_IDS } from '../../src/meta-simulator/index.js';
 import { authenticate } from '../../src/platform/tenancy/service.js';
 import * as webhooks from '../../src/webhooks/service.js';
 import { getSchema } from '../../src/service/schema.js';
-import { tableSelect } from '../../src/platform/prepared.js';
+import { columnsSelect, tableSelect } from '../../src/platform/prepared.js';
 import type { SqliteDb } from '../../src/platform/sqlite.js';
 import { startHarness, TEST_BACKEND, type Harness } from '../helpers/harness.js';
 import { sqlValue } from '../helpers/sql.js';
@@ -176,6 +178,47 @@ describe.skipIf(TEST_BACKEND === 'pg')(
       expect(() => tableSelect(db, channelConfigurations, db.select({ id: channelConfigurations.id }).from(channelConfigurations))).toThrow(
         /must select the whole table/,
       );
+    });
+
+    it("a page's credentials and webhooks (read through tableSelect) are the rows drizzle returns, of the sandbox only", async () => {
+      const db = h.server.deps.db as SqliteDb;
+      const allCredentials = db.select().from(whatsappApiCredentials).all();
+      const allWebhooks = db.select().from(whatsappWebhooks).all();
+      expect(allCredentials.length).toBeGreaterThan(0);
+      expect(allWebhooks.length).toBeGreaterThan(0);
+      const sandboxId = allCredentials[0]!.sandboxId;
+      const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
+      const found = await credentials.findCredentials(
+        h.server.deps,
+        sandboxId,
+        allCredentials.map((c) => c.id),
+      );
+      expect(byId(found)).toEqual(byId(allCredentials.filter((c) => c.sandboxId === sandboxId)));
+      const hooks = await webhooks.findWebhooks(
+        h.server.deps,
+        sandboxId,
+        allWebhooks.map((w) => w.id),
+      );
+      expect(byId(hooks)).toEqual(byId(allWebhooks.filter((w) => w.sandboxId === sandboxId)));
+      expect(
+        await credentials.findCredentials(
+          h.server.deps,
+          'no-such-sandbox',
+          allCredentials.map((c) => c.id),
+        ),
+      ).toEqual([]);
+    });
+
+    it('columnsSelect returns exactly what drizzle returns for those columns, and refuses a query of other columns', () => {
+      const db = h.server.deps.db as SqliteDb;
+      const c = channelConfigurationChecks;
+      const columns = { configurationId: c.configurationId, run: c.run, status: c.status, message: c.message, checkedAt: c.checkedAt };
+      const query = () => db.select(columns).from(c).orderBy(c.id);
+      const rows = columnsSelect(db, c, columns, query())();
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows).toEqual(query().all());
+      expect(Object.keys(rows[0]!)).toEqual(Object.keys(columns));
+      expect(() => columnsSelect(db, c, columns, db.select({ run: c.run }).from(c))).toThrow(/must select exactly the columns given/);
     });
   },
 );
