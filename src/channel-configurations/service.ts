@@ -1,6 +1,6 @@
 import { getCredential, requireWhatsAppEntitlement } from '../credentials/service.js';
 import type { AppDeps } from '../core/deps.js';
-import { inTransaction, type DbOrTx } from '../platform/db.js';
+import { ConcurrentChangeError, inTransaction, type DbOrTx } from '../platform/db.js';
 import { ConflictError, FieldErrors, InvalidStateError, NotFoundError, ValidationError, type FieldError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import { toPage, type Page, type PageWindow } from '../platform/pagination.js';
@@ -319,7 +319,7 @@ export async function updateChannelConfiguration(
     const checkedChange = CHECKED_FIELDS.some((f) => JSON.stringify(merged[f]) !== JSON.stringify(current[f]));
     if (checkedChange && (current.status === 'ACTIVE' || current.status === 'FAILED' || current.status === 'PROCESSING')) {
       const started = await beginChecks(deps, tx, current, patch, now);
-      if (!started.moved) throw new Error('channel configuration changed during update');
+      if (!started.moved) throw new ConcurrentChangeError('the channel configuration');
       publishStatus(deps, started.event);
       return;
     }
@@ -344,7 +344,7 @@ export async function submitChannelConfiguration(deps: AppDeps, viewer: Viewer, 
     const missing = missingForSubmit(current);
     if (missing.length) throw new ValidationError(missing);
     const started = await beginChecks(deps, tx, current);
-    if (!started.moved) throw new Error('channel configuration changed during submit');
+    if (!started.moved) throw new ConcurrentChangeError('the channel configuration');
     publishStatus(deps, started.event);
   });
   return requireConfiguration(deps.db, viewer, id);
@@ -363,7 +363,7 @@ export async function deactivateChannelConfiguration(deps: AppDeps, viewer: View
       );
     }
     const moved = await transition(tx, current, 'DEACTIVATED', DEACTIVATED_REASON);
-    if (!moved) throw new Error('channel configuration changed during deactivate');
+    if (!moved) throw new ConcurrentChangeError('the channel configuration');
     publishStatus(deps, moved);
   });
   return requireConfiguration(deps.db, viewer, id);
@@ -380,7 +380,7 @@ export async function reactivateChannelConfiguration(deps: AppDeps, viewer: View
     const missing = missingForSubmit(current);
     if (missing.length) throw new ValidationError(missing);
     const started = await beginChecks(deps, tx, current);
-    if (!started.moved) throw new Error('channel configuration changed during reactivate');
+    if (!started.moved) throw new ConcurrentChangeError('the channel configuration');
     publishStatus(deps, started.event);
   });
   return requireConfiguration(deps.db, viewer, id);

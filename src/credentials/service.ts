@@ -1,6 +1,6 @@
 import type { AppDeps } from '../core/deps.js';
 import type { MetaSession, QualityRating } from '../meta/index.js';
-import { inTransaction } from '../platform/db.js';
+import { ConcurrentChangeError, inTransaction } from '../platform/db.js';
 import { isForeignKeyFailure } from '../platform/db-errors.js';
 import { ConflictError, FieldErrors, NotFoundError } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
@@ -353,7 +353,7 @@ export async function updateCredential(deps: AppDeps, viewer: Viewer, input: Upd
     patch.appId = null;
     patch.warnings = current.warnings.filter((w) => w.code !== 'TEMPORARY_TOKEN' && w.code !== 'TOKEN_EXPIRES_SOON');
     const moved = await transition(deps, tx, current, 'PROCESSING', 'Checking the new token with Meta.', patch, now);
-    if (!moved) throw new Error('credential changed during update');
+    if (!moved) throw new ConcurrentChangeError('the credential');
     await deps.jobs.enqueue<VerifyPayload>(
       tx,
       VERIFY_JOB,

@@ -17,8 +17,12 @@ import { getNamedType, type GraphQLIsTypeOfFn } from 'graphql';
 type ScopeMap = Record<string, unknown>;
 type SandboxScope = (sandboxId: unknown) => unknown;
 
-/** The builder's scopes of a request, built once per context (the builder's authScopes is a pure function of it). */
-const scopesOfContext = new WeakMap<object, ScopeMap | null>();
+/**
+ * The builder's scopes of a request, built once and kept on the request's context object itself (the builder's
+ * authScopes is a pure function of it): gone with the request, no registry beside it.
+ */
+const SCOPES = Symbol('wcs.tenantGuardScopes');
+type WithScopes = { [SCOPES]?: ScopeMap | null };
 
 /** The one scope map the fast path knows: `{ sandbox: <id> }` and nothing else. */
 function onlySandbox(map: unknown): map is { sandbox: unknown } {
@@ -61,11 +65,12 @@ export class TenantGuardPlugin<Types extends SchemaTypes> extends BasePlugin<Typ
     const typeScopes = options.authScopes as (parent: unknown, ctx: object) => unknown;
     const typeName = typeConfig.name;
     const sandboxScopeOf = (ctx: object): SandboxScope | null => {
-      let scopes = scopesOfContext.get(ctx);
+      const holder = ctx as WithScopes;
+      let scopes = holder[SCOPES];
       if (scopes === undefined) {
         const built = builderScopes(ctx);
         scopes = typeof built === 'object' && built !== null && !isThenable(built) ? (built as ScopeMap) : null;
-        scopesOfContext.set(ctx, scopes);
+        holder[SCOPES] = scopes;
       }
       const sandbox = scopes?.sandbox;
       return typeof sandbox === 'function' ? (sandbox as SandboxScope) : null;

@@ -142,6 +142,19 @@ export function currentTransactionHooks(): TransactionHooks<Tx> | undefined {
 }
 
 /**
+ * A row changed between a transaction's read and its version-fenced write (another instance's transaction, or a job,
+ * committed in between). Only PostgreSQL's concurrent writers get here; its SQLSTATE is serialization_failure's, so
+ * a service transaction simply runs again on what is now committed (and, after its last attempt, fails as it would).
+ */
+export class ConcurrentChangeError extends Error {
+  readonly code = '40001';
+  constructor(what: string) {
+    super(`${what} changed while this transaction ran`);
+    this.name = 'ConcurrentChangeError';
+  }
+}
+
+/**
  * Besides serialization failures and deadlocks, a unique violation (23505) runs a service transaction again. Services
  * check a name (or key) and then insert, which SQLite's single writer makes atomic; on PostgreSQL two such
  * transactions can both pass the check and the second insert fails on the unique index once the first commits. Run

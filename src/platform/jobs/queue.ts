@@ -2,8 +2,9 @@ import { withoutQueryText } from '../db-errors.js';
 import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { currentTransactionHooks, type Db, type DbOrTx, type TransactionHooks, type Tx } from '../db.js';
-import { SYSTEM_SANDBOX, type PubSub } from '../pubsub.js';
+import type { Db, DbOrTx } from '../db.js';
+import type { PubSub } from '../pubsub.js';
+import { BusWakeups } from './bus-wakeups.js';
 import { newId } from '../ids.js';
 import { fullJitterDelay } from './backoff.js';
 import type { KindLimits } from './lease.js';
@@ -43,13 +44,6 @@ import {
  * another process (or committed after the wake: callers notify() again after their commit). One tick at a time: a
  * wake during a tick runs another tick right after it.
  */
-
-declare module '../pubsub.js' {
-  interface PubSubEvents {
-    /** SYSTEM_SANDBOX: a transaction that enqueued jobs committed; every instance's queue looks for work. */
-    'jobs:ready': Record<string, never>;
-  }
-}
 
 export { PermanentJobError, TransientJobError } from './definitions.js';
 export type { EnqueueOptions, JobContext, JobDefinition, JobQueueOptions } from './definitions.js';
@@ -93,9 +87,8 @@ export class JobQueue {
   });
   private readonly beatNow = AsyncResource.bind(() => void this.beat());
   /** Instances that share the database hear of each other's enqueues here (wakeOnBus). */
-  private bus: PubSub | undefined;
-  /** Transactions (attempts) that already announced their jobs: one wake-up per commit is enough. */
-  private readonly announced = new WeakSet<TransactionHooks<Tx>>();
+  /** Wake-ups across instances (PostgreSQL): see wakeOnBus. */
+  private readonly wakeups = new BusWakeups();
   /** Names this instance on its leases. */
   readonly owner = `${process.pid}:${randomUUID()}`;
 
@@ -135,7 +128,7 @@ export class JobQueue {
     });
     if (!inserted) return null;
     this.notify();
-    this.announce();
+    this.wakeups.announce();
     return id;
   }
 
@@ -145,29 +138,7 @@ export class JobQueue {
    * the poll; the poll stays as the safety net, and a resync (events possibly missed) wakes the queue too.
    */
   wakeOnBus(pubsub: PubSub): () => void {
-    this.bus = pubsub;
-    const stop = new AbortController();
-    const events = pubsub.subscribe(SYSTEM_SANDBOX, 'jobs:ready', stop.signal);
-    void (async () => {
-      for await (const _ready of events) this.notify();
-    })();
-    const offResync = pubsub.onResync(() => this.notify());
-    return () => {
-      stop.abort();
-      offResync();
-      this.bus = undefined;
-    };
-  }
-
-  /** Tells the other instances (wakeOnBus) once per transaction, or at once for an enqueue outside one. */
-  private announce(): void {
-    if (!this.bus) return;
-    const hooks = currentTransactionHooks();
-    if (hooks) {
-      if (this.announced.has(hooks)) return;
-      this.announced.add(hooks);
-    }
-    this.bus.publish(SYSTEM_SANDBOX, 'jobs:ready', {});
+    return this.wakeups.attach(pubsub, () => this.notify());
   }
 
   /**

@@ -40,8 +40,9 @@ export async function pgTransaction<S extends Record<string, unknown>, T>(
   }
 }
 
-/** drizzle over one pooled connection, made once per connection (the pool hands the same ones out again). */
-const perClient = new WeakMap<pg.PoolClient, NodePgDatabase<Record<string, unknown>>>();
+/** drizzle over one pooled connection, made once and kept on the connection itself (the pool hands the same ones out again). */
+const DRIZZLE = Symbol('wcs.drizzle');
+type PooledClient = pg.PoolClient & { [DRIZZLE]?: NodePgDatabase<Record<string, unknown>> };
 
 /**
  * Runs fn with drizzle over a connection checked out here, and gives the connection back whatever happens. drizzle's
@@ -55,13 +56,9 @@ async function onOwnClient<S extends Record<string, unknown>, T>(
 ): Promise<T> {
   const pool = (db as NodePgDatabase<S> & { $client?: unknown }).$client;
   if (!(pool instanceof pg.Pool)) return fn(db);
-  const client = await pool.connect();
+  const client: PooledClient = await pool.connect();
   try {
-    let clientDb = perClient.get(client);
-    if (!clientDb) {
-      clientDb = drizzle({ client, schema: db._.fullSchema as Record<string, unknown> });
-      perClient.set(client, clientDb);
-    }
+    const clientDb = (client[DRIZZLE] ??= drizzle({ client, schema: db._.fullSchema as Record<string, unknown> }));
     return await fn(clientDb as unknown as NodePgDatabase<S>);
   } finally {
     // A connection the server dropped is not queryable any more, and the pool closes it instead of keeping it.
