@@ -87,7 +87,12 @@ export class Metrics {
   }
 
   /** A gauge read when scraped: `collect` sets its values (e.g. from a database query). */
-  gauge<L extends string>(name: string, help: string, labelNames: readonly L[], collect: (this: Gauge<L>) => void | Promise<void>): Gauge<L> {
+  gauge<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    collect: (this: Gauge<L>) => void | Promise<void>,
+  ): Gauge<L> {
     return new Gauge({ name, help, labelNames, registers: [this.registry], collect });
   }
 
