@@ -69,9 +69,9 @@ describe.skipIf(!pg.available || !redis.canStart)(
       // The use of the tier is judged when the machine can carry the sends: three PostgreSQL instances in this one
       // process do about a dozen statements per send, and on a 2-core machine shared with a load average of 10 they
       // reach 20 to 30 sends/s whatever paces them (in-process pacing measured the same there). The tier above is
-      // judged always. The windows (1,065 / 1,060 ms) allow at most 94% of the tier; the ramp-up of three pumps and
-      // batches ending at different moments take a few points more: measured 88.0% on a quiet machine (the issue's
-      // goal is 90%; the 2-instance PostgreSQL fallback measured 92.5%, the 12/s tier 94.6%), so 85% is judged here.
+      // judged always. The windows (1,050 / 1,045 ms) allow at most 95% of the tier; three instances sharing this one
+      // process and its event loop reach 88.8–88.9% on a quiet machine (3 instance processes reach 92.6%:
+      // send-pacing-processes.test.ts, which judges the issue's 90%), so 85% is judged here.
       const load = Math.max(loadBefore, os.loadavg()[0]!);
       if (load <= 1.5 * os.cpus().length) expect(used).toBeGreaterThanOrEqual(0.85);
       else console.warn(`[cluster pacing] use of the tier not judged: load average ${load.toFixed(1)} on ${os.cpus().length} CPUs`);
@@ -119,7 +119,7 @@ describe.skipIf(!pg.available || !redis.canStart)(
       );
       expect(worstWindow(sent)).toBeLessThanOrEqual(MPS);
       expect(cluster.sim.sim.rejectedSends()).toHaveLength(0);
-      // The schedule and gate windows (1,065 and 1,060 ms) leave at most 94% of the tier, and on a busy event loop
+      // The schedule and gate windows (1,050 and 1,045 ms) leave at most 95% of the tier, and on a busy event loop
       // each pump wakes a little late (the store stamps a grant when the call arrives): measured 88–95% at a load
       // average of 11–13 on 2 CPUs, 95–96% at the store alone (pacing-redis.test.ts).
       expect(used).toBeGreaterThanOrEqual(0.85);
