@@ -98,13 +98,15 @@ describe('WalSync', () => {
     const db = walDatabase();
     const log: string[] = [];
     let started = 0;
-    // The real fdatasync, 40 ms late: a disk shared with other busy processes.
+    // The real fdatasync, 250 ms late: a disk shared with other busy processes. The overlap (50 ms) is far above the
+    // synchronous work between starting a sync and the checks below (opening the -wal file on first use, which a
+    // loaded CI disk has made take more than 5 ms), and far below the slow sync.
     const slow = (fd: number, done: (err: Error | null) => void) => {
       const n = ++started;
       log.push(`sync ${n} starts`);
-      setTimeout(() => fs.fdatasync(fd, (err) => (log.push(`sync ${n} ends`), done(err))), 40);
+      setTimeout(() => fs.fdatasync(fd, (err) => (log.push(`sync ${n} ends`), done(err))), 250);
     };
-    const wal = walSyncOf(db, { overlapAfterMs: 5, fdatasync: slow });
+    const wal = walSyncOf(db, { overlapAfterMs: 50, fdatasync: slow });
     const answered = (name: string) =>
       new Promise<Error | null>((resolve) => wal.sync((err) => (log.push(`${name} answered`), resolve(err))));
     await insert(db, 1);
@@ -114,7 +116,7 @@ describe('WalSync', () => {
     const second = answered('second'); // waits: the sync in flight is young
     expect(log).toEqual(['sync 1 starts']);
     const woken = new Promise<void>((resolve) => wal.onSyncEnd(resolve));
-    await woken; // after overlapAfterMs, not after the 40 ms sync
+    await woken; // after overlapAfterMs, not after the 250 ms sync
     expect(log).toEqual(['sync 1 starts', 'sync 2 starts']);
     expect(wal.busy).toBe(true); // two in flight: nothing more starts
     expect(await Promise.all([first, second])).toEqual([null, null]);
