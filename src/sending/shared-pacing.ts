@@ -73,6 +73,8 @@ export class SharedPacing implements PumpOwner {
   private opened: PacingStore | null = null;
   private readonly senders = new Map<string, SharedSender>();
   private closed = false;
+  /** While the limiter is down: a look every second (see probeUntilAnswered). */
+  private probing: NodeJS.Timeout | null = null;
   /** Set while the store does not answer: what it said, since when (epoch ms). */
   down: { problem: string; since: number } | null = null;
   readonly kind: 'redis' | 'pg';
@@ -154,6 +156,24 @@ export class SharedPacing implements PumpOwner {
       { pacing: this.kind, problem },
       'send pacing: the rate limiter is unreachable; sending is paused until it answers',
     );
+    this.probeUntilAnswered();
+  }
+
+  /**
+   * While down, asks the store every second, so that an instance that has nothing to send also learns (and says, in
+   * its log and its wcs_send_pacing_limiter_up) that the limiter answers again, instead of at its next send.
+   */
+  private probeUntilAnswered(): void {
+    if (this.probing || this.closed) return;
+    this.probing = setInterval(() => {
+      if (!this.down || this.closed) {
+        if (this.probing) clearInterval(this.probing);
+        this.probing = null;
+        return;
+      }
+      this.problem().catch(() => undefined);
+    }, 1_000);
+    this.probing.unref();
   }
 
   /** Records an answer: the end of an outage is logged. */
@@ -184,6 +204,8 @@ export class SharedPacing implements PumpOwner {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.probing) clearInterval(this.probing);
+    this.probing = null;
     for (const sender of this.senders.values())
       sender.close(new PacingError('PACING_UNAVAILABLE', 'pacing stopped (the service is stopping)'));
     const store = this.opened ?? (await this.opening?.catch(() => null));
