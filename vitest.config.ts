@@ -18,6 +18,8 @@ export default defineConfig({
     // Real servers, real sockets and real SQLite files: give slow CI boxes room.
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // expect.poll's default 1 s was too short for a browser re-rendering on a loaded CI box (the console tests).
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
     // 2 cores: more workers only fight over them.
     maxWorkers: 2,
