@@ -276,3 +276,31 @@ builder.subscriptionFields((t) => ({
     resolve: (item) => item,
   }),
 }));
+
+/**
+ * Fields read only from the versioned configuration tables (drizzle/0004_read_versions.sql): a query made of these
+ * alone may be answered from the response cache (graphql/response-cache.ts).
+ */
+export const cacheableFields = [
+  'Query.channelConfigurations',
+  ...['edges', 'nodes', 'pageInfo', 'totalCount'].map((f) => `ChannelConfigurationConnection.${f}`),
+  ...['cursor', 'node'].map((f) => `ChannelConfigurationEdge.${f}`),
+  ...[
+    'id',
+    'name',
+    'description',
+    'channel',
+    'marketingActions',
+    'whatsApp',
+    'status',
+    'statusReason',
+    'checks',
+    'statusChangedAt',
+    'createdAt',
+    'updatedAt',
+  ].map((f) => `ChannelConfiguration.${f}`),
+  ...['name', 'status', 'message', 'remedy', 'checkedAt'].map((f) => `ConfigurationCheck.${f}`),
+  ...['apiCredential', 'webhook', 'senderPhoneNumber', 'executionField', 'effectiveExecutionField'].map(
+    (f) => `WhatsAppChannelSettings.${f}`,
+  ),
+];

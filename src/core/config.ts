@@ -56,6 +56,11 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: booleanish.optional(),
   GRAPHQL_MAX_BODY_BYTES: positiveInt.default(1_048_576),
+  GRAPHQL_RESPONSE_CACHE_BYTES: z.coerce
+    .number()
+    .int()
+    .nonnegative()
+    .default(16 * 1024 * 1024),
   WEBHOOK_MAX_BODY_BYTES: positiveInt.default(3 * 1024 * 1024 + 64 * 1024),
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt.default(20),
   WS_MAX_PAYLOAD_BYTES: positiveInt.default(64 * 1024),
@@ -136,6 +141,8 @@ export interface Config {
   log: { level: Env['LOG_LEVEL']; pretty: boolean };
   limits: {
     graphqlMaxBodyBytes: number;
+    /** Room for kept answers of configuration reads (graphql/response-cache.ts); 0 keeps none. SQLite only. */
+    graphqlResponseCacheBytes: number;
     webhookMaxBodyBytes: number;
     wsMaxSubscriptionsPerConnection: number;
     wsMaxPayloadBytes: number;
@@ -224,6 +231,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? (!isProduction && Boolean(process.stdout.isTTY)) },
     limits: {
       graphqlMaxBodyBytes: env.GRAPHQL_MAX_BODY_BYTES,
+      graphqlResponseCacheBytes: env.GRAPHQL_RESPONSE_CACHE_BYTES,
       webhookMaxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
       wsMaxSubscriptionsPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
       wsMaxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES,

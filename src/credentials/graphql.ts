@@ -226,3 +226,20 @@ builder.subscriptionFields((t) => ({
     resolve: (item) => item,
   }),
 }));
+
+/** Fields read only from the credential's row, a versioned table (see channel-configurations/graphql.ts, cacheableFields). */
+export const cacheableFields = [
+  'id',
+  'name',
+  'businessAccountId',
+  'apiTokenLast4',
+  'apiTokenType',
+  'apiTokenExpiresAt',
+  'apiTokenScopes',
+  'status',
+  'statusMessage',
+  'statusChangedAt',
+  'phoneNumberRefreshedAt',
+  'createdAt',
+  'updatedAt',
+].map((f) => `WhatsAppApiCredential.${f}`);

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getOperationAST, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, processRegularResult, type YogaServerInstance } from 'graphql-yoga';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import type { Viewer } from '../platform/tenancy/viewer.js';
 
 /**
  * The everyday GraphQL request, a JSON POST of a query answered as JSON, run through yoga's own envelop (the same
@@ -26,6 +28,8 @@ export interface PostServerContext {
   req: IncomingMessage;
   res: ServerResponse;
   requestId: string;
+  /** The caller, authenticated before the body was read. */
+  viewer: Viewer;
 }
 
 interface Params {
@@ -56,6 +60,31 @@ export function plainQueryParams(body: unknown): Params | null {
   return body as unknown as Params;
 }
 
+/**
+ * Kept answers of reads (graphql/response-cache.ts, given by the composition): asked once a query is known valid
+ * and its caller known; a 'miss' is kept with the text answered.
+ */
+export interface PostResponseCache<M> {
+  lookup(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    viewer: Viewer,
+    params: Params,
+  ): { kind: 'skip' } | { kind: 'hit'; text: string } | M;
+  keep(miss: M, text: string): void;
+}
+
+/** A 200 JSON answer's headers; `x-wcs-cache` says whether a cacheable query was answered from the cache. */
+function jsonHeaders(text: string, requestId: string, cache: 'hit' | 'miss' | undefined): Record<string, string | number> {
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'x-request-id': requestId,
+  };
+  if (cache) headers['x-wcs-cache'] = cache;
+  return headers;
+}
+
 export interface GraphQLPostFastPath<S> {
   /** Answers the request and resolves true, or resolves false (nothing written) when yoga must answer it. */
   serve(serverContext: S, body: unknown): Promise<boolean>;
@@ -63,7 +92,11 @@ export interface GraphQLPostFastPath<S> {
   readonly answered: number;
 }
 
-export function graphqlPostFastPath<S extends PostServerContext, C extends object>(yoga: YogaServerInstance<S, C>): GraphQLPostFastPath<S> {
+export function graphqlPostFastPath<S extends PostServerContext, C extends object, M extends { kind: 'miss' } = { kind: 'miss' }>(
+  yoga: YogaServerInstance<S, C>,
+  /** Answers of configuration reads kept while their tables are unchanged. */
+  cache?: PostResponseCache<M>,
+): GraphQLPostFastPath<S> {
   let answered = 0;
   const reply = (res: ServerResponse, status: number, headers: Record<string, string | number>, text: string) => {
     res.writeHead(status, headers);
@@ -89,6 +122,9 @@ export function graphqlPostFastPath<S extends PostServerContext, C extends objec
     } catch {
       return false;
     }
+    // Asked once the document is known valid and before anything runs; the key was checked by the caller.
+    const cached = cache?.lookup(enveloped.schema, document, serverContext.viewer, params);
+    if (cached?.kind === 'hit') return reply(res, 200, jsonHeaders(cached.text, requestId, 'hit'), cached.text);
     let result: ExecutionResult;
     try {
       const contextValue = await enveloped.contextFactory();
@@ -107,12 +143,8 @@ export function graphqlPostFastPath<S extends PostServerContext, C extends objec
     if (!result.errors?.length && !result.extensions) {
       // A result may bring its own serializer (as yoga's processor honours too).
       const text = ((result as { stringify?: (r: unknown) => string }).stringify ?? JSON.stringify)(result);
-      const headers = {
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': Buffer.byteLength(text),
-        'x-request-id': requestId,
-      };
-      return reply(res, 200, headers, text);
+      if (cached?.kind === 'miss') cache!.keep(cached as M, text);
+      return reply(res, 200, jsonHeaders(text, requestId, cached?.kind === 'miss' ? 'miss' : undefined), text);
     }
     const response = processRegularResult(result, yoga.fetchAPI, 'application/json');
     const headers: Record<string, string> = { 'x-request-id': requestId };

@@ -10,7 +10,8 @@ import { SharedFanout } from '../graphql/fanout.js';
 import { errorHygienePlugin } from '../graphql/error-hygiene.js';
 import { armorPlugin } from '../graphql/limits.js';
 import { graphqlMetricsPlugin } from '../graphql/metrics-plugin.js';
-import { getSchema } from './schema.js';
+import { ResponseCache } from '../graphql/response-cache.js';
+import { cacheableFields, getSchema } from './schema.js';
 import { attachGraphqlWs } from './graphql-ws.js';
 import type { ServerContext } from './server-context.js';
 import { applyBrowserRules, postContentTypeProblem, sendUnsupportedContentType } from '../http/browser-edge.js';
@@ -23,6 +24,7 @@ import { graphqlPostFastPath, type GraphQLPostFastPath } from '../http/graphql-p
 import { storageProblem } from '../http/storage-readiness.js';
 import { sendJson, type HttpRoute } from '../http/respond.js';
 import { databaseReadiness } from '../platform/readiness.js';
+import { readVersion } from '../platform/read-versions/version.js';
 import { SYSTEM_SANDBOX } from '../platform/pubsub.js';
 import { ApiKeyAuthenticator } from '../platform/tenancy/service.js';
 import type { Viewer } from '../platform/tenancy/viewer.js';
@@ -39,6 +41,8 @@ export interface App {
   yoga: YogaServerInstance<ServerContext, GraphQLContext>;
   /** Plain JSON queries answered without yoga's Fetch-API round trip (http/graphql-post.ts). */
   fastPost: GraphQLPostFastPath<ServerContext>;
+  /** Kept answers of configuration reads (counts for tests and metrics). */
+  responseCache: ResponseCache;
   /** graphql-ws subscriptions sharing one execution per event (counts for tests and metrics). */
   fanout: SharedFanout;
   keyWatcher: KeyWatcher;
@@ -241,7 +245,12 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
   const eventStreams = new Set<ServerResponse>();
 
   // Plain JSON queries skip yoga's Fetch-API round trip (graphql-post.ts); everything else is yoga's as before.
-  const fastPost = graphqlPostFastPath(yoga);
+  const responseCache = new ResponseCache({
+    maxBytes: config.limits.graphqlResponseCacheBytes,
+    cacheableFields: cacheableFields(),
+    version: () => readVersion(deps.db, 'configuration'),
+  });
+  const fastPost = graphqlPostFastPath(yoga, responseCache);
 
   const fastRoutes = allRoutes.flatMap((r) => (r.fast ? [r.fast] : []));
 
@@ -301,6 +310,7 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
     server,
     yoga,
     fastPost,
+    responseCache,
     fanout,
     keyWatcher,
     listen: (port, host) =>

@@ -3,12 +3,12 @@ import { builder } from '../graphql/builder.js';
 import '../graphql/errors.js';
 import '../graphql/viewer.js';
 import '../graphql/node-fields.js';
-import '../settings/graphql.js';
-import '../credentials/graphql.js';
-import '../webhooks/graphql.js';
+import { cacheableFields as settingsFields } from '../settings/graphql.js';
+import { cacheableFields as credentialFields } from '../credentials/graphql.js';
+import { cacheableFields as webhookFields } from '../webhooks/graphql.js';
 import '../messages/graphql.js';
 import '../profiles/graphql.js';
-import '../channel-configurations/graphql.js';
+import { cacheableFields as configurationFields } from '../channel-configurations/graphql.js';
 import '../sending/graphql.js';
 
 /** Each domain's graphql.ts registers its types on import; this file only gathers them. */
@@ -17,6 +17,15 @@ let schema: GraphQLSchema | undefined;
 export function getSchema(): GraphQLSchema {
   schema ??= builder.toSchema({ sortSchema: false });
   return schema;
+}
+
+/**
+ * "Type.field" of every field read only from the versioned configuration tables, as each domain lists them: the
+ * queries the response cache may answer (graphql/response-cache.ts).
+ */
+export function cacheableFields(): ReadonlySet<string> {
+  const pageInfo = ['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor'].map((f) => `PageInfo.${f}`);
+  return new Set([...pageInfo, ...settingsFields, ...credentialFields, ...webhookFields, ...configurationFields]);
 }
 
 export function printSortedSchema(): string {

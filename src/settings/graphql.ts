@@ -107,3 +107,6 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+/** Fields read only from versioned configuration tables (see channel-configurations/graphql.ts, cacheableFields). */
+export const cacheableFields = ['id', 'key', 'name', 'description'].map((f) => `MarketingAction.${f}`);

@@ -150,3 +150,19 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+/**
+ * Fields read only from the webhook's row and the configuration (see channel-configurations/graphql.ts,
+ * cacheableFields). Not lastEventAt: it moves with every delivery and is left out of the version on purpose.
+ */
+export const cacheableFields = [
+  'id',
+  'name',
+  'apiCredential',
+  'callbackUrl',
+  'appSecretLast4',
+  'standardConsentMessagesEnabled',
+  'verifiedAt',
+  'createdAt',
+  'updatedAt',
+].map((f) => `WhatsAppWebhook.${f}`);
