@@ -4,10 +4,13 @@
  *   - `channelConfigurations(first: 20 / 50)` with status, checks, marketing actions, apiCredential, webhook and
  *     sender vs yoga + Pothos + drizzle + better-sqlite3 returning 20 rows (the issue's yardstick), and the list of 20
  *     vs the stock stack resolving the same query shape (bench/baselines/stock-shape.ts: relay connection, DataLoaders).
+ * The product answers a repeated list from its response cache (src/graphql/response-cache.ts) while no configuration
+ * changes, as a polling dashboard sees it; the `list20run` rows are the same product with the cache off, every
+ * request read and resolved again (what a list costs after a change).
  * Each server is a child process; autocannon runs here. Rounds alternate the order of the servers. The primary
  * figure is server CPU per request from /proc/<pid>/stat (utime+stime, all threads), robust to a busy machine.
  *
- *   npx tsx bench/graphql-read.ts                     # 3 rounds × 5 servers × 5 s
+ *   npx tsx bench/graphql-read.ts                     # 3 rounds × 6 servers × 5 s
  *   BENCH_REPS=1 BENCH_SECONDS=3 npx tsx bench/graphql-read.ts
  */
 import { randomBytes } from 'node:crypto';
@@ -45,20 +48,28 @@ const CASES = {
   viewer: { server: 'product', body: { query: VIEWER } },
   list20: { server: 'product', body: { query: LIST, variables: { first: 20 } } },
   list50: { server: 'product', body: { query: LIST, variables: { first: 50 } } },
+  // The same product with its response cache off: what a list costs when it must be read and resolved again
+  // (after a write to the configuration tables, or a query the cache does not keep).
+  list20run: { server: 'product-uncached', body: { query: LIST, variables: { first: 20 } } },
 } as const;
 type CaseName = keyof typeof CASES;
 type ServerName = (typeof CASES)[CaseName]['server'];
 
 // ---- the product (child) ------------------------------------------------------------------
 
-async function serveProduct(): Promise<void> {
+async function serveProduct(cache: boolean): Promise<void> {
   const { startBenchService } = await import('./bench-service.js');
   const credentials = await import('../src/credentials/service.js');
   const configurations = await import('../src/channel-configurations/service.js');
   const webhooks = await import('../src/webhooks/service.js');
   const { DEFAULT_IDS } = await import('../src/meta-simulator/index.js');
   // Configured as a production deployment is (the process runs with NODE_ENV=production too, like the baselines).
-  const production = { NODE_ENV: 'production', ENCRYPTION_KEY: randomBytes(32).toString('base64'), PUBLIC_URL: 'http://127.0.0.1' };
+  const production = {
+    NODE_ENV: 'production',
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    PUBLIC_URL: 'http://127.0.0.1',
+    ...(cache ? {} : { GRAPHQL_RESPONSE_CACHE_BYTES: '0' }),
+  };
   const { server, deps, key, viewer } = await startBenchService(production, { startJobs: false });
   const phones = [DEFAULT_IDS.phone.acmeGreen, DEFAULT_IDS.phone.acmeYellowHigh, DEFAULT_IDS.phone.acmeRedLimited];
   const refs: Array<{ credentialId: string; webhookId: string }> = [];
@@ -122,7 +133,7 @@ async function load(child: Child<Ready>, name: CaseName, seconds: number): Promi
 async function main(): Promise<void> {
   console.log(`graphql read path: ${REPS} rounds × ${SECONDS} s per case, ${CONNECTIONS} connections; load ${loadAverage()}`);
   const file = fileURLToPath(import.meta.url);
-  const servers: ServerName[] = ['stock-hello', 'stock-rows', 'stock-shape', 'product'];
+  const servers: ServerName[] = ['stock-hello', 'stock-rows', 'stock-shape', 'product', 'product-uncached'];
   const results = new Map<CaseName, Measured[]>();
   let bad = 0;
   for (let rep = 0; rep < REPS; rep++) {
@@ -160,6 +171,8 @@ async function main(): Promise<void> {
       row('`channelConfigurations(first: 20)` vs yoga+Pothos+drizzle 20 rows', 'list20', 'rows20', '≤ 1.5×'),
       row('`channelConfigurations(first: 20)` vs stock stack, same query shape', 'list20', 'shape20', '—'),
       row('`channelConfigurations(first: 50)` vs the same 20 rows', 'list50', 'rows20', '—'),
+      row('`channelConfigurations(first: 20)`, response cache off, vs 20 rows', 'list20run', 'rows20', '—'),
+      row('`channelConfigurations(first: 20)`, response cache off, vs same shape', 'list20run', 'shape20', '—'),
     ],
   );
   const baselines = `Baselines: \`{hello}\` ${fmt(median(results.get('hello')!.map((m) => m.rps)))} req/s, 20 rows ${fmt(median(results.get('rows20')!.map((m) => m.rps)))} req/s, same shape ${fmt(median(results.get('shape20')!.map((m) => m.rps)))} req/s.`;
@@ -175,8 +188,8 @@ async function main(): Promise<void> {
 if (process.argv[2] === '--serve') {
   const server = process.argv[3] as ServerName;
   const start =
-    server === 'product'
-      ? serveProduct()
+    server === 'product' || server === 'product-uncached'
+      ? serveProduct(server === 'product')
       : server === 'stock-shape'
         ? import('./baselines/stock-shape.js').then(({ serveStockShape }) => serveStockShape())
         : import('./baselines/stock-read.js').then(({ serveStock }) => serveStock(server === 'stock-hello' ? 'hello' : 'rows'));
