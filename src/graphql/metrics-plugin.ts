@@ -20,6 +20,25 @@ function describe(metrics: Metrics, document: DocumentNode, operationName: strin
 /** A graphql-ws operation's context carries its socket (app.ts passes it to getEnveloped); HTTP ones do not. */
 const transportOf = (context: unknown) => (context && typeof context === 'object' && 'socket' in context ? 'websocket' : 'sse');
 
+/**
+ * A query answered from the response cache (response-cache.ts) ran no execution: it is counted here as an operation
+ * that did, and in wcs_graphql_response_cache_hits_total.
+ */
+export function cachedOperationMetrics(
+  metrics: Metrics,
+): (document: DocumentNode, operationName: string | null | undefined, seconds: number) => void {
+  const hits = metrics.counter(
+    'wcs_graphql_response_cache_hits_total',
+    'GraphQL queries answered from the response cache, by operation name.',
+    ['operation'],
+  );
+  return (document, operationName, seconds) => {
+    const { operation, type } = describe(metrics, document, operationName);
+    metrics.observeOperation(operation, type, 'ok', seconds);
+    hits.inc({ operation });
+  };
+}
+
 export function graphqlMetricsPlugin(metrics: Metrics): Plugin {
   return {
     onExecute({ args }) {

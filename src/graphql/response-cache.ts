@@ -28,6 +28,8 @@ export interface ResponseCacheOptions {
   cacheableFields: ReadonlySet<string>;
   /** The read version of what the allowed fields show; null when it cannot be known (nothing is kept then). */
   version: () => number | null;
+  /** Called for each answer served from the cache (metrics count it as an operation that ran). */
+  onServed?: (document: DocumentNode, operationName: string | null | undefined, seconds: number) => void;
 }
 
 /** Documents whose cacheability is remembered (yoga's parse and validation caches keep 1,000 too). */
@@ -94,6 +96,10 @@ export class ResponseCache {
     }
     this.misses++;
     return { kind: 'miss', key, version };
+  }
+
+  served(document: DocumentNode, operationName: string | null | undefined, seconds: number): void {
+    this.options.onServed?.(document, operationName, seconds);
   }
 
   /** Keeps an answer of a 'miss' under the version read before it ran. */

@@ -72,6 +72,8 @@ export interface PostResponseCache<M> {
     params: Params,
   ): { kind: 'skip' } | { kind: 'hit'; text: string } | M;
   keep(miss: M, text: string): void;
+  /** A query answered from the cache (its operation is counted as if it ran: metrics, logs). */
+  served(document: DocumentNode, operationName: string | null | undefined, seconds: number): void;
 }
 
 /** A 200 JSON answer's headers; `x-wcs-cache` says whether a cacheable query was answered from the cache. */
@@ -106,6 +108,7 @@ export function graphqlPostFastPath<S extends PostServerContext, C extends objec
   };
   async function serve(serverContext: S, body: unknown): Promise<boolean> {
     const { req, res, requestId } = serverContext;
+    const started = performance.now();
     const accept = req.headers.accept;
     if (accept !== undefined && !JSON_ACCEPTS.has(accept.trim())) return false;
     if (!isYogaJsonContentType(req.headers['content-type'])) return false;
@@ -124,7 +127,11 @@ export function graphqlPostFastPath<S extends PostServerContext, C extends objec
     }
     // Asked once the document is known valid and before anything runs; the key was checked by the caller.
     const cached = cache?.lookup(enveloped.schema, document, serverContext.viewer, params);
-    if (cached?.kind === 'hit') return reply(res, 200, jsonHeaders(cached.text, requestId, 'hit'), cached.text);
+    if (cached?.kind === 'hit') {
+      reply(res, 200, jsonHeaders(cached.text, requestId, 'hit'), cached.text);
+      cache!.served(document, params.operationName, (performance.now() - started) / 1000);
+      return true;
+    }
     let result: ExecutionResult;
     try {
       const contextValue = await enveloped.contextFactory();

@@ -9,7 +9,7 @@ import type { GraphQLContext } from '../graphql/context.js';
 import { SharedFanout } from '../graphql/fanout.js';
 import { errorHygienePlugin } from '../graphql/error-hygiene.js';
 import { armorPlugin } from '../graphql/limits.js';
-import { graphqlMetricsPlugin } from '../graphql/metrics-plugin.js';
+import { cachedOperationMetrics, graphqlMetricsPlugin } from '../graphql/metrics-plugin.js';
 import { ResponseCache } from '../graphql/response-cache.js';
 import { cacheableFields, getSchema } from './schema.js';
 import { attachGraphqlWs } from './graphql-ws.js';
@@ -249,6 +249,7 @@ export function buildApp(deps: AppDeps, routes: HttpRoute[] = []): App {
     maxBytes: config.limits.graphqlResponseCacheBytes,
     cacheableFields: cacheableFields(),
     version: () => readVersion(deps.db, 'configuration'),
+    onServed: cachedOperationMetrics(deps.metrics),
   });
   const fastPost = graphqlPostFastPath(yoga, responseCache);
 

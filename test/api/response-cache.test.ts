@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { parse } from 'graphql';
+import { request } from 'undici';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ResponseCache, type CacheMiss } from '../../src/graphql/response-cache.js';
 import { cacheableFields, getSchema } from '../../src/service/schema.js';
@@ -32,7 +33,8 @@ const LIST = `query List($first: Int!) { channelConfigurations(first: $first) {
 /** The same list, plus a field that moves with every delivery and is left out of the version. */
 const WITH_LAST_EVENT = LIST.replace('webhook { id name }', 'webhook { id name lastEventAt }');
 
-const w = useWorld();
+const METRICS_TOKEN = 'cache-metrics-token-0123456789';
+const w = useWorld(() => startWorld({ env: { METRICS_TOKEN } }));
 const sqlite = TEST_BACKEND === 'sqlite';
 let configId: string;
 let webhookId: string;
@@ -185,6 +187,18 @@ describe.runIf(sqlite)('on SQLite', () => {
     const res = await w.h.post({ query: LIST, variables: { first: 20 } }, { authorization: `Bearer ${created.key}` });
     expect(res.status).toBe(401);
     expect(res.headers['x-wcs-cache']).toBeUndefined();
+  });
+
+  it('counts an answer from the cache as the operation it answers, and as a cache hit', async () => {
+    const named = LIST.replace('query List(', 'query CachedList(');
+    await read(named);
+    await read(named);
+    await read(named);
+    const res = await request(`${w.h.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    const text = await res.body.text();
+    const line = (name: string) => text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes('operation="CachedList"'));
+    expect(line('wcs_graphql_operations_total')).toMatch(/ 3$/);
+    expect(line('wcs_graphql_response_cache_hits_total')).toMatch(/ 2$/);
   });
 
   it('versions every column of the webhooks but last_event_at, and every write to each versioned table', async () => {
