@@ -1,7 +1,9 @@
 /**
  * Subscription fan-out: one status change delivered to 1k, 5k and 10k graphql-ws subscribers of one channel
  * configuration, the product against a naive graphql-ws broadcast (bench/baselines/naive-broadcast.ts: one
- * execution per subscriber) started by this same run. Rounds alternate which server goes first.
+ * execution per subscriber) started by this same run, and against the floor (bench/baselines/write-floor.ts: no
+ * GraphQL at all, one serialization and a socket write per subscriber — what delivering costs on this machine).
+ * Rounds alternate which server goes first.
  *
  *   npx tsx bench/fanout.ts                        # 2 rounds, 5 events per level, about 5 min
  *   BENCH_REPS=1 BENCH_EVENTS=2 BENCH_LEVELS=1000,5000 npx tsx bench/fanout.ts
@@ -24,7 +26,7 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 5);
 const LEVELS = (process.env.BENCH_LEVELS ?? '1000,5000,10000').split(',').map(Number);
 /** BENCH_VERBOSE=1 prints every event (how much of the spread is the machine's load). */
 const VERBOSE = Boolean(process.env.BENCH_VERBOSE);
-const ALL_KINDS = ['product', 'naive'] as const;
+const ALL_KINDS = ['product', 'naive', 'floor'] as const;
 type Kind = (typeof ALL_KINDS)[number];
 /** BENCH_KINDS=product runs one server only (e.g. to profile it with BENCH_CHILD_ARGS=--cpu-prof). */
 const KINDS = ALL_KINDS.filter((k) => !process.env.BENCH_KINDS || process.env.BENCH_KINDS.split(',').includes(k));
@@ -85,6 +87,13 @@ const OPS: Record<Kind, { subscribe: string; off: string; on: string; offStatus:
       previousStatus status at channelConfiguration { id name status } } }`,
     off: `mutation($id: ID!) { deactivateChannelConfiguration(input: { id: $id }) { __typename } }`,
     on: `mutation($id: ID!) { reactivateChannelConfiguration(input: { id: $id }) { __typename } }`,
+    offStatus: 'DEACTIVATED',
+    onStatus: 'ACTIVE',
+  },
+  floor: {
+    subscribe: `subscription($id: ID!) { statusChanged(id: $id) { status } }`,
+    off: `mutation($id: ID!) { setStatus(id: $id, status: "DEACTIVATED") }`,
+    on: `mutation($id: ID!) { setStatus(id: $id, status: "ACTIVE") }`,
     offStatus: 'DEACTIVATED',
     onStatus: 'ACTIVE',
   },
@@ -283,6 +292,7 @@ async function main(): Promise<void> {
   for (const level of LEVELS) {
     const p = (f: string) => m(`product:${level}:${f}`);
     const n = (f: string) => m(`naive:${level}:${f}`);
+    const floor = m(`floor:${level}:afterResponseP99`);
     rows.push([
       fmt(level),
       `${fmt(p('afterResponseP99'))} / ${fmt(n('afterResponseP99'))}`,
@@ -292,6 +302,9 @@ async function main(): Promise<void> {
       `${fmt(p('mutationMs'), 1)} / ${fmt(m('product:0:mutationMs'), 1)}`,
       `${fmt(perDelivery('product', level, 'serverCpuUs'), 1)} / ${fmt(perDelivery('naive', level, 'serverCpuUs'), 1)}`,
       `${fmt(perDelivery('product', level, 'clientCpuUs'), 1)} / ${fmt(perDelivery('naive', level, 'clientCpuUs'), 1)}`,
+      `${fmt(floor)} (${fmt(floor / n('afterResponseP99'), 2)}× naive)`,
+      `${fmt(p('afterResponseP99') / floor, 2)}×`,
+      fmt(perDelivery('floor', level, 'serverCpuUs'), 1),
     ]);
   }
   const table = markdownTable(
@@ -304,6 +317,9 @@ async function main(): Promise<void> {
       'mutation ms (at level / no subscribers)',
       'server CPU µs per subscriber (product / naive)',
       'bench client CPU µs per message',
+      'floor p99 ms (vs naive)',
+      'product / floor',
+      'floor CPU µs per subscriber',
     ],
     rows,
   );
@@ -318,7 +334,11 @@ async function main(): Promise<void> {
 if (process.argv[2] === '--serve') {
   const kind = process.argv[3] as Kind;
   const start =
-    kind === 'product' ? serveProduct() : import('./baselines/naive-broadcast.js').then(({ serveNaiveBroadcast }) => serveNaiveBroadcast());
+    kind === 'product'
+      ? serveProduct()
+      : kind === 'floor'
+        ? import('./baselines/write-floor.js').then(({ serveWriteFloor }) => serveWriteFloor())
+        : import('./baselines/naive-broadcast.js').then(({ serveNaiveBroadcast }) => serveNaiveBroadcast());
   void start.catch((err: unknown) => {
     console.error(err);
     process.exit(1);
