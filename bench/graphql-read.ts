@@ -6,11 +6,12 @@
  *     vs the stock stack resolving the same query shape (bench/baselines/stock-shape.ts: relay connection, DataLoaders).
  * The product answers a repeated list from its response cache (src/graphql/response-cache.ts) while no configuration
  * changes, as a polling dashboard sees it; the `list20run` rows are the same product with the cache off, every
- * request read and resolved again (what a list costs after a change).
+ * request read and resolved again (what a list costs after a change); `list20churn` is the cached product while a
+ * configuration of the page is edited 10 times a second (each edit makes the next request run the list again).
  * Each server is a child process; autocannon runs here. Rounds alternate the order of the servers. The primary
  * figure is server CPU per request from /proc/<pid>/stat (utime+stime, all threads), robust to a busy machine.
  *
- *   npx tsx bench/graphql-read.ts                     # 3 rounds × 6 servers × 5 s
+ *   npx tsx bench/graphql-read.ts                     # 3 rounds × 7 servers × 5 s
  *   BENCH_REPS=1 BENCH_SECONDS=3 npx tsx bench/graphql-read.ts
  */
 import { randomBytes } from 'node:crypto';
@@ -51,13 +52,18 @@ const CASES = {
   // The same product with its response cache off: what a list costs when it must be read and resolved again
   // (after a write to the configuration tables, or a query the cache does not keep).
   list20run: { server: 'product-uncached', body: { query: LIST, variables: { first: 20 } } },
+  // The cached product while a configuration on the page changes 10 times a second (each change: one miss).
+  list20churn: { server: 'product-churn', body: { query: LIST, variables: { first: 20 } } },
 } as const;
 type CaseName = keyof typeof CASES;
 type ServerName = (typeof CASES)[CaseName]['server'];
 
 // ---- the product (child) ------------------------------------------------------------------
 
-async function serveProduct(cache: boolean): Promise<void> {
+/** The configuration changes per second of the 'product-churn' server: an admin or a check job writing as the list is read. */
+const CHURN_PER_SECOND = 10;
+
+async function serveProduct(cache: boolean, churn = false): Promise<void> {
   const { startBenchService } = await import('./bench-service.js');
   const credentials = await import('../src/credentials/service.js');
   const configurations = await import('../src/channel-configurations/service.js');
@@ -89,22 +95,43 @@ async function serveProduct(cache: boolean): Promise<void> {
     });
     refs.push({ credentialId: credential.id, webhookId: webhook.id });
   }
+  const created = [];
   for (let i = 0; i < 60; i++) {
     const ref = refs[i % refs.length]!;
-    await configurations.createChannelConfiguration(deps, viewer, {
-      name: `config-${i}`,
-      channel: 'WHATSAPP',
-      whatsApp: { apiCredentialId: ref.credentialId, webhookId: ref.webhookId, senderPhoneNumber: `+1555010000${(i % 3) + 1}` },
-      saveAsDraft: i % 2 === 0,
-    });
+    created.push(
+      await configurations.createChannelConfiguration(deps, viewer, {
+        name: `config-${i}`,
+        channel: 'WHATSAPP',
+        whatsApp: { apiCredentialId: ref.credentialId, webhookId: ref.webhookId, senderPhoneNumber: `+1555010000${(i % 3) + 1}` },
+        saveAsDraft: i % 2 === 0,
+      }),
+    );
   }
-  answerQueries();
+  if (churn) {
+    // A draft of the first page changes its description CHURN_PER_SECOND times a second, through the service (a
+    // real mutation's transaction), in this process: its CPU counts in the figures.
+    const draft = created.at(-2)!;
+    let n = 0;
+    setInterval(() => {
+      void configurations.updateChannelConfiguration(deps, viewer, { id: draft.id, description: `edit ${++n}` });
+    }, 1000 / CHURN_PER_SECOND).unref();
+  }
+  const kept = server.app.responseCache;
+  answerQueries({ cache: () => ({ hits: kept.hits, misses: kept.misses }) });
   process.stdout.write(`${JSON.stringify({ ready: true, url: server.url, key })}\n`);
 }
 
 // ---- the orchestrator ---------------------------------------------------------------------
 
+interface CacheCounts {
+  hits: number;
+  misses: number;
+}
+
 interface Measured {
+  /** Answers from the response cache, and cacheable requests that ran (product servers). */
+  hits: number;
+  misses: number;
   rps: number;
   p99: number;
   cpuUs: number;
@@ -112,6 +139,7 @@ interface Measured {
 }
 
 async function load(child: Child<Ready>, name: CaseName, seconds: number): Promise<Measured> {
+  const cacheBefore = CASES[name].server.startsWith('product') ? await child.ask<CacheCounts>('cache') : null;
   const cpuBefore = child.cpuUs();
   const result = await autocannon({
     url: `${child.ready.url}/graphql`,
@@ -122,10 +150,16 @@ async function load(child: Child<Ready>, name: CaseName, seconds: number): Promi
     body: JSON.stringify(CASES[name].body),
   });
   const n = Math.max(1, result.requests.total);
+  const cpuUs = (child.cpuUs() - cpuBefore) / n;
+  const cacheAfter = cacheBefore ? await child.ask<CacheCounts>('cache') : null;
+  const misses = cacheAfter && cacheBefore ? cacheAfter.misses - cacheBefore.misses : 0;
+  const hits = cacheAfter && cacheBefore ? cacheAfter.hits - cacheBefore.hits : 0;
   return {
+    misses,
+    hits,
     rps: result.requests.average,
     p99: result.latency.p99,
-    cpuUs: (child.cpuUs() - cpuBefore) / n,
+    cpuUs,
     bad: result.non2xx + result.errors + result.timeouts,
   };
 }
@@ -133,7 +167,7 @@ async function load(child: Child<Ready>, name: CaseName, seconds: number): Promi
 async function main(): Promise<void> {
   console.log(`graphql read path: ${REPS} rounds × ${SECONDS} s per case, ${CONNECTIONS} connections; load ${loadAverage()}`);
   const file = fileURLToPath(import.meta.url);
-  const servers: ServerName[] = ['stock-hello', 'stock-rows', 'stock-shape', 'product', 'product-uncached'];
+  const servers: ServerName[] = ['stock-hello', 'stock-rows', 'stock-shape', 'product', 'product-uncached', 'product-churn'];
   const results = new Map<CaseName, Measured[]>();
   let bad = 0;
   for (let rep = 0; rep < REPS; rep++) {
@@ -147,7 +181,8 @@ async function main(): Promise<void> {
           const m = await load(child, name, SECONDS);
           bad += m.bad;
           results.set(name, [...(results.get(name) ?? []), m]);
-          console.log(`  round ${rep + 1} ${name}: ${fmt(m.cpuUs)} µs CPU/request, ${fmt(m.rps)} req/s, p99 ${m.p99} ms`);
+          const cached = m.hits + m.misses ? `, response cache ${fmt(m.hits)} hits / ${fmt(m.misses)} misses` : '';
+          console.log(`  round ${rep + 1} ${name}: ${fmt(m.cpuUs)} µs CPU/request, ${fmt(m.rps)} req/s, p99 ${m.p99} ms${cached}`);
         }
       } finally {
         await child.stop();
@@ -173,6 +208,7 @@ async function main(): Promise<void> {
       row('`channelConfigurations(first: 50)` vs the same 20 rows', 'list50', 'rows20', '—'),
       row('`channelConfigurations(first: 20)`, response cache off, vs 20 rows', 'list20run', 'rows20', '—'),
       row('`channelConfigurations(first: 20)`, response cache off, vs same shape', 'list20run', 'shape20', '—'),
+      row(`\`channelConfigurations(first: 20)\`, ${CHURN_PER_SECOND} configuration writes/s, vs 20 rows`, 'list20churn', 'rows20', '—'),
     ],
   );
   const baselines = `Baselines: \`{hello}\` ${fmt(median(results.get('hello')!.map((m) => m.rps)))} req/s, 20 rows ${fmt(median(results.get('rows20')!.map((m) => m.rps)))} req/s, same shape ${fmt(median(results.get('shape20')!.map((m) => m.rps)))} req/s.`;
@@ -188,8 +224,8 @@ async function main(): Promise<void> {
 if (process.argv[2] === '--serve') {
   const server = process.argv[3] as ServerName;
   const start =
-    server === 'product' || server === 'product-uncached'
-      ? serveProduct(server === 'product')
+    server === 'product' || server === 'product-uncached' || server === 'product-churn'
+      ? serveProduct(server !== 'product-uncached', server === 'product-churn')
       : server === 'stock-shape'
         ? import('./baselines/stock-shape.js').then(({ serveStockShape }) => serveStockShape())
         : import('./baselines/stock-read.js').then(({ serveStock }) => serveStock(server === 'stock-hello' ? 'hello' : 'rows'));
