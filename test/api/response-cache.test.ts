@@ -4,6 +4,9 @@ import { request } from 'undici';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ResponseCache, type CacheMiss } from '../../src/graphql/response-cache.js';
 import { cacheableFields, getSchema } from '../../src/service/schema.js';
+import { sql } from 'drizzle-orm';
+import { inTransaction } from '../../src/platform/db.js';
+import { readVersion } from '../../src/platform/read-versions/version.js';
 import * as tenancy from '../../src/platform/tenancy/service.js';
 import { TEST_BACKEND } from '../helpers/harness.js';
 import { sqlRun } from '../helpers/sql.js';
@@ -199,6 +202,31 @@ describe.runIf(sqlite)('on SQLite', () => {
     const line = (name: string) => text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes('operation="CachedList"'));
     expect(line('wcs_graphql_operations_total')).toMatch(/ 3$/);
     expect(line('wcs_graphql_response_cache_hits_total')).toMatch(/ 2$/);
+  });
+
+  it('knows no version while a transaction of someone else is open on the connection (its writes may roll back)', async () => {
+    const db = w.h.server.deps.db;
+    const before = readVersion(db, 'configuration');
+    expect(before).toEqual(expect.any(Number));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inside: number | null = null;
+    const rolledBack = inTransaction(db, async (tx) => {
+      if (tx.backend !== 'sqlite') throw new Error('a SQLite test');
+      tx.run(sql`UPDATE channel_configurations SET description = 'never committed' WHERE id = ${rawId(configId)}`);
+      inside = readVersion(db, 'configuration');
+      await held;
+      throw new Error('roll back');
+    }).catch((err: Error) => err.message);
+    await new Promise((r) => setTimeout(r, 20));
+    // Outside the transaction: the counter holds its uncommitted bump, so no version at all.
+    expect(readVersion(db, 'configuration')).toBeNull();
+    release();
+    expect(await rolledBack).toBe('roll back');
+    expect(inside).toBe(before! + 1); // the transaction itself sees its own write
+    expect(readVersion(db, 'configuration')).toBe(before);
+    const after = await read();
+    expect(after.nodes.find((n) => n.id === configId)?.description).not.toBe('never committed');
   });
 
   it('versions every column of the webhooks but last_event_at, and every write to each versioned table', async () => {

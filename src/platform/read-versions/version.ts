@@ -8,6 +8,10 @@ import type { Db } from '../db.js';
  */
 export function readVersion(db: Db, group: string): number | null {
   if (db.backend !== 'sqlite') return null;
+  // A transaction is open on the connection and the caller is not in it: the counter may hold its uncommitted
+  // writes, and a rollback would take them back while an answer stays kept under them (the reads themselves wait at
+  // the gate). Unknown, then: nothing is kept or served meanwhile.
+  if (db.gate.closedToCaller) return null;
   const statement = db.statements.get('platform.readVersion', () =>
     db.statements.connection.prepare('SELECT version FROM read_versions WHERE name = ?').pluck(),
   );
