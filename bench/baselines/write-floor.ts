@@ -22,7 +22,9 @@ export async function serveWriteFloor(): Promise<void> {
 
   const broadcast = (previousStatus: string) => {
     const payload = JSON.stringify({
-      data: { statusChanged: { previousStatus, status: configuration.status, at: new Date().toISOString(), channelConfiguration: configuration } },
+      data: {
+        statusChanged: { previousStatus, status: configuration.status, at: new Date().toISOString(), channelConfiguration: configuration },
+      },
     });
     for (const m of members) m.ws.send(`{"id":${JSON.stringify(m.id)},"type":"next","payload":${payload}}`);
   };
