@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getOperationAST, type ExecutionResult } from 'graphql';
+import { getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { isAsyncIterable, processRegularResult, type YogaServerInstance } from 'graphql-yoga';
-import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Viewer } from '../platform/tenancy/viewer.js';
 
 /**
@@ -12,8 +11,9 @@ import type { Viewer } from '../platform/tenancy/viewer.js';
  *
  * Only what yoga would answer the same way takes this path; anything else returns false before a resolver runs, and
  * app.ts hands the request to yoga as before:
- * - another Accept than none, `*\/*` or `application/json` (content negotiation, SSE, multipart stay yoga's), or a
- *   Content-Type yoga would not parse as JSON (it is stricter than the edge about case and spaces);
+ * - an Accept for which yoga would not answer a plain result as `application/graphql-response+json` or
+ *   `application/json` (regularMediaType below; SSE and multipart stay yoga's), or a Content-Type yoga would not
+ *   parse as JSON (it is stricter than the edge about case and spaces);
  * - a body that is not `{ query, variables?, operationName? }` (batches, extensions, extra or mistyped parameters:
  *   yoga's own request validation answers those);
  * - a document that does not parse or validate (yoga answers with its status codes; both results are cached);
@@ -38,7 +38,35 @@ interface Params {
   operationName?: string | null;
 }
 
-const JSON_ACCEPTS = new Set(['*/*', 'application/json']);
+/** The media types of yoga's regular (not streamed) result processor, in its order. */
+const REGULAR_MEDIA_TYPES = ['application/graphql-response+json', 'application/json'] as const;
+type RegularMediaType = (typeof REGULAR_MEDIA_TYPES)[number];
+
+/**
+ * The media type yoga answers a plain query result with for this Accept header, or null when it would not answer
+ * with its regular processor (yoga 5's result-processor/accept.js and use-result-processor.js, step by step): the
+ * Accept entries are walked last first, entries with a charset other than utf-8 are skipped, `q` is ignored, and
+ * every match of the regular processor's types replaces the one before, so the first entry listed that matches
+ * decides, and within one entry (`*\/*`, `application/*`) application/json comes last and wins. The regular
+ * processor is yoga's last, so any match of it is what yoga ends with. What urql (`application/graphql-response+json,
+ * application/graphql+json, application/json, text/event-stream, multipart/mixed`) and Apollo Client
+ * (`application/graphql-response+json,application/json;q=0.9`) send gives application/graphql-response+json.
+ */
+export function regularMediaType(accept: string | undefined): RegularMediaType | null {
+  const entries = (accept || '*/*').replace(/\s/g, '').toLowerCase().split(',').reverse();
+  let chosen: RegularMediaType | null = null;
+  for (const entry of entries) {
+    const [mediaType, ...params] = entry.split(';');
+    if (!mediaType) continue;
+    if ((params.find((p) => p.includes('charset=')) ?? 'charset=utf-8') !== 'charset=utf-8') continue;
+    const [pre, suf] = mediaType.split('/');
+    for (const type of REGULAR_MEDIA_TYPES) {
+      const [typePre, typeSuf] = type.split('/');
+      if ((pre === '*' || pre === typePre) && (suf === '*' || suf === typeSuf)) chosen = type;
+    }
+  }
+  return chosen;
+}
 
 /** The content types yoga parses as a JSON body, matched as yoga matches them (first of a list, case as sent). */
 function isYogaJsonContentType(header: string | undefined): boolean {
@@ -77,9 +105,14 @@ export interface PostResponseCache<M> {
 }
 
 /** A 200 JSON answer's headers; `x-wcs-cache` says whether a cacheable query was answered from the cache. */
-function jsonHeaders(text: string, requestId: string, cache: 'hit' | 'miss' | undefined): Record<string, string | number> {
+function jsonHeaders(
+  mediaType: RegularMediaType,
+  text: string,
+  requestId: string,
+  cache: 'hit' | 'miss' | undefined,
+): Record<string, string | number> {
   const headers: Record<string, string | number> = {
-    'content-type': 'application/json; charset=utf-8',
+    'content-type': `${mediaType}; charset=utf-8`,
     'content-length': Buffer.byteLength(text),
     'x-request-id': requestId,
   };
@@ -109,8 +142,8 @@ export function graphqlPostFastPath<S extends PostServerContext, C extends objec
   async function serve(serverContext: S, body: unknown): Promise<boolean> {
     const { req, res, requestId } = serverContext;
     const started = performance.now();
-    const accept = req.headers.accept;
-    if (accept !== undefined && !JSON_ACCEPTS.has(accept.trim())) return false;
+    const mediaType = regularMediaType(req.headers.accept);
+    if (!mediaType) return false;
     if (!isYogaJsonContentType(req.headers['content-type'])) return false;
     const params = plainQueryParams(body);
     if (!params) return false;
@@ -128,7 +161,7 @@ export function graphqlPostFastPath<S extends PostServerContext, C extends objec
     // Asked once the document is known valid and before anything runs; the key was checked by the caller.
     const cached = cache?.lookup(enveloped.schema, document, serverContext.viewer, params);
     if (cached?.kind === 'hit') {
-      reply(res, 200, jsonHeaders(cached.text, requestId, 'hit'), cached.text);
+      reply(res, 200, jsonHeaders(mediaType, cached.text, requestId, 'hit'), cached.text);
       cache!.served(document, params.operationName, (performance.now() - started) / 1000);
       return true;
     }
@@ -151,9 +184,9 @@ export function graphqlPostFastPath<S extends PostServerContext, C extends objec
       // A result may bring its own serializer (as yoga's processor honours too).
       const text = ((result as { stringify?: (r: unknown) => string }).stringify ?? JSON.stringify)(result);
       if (cached?.kind === 'miss') cache!.keep(cached as M, text);
-      return reply(res, 200, jsonHeaders(text, requestId, cached?.kind === 'miss' ? 'miss' : undefined), text);
+      return reply(res, 200, jsonHeaders(mediaType, text, requestId, cached?.kind === 'miss' ? 'miss' : undefined), text);
     }
-    const response = processRegularResult(result, yoga.fetchAPI, 'application/json');
+    const response = processRegularResult(result, yoga.fetchAPI, mediaType);
     const headers: Record<string, string> = { 'x-request-id': requestId };
     response.headers.forEach((value, name) => (headers[name] = value));
     const text = await response.text();
