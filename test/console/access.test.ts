@@ -157,6 +157,9 @@ describe('typed errors beside their fields', () => {
       await rule.getByRole('textbox', { name: 'Reply message', exact: true }).fill(`reply ${i}`);
     }
     await page.getByRole('textbox', { name: 'App secret', exact: true }).fill('a-secret-of-the-app');
+    // The form picks the sandbox's one credential once the credentials are read; on a loaded CI box Submit came
+    // first and the form (rightly) asked for one instead of sending the mutation.
+    await expect.poll(() => page.getByRole('button', { name: /API credential/ }).textContent()).toContain('acme main');
     await page.getByRole('button', { name: 'Submit' }).click();
     const second = page.getByRole('group', { name: 'Rule 2' }).getByRole('textbox', { name: 'Keyword', exact: true });
     await expect.poll(() => second.getAttribute('aria-invalid')).toBe('true');

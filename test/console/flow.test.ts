@@ -76,6 +76,8 @@ describe('the whole set-up through the console', () => {
     }
     await rule.getByRole('textbox', { name: 'Reply message', exact: true }).fill('You will not hear from us again.');
     await page.getByRole('textbox', { name: 'App secret', exact: true }).fill(IDS.appSecret);
+    // The form picks the sandbox's one credential once the credentials are read (Submit before that asks for one).
+    await expect.poll(() => page.getByRole('button', { name: /API credential/ }).textContent()).not.toContain('Choose');
     await page.getByRole('button', { name: 'Submit' }).click();
 
     const card = page.getByRole('article').filter({ has: page.getByRole('heading', { name: 'inbound' }) });
