@@ -41,8 +41,13 @@ async function jobFor(w: World, messageId: string) {
 describe('auto-reply pacing', () => {
   const w = useWorld(setupWorld);
 
-  it('takes its slot from the same throughput bucket as campaign sends of the number', async () => {
+  it('takes its slot from the same throughput bucket as campaign sends of the number', async (ctx) => {
     const deps = w.h.server.deps;
+    // On PostgreSQL every send (replies, single sends, batch sends) takes its grant from the shared limiter in
+    // Sender.sendNow, never from this in-process bucket; test/cluster/send-pacing-*.test.ts judge that limiter with
+    // single sends and batches together. Filling this bucket there proves nothing (CI once saw a reply 968 ms after
+    // the fill: the job queue's own delays, not a wait for the bucket).
+    if (deps.state.sends.shared) ctx.skip();
     const credential = (await getCredential(deps, w.ctx.sandboxId, w.ctx.credentialId))!;
     const bucket = (await deps.state.sends.pacerFor(credential)).bucket;
     // Campaign sends used this second's whole throughput (80 for the STANDARD number).
@@ -51,10 +56,8 @@ describe('auto-reply pacing', () => {
     await sendReply(w, '14155550309');
     await waitUntil(async () => (await replyTo(w, '+14155550309'))?.status === 'SENT', 10_000, 'the reply to be sent');
     const sentAt = performance.now();
-    // The reply waited for a free slot: about one window after the bucket was filled, where a reply that did not
-    // share the bucket leaves within milliseconds. Judged loosely: CI's PostgreSQL pass on a loaded machine saw
-    // 968 ms against a 1,025 ms window; the tier itself is judged by the pacing tests and benchmarks.
-    expect(sentAt - filledAt).toBeGreaterThanOrEqual(bucket.windowMs * 0.75);
+    // The reply waited for a free slot: it left no earlier than one window after the bucket was filled.
+    expect(sentAt - filledAt).toBeGreaterThanOrEqual(bucket.windowMs - 50);
     expect(w.sim.sim.sentMessages({ to: '+14155550309' })).toHaveLength(1);
   });
 });
