@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { sqlRun } from '../helpers/sql.js';
 import { sandboxIdOf } from '../helpers/world.js';
@@ -122,4 +123,15 @@ export function utilization(times: readonly number[], rate: number): number {
   if (seconds < 1) return 0;
   const end = sorted[0]! + seconds * 1000;
   return sorted.filter((t) => t < end).length / seconds / rate;
+}
+
+/** The machine's CPU time counters (/proc/stat's first line, in ticks): every core together. */
+export function cpuTimes(): { idle: number; total: number } {
+  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return { idle: fields[3]! + fields[4]!, total: fields.reduce((a, b) => a + b, 0) };
+}
+
+/** The share of CPU time the machine spent idle between two readings. */
+export function idleShare(before: { idle: number; total: number }, after: { idle: number; total: number }): number {
+  return (after.idle - before.idle) / Math.max(1, after.total - before.total);
 }

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
@@ -6,7 +5,7 @@ import { pg } from '../helpers/pg.js';
 import { waitUntil } from '../helpers/wait.js';
 import { sandboxIdOf } from '../helpers/world.js';
 import { configureSender, phoneOf, send, sendBatch, waitForBatch, worstWindow } from '../sending-e2e/helpers.js';
-import { utilization } from './send-cluster.js';
+import { cpuTimes, idleShare, utilization } from './send-cluster.js';
 import { PrivateRedis, redis } from './redis.js';
 
 // Issue 19, acceptance 5, as production runs it: three service PROCESSES on one PostgreSQL database pace one
@@ -17,16 +16,6 @@ import { PrivateRedis, redis } from './redis.js';
 
 const RATE = 80;
 
-/** The machine's CPU time counters (/proc/stat's first line, in ticks): every core together. */
-function cpuTimes(): { idle: number; total: number } {
-  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  return { idle: fields[3]! + fields[4]!, total: fields.reduce((a, b) => a + b, 0) };
-}
-
-/** The share of CPU time the machine spent idle between two readings. */
-function idleShare(before: { idle: number; total: number }, after: { idle: number; total: number }): number {
-  return (after.idle - before.idle) / Math.max(1, after.total - before.total);
-}
 const PER_BATCH = 500;
 const SINGLES = 5;
 const TOTAL = 3 * PER_BATCH + 3 * SINGLES;
