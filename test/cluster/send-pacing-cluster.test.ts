@@ -33,7 +33,7 @@ describe.skipIf(!pg.available || !redis.canStart)(
       await server?.kill();
     }, 60_000);
 
-    it('no 1 s window above 80 at Meta, every instance sent, and at least 85% of the tier used when the machine can carry it', async () => {
+    it('no 1 s window above 80 at Meta, several instances sent, and at least 85% of the tier used when the machine can carry it', async () => {
       const loadBefore = os.loadavg()[0]!;
       const cpuBefore = cpuTimes();
       const batches = await batchPerInstance(cluster, PER_BATCH);
@@ -79,8 +79,9 @@ describe.skipIf(!pg.available || !redis.canStart)(
       console.info(`[cluster pacing, redis] the machine was idle ${(idle * 100).toFixed(0)}% of the run`);
       if (load <= 1.5 * os.cpus().length) expect(used).toBeGreaterThanOrEqual(idle >= 0.3 ? 0.85 : 0.8);
       else console.warn(`[cluster pacing] use of the tier not judged: load average ${load.toFixed(1)} on ${os.cpus().length} CPUs`);
-      // The jobs really ran on different instances: each one made requests to Meta.
-      expect(perInstance.every((n) => n > 0)).toBe(true);
+      // The jobs really ran on different instances: at least two made requests to Meta. Which instance leases which
+      // slice job is the queue's choice; CI saw 0 / 377 / 238 and 227 / 378 / 10 (every send still within the tier).
+      expect(perInstance.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
       expect(perInstance.reduce((a, b) => a + b, 0)).toBe(TOTAL);
     }, 120_000);
   },
